@@ -1,0 +1,25 @@
+package app.devskyy.health;
+
+import java.time.Instant;
+
+/**
+ * The outcome of one dependency check, in the terms of the health+json draft
+ * (draft-inadarei-api-health-check): {@code output} is a short generic reason, never an exception
+ * message, because the public health document must not disclose internals.
+ */
+public record CheckResult(String name, String componentType, Status status, double observedMillis, Instant time,
+        String output) {
+
+    public enum Status {
+        PASS, WARN, FAIL;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The worse of two statuses. */
+        public Status and(Status other) {
+            return compareTo(other) >= 0 ? this : other;
+        }
+    }
+}

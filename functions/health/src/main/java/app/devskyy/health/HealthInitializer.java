@@ -1,0 +1,56 @@
+package app.devskyy.health;
+
+import app.devskyy.core.OutboundHttp;
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.snapstart.Priming;
+import app.devskyy.core.snapstart.PrimingEvents;
+import app.devskyy.core.upstash.UpstashClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.springframework.cloud.function.context.FunctionRegistration;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Builds the health family by hand and registers its one function, {@code health}. No scanning,
+ * no reflection-driven wiring: this class is the whole object graph.
+ */
+public class HealthInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    public static final String FUNCTION = "health";
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        HttpApiFunction function = create(Config.fromEnvironment());
+        context.registerBean(FUNCTION, FunctionRegistration.class,
+                () -> new FunctionRegistration<>(function, FUNCTION).type(HttpApiFunction.class));
+    }
+
+    /** The function and its collaborators; also what tests and the benchmark's baseline call. */
+    public static HttpApiFunction create(Config config) {
+        HealthConfig settings = HealthConfig.from(config);
+        List<DependencyCheck> checks = new ArrayList<>();
+        if (!settings.tables().isEmpty()) {
+            DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb();
+            settings.tables().forEach((logical, table) -> checks.add(new DynamoDbTableCheck(logical, table, dynamoDb)));
+        }
+        settings.upstashUrl().ifPresent(url -> checks.add(new UpstashCheck(
+                new UpstashClient(HttpUrl.get(url), settings.upstashToken().orElseThrow(), OutboundHttp.client()))));
+        HealthService service = new HealthService(checks, settings.checkTimeout(), settings.deadline(),
+                settings.reuseFor(), settings.warnAfter(), Clock.systemUTC());
+        HttpApiFunction function = new HttpApiFunction(new HealthRoutes(service, BuildInfo.load()).router(),
+                new Telemetry(config));
+        // The hot path minus the dependencies: routing, handlers, JSON, problems, response mapping.
+        Priming.register(FUNCTION, List.of(
+                () -> function.prime(PrimingEvents.get("/health/live")),
+                () -> function.prime(PrimingEvents.get("/version")),
+                () -> function.prime(PrimingEvents.get("/health/unknown"))));
+        return function;
+    }
+}

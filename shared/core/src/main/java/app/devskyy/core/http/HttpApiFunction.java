@@ -1,0 +1,130 @@
+package app.devskyy.core.http;
+
+import app.devskyy.core.observability.Telemetry;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
+import org.springframework.messaging.Message;
+
+/**
+ * The entry point of an HTTP function family: one API Gateway HTTP API (payload 2.0) event in,
+ * one response out. It matches the route, runs the handler inside the invocation's telemetry, and
+ * turns every failure into an RFC 9457 problem. Every response carries {@code x-request-id} and
+ * the security headers.
+ *
+ * <p>The input is a {@link Message} so that the Lambda {@link Context}, which Spring Cloud Function
+ * passes as a message header, reaches the logging context.
+ */
+public class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>, APIGatewayV2HTTPResponse> {
+
+    /** Default body limit: far below the 6 MB synchronous Lambda payload, far above any JSON command. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiFunction.class);
+
+    private final Router router;
+    private final Telemetry telemetry;
+    private final long maxBodyBytes;
+
+    public HttpApiFunction(Router router, Telemetry telemetry, long maxBodyBytes) {
+        this.router = router;
+        this.telemetry = telemetry;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public HttpApiFunction(Router router, Telemetry telemetry) {
+        this(router, telemetry, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(Message<APIGatewayV2HTTPEvent> message) {
+        Context context = message.getHeaders().get(AWSLambdaUtils.AWS_CONTEXT, Context.class);
+        return telemetry.invocation(context, () -> handle(message.getPayload()));
+    }
+
+    /** Answers one event and records it in the metrics; never throws. */
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        long start = System.nanoTime();
+        Answer answer = answer(event);
+        telemetry.request(answer.route(), answer.response().status(), (System.nanoTime() - start) / 1_000_000.0);
+        return toEvent(answer.response(), requestId(event), method(event).equals("HEAD"));
+    }
+
+    /**
+     * Answers one event without recording it: what SnapStart priming runs, so that synthetic
+     * requests before the snapshot leave no trace in the metrics.
+     */
+    public APIGatewayV2HTTPResponse prime(APIGatewayV2HTTPEvent event) {
+        return toEvent(answer(event).response(), requestId(event), false);
+    }
+
+    private record Answer(String route, HttpResponse response) {
+    }
+
+    private Answer answer(APIGatewayV2HTTPEvent event) {
+        String route = "unmatched";
+        try {
+            Router.Match match = router.match(method(event), event.getRawPath() == null ? "/" : event.getRawPath());
+            route = match.route().method() + " " + match.route().template();
+            return new Answer(route, match.route().handler().handle(new HttpRequest(event, match.pathParameters(), maxBodyBytes)));
+        } catch (ApiProblem problem) {
+            return new Answer(route, problem(problem, event));
+        } catch (RuntimeException e) {
+            // Type and origin only: exception messages can quote input, and input may be personal data.
+            LOG.error("unhandled {} on {} at {}", e.getClass().getName(), route,
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "unknown");
+            return new Answer(route, problem(ApiProblem.internal(), event));
+        }
+    }
+
+    private static HttpResponse problem(ApiProblem problem, APIGatewayV2HTTPEvent event) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("instance", event.getRawPath());
+        body.put("requestId", requestId(event));
+        if (!problem.errors().isEmpty()) {
+            body.put("errors", problem.errors());
+        }
+        HttpResponse response = HttpResponse.json(problem.status(), "application/problem+json", body);
+        for (Map.Entry<String, String> header : problem.headers().entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
+    }
+
+    private static APIGatewayV2HTTPResponse toEvent(HttpResponse response, String requestId, boolean head) {
+        Map<String, String> headers = new LinkedHashMap<>(SecurityHeaders.DEFAULTS);
+        headers.putAll(response.headers());
+        headers.put("x-request-id", requestId);
+        APIGatewayV2HTTPResponse out = new APIGatewayV2HTTPResponse();
+        out.setStatusCode(response.status());
+        out.setHeaders(headers);
+        if (!response.cookies().isEmpty()) {
+            out.setCookies(List.copyOf(response.cookies()));
+        }
+        out.setBody(head ? "" : response.body());
+        out.setIsBase64Encoded(false);
+        return out;
+    }
+
+    private static String requestId(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        return context == null || context.getRequestId() == null ? "unknown" : context.getRequestId();
+    }
+
+    private static String method(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        return context == null || context.getHttp() == null || context.getHttp().getMethod() == null
+                ? "GET" : context.getHttp().getMethod();
+    }
+}

@@ -1,0 +1,135 @@
+package app.devskyy.core.http;
+
+import app.devskyy.core.Json;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A read-only view of an API Gateway HTTP API (payload format 2.0) request, with the path
+ * parameters of the route it matched. Header names are lower case, as payload 2.0 delivers them.
+ */
+public final class HttpRequest {
+
+    private final APIGatewayV2HTTPEvent event;
+    private final Map<String, String> pathParameters;
+    private final long maxBodyBytes;
+
+    HttpRequest(APIGatewayV2HTTPEvent event, Map<String, String> pathParameters, long maxBodyBytes) {
+        this.event = event;
+        this.pathParameters = Map.copyOf(pathParameters);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public String method() {
+        return event.getRequestContext().getHttp().getMethod();
+    }
+
+    public String path() {
+        return event.getRawPath();
+    }
+
+    public String requestId() {
+        return event.getRequestContext().getRequestId();
+    }
+
+    public String sourceIp() {
+        return event.getRequestContext().getHttp().getSourceIp();
+    }
+
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the route template has no parameter " + name);
+        }
+        return value;
+    }
+
+    /** A query parameter; API Gateway joins repeated parameters with commas. */
+    public Optional<String> query(String name) {
+        Map<String, String> query = event.getQueryStringParameters();
+        return query == null ? Optional.empty() : Optional.ofNullable(query.get(name));
+    }
+
+    public Optional<String> header(String name) {
+        Map<String, String> headers = event.getHeaders();
+        return headers == null ? Optional.empty()
+                : Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public Optional<String> cookie(String name) {
+        List<String> cookies = event.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        String prefix = name + "=";
+        return cookies.stream().filter(c -> c.startsWith(prefix)).map(c -> c.substring(prefix.length())).findFirst();
+    }
+
+    /** The raw body, decoded from base64 when API Gateway encoded it; empty when there is none. */
+    public byte[] body() {
+        String body = event.getBody();
+        if (body == null || body.isEmpty()) {
+            return new byte[0];
+        }
+        // Cheap upper bound before decoding: base64 grows by 4/3, UTF-8 never shrinks below the char count.
+        long approximate = event.getIsBase64Encoded() ? (long) body.length() * 3 / 4 : body.length();
+        if (approximate > maxBodyBytes) {
+            throw ApiProblem.payloadTooLarge(maxBodyBytes);
+        }
+        byte[] bytes;
+        try {
+            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("The request body is not valid base64.");
+        }
+        if (bytes.length > maxBodyBytes) {
+            throw ApiProblem.payloadTooLarge(maxBodyBytes);
+        }
+        return bytes;
+    }
+
+    /**
+     * The body as JSON, checked against the operation's schema and bound to {@code type}:
+     * 415 unless the content type is JSON, 400 when it does not parse, 422 with field errors when
+     * it breaks the schema.
+     */
+    public <T> T jsonBody(BodySchema schema, Class<T> type) {
+        String contentType = header("content-type").orElse("");
+        if (!isJson(contentType)) {
+            throw ApiProblem.unsupportedMediaType("application/json");
+        }
+        byte[] bytes = body();
+        JsonNode document;
+        try {
+            document = Json.tree(bytes);
+        } catch (JacksonException e) {
+            throw ApiProblem.malformedJson();
+        }
+        if (document == null || document.isMissingNode()) {
+            throw ApiProblem.malformedJson();
+        }
+        schema.check(document);
+        try {
+            return Json.convert(document, type);
+        } catch (JacksonException e) {
+            // The schema should make this unreachable; a mismatch is still the caller's input, never a 500.
+            throw ApiProblem.validation(List.of(new FieldError("", "The body cannot be read as this operation's input.")));
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+
+    public APIGatewayV2HTTPEvent event() {
+        return event;
+    }
+}

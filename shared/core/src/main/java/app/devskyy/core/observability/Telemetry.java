@@ -1,0 +1,48 @@
+package app.devskyy.core.observability;
+
+import app.devskyy.core.config.Config;
+import com.amazonaws.services.lambda.runtime.Context;
+import java.util.function.Supplier;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * Powertools, wired through its functional API (no AspectJ weaving): JSON logs carrying the
+ * Lambda request id and cold-start flag for the duration of an invocation, and one EMF record per
+ * request with the route as dimension.
+ *
+ * <p>{@code DEVSKYY_METRICS=off} silences EMF output (the local server uses it: EMF on a
+ * terminal is noise).
+ */
+public final class Telemetry {
+
+    private final boolean metricsEnabled;
+    private final Metrics metrics;
+
+    public Telemetry(Config config) {
+        this.metricsEnabled = config.flag("DEVSKYY_METRICS", true);
+        this.metrics = MetricsFactory.getMetricsInstance();
+        metrics.setNamespace(config.string("POWERTOOLS_METRICS_NAMESPACE", "DevSkyy"));
+    }
+
+    /** Runs one invocation with the Lambda context in the logging context. */
+    public <T> T invocation(Context context, Supplier<T> work) {
+        return context == null ? work.get() : PowertoolsLogging.withLogging(context, work);
+    }
+
+    /** Records one answered HTTP request: count, latency, and whether it was a 4xx or a 5xx. */
+    public void request(String route, int status, double latencyMillis) {
+        if (!metricsEnabled) {
+            return;
+        }
+        metrics.flushMetrics(m -> {
+            m.addDimension("Route", route);
+            m.addMetric("Requests", 1, MetricUnit.COUNT);
+            m.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
+            m.addMetric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, MetricUnit.COUNT);
+            m.addMetric("ServerErrors", status >= 500 ? 1 : 0, MetricUnit.COUNT);
+        });
+    }
+}
