@@ -5,7 +5,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -14,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds AWS SDK v2 clients the same way for every function: region from {@code AWS_REGION},
- * the default credentials chain (SnapStart restores hand it container credentials), the
+ * the default credentials chain (SnapStart restores hand it container credentials; nothing is resolved before the snapshot), the
  * URL-connection HTTP client (the lightest to load), and endpoints overridable through
  * {@code AWS_ENDPOINT_URL_<SERVICE>} or {@code AWS_ENDPOINT_URL} so that LocalStack, DynamoDB
  * Local and the local server need no code change.
@@ -38,10 +41,20 @@ public final class AwsClients {
                 .map(URI::create);
     }
 
+    /**
+     * The default chain in AWS. Locally (DynamoDB Local, LocalStack) any key is accepted, and the
+     * local server hosts several functions in one process, so fixed development keys are used.
+     */
+    private AwsCredentialsProvider credentials() {
+        return config.isLocal()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
+                : DefaultCredentialsProvider.builder().build();
+    }
+
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
             B builder, String serviceId) {
         builder.region(Region.of(config.required("AWS_REGION", "us-east-1")))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(5)))
