@@ -1,0 +1,76 @@
+package app.devskyy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.testing.Events;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** template.yaml, infrastructure/openapi.yaml and events/ describe the same routes. */
+class OpenApiContractTest {
+
+    static SamTemplate template;
+    static JsonNode spec;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path root = Events.repositoryRoot();
+        template = SamTemplate.load(root.resolve("template.yaml"));
+        spec = CfnYaml.parse(Files.readString(root.resolve("infrastructure/openapi.yaml")));
+    }
+
+    private static Set<String> templateOperations() {
+        Set<String> routes = new TreeSet<>();
+        template.httpRoutes().stream().filter(r -> !r.path().contains("+}")).forEach(r -> routes.add(r.key()));
+        return routes;
+    }
+
+    @Test
+    void theSpecIsOpenApi31() {
+        assertThat(spec.path("openapi").asString()).startsWith("3.1.");
+    }
+
+    @Test
+    void templateRoutesAndSpecOperationsAreTheSameSet() {
+        Set<String> operations = new TreeSet<>();
+        spec.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(op.getKey())) {
+                operations.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+            }
+        }));
+        assertThat(operations).isEqualTo(templateOperations());
+    }
+
+    @Test
+    void theFallbackRouteIsDeclaredInBoth() {
+        Set<String> greedy = new TreeSet<>();
+        template.httpRoutes().stream().filter(r -> r.path().contains("+}")).forEach(r -> greedy.add(r.key()));
+        assertThat(greedy).containsExactly(spec.path("x-fallback-route").asString());
+    }
+
+    @Test
+    void everyOperationHasASampleEventAndEverySampleEventHasARoute() throws IOException {
+        Set<String> sampled = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(Events.repositoryRoot().resolve("events"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                JsonNode event = Json.tree(Files.readAllBytes(file));
+                assertThat(event.path("version").asString()).as(file + " is payload 2.0").isEqualTo("2.0");
+                String routeKey = event.path("routeKey").asString();
+                assertThat(template.httpRoutes().stream().map(SamTemplate.HttpRoute::key))
+                        .as(file + " names a route of the template").contains(routeKey);
+                assertThat(routeKey).as(file + " routeKey matches its method and path").isEqualTo(
+                        event.at("/requestContext/http/method").asString() + " " + event.path("rawPath").asString());
+                sampled.add(routeKey);
+            }
+        }
+        assertThat(sampled).containsAll(templateOperations());
+    }
+}

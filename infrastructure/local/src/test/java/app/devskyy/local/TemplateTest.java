@@ -1,0 +1,131 @@
+package app.devskyy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.testing.Events;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * template.yaml against the official SAM schema, and the invariants the project keeps: every
+ * function on java25 with SnapStart and a live alias, through FunctionInvoker, naming a function
+ * its initializer registers.
+ */
+class TemplateTest {
+
+    static SamTemplate template;
+    static LocalValues values;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = SamTemplate.load(Events.repositoryRoot().resolve("template.yaml"));
+        values = new LocalValues(template.parameterDefaults(), "us-east-1");
+    }
+
+    @Test
+    void shortFormIntrinsicsAreReadIntoTheirLongForms() {
+        JsonNode tables = template.root().at("/Resources/HealthFunction/Properties/Environment/Variables/HEALTH_TABLES");
+        assertThat(tables.get("Fn::Sub").asString()).isEqualTo("idempotency=${IdempotencyTable}");
+        JsonNode arn = template.root().at("/Resources/HealthFunction/Properties/Policies/0/Statement/0/Resource");
+        assertThat(arn.get("Fn::GetAtt")).hasSize(2);
+        assertThat(arn.get("Fn::GetAtt").get(0).asString()).isEqualTo("IdempotencyTable");
+    }
+
+    @Test
+    void templateIsValidAgainstTheOfficialSamSchema() {
+        List<Error> errors = samSchema().validate(template.root());
+        assertThat(errors).as("SAM schema violations").isEmpty();
+    }
+
+    @Test
+    void theSchemaCheckCatchesABrokenFunction() {
+        tools.jackson.databind.node.ObjectNode broken = (tools.jackson.databind.node.ObjectNode) template.root().deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) broken.at("/Resources/HealthFunction/Properties"))
+                .put("MemorySize", "a lot").put("NoSuchProperty", true);
+        assertThat(samSchema().validate(broken)).isNotEmpty();
+    }
+
+    /** The official SAM schema; the test is reported skipped, never passed, where it is absent. */
+    private static Schema samSchema() {
+        Path schemaFile = Events.repositoryRoot().resolveSibling("shared").resolve("schemas/sam.schema.json");
+        assumeThat(Files.exists(schemaFile)).as("the SAM schema at " + schemaFile).isTrue();
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                .getSchema(Json.MAPPER.readTree(schemaFile.toFile()));
+    }
+
+    @Test
+    void everyFunctionRunsOnJava25WithSnapStartAndALiveAlias() {
+        JsonNode globals = template.root().path("Globals").path("Function");
+        assertThat(template.functions()).isNotEmpty();
+        for (SamTemplate.FunctionSpec function : template.functions()) {
+            JsonNode own = function.properties();
+            assertThat(setting(own, globals, "Runtime").asString()).as(function.logicalId()).isEqualTo("java25");
+            assertThat(setting(own, globals, "SnapStart").path("ApplyOn").asString()).as(function.logicalId())
+                    .isEqualTo("PublishedVersions");
+            assertThat(setting(own, globals, "AutoPublishAlias").asString()).as(function.logicalId()).isEqualTo("live");
+            assertThat(setting(own, globals, "Handler").asString()).as(function.logicalId())
+                    .isEqualTo("org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest");
+            assertThat(setting(own, globals, "Tracing").asString()).isEqualTo("Active");
+            assertThat(own.path("LoggingConfig").has("LogGroup")).as(function.logicalId() + " has its own log group").isTrue();
+        }
+    }
+
+    @Test
+    void everyDefinitionNamesAFunctionItsInitializerRegisters() throws Exception {
+        for (SamTemplate.FunctionSpec function : template.functions()) {
+            String mainClass = function.mainClass(values);
+            String definition = function.definition(values);
+            assertThat(mainClass).as(function.logicalId() + " MAIN_CLASS").isNotBlank();
+            assertThat(definition).as(function.logicalId() + " SPRING_CLOUD_FUNCTION_DEFINITION").isNotBlank();
+            @SuppressWarnings("unchecked")
+            ApplicationContextInitializer<GenericApplicationContext> initializer =
+                    (ApplicationContextInitializer<GenericApplicationContext>) Class.forName(mainClass)
+                            .getDeclaredConstructor().newInstance();
+            try (GenericApplicationContext context = new GenericApplicationContext()) {
+                System.setProperty("DEVSKYY_ENV", "local");
+                try {
+                    initializer.initialize(context);
+                } finally {
+                    System.clearProperty("DEVSKYY_ENV");
+                }
+                assertThat(context.containsBeanDefinition(definition)).as(function.logicalId() + " registers " + definition)
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void everyRouteGoesToAFunctionOfTheTemplate() {
+        List<String> functionIds = template.functions().stream().map(SamTemplate.FunctionSpec::logicalId).toList();
+        assertThat(template.httpRoutes()).isNotEmpty();
+        assertThat(template.httpRoutes()).allSatisfy(route -> assertThat(functionIds).contains(route.functionId()));
+    }
+
+    @Test
+    void tablesKeepTheirDataAndExpireThroughTtl() {
+        assertThat(template.tables()).isNotEmpty();
+        for (SamTemplate.TableSpec table : template.tables()) {
+            JsonNode resource = template.root().path("Resources").path(table.logicalId());
+            assertThat(resource.path("DeletionPolicy").asString()).as(table.logicalId()).isEqualTo("Retain");
+            assertThat(table.properties().at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean())
+                    .as(table.logicalId() + " PITR").isTrue();
+            assertThat(table.properties().path("BillingMode").asString()).isEqualTo("PAY_PER_REQUEST");
+        }
+    }
+
+    private static JsonNode setting(JsonNode own, JsonNode globals, String name) {
+        return own.has(name) ? own.get(name) : globals.path(name);
+    }
+}
