@@ -53,7 +53,8 @@ public class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>,
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         long start = System.nanoTime();
         Answer answer = answer(event);
-        telemetry.request(answer.route(), answer.response().status(), (System.nanoTime() - start) / 1_000_000.0);
+        telemetry.request(answer.method(), answer.route(), answer.response().status(),
+                (System.nanoTime() - start) / 1_000_000.0);
         return toEvent(answer.response(), requestId(event), method(event).equals("HEAD"));
     }
 
@@ -65,22 +66,28 @@ public class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>,
         return toEvent(answer(event).response(), requestId(event), false);
     }
 
-    private record Answer(String route, HttpResponse response) {
+    /** A response and the route that produced it ({@code unmatched} when none did). */
+    private record Answer(String method, String route, HttpResponse response) {
     }
 
     private Answer answer(APIGatewayV2HTTPEvent event) {
+        // Metrics dimensions come from the route table, never from the request, so that a caller
+        // cannot mint new metric series: anything unmatched is counted as ANY unmatched.
+        String method = "ANY";
         String route = "unmatched";
         try {
             Router.Match match = router.match(method(event), event.getRawPath() == null ? "/" : event.getRawPath());
-            route = match.route().method() + " " + match.route().template();
-            return new Answer(route, match.route().handler().handle(new HttpRequest(event, match.pathParameters(), maxBodyBytes)));
+            route = match.route().template();
+            method = match.route().method();
+            HttpResponse response = match.route().handler().handle(new HttpRequest(event, match.pathParameters(), maxBodyBytes));
+            return new Answer(method, route, response);
         } catch (ApiProblem problem) {
-            return new Answer(route, problem(problem, event));
+            return new Answer(method, route, problem(problem, event));
         } catch (RuntimeException e) {
             // Type and origin only: exception messages can quote input, and input may be personal data.
-            LOG.error("unhandled {} on {} at {}", e.getClass().getName(), route,
+            LOG.error("unhandled {} on {} {} at {}", e.getClass().getName(), method, route,
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "unknown");
-            return new Answer(route, problem(ApiProblem.internal(), event));
+            return new Answer(method, route, problem(ApiProblem.internal(), event));
         }
     }
 

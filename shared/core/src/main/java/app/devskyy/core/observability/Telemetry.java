@@ -3,6 +3,8 @@ package app.devskyy.core.observability;
 import app.devskyy.core.config.Config;
 import com.amazonaws.services.lambda.runtime.Context;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
@@ -18,6 +20,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class Telemetry {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
+
     private final boolean metricsEnabled;
     private final Metrics metrics;
 
@@ -32,17 +36,29 @@ public final class Telemetry {
         return context == null ? work.get() : PowertoolsLogging.withLogging(context, work);
     }
 
-    /** Records one answered HTTP request: count, latency, and whether it was a 4xx or a 5xx. */
-    public void request(String route, int status, double latencyMillis) {
+    /**
+     * Records one answered HTTP request: count, latency, and whether it was a 4xx or a 5xx.
+     * Metrics never cost a caller its answer: a failure to record is logged and dropped.
+     */
+    public void request(String method, String routeTemplate, int status, double latencyMillis) {
         if (!metricsEnabled) {
             return;
         }
-        metrics.flushMetrics(m -> {
-            m.addDimension("Route", route);
-            m.addMetric("Requests", 1, MetricUnit.COUNT);
-            m.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
-            m.addMetric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, MetricUnit.COUNT);
-            m.addMetric("ServerErrors", status >= 500 ? 1 : 0, MetricUnit.COUNT);
-        });
+        try {
+            metrics.flushMetrics(m -> {
+                m.addDimension("Route", routeDimension(method, routeTemplate));
+                m.addMetric("Requests", 1, MetricUnit.COUNT);
+                m.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
+                m.addMetric("ClientErrors", status >= 400 && status < 500 ? 1 : 0, MetricUnit.COUNT);
+                m.addMetric("ServerErrors", status >= 500 ? 1 : 0, MetricUnit.COUNT);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("metrics for {} not recorded: {}", routeTemplate, e.getClass().getName());
+        }
+    }
+
+    /** EMF dimension values may not contain white space: {@code GET:/items/{id}}. */
+    static String routeDimension(String method, String routeTemplate) {
+        return method + ":" + routeTemplate;
     }
 }
