@@ -1,29 +1,36 @@
 package app.devskyy.benchmarks;
 
+import app.devskyy.local.LocalValues;
+import app.devskyy.local.SamTemplate;
 import java.io.BufferedReader;
-import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 /**
- * Cold start of the health function: for each sample, a fresh JVM per variant (alternating, so
- * that machine noise hits both alike), timed from process start to the first answered
- * {@code GET /health}. Reports median and spread of each and the ratio of the medians, plus
- * each function artifact's size.
+ * Cold start of the health function. Each sample is a fresh JVM per variant (alternating, so
+ * that machine noise hits both alike) on the function's own deployment artifact, with the JVM
+ * options template.yaml gives the function, timed from process start to the first answered
+ * {@code GET /health}:
+ * <ul>
+ * <li>{@code plain}: the same handler logic behind a plain {@code RequestHandler}, events read
+ * by the Lambda runtime's own serialiser (the baseline);</li>
+ * <li>{@code invoker}: the deployed path, Spring Cloud Function's {@code FunctionInvoker}.</li>
+ * </ul>
+ * Then a breakdown run charges each part its first-touch cost. Results go to standard output and
+ * to {@code infrastructure/benchmarks/target/cold-start.md}.
  */
 public final class ColdStartBenchmark {
-
-    /** The JVM flags the template gives every function (JAVA_TOOL_OPTIONS). */
-    static final List<String> LAMBDA_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1");
 
     private ColdStartBenchmark() {
     }
@@ -31,56 +38,107 @@ public final class ColdStartBenchmark {
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Path event = Path.of("events/health/get-health.json");
+        SamTemplate template = SamTemplate.load(Path.of("template.yaml"));
+        String jvmOptions = new LocalValues(template.parameterDefaults(), "us-east-1")
+                .string(template.root().at("/Globals/Function/Environment/Variables/JAVA_TOOL_OPTIONS"));
+        String classpath = artifactClasspath(Path.of("functions/health/target/health.zip"));
+
         Map<String, List<Double>> timings = new LinkedHashMap<>();
         timings.put("plain", new ArrayList<>());
         timings.put("invoker", new ArrayList<>());
-        // One discarded round warms the OS file cache for both.
+        Map<String, List<Double>> steps = new LinkedHashMap<>();
         for (String variant : timings.keySet()) {
-            run(variant, event);
+            run(variant, event, classpath, jvmOptions, steps); // discarded: warms the file cache
         }
+        steps.clear();
         for (int i = 0; i < samples; i++) {
             for (String variant : timings.keySet()) {
-                timings.get(variant).add(run(variant, event));
+                timings.get(variant).add(run(variant, event, classpath, jvmOptions, steps));
             }
         }
+        for (int i = 0; i < samples; i++) {
+            run("breakdown", event, classpath, jvmOptions, steps);
+        }
+
         StringBuilder report = new StringBuilder();
-        report.append("| variant | samples | median ms | p10 ms | p90 ms | min ms | max ms |\n");
-        report.append("|---|---|---|---|---|---|---|\n");
-        for (var entry : timings.entrySet()) {
-            double[] sorted = entry.getValue().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            report.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f |%n", entry.getKey(),
+        report.append("| variant | samples | median ms | p10 ms | p90 ms | min ms | max ms |\n|---|---|---|---|---|---|---|\n");
+        timings.forEach((variant, values) -> {
+            double[] sorted = sorted(values);
+            report.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f |%n", variant,
                     sorted.length, percentile(sorted, 50), percentile(sorted, 10), percentile(sorted, 90), sorted[0],
                     sorted[sorted.length - 1]));
-        }
-        double ratio = median(timings.get("invoker")) / median(timings.get("plain"));
-        report.append(String.format(Locale.ROOT, "%nratio of medians (FunctionInvoker / plain RequestHandler): %.2f%n", ratio));
+        });
+        report.append(String.format(Locale.ROOT, "%nratio of medians, FunctionInvoker / plain RequestHandler: %.2f%n",
+                percentile(sorted(timings.get("invoker")), 50) / percentile(sorted(timings.get("plain")), 50)));
+        report.append("\n| first-touch cost, in invocation order | median ms | p10 ms | p90 ms |\n|---|---|---|---|\n");
+        steps.forEach((step, values) -> {
+            double[] sorted = sorted(values);
+            report.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", step, percentile(sorted, 50),
+                    percentile(sorted, 10), percentile(sorted, 90)));
+        });
         report.append("\n| artifact | size |\n|---|---|\n");
-        try (var zips = Files.list(Path.of("functions"))) {
-            for (Path module : zips.filter(Files::isDirectory).sorted().toList()) {
+        try (var modules = Files.list(Path.of("functions"))) {
+            for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
                 Path zip = module.resolve("target").resolve(module.getFileName() + ".zip");
                 if (Files.exists(zip)) {
                     report.append(String.format(Locale.ROOT, "| %s | %.1f MiB |%n", zip, Files.size(zip) / 1048576.0));
                 }
             }
         }
-        report.append("\njava: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append(", flags: ").append(String.join(" ", LAMBDA_FLAGS))
-                .append(", cores: ").append(Runtime.getRuntime().availableProcessors()).append('\n');
+        report.append(String.format(Locale.ROOT, "%n%s %s, JAVA_TOOL_OPTIONS=\"%s\", %d cores%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), jvmOptions,
+                Runtime.getRuntime().availableProcessors()));
         System.out.print(report);
-        Files.createDirectories(Path.of("infrastructure/benchmarks/target"));
         Files.writeString(Path.of("infrastructure/benchmarks/target/cold-start.md"), report);
     }
 
+    /** The deployment zip unpacked as Lambda unpacks it, plus this module's probe classes. */
+    private static String artifactClasspath(Path zip) throws IOException {
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException(zip + " is missing: package the functions first");
+        }
+        Path root = Path.of("infrastructure/benchmarks/target/artifact");
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            file.stream().filter(e -> !e.isDirectory()).forEach(entry -> {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IllegalStateException("zip entry outside the folder: " + entry.getName());
+                }
+                try (var in = file.getInputStream(entry)) {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        List<String> entries = new ArrayList<>();
+        entries.add(root.toString());
+        try (var jars = Files.list(root.resolve("lib"))) {
+            jars.sorted().forEach(jar -> entries.add(jar.toString()));
+        }
+        entries.add(location(ColdStartProbe.class));
+        entries.add(location(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static String location(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Milliseconds from starting the JVM to its first answered event. */
-    private static double run(String variant, Path event) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAMBDA_FLAGS);
-        command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"),
-                ColdStartProbe.class.getName(), variant, event.toString()));
+    private static double run(String variant, Path event, String classpath, String jvmOptions,
+            Map<String, List<Double>> steps) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, ColdStartProbe.class.getName(), variant, event.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // What Lambda sets. AWS_EMF_ENVIRONMENT matters beyond fidelity: outside Lambda the EMF
         // library would otherwise probe for an EC2 metadata service and a CloudWatch agent.
+        builder.environment().put("JAVA_TOOL_OPTIONS", jvmOptions);
         builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", "devskyy-benchmark-health");
         builder.environment().put("AWS_EMF_ENVIRONMENT", "Lambda");
         builder.environment().put("AWS_REGION", "us-east-1");
@@ -95,8 +153,11 @@ public final class ColdStartBenchmark {
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("PROBE-STATUS 200") && elapsed == null) {
                     elapsed = (System.nanoTime() - start) / 1_000_000.0;
+                } else if (line.startsWith("PROBE-STEP ")) {
+                    String[] parts = line.split(" ");
+                    steps.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(Double.parseDouble(parts[2]));
                 } else {
-                    output.append(line).append(File.separatorChar == '/' ? "\n" : "\r\n");
+                    output.append(line).append('\n');
                 }
             }
         }
@@ -106,8 +167,8 @@ public final class ColdStartBenchmark {
         return elapsed;
     }
 
-    private static double median(List<Double> values) {
-        return percentile(values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), 50);
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     private static double percentile(double[] sorted, int percent) {

@@ -22,6 +22,36 @@ public final class ColdStartProbe {
     private ColdStartProbe() {
     }
 
+    /**
+     * What each part costs when it is first touched, in the order a cold invocation touches them;
+     * each step is charged only for what earlier steps did not already load.
+     */
+    private static int breakdown(byte[] event, LocalContext context) throws Exception {
+        System.out.println("PROBE-STEP jvm-start-to-main " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        long t = System.nanoTime();
+        org.slf4j.LoggerFactory.getLogger(ColdStartProbe.class).debug("first logger");
+        t = step("log4j-powertools-json-layout", t);
+        app.devskyy.core.Json.write(Map.of("warm", 1));
+        t = step("jackson3-project-mapper", t);
+        new app.devskyy.core.observability.Telemetry(app.devskyy.core.config.Config.fromEnvironment())
+                .request("GET", "/warm", 200, 1.0);
+        t = step("powertools-metrics-emf-jackson2", t);
+        PlainHealthHandler handler = new PlainHealthHandler();
+        handler.handleRequest(app.devskyy.core.snapstart.PrimingEvents.get("/health"), context);
+        t = step("health-handler-first-answer", t);
+        FunctionInvoker invoker = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health", Map.of());
+        t = step("spring-cloud-function-context", t);
+        invoker.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), context);
+        step("spring-cloud-function-first-event", t);
+        return 200;
+    }
+
+    private static long step(String name, long startNanos) {
+        long now = System.nanoTime();
+        System.out.println("PROBE-STEP " + name + " " + (now - startNanos) / 1_000_000.0);
+        return now;
+    }
+
     public static void main(String[] args) throws Exception {
         String variant = args[0];
         byte[] event = Files.readAllBytes(Path.of(args[1]));
@@ -44,7 +74,8 @@ public final class ColdStartProbe {
                 invoker.handleRequest(new ByteArrayInputStream(event), out, context);
                 yield out.toString().contains("\"statusCode\":200") ? 200 : -1;
             }
-            default -> throw new IllegalArgumentException("variant: plain or invoker");
+            case "breakdown" -> breakdown(event, context);
+            default -> throw new IllegalArgumentException("variant: plain, invoker or breakdown");
         };
         System.out.println("PROBE-STATUS " + status);
         System.out.flush();
