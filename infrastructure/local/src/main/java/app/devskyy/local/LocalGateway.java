@@ -76,6 +76,7 @@ final class LocalGateway implements HttpHandler {
     }
 
     private int answer(HttpExchange exchange, String method, String path) throws IOException {
+        String requestId = newRequestId();
         Headers request = exchange.getRequestHeaders();
         String origin = request.getFirst("origin");
         if (CorsPolicy.isPreflight(method, origin, request.getFirst("access-control-request-method"))) {
@@ -91,14 +92,13 @@ final class LocalGateway implements HttpHandler {
         Map<String, String> corsHeaders = cors.responseHeaders(origin);
         Optional<ApiGatewayRoutes.Selected> selected = routes.select(method, path);
         if (selected.isEmpty()) {
-            return problem(exchange, 404, "Not Found", "No route of the API matches this request.", corsHeaders);
+            return problem(exchange, requestId, 404, "Not Found", "No route of the API matches this request.", corsHeaders);
         }
         byte[] body = readBody(exchange.getRequestBody());
         if (body == null) {
-            return problem(exchange, 413, "Payload Too Large",
+            return problem(exchange, requestId, 413, "Payload Too Large",
                     "The request exceeds the " + MAX_REQUEST_BYTES + "-byte limit of a synchronous invocation.", corsHeaders);
         }
-        String requestId = newRequestId();
         byte[] event = Json.writeBytes(event(exchange, method, path, selected.get(), body, requestId));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
@@ -109,7 +109,8 @@ final class LocalGateway implements HttpHandler {
             // What API Gateway does when the integration fails: a bare 500, details only in the log.
             LoggerFactory.getLogger(LocalGateway.class).error("function {} failed: {}",
                     selected.get().route().functionId(), e.getClass().getName());
-            return problem(exchange, 500, "Internal Server Error", "The function failed; see the server log.", corsHeaders);
+            return problem(exchange, requestId, 500, "Internal Server Error", "The function failed; see the server log.",
+                    corsHeaders);
         }
     }
 
@@ -195,7 +196,8 @@ final class LocalGateway implements HttpHandler {
         return send(exchange, status, headers, cookies, bytes);
     }
 
-    private static int problem(HttpExchange exchange, int status, String title, String detail,
+    /** A problem answered by the gateway itself, shaped like the functions' problems. */
+    private static int problem(HttpExchange exchange, String requestId, int status, String title, String detail,
             Map<String, String> corsHeaders) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "https://api.devskyy.app/problems/" + title.toLowerCase(Locale.ROOT).replace(' ', '-'));
@@ -203,8 +205,10 @@ final class LocalGateway implements HttpHandler {
         problem.put("status", status);
         problem.put("detail", detail);
         problem.put("instance", exchange.getRequestURI().getRawPath());
+        problem.put("requestId", requestId);
         Map<String, String> headers = new LinkedHashMap<>(SecurityHeaders.DEFAULTS);
         headers.put("content-type", "application/problem+json");
+        headers.put("x-request-id", requestId);
         headers.putAll(corsHeaders);
         return send(exchange, status, headers, List.of(), Json.writeBytes(problem));
     }

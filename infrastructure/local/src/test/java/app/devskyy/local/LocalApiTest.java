@@ -64,8 +64,8 @@ class LocalApiTest {
         return http.newCall(request.build()).execute();
     }
 
-    private static DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
+    private static DynamoDbClient dynamoDb(java.net.URI endpoint) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
     }
@@ -103,7 +103,7 @@ class LocalApiTest {
 
     @Test
     void tablesAreCreatedAsTheTemplateDefinesThem() {
-        try (DynamoDbClient dynamoDb = dynamoDb()) {
+        try (DynamoDbClient dynamoDb = dynamoDb(api.dynamoDbEndpoint())) {
             for (SamTemplate.TableSpec table : template.tables()) {
                 TableDescription description = dynamoDb.describeTable(r -> r.tableName(table.logicalId())).table();
                 JsonNode key = table.properties().path("KeySchema").get(0);
@@ -177,6 +177,16 @@ class LocalApiTest {
                 .post(RequestBody.create(big, MediaType.get("application/json"))))) {
             assertThat(response.code()).isEqualTo(413);
             assertThat(response.header("content-type")).isEqualTo("application/problem+json");
+            assertThat(Json.tree(response.body().bytes()).get("requestId").asString()).isEqualTo(response.header("x-request-id"));
+        }
+    }
+
+    @Test
+    void theRootPathThatNoRouteClaimsIsAProblemWithARequestId() throws IOException {
+        try (Response response = call(new Request.Builder().url(url("/")))) {
+            assertThat(response.code()).isEqualTo(404);
+            assertThat(response.header("content-type")).isEqualTo("application/problem+json");
+            assertThat(response.header("x-request-id")).isNotBlank();
         }
     }
 
@@ -208,17 +218,13 @@ class LocalApiTest {
         String table = template.tables().getFirst().logicalId();
         Path otherDir = dataDir.resolve("restart");
         LocalApi first = LocalApi.start(new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
-        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(first.dynamoDbEndpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+        try (DynamoDbClient dynamoDb = dynamoDb(first.dynamoDbEndpoint())) {
             dynamoDb.putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS("kept"))));
         } finally {
             first.close();
         }
         LocalApi second = LocalApi.start(new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
-        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(second.dynamoDbEndpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+        try (DynamoDbClient dynamoDb = dynamoDb(second.dynamoDbEndpoint())) {
             assertThat(dynamoDb.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("kept")))).hasItem())
                     .isTrue();
         } finally {
