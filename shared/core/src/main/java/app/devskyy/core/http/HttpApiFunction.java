@@ -22,7 +22,7 @@ import org.springframework.messaging.Message;
  * <p>The input is a {@link Message} so that the Lambda {@link Context}, which Spring Cloud Function
  * passes as a message header, reaches the logging context.
  */
-public class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>, APIGatewayV2HTTPResponse> {
+public final class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>, APIGatewayV2HTTPResponse> {
 
     /** Default body limit: far below the 6 MB synchronous Lambda payload, far above any JSON command. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
