@@ -67,6 +67,12 @@ public final class ApiProblem extends RuntimeException {
                 "The request body does not match the schema of this operation.", errors, Map.of());
     }
 
+    public static ApiProblem tooManyRequests(int retryAfterSeconds) {
+        return new ApiProblem(429, "too-many-requests", "Too Many Requests",
+                "Too many requests; retry after " + retryAfterSeconds + " seconds.", List.of(),
+                Map.of("retry-after", Integer.toString(retryAfterSeconds)));
+    }
+
     public static ApiProblem serviceUnavailable(String detail, int retryAfterSeconds) {
         return new ApiProblem(503, "service-unavailable", "Service Unavailable", detail, List.of(),
                 Map.of("retry-after", Integer.toString(retryAfterSeconds)));

@@ -3,6 +3,7 @@ package app.devskyy.core.upstash;
 import app.devskyy.core.Json;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -36,12 +37,43 @@ public final class UpstashClient {
         return new UpstashClient(url, token, http.newBuilder().callTimeout(timeout).build());
     }
 
-    /** Runs one command and returns its {@code result}. */
+    /** Runs one command and returns its {@code result} ({@code null} node for a Redis nil). */
     public JsonNode command(String... arguments) throws IOException {
+        return result(post(url, List.of(arguments)));
+    }
+
+    /**
+     * Runs a Lua script atomically ({@code EVAL}): the way to read-and-write one key without a
+     * race between function instances.
+     */
+    public JsonNode eval(String script, List<String> keys, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("EVAL", script, Integer.toString(keys.size())));
+        command.addAll(keys);
+        command.addAll(arguments);
+        return command(command.toArray(String[]::new));
+    }
+
+    /**
+     * Sends several commands in one HTTP request ({@code /pipeline}); they run in order, not as a
+     * transaction. Fails when any of them failed.
+     */
+    public List<JsonNode> pipeline(List<List<String>> commands) throws IOException {
+        JsonNode answers = post(url.newBuilder().addPathSegment("pipeline").build(), commands);
+        if (!answers.isArray() || answers.size() != commands.size()) {
+            throw new UpstashException("pipeline answer does not match its " + commands.size() + " commands");
+        }
+        List<JsonNode> results = new ArrayList<>();
+        for (JsonNode answer : answers) {
+            results.add(result(answer));
+        }
+        return results;
+    }
+
+    private JsonNode post(HttpUrl target, Object body) throws IOException {
         Request request = new Request.Builder()
-                .url(url)
+                .url(target)
                 .header("authorization", "Bearer " + token)
-                .post(RequestBody.create(Json.writeBytes(List.of(arguments)), JSON))
+                .post(RequestBody.create(Json.writeBytes(body), JSON))
                 .build();
         try (Response response = http.newCall(request).execute()) {
             JsonNode answer;
@@ -50,14 +82,20 @@ public final class UpstashClient {
             } catch (JacksonException e) {
                 throw new UpstashException("answer of HTTP " + response.code() + " is not JSON");
             }
-            if (answer.has("error")) {
-                throw new UpstashException("command failed with HTTP " + response.code());
+            if (!response.isSuccessful()) {
+                throw new UpstashException(answer.has("error")
+                        ? "command failed with HTTP " + response.code()
+                        : "unexpected answer, HTTP " + response.code());
             }
-            if (!response.isSuccessful() || !answer.has("result")) {
-                throw new UpstashException("unexpected answer, HTTP " + response.code());
-            }
-            return answer.get("result");
+            return answer;
         }
+    }
+
+    private static JsonNode result(JsonNode answer) throws UpstashException {
+        if (answer == null || answer.has("error") || !answer.has("result")) {
+            throw new UpstashException("command failed");
+        }
+        return answer.get("result");
     }
 
     /** Upstash answered, but not with a result. The message never quotes the command's arguments. */

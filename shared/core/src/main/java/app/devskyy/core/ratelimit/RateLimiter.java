@@ -1,0 +1,42 @@
+package app.devskyy.core.ratelimit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Counts requests against a {@link Limit}, atomically across all function instances.
+ * Implementations: {@link UpstashRateLimiter} (a Lua script on Upstash Redis) and
+ * {@link DynamoDbRateLimiter} (conditional writes), the local default.
+ */
+public interface RateLimiter {
+
+    /**
+     * Counts one request for {@code key} (an IP address, a user id, ...).
+     *
+     * @throws StoreUnavailableException when the store cannot be reached: the caller applies its
+     *         failure policy, see {@link RateLimits}
+     */
+    Decision acquire(Limit limit, String key) throws StoreUnavailableException;
+
+    /**
+     * The storage key: the limit's name and a hash of the caller's key, so that IP addresses and
+     * account ids are not stored in the clear in the limiter's store.
+     */
+    static String storageKey(Limit limit, String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "rl:" + limit.name() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The limiter's store did not answer. */
+    final class StoreUnavailableException extends Exception {
+        public StoreUnavailableException(Throwable cause) {
+            super("rate limiter store unavailable: " + cause.getClass().getSimpleName(), cause, false, false);
+        }
+    }
+}

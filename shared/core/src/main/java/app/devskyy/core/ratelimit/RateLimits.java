@@ -1,0 +1,45 @@
+package app.devskyy.core.ratelimit;
+
+import app.devskyy.core.http.ApiProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies limits to requests: 429 with {@code Retry-After} when a limit is exhausted, and the
+ * caller's stated policy when the store is unreachable.
+ */
+public final class RateLimits {
+
+    /** What to do when the limiter's store cannot be reached. */
+    public enum FailurePolicy {
+        /** Admit the request: availability wins, some other control (a lockout, say) still holds. */
+        OPEN,
+        /** Refuse with 503 and {@code Retry-After}: the limit is the only protection. */
+        CLOSED
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimits.class);
+
+    private final RateLimiter limiter;
+
+    public RateLimits(RateLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    /** Counts one request; throws the 429 (or 503) problem when it must not proceed. */
+    public void enforce(Limit limit, String key, FailurePolicy policy) {
+        Decision decision;
+        try {
+            decision = limiter.acquire(limit, key);
+        } catch (RateLimiter.StoreUnavailableException e) {
+            LOG.warn("rate limit {} not checked, store unavailable; failing {}", limit.name(), policy);
+            if (policy == FailurePolicy.CLOSED) {
+                throw ApiProblem.serviceUnavailable("Please retry shortly.", 5);
+            }
+            return;
+        }
+        if (!decision.allowed()) {
+            throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
+        }
+    }
+}
