@@ -1,0 +1,122 @@
+package app.devskyy.core.auth;
+
+import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.HttpRequest;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies bearer access tokens for every function: ES256 only, the key chosen by {@code kid}
+ * among the known public keys only (headers such as {@code jku}, {@code x5u} or an embedded
+ * {@code jwk} are never followed), type {@code at+jwt}, issuer and audience exact, {@code exp} and
+ * {@code nbf} with 30 s of leeway, and the session not revoked. Every failure is the same 401.
+ */
+public final class Authenticator {
+
+    private static final int CLOCK_SKEW_SECONDS = 30;
+
+    private final DefaultJWTProcessor<SecurityContext> processor;
+    private final Set<String> knownKeyIds;
+    private final SessionRevocations revocations;
+
+    public Authenticator(JWKSet publicKeys, TokenSettings settings, SessionRevocations revocations) {
+        this.processor = new DefaultJWTProcessor<>();
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AccessTokens.TYPE));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(publicKeys)));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "sid", "exp", "iat", "jti"));
+        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
+        processor.setJWTClaimsSetVerifier(claims);
+        this.knownKeyIds = Set.copyOf(publicKeys.getKeys().stream().map(k -> k.getKeyID()).toList());
+        this.revocations = revocations;
+    }
+
+    /** The caller of a request with {@code Authorization: Bearer <token>}; 401 otherwise. */
+    public Principal authenticate(HttpRequest request) {
+        String authorization = request.header("authorization").orElseThrow(() -> unauthorized(false));
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthorized(false);
+        }
+        return verify(authorization.substring(7).strip());
+    }
+
+    /** The principal of a token; 401 for anything but a valid, current access token. */
+    public Principal verify(String token) {
+        JWTClaimsSet claims;
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (jwt.getHeader().getKeyID() == null || !knownKeyIds.contains(jwt.getHeader().getKeyID())) {
+                throw unauthorized(true);
+            }
+            claims = processor.process(jwt, null);
+        } catch (ApiProblem problem) {
+            throw problem;
+        } catch (Exception invalid) {
+            // Parse errors, bad signatures, wrong type, algorithm, issuer, audience, expiry: one answer.
+            throw unauthorized(true);
+        }
+        Principal principal = principal(claims);
+        if (revocations.isRevoked(principal.sessionId())) {
+            throw unauthorized(true);
+        }
+        return principal;
+    }
+
+    private static Principal principal(JWTClaimsSet claims) {
+        try {
+            Map<String, Role> memberships = new HashMap<>();
+            Map<String, Object> workspaces = claims.getJSONObjectClaim("ws");
+            if (workspaces != null) {
+                workspaces.forEach((workspace, role) ->
+                        memberships.put(workspace, Role.fromWire(String.valueOf(role)).orElseThrow()));
+            }
+            Optional<Role> platformRole = Optional.ofNullable(claims.getStringClaim("role")).map(r -> Role.fromWire(r).orElseThrow());
+            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole);
+        } catch (Exception malformed) {
+            throw unauthorized(true);
+        }
+    }
+
+    /**
+     * Lets a call through when the caller holds at least {@code required} in the workspace: 404
+     * when the caller is not a member (the workspace's existence is not disclosed), 403 when the
+     * role is too low.
+     */
+    public static Role requireRole(Principal principal, String workspaceId, Role required) {
+        Role held = principal.roleIn(workspaceId).orElseThrow(() -> ApiProblem.notFound("No such workspace."));
+        if (!held.atLeast(required)) {
+            throw forbidden(required);
+        }
+        return held;
+    }
+
+    /** Platform-wide operations (user administration): the caller's platform role must suffice. */
+    public static void requirePlatformRole(Principal principal, Role required) {
+        if (principal.platformRole().filter(r -> r.atLeast(required)).isEmpty()) {
+            throw forbidden(required);
+        }
+    }
+
+    private static ApiProblem forbidden(Role required) {
+        return ApiProblem.of(403, "forbidden", "Forbidden", "This operation needs the role " + required.wire() + ".");
+    }
+
+    private static ApiProblem unauthorized(boolean tokenPresented) {
+        return new ApiProblem(401, "unauthorized", "Unauthorized",
+                "A valid access token is required (Authorization: Bearer).", List.of(),
+                Map.of("www-authenticate", tokenPresented ? "Bearer realm=\"devskyy\", error=\"invalid_token\"" : "Bearer realm=\"devskyy\""));
+    }
+}
