@@ -55,8 +55,8 @@ public final class LocalApi implements AutoCloseable {
         SamTemplate template = SamTemplate.load(options.template());
         LocalValues values = new LocalValues(template.parameterDefaults(), REGION);
 
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir() == null ? null : options.dataDir().resolve("dynamodb"));
-        Map<String, String> localSettings = localSettings(dynamoDb);
+        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir().resolve("dynamodb"));
+        Map<String, String> localSettings = localSettings(dynamoDb, LocalSecrets.load(options.dataDir()), options.port());
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
             dynamoDb.createTables(client, template.tables());
         }
@@ -90,12 +90,16 @@ public final class LocalApi implements AutoCloseable {
      * What the local deployment differs in: DynamoDB Local as endpoint, development values where
      * production would need real settings, and no EMF metrics on the terminal.
      */
-    private static Map<String, String> localSettings(EmbeddedDynamoDb dynamoDb) {
+    private static Map<String, String> localSettings(EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DEVSKYY_ENV", "local");
         settings.put("DEVSKYY_METRICS", "off");
         settings.put("AWS_REGION", REGION);
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        settings.put("AUTH_SECRET", secrets.authSecret());
+        settings.put("AUTH_JWKS", secrets.publicJwks());
+        settings.put("PII_DATA_KEY", secrets.personalDataKey());
+        settings.put("AUTH_ISSUER", "http://localhost:" + port);
         return settings;
     }
 

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -70,20 +71,46 @@ class LocalApiTest {
                 .build();
     }
 
+    /** Replays a sample event of events/ over HTTP: its method, path, headers and body. */
+    private static Response replay(JsonNode event) throws IOException {
+        String method = event.at("/requestContext/http/method").asString();
+        JsonNode body = event.get("body");
+        Request.Builder request = new Request.Builder().url(url(event.path("rawPath").asString()))
+                .method(method, body == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
+                        : RequestBody.create(body.asString().getBytes(StandardCharsets.UTF_8),
+                                MediaType.get(event.at("/headers/content-type").asString("application/json"))));
+        for (String header : List.of("authorization", "user-agent", "origin")) {
+            JsonNode value = event.path("headers").get(header);
+            if (value != null) {
+                request.header(header, value.asString());
+            }
+        }
+        return call(request);
+    }
+
     @Test
     void everyRouteOfTheTemplateIsAnsweredByItsFunction() throws IOException {
+        Map<String, JsonNode> samples = new java.util.HashMap<>();
+        try (var files = java.nio.file.Files.walk(Events.repositoryRoot().resolve("events"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                JsonNode event = Json.tree(java.nio.file.Files.readAllBytes(file));
+                samples.put(event.path("routeKey").asString(), event);
+            }
+        }
         for (SamTemplate.HttpRoute route : template.httpRoutes()) {
-            boolean fallback = route.path().contains("+}");
-            String path = fallback ? "/api/v1/no-such-family" : route.path();
-            String method = route.method().equals("ANY") ? "GET" : route.method();
-            try (Response response = call(new Request.Builder().url(url(path)).method(method, null))) {
-                assertThat(response.header("x-request-id")).as(route.key()).isNotBlank();
-                if (fallback) {
+            if (route.path().contains("+}")) {
+                String unknown = route.path().replace("{proxy+}", "no/such/thing");
+                try (Response response = call(new Request.Builder().url(url(unknown)))) {
                     assertThat(response.code()).as(route.key()).isEqualTo(404);
                     assertThat(response.header("content-type")).isEqualTo("application/problem+json");
-                } else {
-                    assertThat(response.code()).as(route.key()).isNotEqualTo(404).isLessThan(500);
+                    assertThat(response.header("x-request-id")).isNotBlank();
                 }
+                continue;
+            }
+            assertThat(samples).as("a sample event for " + route.key()).containsKey(route.key());
+            try (Response response = replay(samples.get(route.key()))) {
+                assertThat(response.code()).as(route.key()).isNotEqualTo(404).isLessThan(500);
+                assertThat(response.header("x-request-id")).as(route.key()).isNotBlank();
             }
         }
     }

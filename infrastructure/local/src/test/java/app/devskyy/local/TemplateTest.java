@@ -83,7 +83,11 @@ class TemplateTest {
     }
 
     @Test
-    void everyDefinitionNamesAFunctionItsInitializerRegisters() throws Exception {
+    void everyDefinitionNamesAFunctionItsInitializerRegisters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
+            throws Exception {
+        LocalSecrets secrets = LocalSecrets.load(dataDir);
+        java.util.Map<String, String> settings = java.util.Map.of("DEVSKYY_ENV", "local", "AUTH_SECRET", secrets.authSecret(),
+                "AUTH_JWKS", secrets.publicJwks(), "PII_DATA_KEY", secrets.personalDataKey());
         for (SamTemplate.FunctionSpec function : template.functions()) {
             String mainClass = function.mainClass(values);
             String definition = function.definition(values);
@@ -94,11 +98,11 @@ class TemplateTest {
                     (ApplicationContextInitializer<GenericApplicationContext>) Class.forName(mainClass)
                             .getDeclaredConstructor().newInstance();
             try (GenericApplicationContext context = new GenericApplicationContext()) {
-                System.setProperty("DEVSKYY_ENV", "local");
+                settings.forEach(System::setProperty);
                 try {
                     initializer.initialize(context);
                 } finally {
-                    System.clearProperty("DEVSKYY_ENV");
+                    settings.keySet().forEach(System::clearProperty);
                 }
                 assertThat(context.containsBeanDefinition(definition)).as(function.logicalId() + " registers " + definition)
                         .isTrue();

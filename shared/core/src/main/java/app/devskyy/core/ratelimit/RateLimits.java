@@ -26,6 +26,19 @@ public final class RateLimits {
         this.limiter = limiter;
     }
 
+    /**
+     * Upstash when the deployment configures it, otherwise DynamoDB ({@code RATE_LIMIT_TABLE},
+     * the local default).
+     */
+    public static RateLimits fromConfig(app.devskyy.core.config.Config config,
+            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb) {
+        RateLimiter limiter = app.devskyy.core.upstash.UpstashClient.fromConfig(config)
+                .<RateLimiter>map(UpstashRateLimiter::new)
+                .orElseGet(() -> new DynamoDbRateLimiter(dynamoDb, config.required("RATE_LIMIT_TABLE", "RateLimitTable"),
+                        java.time.Clock.systemUTC()));
+        return new RateLimits(limiter);
+    }
+
     /** Counts one request; throws the 429 (or 503) problem when it must not proceed. */
     public void enforce(Limit limit, String key, FailurePolicy policy) {
         Decision decision;

@@ -32,6 +32,15 @@ public final class UpstashClient {
         this.http = http;
     }
 
+    /**
+     * The deployment's Upstash database, when {@code UPSTASH_REDIS_REST_URL} is set (the token,
+     * {@code UPSTASH_REDIS_REST_TOKEN}, is then required).
+     */
+    public static java.util.Optional<UpstashClient> fromConfig(app.devskyy.core.config.Config config) {
+        return config.optional("UPSTASH_REDIS_REST_URL").map(url -> new UpstashClient(HttpUrl.get(url),
+                config.required("UPSTASH_REDIS_REST_TOKEN"), app.devskyy.core.OutboundHttp.client()));
+    }
+
     /** The same client with another deadline for a whole call. */
     public UpstashClient withCallTimeout(Duration timeout) {
         return new UpstashClient(url, token, http.newBuilder().callTimeout(timeout).build());

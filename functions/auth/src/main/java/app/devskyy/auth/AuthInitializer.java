@@ -1,0 +1,58 @@
+package app.devskyy.auth;
+
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.auth.AccessTokens;
+import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.auth.TokenSettings;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.ratelimit.RateLimits;
+import app.devskyy.core.snapstart.Priming;
+import app.devskyy.core.snapstart.PrimingEvents;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.cloud.function.context.FunctionRegistration;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Builds the auth family by hand and registers its one function, {@code auth}. */
+public class AuthInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    public static final String FUNCTION = "auth";
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        HttpApiFunction function = create(Config.fromEnvironment());
+        context.registerBean(FUNCTION, FunctionRegistration.class,
+                () -> new FunctionRegistration<>(function, FUNCTION).type(HttpApiFunction.class));
+    }
+
+    public static HttpApiFunction create(Config config) {
+        AwsClients aws = new AwsClients(config);
+        DynamoDbClient dynamoDb = aws.dynamoDb();
+        String table = config.required("AUTH_TABLE", "AuthTable");
+        AuthSecret secret = AuthSecret.from(config);
+        TokenSettings tokens = TokenSettings.from(config);
+        Clock clock = Clock.systemUTC();
+        Passwords passwords = new Passwords(config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),
+                config.integer("AUTH_ARGON2_ITERATIONS", 2), config.integer("AUTH_ARGON2_PARALLELISM", 1));
+        AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords,
+                DataKeys.personalDataCipher(config, aws), new AccessTokens(secret.signingKeys(), tokens, clock),
+                new RefreshTokens(secret.refreshKey()), clock);
+        // Its own routes read revocations without a cache: a logout takes effect at once here.
+        Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
+                SessionTable.revocations(dynamoDb, table, clock));
+        HttpApiFunction function = new HttpApiFunction(
+                new AuthRoutes(service, authenticator, RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
+                new Telemetry(config));
+        Priming.register(FUNCTION, List.of(
+                () -> function.prime(PrimingEvents.get("/.well-known/jwks.json")),
+                () -> function.prime(PrimingEvents.request("POST", AuthRoutes.BASE + "/login", "{\"email\":1}")),
+                () -> function.prime(PrimingEvents.get(AuthRoutes.BASE + "/me"))));
+        return function;
+    }
+}

@@ -1,0 +1,160 @@
+package app.devskyy.auth;
+
+import app.devskyy.core.aws.RecordSchema;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+
+/**
+ * The items of the auth table (one table for the bounded context: {@code pk}, {@code sk}, and
+ * the {@code gsi1} index on {@code gsi1pk}/{@code gsi1sk}); docs/data-model.md lists their access
+ * patterns. Personal fields ({@code *Cipher}) are encrypted with their record as context.
+ */
+final class AuthItems {
+
+    static final String GSI1 = "gsi1";
+
+    private AuthItems() {
+    }
+
+    /** {@code USER#<id>/PROFILE}; listed for administrators under {@code gsi1pk = USERS}. */
+    record User(String pk, String sk, String userId, String emailCipher, String emailIndex, String nameCipher,
+            String passwordHash, boolean disabled, String platformRole, long createdAt, String gsi1pk, String gsi1sk) {
+
+        static User of(String userId, String emailCipher, String emailIndex, String nameCipher, String passwordHash,
+                long createdAt) {
+            return new User("USER#" + userId, "PROFILE", userId, emailCipher, emailIndex, nameCipher, passwordHash, false,
+                    null, createdAt, "USERS", createdAt + "#" + userId);
+        }
+
+        User withPasswordHash(String hash) {
+            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, hash, disabled, platformRole, createdAt,
+                    gsi1pk, gsi1sk);
+        }
+
+        User withNameCipher(String cipher) {
+            return new User(pk, sk, userId, emailCipher, emailIndex, cipher, passwordHash, disabled, platformRole,
+                    createdAt, gsi1pk, gsi1sk);
+        }
+
+        User withAdministration(boolean disabled, String platformRole) {
+            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, passwordHash, disabled, platformRole,
+                    createdAt, gsi1pk, gsi1sk);
+        }
+
+        static final TableSchema<User> SCHEMA = RecordSchema.of(User.class, f -> new User(f.string("pk"), f.string("sk"),
+                        f.string("userId"), f.string("emailCipher"), f.string("emailIndex"), f.string("nameCipher"),
+                        f.string("passwordHash"), f.bool("disabled"), f.string("platformRole"), f.number("createdAt", 0),
+                        f.string("gsi1pk"), f.string("gsi1sk")))
+                .partitionKey("pk", User::pk).sortKey("sk", User::sk)
+                .string("userId", User::userId).string("emailCipher", User::emailCipher)
+                .string("emailIndex", User::emailIndex).string("nameCipher", User::nameCipher)
+                .string("passwordHash", User::passwordHash).bool("disabled", User::disabled)
+                .string("platformRole", User::platformRole).number("createdAt", User::createdAt)
+                .string("gsi1pk", User::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
+                .string("gsi1sk", User::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
+                .build();
+    }
+
+    /** {@code EMAIL#<blind index>/EMAIL}: makes emails unique, case-insensitively, without storing them. */
+    record Email(String pk, String sk, String userId) {
+
+        static Email of(String emailIndex, String userId) {
+            return new Email("EMAIL#" + emailIndex, "EMAIL", userId);
+        }
+
+        static final TableSchema<Email> SCHEMA = RecordSchema.of(Email.class,
+                        f -> new Email(f.string("pk"), f.string("sk"), f.string("userId")))
+                .partitionKey("pk", Email::pk).sortKey("sk", Email::sk).string("userId", Email::userId).build();
+    }
+
+    /**
+     * {@code LOCKOUT#<blind index>/LOCKOUT}: consecutive login failures for an email, whether or
+     * not an account has it, so that a lockout reveals nothing about existence.
+     */
+    record Lockout(String pk, String sk, long failures, long lockedUntil, long expiresAt) {
+
+        static final TableSchema<Lockout> SCHEMA = RecordSchema.of(Lockout.class, f -> new Lockout(f.string("pk"),
+                        f.string("sk"), f.number("failures", 0), f.number("lockedUntil", 0), f.number("expiresAt", 0)))
+                .partitionKey("pk", Lockout::pk).sortKey("sk", Lockout::sk).number("failures", Lockout::failures)
+                .number("lockedUntil", Lockout::lockedUntil).number("expiresAt", Lockout::expiresAt).build();
+    }
+
+    /** {@code SESSION#<id>/SESSION}; a user's sessions under {@code gsi1pk = USER#<id>}. */
+    record Session(String pk, String sk, String sessionId, String userId, long createdAt, long lastUsedAt,
+            String ipCipher, String agentCipher, Long revokedAt, long expiresAt, String gsi1pk, String gsi1sk) {
+
+        static Session of(String sessionId, String userId, long now, String ipCipher, String agentCipher, long expiresAt) {
+            return new Session("SESSION#" + sessionId, "SESSION", sessionId, userId, now, now, ipCipher, agentCipher, null,
+                    expiresAt, "USER#" + userId, "SESSION#" + now + "#" + sessionId);
+        }
+
+        boolean active(long nowMillis) {
+            return revokedAt == null && expiresAt * 1000 > nowMillis;
+        }
+
+        static final TableSchema<Session> SCHEMA = RecordSchema.of(Session.class, f -> new Session(f.string("pk"),
+                        f.string("sk"), f.string("sessionId"), f.string("userId"), f.number("createdAt", 0),
+                        f.number("lastUsedAt", 0), f.string("ipCipher"), f.string("agentCipher"), f.number("revokedAt"),
+                        f.number("expiresAt", 0), f.string("gsi1pk"), f.string("gsi1sk")))
+                .partitionKey("pk", Session::pk).sortKey("sk", Session::sk)
+                .string("sessionId", Session::sessionId).string("userId", Session::userId)
+                .number("createdAt", Session::createdAt).number("lastUsedAt", Session::lastUsedAt)
+                .string("ipCipher", Session::ipCipher).string("agentCipher", Session::agentCipher)
+                .number("revokedAt", Session::revokedAt).number("expiresAt", Session::expiresAt)
+                .string("gsi1pk", Session::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
+                .string("gsi1sk", Session::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
+                .build();
+    }
+
+    /**
+     * {@code REFRESH#<SHA-256 of the token>/REFRESH}: one issued refresh token. Current while
+     * {@code rotatedAt} is absent; rotated tokens stay until their session's expiry so that reuse
+     * can be recognised.
+     */
+    record Refresh(String pk, String sk, String sessionId, String userId, Long rotatedAt, long expiresAt) {
+
+        static final TableSchema<Refresh> SCHEMA = RecordSchema.of(Refresh.class, f -> new Refresh(f.string("pk"),
+                        f.string("sk"), f.string("sessionId"), f.string("userId"), f.number("rotatedAt"),
+                        f.number("expiresAt", 0)))
+                .partitionKey("pk", Refresh::pk).sortKey("sk", Refresh::sk)
+                .string("sessionId", Refresh::sessionId).string("userId", Refresh::userId)
+                .number("rotatedAt", Refresh::rotatedAt).number("expiresAt", Refresh::expiresAt).build();
+    }
+
+    /** {@code WS#<id>/META}. */
+    record Workspace(String pk, String sk, String workspaceId, String name, boolean personal, String createdBy,
+            long createdAt) {
+
+        static Workspace of(String workspaceId, String name, boolean personal, String createdBy, long createdAt) {
+            return new Workspace("WS#" + workspaceId, "META", workspaceId, name, personal, createdBy, createdAt);
+        }
+
+        static final TableSchema<Workspace> SCHEMA = RecordSchema.of(Workspace.class, f -> new Workspace(f.string("pk"),
+                        f.string("sk"), f.string("workspaceId"), f.string("name"), f.bool("personal"),
+                        f.string("createdBy"), f.number("createdAt", 0)))
+                .partitionKey("pk", Workspace::pk).sortKey("sk", Workspace::sk)
+                .string("workspaceId", Workspace::workspaceId).string("name", Workspace::name)
+                .bool("personal", Workspace::personal).string("createdBy", Workspace::createdBy)
+                .number("createdAt", Workspace::createdAt).build();
+    }
+
+    /** {@code WS#<id>/MEMBER#<user>}; a user's workspaces under {@code gsi1pk = USER#<id>}. */
+    record Member(String pk, String sk, String workspaceId, String userId, String role, long joinedAt, String gsi1pk,
+            String gsi1sk) {
+
+        static Member of(String workspaceId, String userId, String role, long joinedAt) {
+            return new Member("WS#" + workspaceId, "MEMBER#" + userId, workspaceId, userId, role, joinedAt,
+                    "USER#" + userId, "WS#" + workspaceId);
+        }
+
+        static final TableSchema<Member> SCHEMA = RecordSchema.of(Member.class, f -> new Member(f.string("pk"),
+                        f.string("sk"), f.string("workspaceId"), f.string("userId"), f.string("role"),
+                        f.number("joinedAt", 0), f.string("gsi1pk"), f.string("gsi1sk")))
+                .partitionKey("pk", Member::pk).sortKey("sk", Member::sk)
+                .string("workspaceId", Member::workspaceId).string("userId", Member::userId)
+                .string("role", Member::role).number("joinedAt", Member::joinedAt)
+                .string("gsi1pk", Member::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
+                .string("gsi1sk", Member::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
+                .build();
+    }
+}

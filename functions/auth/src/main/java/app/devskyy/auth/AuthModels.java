@@ -1,0 +1,52 @@
+package app.devskyy.auth;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** The bodies of the auth routes: requests as their JSON Schemas allow them, responses as documented. */
+final class AuthModels {
+
+    private AuthModels() {
+    }
+
+    record SignupRequest(String email, String password, String displayName) {
+    }
+
+    record LoginRequest(String email, String password) {
+    }
+
+    record RefreshRequest(@JsonProperty("refresh_token") String refreshToken) {
+    }
+
+    record LogoutRequest(String scope) {
+    }
+
+    record UpdateMeRequest(String displayName) {
+    }
+
+    record ChangePasswordRequest(String currentPassword, String newPassword) {
+    }
+
+    /** Where a request came from, for sessions and the audit log. */
+    record Origin(String ip, String userAgent) {
+    }
+
+    record WorkspaceRole(String id, String role) {
+    }
+
+    record UserView(String id, String email, String displayName, long createdAt, List<WorkspaceRole> workspaces) {
+    }
+
+    /** OAuth 2 token response names (RFC 6749), which client libraries expect. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Tokens(@JsonProperty("access_token") String accessToken,
+            @JsonProperty("token_type") String tokenType,
+            @JsonProperty("expires_in") long expiresIn,
+            @JsonProperty("refresh_token") String refreshToken,
+            @JsonProperty("session_id") String sessionId) {
+    }
+
+    record SessionView(String id, String userAgent, String ip, long createdAt, long lastUsedAt, boolean current) {
+    }
+}

@@ -1,0 +1,109 @@
+package app.devskyy.auth;
+
+import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.Principal;
+import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.http.BodySchema;
+import app.devskyy.core.http.HttpRequest;
+import app.devskyy.core.http.HttpResponse;
+import app.devskyy.core.http.Router;
+import app.devskyy.core.ratelimit.Limit;
+import app.devskyy.core.ratelimit.RateLimits;
+import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
+import java.util.Map;
+
+/**
+ * The auth family's routes under {@code /api/v1/auth}, and the JWKS.
+ *
+ * <p>Rate limits and their failure policies: login 10/min per IP and per account, fail open (the
+ * lockout, kept in the auth table, still holds when the limiter's store is down); signup 5/min per
+ * IP, fail closed (nothing else slows down mass account creation); refresh 30/min per session,
+ * fail open (a refresh needs a valid token anyway).
+ */
+final class AuthRoutes {
+
+    static final String BASE = "/api/v1/auth";
+
+    static final Limit LOGIN_PER_IP = Limit.perMinute("login-ip", 10);
+    static final Limit LOGIN_PER_ACCOUNT = Limit.perMinute("login-account", 10);
+    static final Limit SIGNUP_PER_IP = Limit.perMinute("signup-ip", 5);
+    static final Limit REFRESH_PER_SESSION = Limit.perMinute("refresh-session", 30);
+
+    private static final BodySchema SIGNUP = BodySchema.load(AuthRoutes.class, "signup");
+    private static final BodySchema LOGIN = BodySchema.load(AuthRoutes.class, "login");
+    private static final BodySchema REFRESH = BodySchema.load(AuthRoutes.class, "refresh");
+    private static final BodySchema LOGOUT = BodySchema.load(AuthRoutes.class, "logout");
+    private static final BodySchema UPDATE_ME = BodySchema.load(AuthRoutes.class, "update-me");
+    private static final BodySchema CHANGE_PASSWORD = BodySchema.load(AuthRoutes.class, "change-password");
+
+    private final AuthService auth;
+    private final Authenticator authenticator;
+    private final RateLimits limits;
+    private final String jwks;
+
+    AuthRoutes(AuthService auth, Authenticator authenticator, RateLimits limits, SigningKeys keys) {
+        this.auth = auth;
+        this.authenticator = authenticator;
+        this.limits = limits;
+        this.jwks = keys.publicJwks().toString();
+    }
+
+    Router router() {
+        return Router.builder()
+                .post(BASE + "/signup", this::signup)
+                .post(BASE + "/login", this::login)
+                .post(BASE + "/refresh", this::refresh)
+                .post(BASE + "/logout", this::logout)
+                .get(BASE + "/me", request -> HttpResponse.ok(auth.me(authenticator.authenticate(request))))
+                .patch(BASE + "/me", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.ok(auth.updateMe(principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
+                })
+                .post(BASE + "/password/change", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    auth.changePassword(principal, request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class));
+                    return HttpResponse.noContent();
+                })
+                .get(BASE + "/sessions", request -> HttpResponse.ok(
+                        Map.of("sessions", auth.sessions(authenticator.authenticate(request)))))
+                .delete(BASE + "/sessions/{id}", request -> {
+                    auth.deleteSession(authenticator.authenticate(request), request.pathParameter("id"));
+                    return HttpResponse.noContent();
+                })
+                .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
+                        .withHeader("cache-control", "public, max-age=300"))
+                .build();
+    }
+
+    private HttpResponse signup(HttpRequest request) {
+        limits.enforce(SIGNUP_PER_IP, request.sourceIp(), FailurePolicy.CLOSED);
+        return HttpResponse.json(201, auth.signup(request.jsonBody(SIGNUP, AuthModels.SignupRequest.class)));
+    }
+
+    private HttpResponse login(HttpRequest request) {
+        AuthModels.LoginRequest body = request.jsonBody(LOGIN, AuthModels.LoginRequest.class);
+        limits.enforce(LOGIN_PER_IP, request.sourceIp(), FailurePolicy.OPEN);
+        limits.enforce(LOGIN_PER_ACCOUNT, auth.emailIndex(body.email()), FailurePolicy.OPEN);
+        return HttpResponse.ok(auth.login(body, origin(request)));
+    }
+
+    private HttpResponse refresh(HttpRequest request) {
+        String token = request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
+        auth.sessionOfRefreshToken(token)
+                .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
+        return HttpResponse.ok(auth.refresh(token));
+    }
+
+    private HttpResponse logout(HttpRequest request) {
+        Principal principal = authenticator.authenticate(request);
+        String scope = request.body().length == 0 ? "local"
+                : java.util.Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class).scope()).orElse("local");
+        auth.logout(principal, scope);
+        return HttpResponse.noContent();
+    }
+
+    private static Origin origin(HttpRequest request) {
+        return new Origin(request.sourceIp() == null ? "" : request.sourceIp(), request.header("user-agent").orElse(""));
+    }
+}

@@ -1,0 +1,45 @@
+package app.devskyy.local;
+
+import app.devskyy.auth.AuthSecret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The development secrets of the local server: generated on first start into the data folder and
+ * kept there, so that tokens, sessions and encrypted data survive restarts. In AWS their places are
+ * taken by Secrets Manager (the auth secret) and KMS (the personal-data key).
+ */
+record LocalSecrets(String authSecret, String publicJwks, String personalDataKey) {
+
+    static LocalSecrets load(Path dataDir) throws IOException {
+        Path secrets = dataDir.resolve("secrets");
+        Files.createDirectories(secrets);
+        String auth = readOrCreate(secrets.resolve("auth-secret.json"), AuthSecret::generate);
+        String piiKey = readOrCreate(secrets.resolve("pii-data-key"), () -> {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            return Base64.getEncoder().encodeToString(key);
+        });
+        return new LocalSecrets(auth, AuthSecret.parse(auth).signingKeys().publicJwks().toString(), piiKey.strip());
+    }
+
+    private static String readOrCreate(Path file, java.util.function.Supplier<String> generate) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file);
+        }
+        String value = generate.get();
+        Files.writeString(file, value);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the folder's own permissions apply.
+        }
+        LoggerFactory.getLogger(LocalSecrets.class).info("generated development secret {}", file.getFileName());
+        return value;
+    }
+}
