@@ -88,6 +88,18 @@ class HealthInvokerTest {
     }
 
     @Test
+    void aJsonArrayBodyIsNotTakenForABatch() {
+        // Spring Cloud Function's own conversion would call the function once per element.
+        ObjectNode event = Events.tree("health/get-health.json");
+        ((ObjectNode) event.get("requestContext").get("http")).put("method", "POST");
+        ((ObjectNode) event.get("headers")).put("content-type", "application/json").put("payload", "[1,2]");
+        event.put("body", "[{\"a\":1},{\"b\":2}]");
+        JsonNode response = invoker.invoke(event);
+        assertThat(response.get("statusCode").asInt()).isEqualTo(405);
+        assertThat(body(response).get("status").asInt()).isEqualTo(405);
+    }
+
+    @Test
     void unknownEventFieldsAndBinaryBodiesAreTolerated() {
         ObjectNode event = Events.tree("health/get-health-live.json");
         event.put("someFutureField", true);

@@ -55,8 +55,11 @@ public final class LocalApi implements AutoCloseable {
         SamTemplate template = SamTemplate.load(options.template());
         LocalValues values = new LocalValues(template.parameterDefaults(), REGION);
 
+        // Bound first: the functions' settings name the port (the token issuer), which may be chosen by the system.
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir().resolve("dynamodb"));
-        Map<String, String> localSettings = localSettings(dynamoDb, LocalSecrets.load(options.dataDir()), options.port());
+        Map<String, String> localSettings = localSettings(dynamoDb, LocalSecrets.load(options.dataDir()),
+                server.getAddress().getPort());
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
             dynamoDb.createTables(client, template.tables());
         }
@@ -78,7 +81,6 @@ public final class LocalApi implements AutoCloseable {
         }
 
         CorsPolicy cors = template.cors(values);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", new LocalGateway(new ApiGatewayRoutes(template.httpRoutes()), functions, cors,
                 Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml"))));

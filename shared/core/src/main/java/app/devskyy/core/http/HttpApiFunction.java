@@ -1,5 +1,6 @@
 package app.devskyy.core.http;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.observability.Telemetry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -12,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
 import org.springframework.messaging.Message;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * The entry point of an HTTP function family: one API Gateway HTTP API (payload 2.0) event in,
@@ -20,9 +24,16 @@ import org.springframework.messaging.Message;
  * the security headers.
  *
  * <p>The input is a {@link Message} so that the Lambda {@link Context}, which Spring Cloud Function
- * passes as a message header, reaches the logging context.
+ * passes as a message header, reaches the logging context; and its payload is the raw event, read
+ * here, because Spring Cloud Function's own conversion treats a request body that is a JSON array
+ * as a batch and calls the function once per element (a 500 for any caller who sends {@code []}).
+ * With {@code byte[]} as input type it leaves the event alone.
  */
-public final class HttpApiFunction implements Function<Message<APIGatewayV2HTTPEvent>, APIGatewayV2HTTPResponse> {
+public final class HttpApiFunction implements Function<Message<byte[]>, APIGatewayV2HTTPResponse> {
+
+    /** Events gain fields over time; unknown ones are ignored here, unlike in request bodies. */
+    private static final ObjectReader EVENT_READER = Json.MAPPER.readerFor(APIGatewayV2HTTPEvent.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Default body limit: far below the 6 MB synchronous Lambda payload, far above any JSON command. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -44,9 +55,19 @@ public final class HttpApiFunction implements Function<Message<APIGatewayV2HTTPE
     }
 
     @Override
-    public APIGatewayV2HTTPResponse apply(Message<APIGatewayV2HTTPEvent> message) {
+    public APIGatewayV2HTTPResponse apply(Message<byte[]> message) {
         Context context = message.getHeaders().get(AWSLambdaUtils.AWS_CONTEXT, Context.class);
-        return telemetry.invocation(context, () -> handle(message.getPayload()));
+        return telemetry.invocation(context, () -> handle(readEvent(message.getPayload())));
+    }
+
+    /** The payload-2.0 event; API Gateway never sends anything else, so a stranger input is a bare event. */
+    static APIGatewayV2HTTPEvent readEvent(byte[] payload) {
+        try {
+            APIGatewayV2HTTPEvent event = EVENT_READER.readValue(payload);
+            return event == null ? new APIGatewayV2HTTPEvent() : event;
+        } catch (JacksonException e) {
+            return new APIGatewayV2HTTPEvent();
+        }
     }
 
     /** Answers one event and records it in the metrics; never throws. */
