@@ -7,6 +7,7 @@ import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.ratelimit.RateLimits;
@@ -40,9 +41,11 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         Clock clock = Clock.systemUTC();
         Passwords passwords = new Passwords(config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),
                 config.integer("AUTH_ARGON2_ITERATIONS", 2), config.integer("AUTH_ARGON2_PARALLELISM", 1));
-        AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords,
-                DataKeys.personalDataCipher(config, aws), new AccessTokens(secret.signingKeys(), tokens, clock),
-                new RefreshTokens(secret.refreshKey()), clock);
+        PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
+        AuditLog audit = new AuditLog(dynamoDb, config.required("AUDIT_TABLE", "AuditTable"), pii,
+                java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
+        AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords, pii,
+                new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit, clock);
         // Its own routes read revocations without a cache: a logout takes effect at once here.
         Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
                 SessionTable.revocations(dynamoDb, table, clock));

@@ -121,21 +121,24 @@ final class AuthItems {
                 .number("rotatedAt", Refresh::rotatedAt).number("expiresAt", Refresh::expiresAt).build();
     }
 
-    /** {@code WS#<id>/META}. */
+    /**
+     * {@code WS#<id>/META}. {@code admins} counts the members with the admin role, kept in the
+     * same transactions that change roles, so that the last admin can never be removed or demoted.
+     */
     record Workspace(String pk, String sk, String workspaceId, String name, boolean personal, String createdBy,
-            long createdAt) {
+            long createdAt, long admins) {
 
         static Workspace of(String workspaceId, String name, boolean personal, String createdBy, long createdAt) {
-            return new Workspace("WS#" + workspaceId, "META", workspaceId, name, personal, createdBy, createdAt);
+            return new Workspace("WS#" + workspaceId, "META", workspaceId, name, personal, createdBy, createdAt, 1);
         }
 
         static final TableSchema<Workspace> SCHEMA = RecordSchema.of(Workspace.class, f -> new Workspace(f.string("pk"),
                         f.string("sk"), f.string("workspaceId"), f.string("name"), f.bool("personal"),
-                        f.string("createdBy"), f.number("createdAt", 0)))
+                        f.string("createdBy"), f.number("createdAt", 0), f.number("admins", 0)))
                 .partitionKey("pk", Workspace::pk).sortKey("sk", Workspace::sk)
                 .string("workspaceId", Workspace::workspaceId).string("name", Workspace::name)
                 .bool("personal", Workspace::personal).string("createdBy", Workspace::createdBy)
-                .number("createdAt", Workspace::createdAt).build();
+                .number("createdAt", Workspace::createdAt).number("admins", Workspace::admins).build();
     }
 
     /** {@code WS#<id>/MEMBER#<user>}; a user's workspaces under {@code gsi1pk = USER#<id>}. */

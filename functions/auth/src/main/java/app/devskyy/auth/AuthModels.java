@@ -47,6 +47,25 @@ final class AuthModels {
             @JsonProperty("session_id") String sessionId) {
     }
 
+    record WorkspaceRequest(String name) {
+    }
+
+    record AddMemberRequest(String email, String role) {
+    }
+
+    record RoleRequest(String role) {
+    }
+
+    /** Platform administration of an account: both fields optional; {@code platformRole} "none" removes it. */
+    record AdministerRequest(Boolean disabled, String platformRole) {
+    }
+
+    record WorkspaceView(String id, String name, boolean personal, long createdAt, String role) {
+    }
+
+    record MemberView(String userId, String email, String displayName, String role, long joinedAt) {
+    }
+
     record SessionView(String id, String userAgent, String ip, long createdAt, long lastUsedAt, boolean current) {
     }
 }

@@ -4,6 +4,7 @@ import app.devskyy.auth.AuthModels.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
@@ -36,6 +37,10 @@ final class AuthRoutes {
     private static final BodySchema LOGOUT = BodySchema.load(AuthRoutes.class, "logout");
     private static final BodySchema UPDATE_ME = BodySchema.load(AuthRoutes.class, "update-me");
     private static final BodySchema CHANGE_PASSWORD = BodySchema.load(AuthRoutes.class, "change-password");
+    private static final BodySchema WORKSPACE = BodySchema.load(AuthRoutes.class, "workspace");
+    private static final BodySchema ADD_MEMBER = BodySchema.load(AuthRoutes.class, "add-member");
+    private static final BodySchema MEMBER_ROLE = BodySchema.load(AuthRoutes.class, "member-role");
+    private static final BodySchema ADMINISTER = BodySchema.load(AuthRoutes.class, "administer-user");
 
     private final AuthService auth;
     private final Authenticator authenticator;
@@ -62,7 +67,8 @@ final class AuthRoutes {
                 })
                 .post(BASE + "/password/change", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    auth.changePassword(principal, request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class));
+                    auth.changePassword(principal, request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class),
+                            origin(request));
                     return HttpResponse.noContent();
                 })
                 .get(BASE + "/sessions", request -> HttpResponse.ok(
@@ -71,9 +77,67 @@ final class AuthRoutes {
                     auth.deleteSession(authenticator.authenticate(request), request.pathParameter("id"));
                     return HttpResponse.noContent();
                 })
+                .post(BASE + "/workspaces", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.json(201, auth.createWorkspace(principal,
+                            request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
+                })
+                .get(BASE + "/workspaces", request -> HttpResponse.ok(
+                        Map.of("workspaces", auth.workspaces(authenticator.authenticate(request)))))
+                .get(BASE + "/workspaces/{id}", request -> HttpResponse.ok(
+                        auth.workspace(authenticator.authenticate(request), request.pathParameter("id"))))
+                .patch(BASE + "/workspaces/{id}", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.ok(auth.renameWorkspace(principal, request.pathParameter("id"),
+                            request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
+                })
+                .get(BASE + "/workspaces/{id}/members", request -> HttpResponse.ok(
+                        Map.of("members", auth.members(authenticator.authenticate(request), request.pathParameter("id")))))
+                .post(BASE + "/workspaces/{id}/members", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.json(201, auth.addMember(principal, request.pathParameter("id"),
+                            request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class), origin(request)));
+                })
+                .patch(BASE + "/workspaces/{id}/members/{userId}", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    auth.changeMemberRole(principal, request.pathParameter("id"), request.pathParameter("userId"),
+                            request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class), origin(request));
+                    return HttpResponse.noContent();
+                })
+                .delete(BASE + "/workspaces/{id}/members/{userId}", request -> {
+                    auth.removeMember(authenticator.authenticate(request), request.pathParameter("id"),
+                            request.pathParameter("userId"), origin(request));
+                    return HttpResponse.noContent();
+                })
+                .get(BASE + "/audit", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    String workspaceId = request.query("workspaceId")
+                            .orElseThrow(() -> ApiProblem.badRequest("The query parameter workspaceId is required."));
+                    return HttpResponse.ok(auth.workspaceAudit(principal, workspaceId, limit(request),
+                            request.query("cursor").orElse(null)));
+                })
+                .get(BASE + "/users", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.ok(auth.users(principal, limit(request), request.query("cursor").orElse(null),
+                            request.query("email").orElse(null)));
+                })
+                .patch(BASE + "/users/{id}", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.ok(auth.administer(principal, request.pathParameter("id"),
+                            request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class), origin(request)));
+                })
                 .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
                         .withHeader("cache-control", "public, max-age=300"))
                 .build();
+    }
+
+    /** {@code limit}: 1 to 100, 20 when absent. */
+    private static int limit(HttpRequest request) {
+        String value = request.query("limit").orElse("20");
+        if (!value.matches("\\d{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 100) {
+            throw ApiProblem.badRequest("The query parameter limit takes a number from 1 to 100.");
+        }
+        return Integer.parseInt(value);
     }
 
     private HttpResponse signup(HttpRequest request) {
@@ -92,14 +156,14 @@ final class AuthRoutes {
         String token = request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
         auth.sessionOfRefreshToken(token)
                 .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
-        return HttpResponse.ok(auth.refresh(token));
+        return HttpResponse.ok(auth.refresh(token, origin(request)));
     }
 
     private HttpResponse logout(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);
         String scope = request.body().length == 0 ? "local"
                 : java.util.Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class).scope()).orElse("local");
-        auth.logout(principal, scope);
+        auth.logout(principal, scope, origin(request));
         return HttpResponse.noContent();
     }
 

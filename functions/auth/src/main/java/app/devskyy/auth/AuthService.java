@@ -9,7 +9,9 @@ import app.devskyy.auth.AuthItems.Workspace;
 import app.devskyy.auth.AuthModels.Origin;
 import app.devskyy.auth.AuthModels.SessionView;
 import app.devskyy.auth.AuthModels.Tokens;
+import app.devskyy.auth.AuthModels.MemberView;
 import app.devskyy.auth.AuthModels.UserView;
+import app.devskyy.auth.AuthModels.WorkspaceView;
 import app.devskyy.auth.AuthModels.WorkspaceRole;
 import app.devskyy.core.auth.AccessTokens;
 import app.devskyy.core.auth.Principal;
@@ -37,15 +39,17 @@ final class AuthService {
     private final PersonalDataCipher pii;
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
+    private final AuditLog audit;
     private final Clock clock;
 
     AuthService(AuthStore store, Passwords passwords, PersonalDataCipher pii, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, Clock clock) {
+            RefreshTokens refreshTokens, AuditLog audit, Clock clock) {
         this.store = store;
         this.passwords = passwords;
         this.pii = pii;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -94,9 +98,11 @@ final class AuthService {
             if (!lock.isZero()) {
                 store.lockUntil(emailIndex, now + lock.toMillis());
             }
+            user.ifPresent(u -> audit.account(u.userId(), "login", lock.isZero() ? "failure" : "failure_locked", u.userId(), origin));
             throw invalidCredentials();
         }
         if (user.get().disabled()) {
+            audit.account(user.get().userId(), "login", "disabled", user.get().userId(), origin);
             throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
         }
         lockout.ifPresent(l -> store.clearLockout(emailIndex));
@@ -105,6 +111,7 @@ final class AuthService {
             account = account.withPasswordHash(passwords.hash(request.password()));
             store.saveUser(account);
         }
+        audit.account(account.userId(), "login", "success", account.userId(), origin);
         return openSession(account, origin);
     }
 
@@ -147,7 +154,7 @@ final class AuthService {
      * Rotates a refresh token. Reuse of a rotated token revokes the whole session, except a retry
      * of the immediately previous token within the grace interval, which gets the current one.
      */
-    Tokens refresh(String refreshToken) {
+    Tokens refresh(String refreshToken, Origin origin) {
         if (!RefreshTokens.wellFormed(refreshToken)) {
             throw invalidRefreshToken();
         }
@@ -174,6 +181,7 @@ final class AuthService {
         }
         // A rotated token came back: it may have been stolen. End the whole session family.
         store.revokeSession(session.sessionId(), now);
+        audit.account(user.userId(), "refresh_token_reuse", "session_revoked", user.userId(), origin);
         throw ApiProblem.of(401, "refresh-token-reused", "Unauthorized",
                 "This refresh token was already used; the session has been ended. Sign in again.");
     }
@@ -191,7 +199,12 @@ final class AuthService {
 
     // Logout and sessions
 
-    void logout(Principal principal, String scope) {
+    void logout(Principal principal, String scope, Origin origin) {
+        audit.account(principal.userId(), "logout_" + scope, "success", principal.userId(), origin);
+        revokeSessions(principal, scope);
+    }
+
+    private void revokeSessions(Principal principal, String scope) {
         long now = clock.millis();
         switch (scope) {
             case "local" -> store.revokeSession(principal.sessionId(), now);
@@ -221,6 +234,175 @@ final class AuthService {
         store.revokeSession(session.sessionId(), clock.millis());
     }
 
+    // Workspaces
+
+    /** The caller's live role in a workspace (not the token's, which may be minutes old), checked. */
+    private Role requireRole(Principal principal, String workspaceId, Role required) {
+        Map<String, Role> live = store.member(workspaceId, principal.userId())
+                .flatMap(m -> Role.fromWire(m.role())).map(role -> Map.of(workspaceId, role)).orElse(Map.of());
+        Role held = app.devskyy.core.auth.Authenticator.requireRole(
+                new Principal(principal.userId(), principal.sessionId(), live, principal.platformRole()), workspaceId, required);
+        if (store.workspace(workspaceId).isEmpty()) {
+            throw ApiProblem.notFound("No such workspace.");
+        }
+        return held;
+    }
+
+    WorkspaceView createWorkspace(Principal principal, AuthModels.WorkspaceRequest request, Origin origin) {
+        String workspaceId = "ws_" + UUID.randomUUID().toString().replace("-", "");
+        long now = clock.millis();
+        Workspace workspace = Workspace.of(workspaceId, request.name().strip(), false, principal.userId(), now);
+        store.createWorkspace(workspace, Member.of(workspaceId, principal.userId(), Role.ADMIN.wire(), now));
+        audit.workspace(workspaceId, "workspace_created", principal.userId(), workspaceId, origin);
+        return new WorkspaceView(workspaceId, workspace.name(), false, now, Role.ADMIN.wire());
+    }
+
+    List<WorkspaceView> workspaces(Principal principal) {
+        return store.membershipsOf(principal.userId()).stream()
+                .flatMap(m -> store.workspace(m.workspaceId()).stream()
+                        .map(w -> new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), m.role())))
+                .toList();
+    }
+
+    WorkspaceView workspace(Principal principal, String workspaceId) {
+        Role role = requireRole(principal, workspaceId, Role.READ_ONLY);
+        Workspace w = store.workspace(workspaceId).orElseThrow();
+        return new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), role.wire());
+    }
+
+    WorkspaceView renameWorkspace(Principal principal, String workspaceId, AuthModels.WorkspaceRequest request,
+            Origin origin) {
+        requireRole(principal, workspaceId, Role.ADMIN);
+        store.renameWorkspace(workspaceId, request.name().strip());
+        audit.workspace(workspaceId, "workspace_renamed", principal.userId(), workspaceId, origin);
+        return workspace(principal, workspaceId);
+    }
+
+    List<MemberView> members(Principal principal, String workspaceId) {
+        requireRole(principal, workspaceId, Role.ADMIN);
+        return store.membersOf(workspaceId).stream().map(m -> {
+            Optional<User> user = store.user(m.userId());
+            return new MemberView(m.userId(), user.map(u -> pii.decrypt(u.emailCipher(), emailContext(u.userId()))).orElse(null),
+                    user.map(u -> pii.decrypt(u.nameCipher(), nameContext(u.userId()))).orElse(null), m.role(), m.joinedAt());
+        }).toList();
+    }
+
+    MemberView addMember(Principal principal, String workspaceId, AuthModels.AddMemberRequest request, Origin origin) {
+        Role held = requireRole(principal, workspaceId, Role.ADMIN);
+        Role granted = grantable(held, request.role());
+        User user = store.userByEmailIndex(emailIndex(request.email()))
+                .orElseThrow(() -> ApiProblem.notFound("No account has this email."));
+        long now = clock.millis();
+        if (store.addMember(Member.of(workspaceId, user.userId(), granted.wire(), now)) != AuthStore.Change.DONE) {
+            throw ApiProblem.of(409, "already-member", "Conflict", "This user is already a member of the workspace.");
+        }
+        audit.workspace(workspaceId, "member_added:" + granted.wire(), principal.userId(), user.userId(), origin);
+        return new MemberView(user.userId(), normalizeEmail(request.email()),
+                pii.decrypt(user.nameCipher(), nameContext(user.userId())), granted.wire(), now);
+    }
+
+    void changeMemberRole(Principal principal, String workspaceId, String userId, AuthModels.RoleRequest request,
+            Origin origin) {
+        Role held = requireRole(principal, workspaceId, Role.ADMIN);
+        Role granted = grantable(held, request.role());
+        Member member = store.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
+        checkChange(store.changeRole(member, granted.wire()));
+        audit.workspace(workspaceId, "member_role_changed:" + member.role() + ">" + granted.wire(), principal.userId(),
+                userId, origin);
+    }
+
+    /** An admin removes anyone; any member may leave. The last admin can do neither. */
+    void removeMember(Principal principal, String workspaceId, String userId, Origin origin) {
+        requireRole(principal, workspaceId, userId.equals(principal.userId()) ? Role.READ_ONLY : Role.ADMIN);
+        Member member = store.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
+        checkChange(store.removeMember(member));
+        audit.workspace(workspaceId, "member_removed", principal.userId(), userId, origin);
+    }
+
+    AuditLog.PageView workspaceAudit(Principal principal, String workspaceId, int limit, String cursor) {
+        requireRole(principal, workspaceId, Role.ADMIN);
+        return audit.workspaceEvents(workspaceId, limit, cursor);
+    }
+
+    // Platform administration
+
+    /** The caller's live platform role, at least {@code required}. */
+    private Role requirePlatformRole(Principal principal, Role required) {
+        Role held = account(principal).platformRole() == null ? null : Role.fromWire(account(principal).platformRole()).orElse(null);
+        if (held == null || !held.atLeast(required)) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "This operation needs the platform role " + required.wire() + ".");
+        }
+        return held;
+    }
+
+    record UserPage(List<AdminUserView> users, String next) {
+    }
+
+    record AdminUserView(String id, String email, String displayName, boolean disabled, String platformRole, long createdAt) {
+    }
+
+    UserPage users(Principal principal, int limit, String cursor, String email) {
+        requirePlatformRole(principal, Role.ADMIN);
+        if (email != null) {
+            return new UserPage(store.userByEmailIndex(emailIndex(email)).map(this::adminView).stream().toList(), null);
+        }
+        String after = cursor == null ? null : AuditLog.Cursors.decode(cursor);
+        if (after != null && !after.matches("\\d{1,15}#usr_[0-9a-f]{32}")) {
+            throw ApiProblem.badRequest("The cursor is not one this API issued.");
+        }
+        AuthStore.UserPage page = store.users(limit, after);
+        return new UserPage(page.users().stream().map(this::adminView).toList(),
+                page.next() == null ? null : AuditLog.Cursors.encode(page.next()));
+    }
+
+    AdminUserView administer(Principal principal, String userId, AuthModels.AdministerRequest request, Origin origin) {
+        Role held = requirePlatformRole(principal, Role.ADMIN);
+        if (userId.equals(principal.userId())) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "Administrators cannot change their own account here.");
+        }
+        User target = store.user(userId).orElseThrow(() -> ApiProblem.notFound("No such user."));
+        boolean touchesSuperAdmin = Role.SUPER_ADMIN.wire().equals(target.platformRole())
+                || Role.SUPER_ADMIN.wire().equals(request.platformRole());
+        if (touchesSuperAdmin && held != Role.SUPER_ADMIN) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "Only a super admin can change super admins.");
+        }
+        boolean disabled = request.disabled() == null ? target.disabled() : request.disabled();
+        String platformRole = request.platformRole() == null ? target.platformRole()
+                : request.platformRole().equals("none") ? null : request.platformRole();
+        User updated = target.withAdministration(disabled, platformRole);
+        store.saveUser(updated);
+        if (disabled && !target.disabled()) {
+            revokeSessions(new Principal(userId, "", Map.of(), Optional.empty()), "global");
+        }
+        audit.account(userId, "admin_update:" + (disabled ? "disabled" : "enabled") + ":" + (platformRole == null ? "none" : platformRole),
+                "success", principal.userId(), origin);
+        return adminView(updated);
+    }
+
+    private AdminUserView adminView(User user) {
+        return new AdminUserView(user.userId(), pii.decrypt(user.emailCipher(), emailContext(user.userId())),
+                pii.decrypt(user.nameCipher(), nameContext(user.userId())), user.disabled(), user.platformRole(),
+                user.createdAt());
+    }
+
+    private static Role grantable(Role held, String requested) {
+        Role role = Role.fromWire(requested).orElseThrow();
+        if (role == Role.SUPER_ADMIN || !held.atLeast(role)) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "You cannot grant the role " + requested + ".");
+        }
+        return role;
+    }
+
+    private static void checkChange(AuthStore.Change change) {
+        switch (change) {
+            case DONE -> { }
+            case LAST_ADMIN -> throw ApiProblem.of(409, "last-admin", "Conflict",
+                    "A workspace keeps at least one admin; make another member admin first.");
+            case CONFLICT -> throw ApiProblem.of(409, "concurrent-change", "Conflict",
+                    "The membership changed meanwhile; reload and try again.");
+        }
+    }
+
     // Profile and password
 
     UserView me(Principal principal) {
@@ -235,14 +417,16 @@ final class AuthService {
     }
 
     /** Needs the current password; ends every other session of the user. */
-    void changePassword(Principal principal, AuthModels.ChangePasswordRequest request) {
+    void changePassword(Principal principal, AuthModels.ChangePasswordRequest request, Origin origin) {
         User user = account(principal);
         if (!passwords.verify(request.currentPassword(), user.passwordHash())) {
+            audit.account(user.userId(), "password_change", "wrong_password", user.userId(), origin);
             throw ApiProblem.of(403, "wrong-password", "Forbidden", "The current password is incorrect.");
         }
         passwords.checkPolicy(request.newPassword(), "/newPassword");
         store.saveUser(user.withPasswordHash(passwords.hash(request.newPassword())));
-        logout(principal, "others");
+        revokeSessions(principal, "others");
+        audit.account(user.userId(), "password_change", "success", user.userId(), origin);
     }
 
     private User account(Principal principal) {

@@ -88,6 +88,23 @@ final class AuthStore {
         users.putItem(user);
     }
 
+    /** A page of users, oldest first; {@code after} is the index sort key of the previous page's last user. */
+    record UserPage(List<User> users, String next) {
+    }
+
+    UserPage users(int limit, String after) {
+        var page = users.index(AuthItems.GSI1).query(r -> {
+            r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue("USERS").build())).limit(limit);
+            if (after != null) {
+                String userId = after.substring(after.indexOf('#') + 1);
+                r.exclusiveStartKey(Map.of("gsi1pk", AttributeValue.fromS("USERS"), "gsi1sk", AttributeValue.fromS(after),
+                        "pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("PROFILE")));
+            }
+        }).iterator().next();
+        String next = page.lastEvaluatedKey() == null ? null : page.lastEvaluatedKey().get("gsi1sk").s();
+        return new UserPage(page.items(), next);
+    }
+
     // Lockout
 
     Optional<Lockout> lockout(String emailIndex) {
@@ -182,6 +199,104 @@ final class AuthStore {
     }
 
     // Workspaces
+
+    /** Creates a workspace with its creator as first admin. */
+    void createWorkspace(Workspace workspace, Member creator) {
+        enhanced.transactWriteItems(t -> t
+                .addPutItem(workspaces, TransactPutItemEnhancedRequest.builder(Workspace.class).item(workspace)
+                        .conditionExpression(NEW_ITEM).build())
+                .addPutItem(members, creator));
+    }
+
+    Optional<Workspace> workspace(String workspaceId) {
+        return Optional.ofNullable(workspaces.getItem(r -> r.key(key("WS#" + workspaceId, "META")).consistentRead(true)));
+    }
+
+    void renameWorkspace(String workspaceId, String name) {
+        dynamoDb.updateItem(r -> r.tableName(tableName).key(workspaceKey(workspaceId))
+                .updateExpression("SET #name = :name").conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(Map.of("#name", "name"))
+                .expressionAttributeValues(Map.of(":name", AttributeValue.fromS(name))));
+    }
+
+    Optional<Member> member(String workspaceId, String userId) {
+        return Optional.ofNullable(members.getItem(r -> r.key(key("WS#" + workspaceId, "MEMBER#" + userId)).consistentRead(true)));
+    }
+
+    List<Member> membersOf(String workspaceId) {
+        return members.query(r -> r.consistentRead(true).queryConditional(QueryConditional.sortBeginsWith(
+                        Key.builder().partitionValue("WS#" + workspaceId).sortValue("MEMBER#").build())))
+                .items().stream().toList();
+    }
+
+    /** Outcome of a membership change. */
+    enum Change { DONE, CONFLICT, LAST_ADMIN }
+
+    /** Adds a member; the workspace's admin count follows. CONFLICT when already a member. */
+    Change addMember(Member member) {
+        return membership(List.of(
+                put(member, "attribute_not_exists(pk)"),
+                adminCount(member.workspaceId(), member.role().equals("admin") ? 1 : 0, false)));
+    }
+
+    /** Changes a member's role; LAST_ADMIN when it would leave the workspace without an admin. */
+    Change changeRole(Member current, String role) {
+        int delta = (role.equals("admin") ? 1 : 0) - (current.role().equals("admin") ? 1 : 0);
+        Member changed = new Member(current.pk(), current.sk(), current.workspaceId(), current.userId(), role,
+                current.joinedAt(), current.gsi1pk(), current.gsi1sk());
+        return membership(List.of(put(changed, "#role = :expected", Map.of(":expected", AttributeValue.fromS(current.role()))),
+                adminCount(current.workspaceId(), delta, delta < 0)));
+    }
+
+    /** Removes a member; LAST_ADMIN when it is the last admin. */
+    Change removeMember(Member current) {
+        int delta = current.role().equals("admin") ? -1 : 0;
+        var delete = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().delete(d -> d
+                .tableName(tableName)
+                .key(Map.of("pk", AttributeValue.fromS(current.pk()), "sk", AttributeValue.fromS(current.sk())))
+                .conditionExpression("#role = :expected")
+                .expressionAttributeNames(Map.of("#role", "role"))
+                .expressionAttributeValues(Map.of(":expected", AttributeValue.fromS(current.role())))).build();
+        return membership(List.of(delete, adminCount(current.workspaceId(), delta, delta < 0)));
+    }
+
+    private software.amazon.awssdk.services.dynamodb.model.TransactWriteItem put(Member member, String condition) {
+        return put(member, condition, Map.of());
+    }
+
+    private software.amazon.awssdk.services.dynamodb.model.TransactWriteItem put(Member member, String condition,
+            Map<String, AttributeValue> values) {
+        Map<String, String> names = condition.contains("#role") ? Map.of("#role", "role") : null;
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p
+                .tableName(tableName).item(Member.SCHEMA.itemToMap(member, true)).conditionExpression(condition)
+                .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)).build();
+    }
+
+    /** Adjusts the admin count; when it decreases, only while another admin remains. */
+    private software.amazon.awssdk.services.dynamodb.model.TransactWriteItem adminCount(String workspaceId, int delta,
+            boolean keepOne) {
+        return software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().update(u -> u
+                .tableName(tableName).key(workspaceKey(workspaceId))
+                .updateExpression("ADD admins :delta")
+                .conditionExpression(keepOne ? "attribute_exists(pk) AND admins > :one" : "attribute_exists(pk)")
+                .expressionAttributeValues(keepOne
+                        ? Map.of(":delta", AttributeValue.fromN(Integer.toString(delta)), ":one", AttributeValue.fromN("1"))
+                        : Map.of(":delta", AttributeValue.fromN(Integer.toString(delta))))).build();
+    }
+
+    private Change membership(List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items) {
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(items));
+            return Change.DONE;
+        } catch (TransactionCanceledException e) {
+            // Reasons are in item order: the membership first, the admin count second.
+            return "ConditionalCheckFailed".equals(e.cancellationReasons().get(1).code()) ? Change.LAST_ADMIN : Change.CONFLICT;
+        }
+    }
+
+    private static Map<String, AttributeValue> workspaceKey(String workspaceId) {
+        return Map.of("pk", AttributeValue.fromS("WS#" + workspaceId), "sk", AttributeValue.fromS("META"));
+    }
 
     List<Member> membershipsOf(String userId) {
         return members.index(AuthItems.GSI1).query(r -> r.queryConditional(QueryConditional.sortBeginsWith(

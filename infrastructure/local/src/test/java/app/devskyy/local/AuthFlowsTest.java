@@ -2,13 +2,9 @@ package app.devskyy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.Json;
-import app.devskyy.core.OutboundHttp;
+import app.devskyy.local.ApiClient.Answer;
 import app.devskyy.core.testing.Events;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,13 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.SocketFactory;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
@@ -36,7 +25,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The auth family end to end through the local API: real sockets, FunctionInvoker, DynamoDB
@@ -45,51 +33,13 @@ import tools.jackson.databind.JsonNode;
  */
 class AuthFlowsTest {
 
-    private static final MediaType JSON = MediaType.get("application/json");
-    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
-
     @TempDir
     static Path dataDir;
 
     static LocalApi api;
 
-    /** A client whose connections come from one loopback address of its own. */
-    final String ip = "127.0.0." + NEXT_ADDRESS.getAndIncrement();
-    // Its own pool too: pooled connections are matched by host, not by the socket factory that made them.
-    final OkHttpClient http = OutboundHttp.client().newBuilder().connectionPool(new okhttp3.ConnectionPool()).socketFactory(new SocketFactory() {
-        private Socket bound() throws IOException {
-            Socket socket = new Socket();
-            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(ip), 0));
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket() throws IOException {
-            return bound();
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws IOException {
-            Socket socket = bound();
-            socket.connect(new java.net.InetSocketAddress(host, port));
-            return socket;
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            return createSocket(host, port);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws IOException {
-            return createSocket(host.getHostAddress(), port);
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            return createSocket(host.getHostAddress(), port);
-        }
-    }).build();
+    ApiClient client;
+    String ip;
 
     @BeforeAll
     static void start() throws IOException {
@@ -101,34 +51,22 @@ class AuthFlowsTest {
         api.close();
     }
 
-    record Answer(int status, Map<String, String> headers, JsonNode body, String raw) {
-        String field(String name) {
-            return body.path(name).asString();
-        }
+    @org.junit.jupiter.api.BeforeEach
+    void caller() {
+        client = new ApiClient(api.port());
+        ip = client.ip;
     }
 
     private Answer send(String method, String path, String json, String token, String contentType) throws IOException {
-        Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + api.port() + path)
-                .header("user-agent", "AuthFlowsTest/1.0")
-                .method(method, json == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-                        : RequestBody.create(json.getBytes(StandardCharsets.UTF_8), MediaType.get(contentType)));
-        if (token != null) {
-            request.header("authorization", "Bearer " + token);
-        }
-        try (Response response = http.newCall(request.build()).execute()) {
-            String raw = response.body().string();
-            Map<String, String> headers = new java.util.HashMap<>();
-            response.headers().forEach(h -> headers.put(h.getFirst().toLowerCase(), h.getSecond()));
-            return new Answer(response.code(), headers, raw.isEmpty() ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
-        }
+        return client.send(method, path, json, token, contentType);
     }
 
     private Answer post(String path, String json, String token) throws IOException {
-        return send("POST", path, json, token, "application/json");
+        return client.post(path, json, token);
     }
 
     private Answer get(String path, String token) throws IOException {
-        return send("GET", path, null, token, "application/json");
+        return client.get(path, token);
     }
 
     private static String unique(String name) {
@@ -310,7 +248,7 @@ class AuthFlowsTest {
         assertThat(listed.body().path("sessions")).hasSize(2);
         listed.body().path("sessions").forEach(s -> {
             assertThat(s.path("ip").asString()).isEqualTo(ip);
-            assertThat(s.path("userAgent").asString()).isEqualTo("AuthFlowsTest/1.0");
+            assertThat(s.path("userAgent").asString()).isEqualTo("ApiClient/1.0");
             assertThat(s.path("current").asBoolean()).isEqualTo(s.path("id").asString().equals(first.field("session_id")));
         });
         String stranger = unique("Stranger");
@@ -427,7 +365,7 @@ class AuthFlowsTest {
             String everything = dynamoDb.scan(r -> r.tableName("AuthTable")).items().toString();
             assertThat(everything).contains("USER#").contains("$argon2id$v=19$m=19456,t=2,p=1$")
                     .doesNotContain(email.toLowerCase()).doesNotContain("correct horse battery")
-                    .doesNotContain("AuthFlowsTest/1.0").doesNotContain("Test User");
+                    .doesNotContain("ApiClient/1.0").doesNotContain("Test User");
         }
     }
 }

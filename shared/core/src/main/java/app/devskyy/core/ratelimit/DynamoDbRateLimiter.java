@@ -6,16 +6,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * GCRA on DynamoDB, for deployments without Upstash (and the local server): a consistent read of
- * the key's theoretical arrival time, then a write conditioned on it being unchanged; a lost race
- * is retried with the winner's value. Items expire through TTL ({@code expiresAt}).
+ * GCRA on DynamoDB, for deployments without Upstash (and the local server). Each decision is one
+ * conditional update that DynamoDB applies atomically, so concurrent requests never race:
+ * <ol>
+ * <li>a key at rest (no state, or its theoretical arrival time in the past) starts again from now;</li>
+ * <li>otherwise the arrival time advances by one interval, on condition that it stays within the
+ * allowance; when it would not, the request is refused until the allowance reopens.</li>
+ * </ol>
+ * Items expire through TTL ({@code expiresAt}).
  */
 public final class DynamoDbRateLimiter implements RateLimiter {
-
-    private static final int ATTEMPTS = 5;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -30,34 +33,56 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     @Override
     public Decision acquire(Limit limit, String key) throws StoreUnavailableException {
         Map<String, AttributeValue> itemKey = Map.of("pk", AttributeValue.fromS(RateLimiter.storageKey(limit, key)));
+        long interval = limit.intervalMillis();
+        long period = limit.period().toMillis();
         try {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            // Two rounds at most: a key that went to rest between the steps is simply started again.
+            for (int round = 0; round < 2; round++) {
                 long now = clock.millis();
-                GetItemResponse current = dynamoDb.getItem(r -> r.tableName(table).key(itemKey).consistentRead(true));
-                Long stored = current.hasItem() ? Long.valueOf(current.item().get("tat").n()) : null;
-                long tat = stored == null ? now : Math.max(stored, now);
-                long nextTat = tat + limit.intervalMillis();
-                long allowAt = nextTat - limit.period().toMillis();
-                if (now < allowAt) {
-                    return Decision.deny(allowAt - now);
-                }
                 try {
-                    dynamoDb.putItem(r -> r.tableName(table)
-                            .item(Map.of("pk", itemKey.get("pk"),
-                                    "tat", AttributeValue.fromN(Long.toString(nextTat)),
-                                    "expiresAt", AttributeValue.fromN(Long.toString(nextTat / 1000 + 1))))
-                            .conditionExpression(stored == null ? "attribute_not_exists(pk)" : "tat = :seen")
-                            .expressionAttributeValues(stored == null ? null
-                                    : Map.of(":seen", AttributeValue.fromN(Long.toString(stored)))));
+                    dynamoDb.updateItem(r -> r.tableName(table).key(itemKey)
+                            .updateExpression("SET tat = :next, expiresAt = :expires")
+                            .conditionExpression("attribute_not_exists(tat) OR tat < :now")
+                            .expressionAttributeValues(Map.of(
+                                    ":next", number(now + interval),
+                                    ":now", number(now),
+                                    ":expires", number((now + interval) / 1000 + 1))));
                     return Decision.allow();
-                } catch (ConditionalCheckFailedException raced) {
-                    // Another instance counted a request in between: decide again on its value.
+                } catch (ConditionalCheckFailedException busy) {
+                    // The key is in use: count against its allowance below.
+                }
+                long maxTat = now + period - interval;
+                try {
+                    dynamoDb.updateItem(r -> r.tableName(table).key(itemKey)
+                            .updateExpression("SET tat = tat + :interval, expiresAt = :expires")
+                            .conditionExpression("tat >= :now AND tat <= :max")
+                            .expressionAttributeValues(Map.of(
+                                    ":interval", number(interval),
+                                    ":now", number(now),
+                                    ":max", number(maxTat),
+                                    ":expires", number((now + period) / 1000 + 1)))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                    return Decision.allow();
+                } catch (ConditionalCheckFailedException refused) {
+                    Map<String, AttributeValue> old = refused.item();
+                    long tat = old == null || !old.containsKey("tat") ? currentTat(itemKey) : Long.parseLong(old.get("tat").n());
+                    if (tat >= now) {
+                        return Decision.deny(tat + interval - period - now);
+                    }
                 }
             }
-            // Sustained contention on one key means it is being hammered: refusing is the safe answer.
-            return Decision.deny(limit.intervalMillis());
+            return Decision.deny(interval);
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);
         }
+    }
+
+    private long currentTat(Map<String, AttributeValue> itemKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(itemKey).consistentRead(true)).item();
+        return item == null || !item.containsKey("tat") ? 0 : Long.parseLong(item.get("tat").n());
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 }

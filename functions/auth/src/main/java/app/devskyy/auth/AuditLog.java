@@ -1,0 +1,116 @@
+package app.devskyy.auth;
+
+import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.aws.RecordSchema;
+import app.devskyy.core.crypto.PersonalDataCipher;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The security audit trail ({@code AUDIT_TABLE}): who did what, to what, from where, with which
+ * outcome. Events of an account live under {@code USER#<id>}, events of a workspace under
+ * {@code WS#<id>}, newest last; they expire after the retention period. Never a secret or a
+ * password; the IP address and user agent are encrypted like all personal data.
+ */
+final class AuditLog {
+
+    record Event(String pk, String sk, String action, String outcome, String actorId, String targetId, String ipCipher,
+            String agentCipher, long at, long expiresAt) {
+
+        static final TableSchema<Event> SCHEMA = RecordSchema.of(Event.class, f -> new Event(f.string("pk"), f.string("sk"),
+                        f.string("action"), f.string("outcome"), f.string("actorId"), f.string("targetId"),
+                        f.string("ipCipher"), f.string("agentCipher"), f.number("at", 0), f.number("expiresAt", 0)))
+                .partitionKey("pk", Event::pk).sortKey("sk", Event::sk).string("action", Event::action)
+                .string("outcome", Event::outcome).string("actorId", Event::actorId).string("targetId", Event::targetId)
+                .string("ipCipher", Event::ipCipher).string("agentCipher", Event::agentCipher).number("at", Event::at)
+                .number("expiresAt", Event::expiresAt).build();
+    }
+
+    record View(String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {
+    }
+
+    record PageView(List<View> events, String next) {
+    }
+
+    private final DynamoDbTable<Event> events;
+    private final PersonalDataCipher pii;
+    private final Duration retention;
+    private final Clock clock;
+
+    AuditLog(DynamoDbClient dynamoDb, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
+        this.events = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build().table(table, Event.SCHEMA);
+        this.pii = pii;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    void account(String userId, String action, String outcome, String actorId, Origin origin) {
+        write("USER#" + userId, action, outcome, actorId, userId, origin);
+    }
+
+    void workspace(String workspaceId, String action, String actorId, String targetId, Origin origin) {
+        write("WS#" + workspaceId, action, "success", actorId, targetId, origin);
+    }
+
+    private void write(String pk, String action, String outcome, String actorId, String targetId, Origin origin) {
+        long now = clock.millis();
+        String sk = String.format("%013d#%s", now, UUID.randomUUID());
+        events.putItem(new Event(pk, sk, action, outcome, actorId, targetId,
+                pii.encrypt(origin.ip(), context(pk, sk, "ip")), pii.encrypt(origin.userAgent(), context(pk, sk, "agent")),
+                now, (now + retention.toMillis()) / 1000));
+    }
+
+    /** A page of a workspace's events, oldest first; {@code cursor} is the previous page's {@code next}. */
+    PageView workspaceEvents(String workspaceId, int limit, String cursor) {
+        String pk = "WS#" + workspaceId;
+        Page<Event> page = events.query(r -> {
+            r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(pk).build())).limit(limit);
+            if (cursor != null) {
+                r.exclusiveStartKey(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Cursors.decode(cursor))));
+            }
+        }).iterator().next();
+        List<View> views = page.items().stream().map(e -> new View(e.action(), e.outcome(), e.actorId(), e.targetId(),
+                pii.decrypt(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
+                pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")), e.at())).toList();
+        String next = page.lastEvaluatedKey() == null ? null : Cursors.encode(page.lastEvaluatedKey().get("sk").s());
+        return new PageView(views, next);
+    }
+
+    private static String context(String pk, String sk, String field) {
+        return "audit:" + pk + ":" + sk + ":" + field;
+    }
+
+    /** Opaque page cursors: the sort key of the last item, base64url; anything else is a 400. */
+    static final class Cursors {
+        private Cursors() {
+        }
+
+        static String encode(String sortKey) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static String decode(String cursor) {
+            try {
+                String sortKey = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                if (!sortKey.matches("[0-9A-Za-z#_-]{1,100}")) {
+                    throw new IllegalArgumentException();
+                }
+                return sortKey;
+            } catch (IllegalArgumentException e) {
+                throw app.devskyy.core.http.ApiProblem.badRequest("The cursor is not one this API issued.");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package app.devskyy.local;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.OutboundHttp;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A caller of the local API over real sockets, from a loopback address of its own (127.0.0.x),
+ * so that per-IP rate limits of one caller do not touch another.
+ */
+final class ApiClient {
+
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
+
+    record Answer(int status, Map<String, String> headers, JsonNode body, String raw) {
+        String field(String name) {
+            return body.path(name).asString();
+        }
+    }
+
+    final String ip = "127.0.0." + NEXT_ADDRESS.getAndIncrement();
+    private final int port;
+    private final OkHttpClient http;
+
+    ApiClient(int port) {
+        this.port = port;
+        // Its own pool: pooled connections are matched by host, not by the socket factory that made them.
+        this.http = OutboundHttp.client().newBuilder().connectionPool(new ConnectionPool()).socketFactory(new BoundSockets(ip)).build();
+    }
+
+    Answer send(String method, String path, String json, String token, String contentType) throws IOException {
+        Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port + path)
+                .header("user-agent", "ApiClient/1.0")
+                .method(method, json == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
+                        : RequestBody.create(json.getBytes(StandardCharsets.UTF_8), MediaType.get(contentType)));
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        try (Response response = http.newCall(request.build()).execute()) {
+            String raw = response.body().string();
+            Map<String, String> headers = new HashMap<>();
+            response.headers().forEach(h -> headers.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
+            return new Answer(response.code(), headers,
+                    raw.isEmpty() ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
+        }
+    }
+
+    Answer post(String path, String json, String token) throws IOException {
+        return send("POST", path, json, token, "application/json");
+    }
+
+    Answer patch(String path, String json, String token) throws IOException {
+        return send("PATCH", path, json, token, "application/json");
+    }
+
+    Answer get(String path, String token) throws IOException {
+        return send("GET", path, null, token, "application/json");
+    }
+
+    Answer delete(String path, String token) throws IOException {
+        return send("DELETE", path, null, token, "application/json");
+    }
+
+    /** Signs up (asserting 201) and logs in; returns the login answer. */
+    Answer account(String email, String password) throws IOException {
+        Answer created = post("/api/v1/auth/signup", "{\"email\":\"" + email + "\",\"password\":\"" + password
+                + "\",\"displayName\":\"Test User\"}", null);
+        if (created.status() != 201) {
+            throw new AssertionError("signup: " + created.raw());
+        }
+        return post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
+    }
+
+    static String unique(String name) {
+        return name + "+" + System.nanoTime() + "@example.com";
+    }
+
+    private static final class BoundSockets extends SocketFactory {
+        private final String ip;
+
+        BoundSockets(String ip) {
+            this.ip = ip;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            Socket socket = new Socket();
+            socket.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            Socket socket = createSocket();
+            socket.connect(new InetSocketAddress(host, port));
+            return socket;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            return createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return createSocket(host.getHostAddress(), port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            return createSocket(host.getHostAddress(), port);
+        }
+    }
+}
