@@ -5,10 +5,12 @@ import java.time.Instant;
 /**
  * The outcome of one dependency check, in the terms of the health+json draft
  * (draft-inadarei-api-health-check): {@code output} is a short generic reason, never an exception
- * message, because the public health document must not disclose internals.
+ * message, because the public health document must not disclose internals. {@code target} (the
+ * table, the host) and {@code failure} (the exception's type and message) are for
+ * {@code /health/detailed}, which only platform administrators may read.
  */
 public record CheckResult(String name, String componentType, Status status, double observedMillis, Instant time,
-        String output) {
+        String output, String target, String failure) {
 
     public enum Status {
         PASS, WARN, FAIL;

@@ -11,6 +11,9 @@ public interface DependencyCheck {
     /** The health+json component type: {@code datastore}, {@code component} or {@code system}. */
     String componentType();
 
+    /** What exactly is probed (a table name, a host), shown to administrators only. */
+    String target();
+
     /**
      * Probes the dependency within {@code timeout}. Returns normally when it answered well and
      * throws otherwise; the caller measures the time and applies the deadline.

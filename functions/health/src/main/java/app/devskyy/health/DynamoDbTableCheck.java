@@ -14,6 +14,11 @@ public record DynamoDbTableCheck(String logicalName, String tableName, DynamoDbC
     }
 
     @Override
+    public String target() {
+        return tableName;
+    }
+
+    @Override
     public String componentType() {
         return "datastore";
     }

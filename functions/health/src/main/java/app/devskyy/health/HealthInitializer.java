@@ -1,6 +1,7 @@
 package app.devskyy.health;
 
 import app.devskyy.core.OutboundHttp;
+import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
@@ -36,16 +37,15 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
     public static HttpApiFunction create(Config config) {
         HealthConfig settings = HealthConfig.from(config);
         List<DependencyCheck> checks = new ArrayList<>();
-        if (!settings.tables().isEmpty()) {
-            DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb();
-            settings.tables().forEach((logical, table) -> checks.add(new DynamoDbTableCheck(logical, table, dynamoDb)));
-        }
+        DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb();
+        settings.tables().forEach((logical, table) -> checks.add(new DynamoDbTableCheck(logical, table, dynamoDb)));
         settings.upstashUrl().ifPresent(url -> checks.add(new UpstashCheck(
-                new UpstashClient(HttpUrl.get(url), settings.upstashToken().orElseThrow(), OutboundHttp.client()))));
+                new UpstashClient(HttpUrl.get(url), settings.upstashToken().orElseThrow(), OutboundHttp.client()),
+                HttpUrl.get(url).host())));
         HealthService service = new HealthService(checks, settings.checkTimeout(), settings.deadline(),
                 settings.reuseFor(), settings.warnAfter(), Clock.systemUTC());
-        HttpApiFunction function = new HttpApiFunction(new HealthRoutes(service, BuildInfo.load()).router(),
-                new Telemetry(config));
+        HttpApiFunction function = new HttpApiFunction(new HealthRoutes(service, BuildInfo.load(),
+                SessionTable.authenticator(config, dynamoDb)).router(), new Telemetry(config));
         // The hot path minus the dependencies: routing, handlers, JSON, problems, response mapping.
         Priming.register(FUNCTION, List.of(
                 () -> function.prime(PrimingEvents.get("/health/live")),

@@ -1,5 +1,7 @@
 package app.devskyy.health;
 
+import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.Router;
 import app.devskyy.health.CheckResult.Status;
@@ -14,17 +16,23 @@ public final class HealthRoutes {
 
     private final HealthService health;
     private final BuildInfo build;
+    private final Authenticator authenticator;
 
-    public HealthRoutes(HealthService health, BuildInfo build) {
+    public HealthRoutes(HealthService health, BuildInfo build, Authenticator authenticator) {
         this.health = health;
         this.build = build;
+        this.authenticator = authenticator;
     }
 
     public Router router() {
         return Router.builder()
-                .get("/health", request -> document(health.readiness()))
-                .get("/health/ready", request -> document(health.readiness()))
+                .get("/health", request -> document(health.readiness(), false))
+                .get("/health/ready", request -> document(health.readiness(), false))
                 .get("/health/live", request -> live())
+                .get("/health/detailed", request -> {
+                    Authenticator.requirePlatformRole(authenticator.authenticate(request), Role.ADMIN);
+                    return document(health.readiness(), true);
+                })
                 .get("/version", request -> HttpResponse.ok(build))
                 .build();
     }
@@ -35,7 +43,8 @@ public final class HealthRoutes {
         return HttpResponse.json(200, HEALTH_JSON, body);
     }
 
-    private HttpResponse document(HealthService.Report report) {
+    /** The health document; {@code detailed} adds each check's target and failure, for administrators. */
+    private HttpResponse document(HealthService.Report report, boolean detailed) {
         Map<String, Object> body = header(report.status());
         Map<String, List<Map<String, Object>>> checks = new LinkedHashMap<>();
         for (CheckResult result : report.results()) {
@@ -46,7 +55,10 @@ public final class HealthRoutes {
             entry.put("status", result.status().wire());
             entry.put("time", result.time().toString());
             if (result.output() != null) {
-                entry.put("output", result.output());
+                entry.put("output", detailed && result.failure() != null ? result.failure() : result.output());
+            }
+            if (detailed) {
+                entry.put("componentId", result.target());
             }
             checks.put(result.name() + ":responseTime", List.of(entry));
         }

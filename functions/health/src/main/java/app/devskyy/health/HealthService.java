@@ -84,9 +84,9 @@ public final class HealthService {
                 result = running.get(i).get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 running.get(i).cancel(true);
-                result = failed(check, millisSince(start), "timeout");
+                result = failed(check, millisSince(start), "timeout", "no answer within " + checkTimeout.toMillis() + " ms");
             } catch (ExecutionException | InterruptedException e) {
-                result = failed(check, millisSince(start), "error");
+                result = failed(check, millisSince(start), "error", e.getClass().getSimpleName());
             }
             results.add(result);
             overall = overall.and(result.status());
@@ -101,14 +101,17 @@ public final class HealthService {
             double millis = millisSince(start);
             boolean slow = millis > warnAfter.toMillis();
             return new CheckResult(check.name(), check.componentType(), slow ? Status.WARN : Status.PASS, millis,
-                    clock.instant(), slow ? "slow" : null);
+                    clock.instant(), slow ? "slow" : null, check.target(), null);
         } catch (Exception e) {
-            return failed(check, millisSince(start), "unreachable");
+            String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+            return failed(check, millisSince(start), "unreachable",
+                    e.getClass().getSimpleName() + (message.length() > 200 ? message.substring(0, 200) : message));
         }
     }
 
-    private CheckResult failed(DependencyCheck check, double millis, String reason) {
-        return new CheckResult(check.name(), check.componentType(), Status.FAIL, millis, clock.instant(), reason);
+    private CheckResult failed(DependencyCheck check, double millis, String reason, String failure) {
+        return new CheckResult(check.name(), check.componentType(), Status.FAIL, millis, clock.instant(), reason,
+                check.target(), failure);
     }
 
     private static double millisSince(long startNanos) {

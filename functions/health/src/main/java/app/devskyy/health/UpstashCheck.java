@@ -4,7 +4,12 @@ import app.devskyy.core.upstash.UpstashClient;
 import java.time.Duration;
 
 /** Upstash Redis answers {@code PING} with {@code PONG}. */
-public record UpstashCheck(UpstashClient upstash) implements DependencyCheck {
+public record UpstashCheck(UpstashClient upstash, String host) implements DependencyCheck {
+
+    @Override
+    public String target() {
+        return host;
+    }
 
     @Override
     public String name() {

@@ -40,8 +40,7 @@ class HealthDependenciesTest {
     }
 
     private static Invoker health(Map<String, String> settings) {
-        Map<String, String> all = new java.util.HashMap<>(settings);
-        all.put("DEVSKYY_METRICS", "off");
+        Map<String, String> all = app.devskyy.core.testing.TestSettings.withAuthenticator(settings);
         all.put("HEALTH_REUSE_MS", "0");
         return new Invoker(HealthInitializer.class, HealthInitializer.FUNCTION, all);
     }

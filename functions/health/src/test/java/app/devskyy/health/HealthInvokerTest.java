@@ -23,7 +23,7 @@ class HealthInvokerTest {
 
     @BeforeAll
     static void start() {
-        invoker = new Invoker(HealthInitializer.class, HealthInitializer.FUNCTION, Map.of("DEVSKYY_METRICS", "off"));
+        invoker = new Invoker(HealthInitializer.class, HealthInitializer.FUNCTION, app.devskyy.core.testing.TestSettings.withAuthenticator(Map.of()));
     }
 
     private static JsonNode body(JsonNode response) {

@@ -34,6 +34,11 @@ class HealthServiceTest {
         }
 
         @Override
+        public String target() {
+            return "probe-target";
+        }
+
+        @Override
         public void probe(Duration timeout) throws Exception {
             calls.incrementAndGet();
             body.run();

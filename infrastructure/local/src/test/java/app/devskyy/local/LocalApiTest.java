@@ -142,10 +142,11 @@ class LocalApiTest {
 
     @Test
     void readinessFailsWith503WhenAConfiguredTableIsMissing() {
-        var function = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health", Map.of(
-                "DEVSKYY_ENV", "local", "DEVSKYY_METRICS", "off", "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_DYNAMODB", api.dynamoDbEndpoint().toString(),
-                "HEALTH_TABLES", "orders=NoSuchTable"));
+        var function = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health",
+                app.devskyy.core.testing.TestSettings.withAuthenticator(Map.of(
+                        "DEVSKYY_ENV", "local", "AWS_REGION", "us-east-1",
+                        "AWS_ENDPOINT_URL_DYNAMODB", api.dynamoDbEndpoint().toString(),
+                        "HEALTH_TABLES", "orders=NoSuchTable")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             function.handleRequest(new ByteArrayInputStream(Events.raw("health/get-health-ready.json")), out,

@@ -201,6 +201,20 @@ class WorkspacesTest {
                     .expressionAttributeValues(Map.of(":role", AttributeValue.fromS("super_admin"))));
         }
         assertThat(user.client().get("/api/v1/auth/users", user.token()).status()).isEqualTo(403);
+        // Health details, in another function, through the Authenticator every function shares.
+        assertThat(user.client().get("/health/detailed", user.token()).status()).isEqualTo(403);
+        assertThat(user.client().get("/health/detailed", null).status()).isEqualTo(401);
+        String operatorToken = operator.client().post("/api/v1/auth/login",
+                "{\"email\":\"" + operator.email() + "\",\"password\":\"" + PASSWORD + "\"}", null).field("access_token");
+        Answer details = operator.client().get("/health/detailed", operatorToken);
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.body().at("/checks/dynamodb:idempotency:responseTime/0/componentId").asString()).isEqualTo("IdempotencyTable");
+        assertThat(operator.client().get("/health", null).raw()).doesNotContain("componentId").doesNotContain("IdempotencyTable");
+        // A revoked session is refused by the other functions too (within a minute; this one was never cached).
+        String endedToken = operator.client().post("/api/v1/auth/login",
+                "{\"email\":\"" + operator.email() + "\",\"password\":\"" + PASSWORD + "\"}", null).field("access_token");
+        assertThat(operator.client().post("/api/v1/auth/logout", null, endedToken).status()).isEqualTo(204);
+        assertThat(operator.client().get("/health/detailed", endedToken).status()).isEqualTo(401);
         Answer page = operator.client().get("/api/v1/auth/users?limit=1", operator.token());
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().path("users")).hasSize(1);

@@ -1,0 +1,22 @@
+package app.devskyy.core.testing;
+
+import app.devskyy.core.auth.SigningKeys;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Settings a function needs in production mode, for tests that start one without the local server. */
+public final class TestSettings {
+
+    private TestSettings() {
+    }
+
+    /** {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth table. */
+    public static Map<String, String> withAuthenticator(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putIfAbsent("AUTH_JWKS", SigningKeys.generate().publicJwks().toString());
+        all.putIfAbsent("AUTH_ISSUER", "https://api.devskyy.app");
+        all.putIfAbsent("AUTH_TABLE", "AuthTable");
+        all.putIfAbsent("DEVSKYY_METRICS", "off");
+        return all;
+    }
+}
