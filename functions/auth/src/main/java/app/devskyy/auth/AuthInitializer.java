@@ -36,7 +36,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         AwsClients aws = new AwsClients(config);
         DynamoDbClient dynamoDb = aws.dynamoDb();
         String table = config.required("AUTH_TABLE", "AuthTable");
-        AuthSecret secret = AuthSecret.from(config);
+        AuthSecret secret = AuthSecret.from(config, aws);
         TokenSettings tokens = TokenSettings.from(config);
         Clock clock = Clock.systemUTC();
         Passwords passwords = new Passwords(config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),

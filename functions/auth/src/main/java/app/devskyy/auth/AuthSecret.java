@@ -2,8 +2,10 @@ package app.devskyy.auth;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import java.util.Base64;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
 import tools.jackson.databind.JsonNode;
 
@@ -16,11 +18,12 @@ import tools.jackson.databind.JsonNode;
  */
 public record AuthSecret(SigningKeys signingKeys, byte[] refreshKey) {
 
-    public static AuthSecret from(Config config) {
-        String json = config.isLocal()
-                ? config.required("AUTH_SECRET")
-                : SecretsProvider.builder().build().get(config.required("AUTH_SECRET_ARN"));
-        return parse(json);
+    public static AuthSecret from(Config config, AwsClients aws) {
+        if (config.isLocal()) {
+            return parse(config.required("AUTH_SECRET"));
+        }
+        SecretsManagerClient client = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
+        return parse(SecretsProvider.builder().withClient(client).build().get(config.required("AUTH_SECRET_ARN")));
     }
 
     public static AuthSecret parse(String json) {

@@ -56,7 +56,13 @@ public final class AwsClients {
                 : DefaultCredentialsProvider.builder().build();
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
+    /**
+     * Applies the project's client settings to any SDK client builder, for services only some
+     * functions use (their artifacts alone carry that service's SDK module).
+     *
+     * @param serviceId the service's part of {@code AWS_ENDPOINT_URL_<SERVICE>}, such as {@code SECRETS_MANAGER}
+     */
+    public <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
             B builder, String serviceId) {
         builder.region(Region.of(config.required("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials())
