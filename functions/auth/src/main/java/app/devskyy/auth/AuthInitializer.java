@@ -15,7 +15,6 @@ import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
 import java.util.List;
-import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,9 +26,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        HttpApiFunction function = create(Config.fromEnvironment());
-        context.registerBean(FUNCTION, FunctionRegistration.class,
-                () -> new FunctionRegistration<>(function, FUNCTION).type(HttpApiFunction.class));
+        create(Config.fromEnvironment()).registerAs(FUNCTION, context);
     }
 
     public static HttpApiFunction create(Config config) {

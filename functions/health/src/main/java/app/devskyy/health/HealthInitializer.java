@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
-import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,9 +27,7 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        HttpApiFunction function = create(Config.fromEnvironment());
-        context.registerBean(FUNCTION, FunctionRegistration.class,
-                () -> new FunctionRegistration<>(function, FUNCTION).type(HttpApiFunction.class));
+        create(Config.fromEnvironment()).registerAs(FUNCTION, context);
     }
 
     /** The function and its collaborators; also what tests and the benchmark's baseline call. */

@@ -2,11 +2,11 @@ package app.devskyy.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.core.testing.MutableClock;
 import app.devskyy.health.CheckResult.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,32 +112,5 @@ class HealthServiceTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HealthService(List.of(), Duration.ofSeconds(3),
                 Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO, Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

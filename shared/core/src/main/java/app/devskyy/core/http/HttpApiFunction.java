@@ -12,6 +12,8 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
+import org.springframework.cloud.function.context.FunctionRegistration;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.messaging.Message;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -52,6 +54,15 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
 
     public HttpApiFunction(Router router, Telemetry telemetry) {
         this(router, telemetry, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /**
+     * Registers this function under {@code name} (what {@code SPRING_CLOUD_FUNCTION_DEFINITION}
+     * names) in a family's context, with its types declared so that nothing is inferred by reflection.
+     */
+    public void registerAs(String name, GenericApplicationContext context) {
+        context.registerBean(name, FunctionRegistration.class,
+                () -> new FunctionRegistration<>(this, name).type(HttpApiFunction.class));
     }
 
     @Override

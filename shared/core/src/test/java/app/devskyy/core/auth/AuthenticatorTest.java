@@ -247,40 +247,21 @@ class AuthenticatorTest {
     void revocationAnswersAreReusedForAtMostAMinute() {
         int[] lookups = {0};
         boolean[] revokedNow = {false};
-        MutableClock clock = new MutableClock();
+        app.devskyy.core.testing.MutableClock clock = new app.devskyy.core.testing.MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
         SessionRevocations cached = SessionRevocations.cached(sid -> {
             lookups[0]++;
             return revokedNow[0];
         }, clock);
         assertThat(cached.isRevoked("s-1")).isFalse();
         revokedNow[0] = true;
-        clock.now = clock.now.plusSeconds(59);
+        clock.advance(Duration.ofSeconds(59));
         assertThat(cached.isRevoked("s-1")).isFalse();
-        clock.now = clock.now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(cached.isRevoked("s-1")).isTrue();
         assertThat(lookups[0]).isEqualTo(2);
     }
 
     private static String base64(String json) {
         return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
