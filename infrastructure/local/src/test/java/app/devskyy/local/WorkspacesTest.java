@@ -167,6 +167,37 @@ class WorkspacesTest {
     }
 
     @Test
+    void badInputOnWorkspaceRoutesIsA4xxProblemAndChangesNothing() throws Exception {
+        Caller owner = caller("Strict");
+        Caller dev = caller("Dev");
+        String id = workspace(owner, "Strict");
+        add(owner, id, dev, "developer");
+        String[][] attempts = {
+                {"POST", "/api/v1/auth/workspaces", "{\"name\":", "400"},
+                {"POST", "/api/v1/auth/workspaces", "{\"name\":\"" + "x".repeat(81) + "\"}", "422"},
+                {"POST", "/api/v1/auth/workspaces", "[]", "422"},
+                {"PATCH", path(id, ""), "{\"name\":\"ok\",\"personal\":true}", "422"},
+                {"PATCH", path(id, ""), "{\"name\":42}", "422"},
+                {"POST", path(id, "/members"), "{\"email\":\"" + dev.email() + "\",\"role\":\"owner\"}", "422"},
+                {"POST", path(id, "/members"), "{\"email\":\"" + dev.email() + "\"}", "422"},
+                {"PATCH", path(id, "/members/" + dev.userId()), "{\"role\":\"super_admin\"}", "422"},
+                {"PATCH", path(id, "/members/" + dev.userId()), "{\"role\":", "400"},
+                {"PATCH", path(id, "/members/usr_nobody"), "{\"role\":\"admin\"}", "404"},
+                {"DELETE", path(id, "/members/usr_nobody"), null, "404"},
+                {"GET", path("ws_does_not_exist", ""), null, "404"},
+                {"PATCH", "/api/v1/auth/users/" + dev.userId(), "{\"disabled\":\"yes\"}", "422"}};
+        for (String[] attempt : attempts) {
+            Answer answer = owner.client().send(attempt[0], attempt[1], attempt[2], owner.token(), "application/json");
+            assertThat(answer.status()).as(attempt[0] + " " + attempt[1] + " " + attempt[2]).isEqualTo(Integer.parseInt(attempt[3]));
+            assertThat(answer.headers().get("content-type")).isEqualTo("application/problem+json");
+        }
+        assertThat(owner.client().get(path(id, ""), owner.token()).field("name")).isEqualTo("Strict");
+        assertThat(owner.client().get(path(id, "/members"), owner.token()).body().path("members"))
+                .extracting(m -> m.path("role").asString()).containsExactlyInAnyOrder("admin", "developer");
+        assertThat(owner.client().get("/api/v1/auth/workspaces", owner.token()).body().path("workspaces")).hasSize(2);
+    }
+
+    @Test
     void workspaceAdminsReadTheAuditLogPageByPage() throws Exception {
         Caller owner = caller("Audited");
         Caller dev = caller("Dev");
