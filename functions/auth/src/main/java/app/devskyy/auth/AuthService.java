@@ -328,7 +328,7 @@ final class AuthService {
 
     /** The caller's live platform role, at least {@code required}. */
     private Role requirePlatformRole(Principal principal, Role required) {
-        Role held = account(principal).platformRole() == null ? null : Role.fromWire(account(principal).platformRole()).orElse(null);
+        Role held = Optional.ofNullable(account(principal).platformRole()).flatMap(Role::fromWire).orElse(null);
         if (held == null || !held.atLeast(required)) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "This operation needs the platform role " + required.wire() + ".");
         }
