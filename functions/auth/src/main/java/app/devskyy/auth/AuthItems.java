@@ -79,13 +79,17 @@ final class AuthItems {
                 .number("lockedUntil", Lockout::lockedUntil).number("expiresAt", Lockout::expiresAt).build();
     }
 
-    /** {@code SESSION#<id>/SESSION}; a user's sessions under {@code gsi1pk = USER#<id>}. */
+    /**
+     * {@code SESSION#<id>/SESSION}; a user's sessions under {@code gsi1pk = USER#<id>}. {@code aal}
+     * is how the session was signed in: {@code aal1} (password) or {@code aal2} (second factor).
+     */
     record Session(String pk, String sk, String sessionId, String userId, long createdAt, long lastUsedAt,
-            String ipCipher, String agentCipher, Long revokedAt, long expiresAt, String gsi1pk, String gsi1sk) {
+            String ipCipher, String agentCipher, Long revokedAt, long expiresAt, String aal, String gsi1pk, String gsi1sk) {
 
-        static Session of(String sessionId, String userId, long now, String ipCipher, String agentCipher, long expiresAt) {
+        static Session of(String sessionId, String userId, long now, String ipCipher, String agentCipher, long expiresAt,
+                String aal) {
             return new Session("SESSION#" + sessionId, "SESSION", sessionId, userId, now, now, ipCipher, agentCipher, null,
-                    expiresAt, "USER#" + userId, "SESSION#" + now + "#" + sessionId);
+                    expiresAt, aal, "USER#" + userId, "SESSION#" + now + "#" + sessionId);
         }
 
         boolean active(long nowMillis) {
@@ -95,15 +99,58 @@ final class AuthItems {
         static final TableSchema<Session> SCHEMA = RecordSchema.of(Session.class, f -> new Session(f.string("pk"),
                         f.string("sk"), f.string("sessionId"), f.string("userId"), f.number("createdAt", 0),
                         f.number("lastUsedAt", 0), f.string("ipCipher"), f.string("agentCipher"), f.number("revokedAt"),
-                        f.number("expiresAt", 0), f.string("gsi1pk"), f.string("gsi1sk")))
+                        f.number("expiresAt", 0), f.string("aal") == null ? "aal1" : f.string("aal"), f.string("gsi1pk"),
+                        f.string("gsi1sk")))
                 .partitionKey("pk", Session::pk).sortKey("sk", Session::sk)
                 .string("sessionId", Session::sessionId).string("userId", Session::userId)
                 .number("createdAt", Session::createdAt).number("lastUsedAt", Session::lastUsedAt)
                 .string("ipCipher", Session::ipCipher).string("agentCipher", Session::agentCipher)
                 .number("revokedAt", Session::revokedAt).number("expiresAt", Session::expiresAt)
+                .string("aal", Session::aal)
                 .string("gsi1pk", Session::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", Session::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
                 .build();
+    }
+
+    /**
+     * {@code USER#<id>/MFA#<factorId>}: a TOTP factor. The secret is encrypted; {@code lastStep}
+     * is the last time step a code was accepted for, so that no code is accepted twice.
+     */
+    record MfaFactor(String pk, String sk, String factorId, String userId, String secretCipher, boolean verified,
+            Long lastStep, long createdAt) {
+
+        static MfaFactor of(String userId, String factorId, String secretCipher, long createdAt) {
+            return new MfaFactor("USER#" + userId, "MFA#" + factorId, factorId, userId, secretCipher, false, null, createdAt);
+        }
+
+        static final TableSchema<MfaFactor> SCHEMA = RecordSchema.of(MfaFactor.class, f -> new MfaFactor(f.string("pk"),
+                        f.string("sk"), f.string("factorId"), f.string("userId"), f.string("secretCipher"),
+                        f.bool("verified"), f.number("lastStep"), f.number("createdAt", 0)))
+                .partitionKey("pk", MfaFactor::pk).sortKey("sk", MfaFactor::sk)
+                .string("factorId", MfaFactor::factorId).string("userId", MfaFactor::userId)
+                .string("secretCipher", MfaFactor::secretCipher).bool("verified", MfaFactor::verified)
+                .number("lastStep", MfaFactor::lastStep).number("createdAt", MfaFactor::createdAt).build();
+    }
+
+    /** {@code USER#<id>/RECOVERY#<SHA-256 of the code>}: one unused recovery code. */
+    record RecoveryCode(String pk, String sk) {
+
+        static final TableSchema<RecoveryCode> SCHEMA = RecordSchema.of(RecoveryCode.class,
+                        f -> new RecoveryCode(f.string("pk"), f.string("sk")))
+                .partitionKey("pk", RecoveryCode::pk).sortKey("sk", RecoveryCode::sk).build();
+    }
+
+    /**
+     * {@code CHALLENGE#<id>/CHALLENGE}: a login that passed the password and awaits its second
+     * factor; single use, valid for five minutes.
+     */
+    record Challenge(String pk, String sk, String userId, String emailIndex, long expiresAt) {
+
+        static final TableSchema<Challenge> SCHEMA = RecordSchema.of(Challenge.class, f -> new Challenge(f.string("pk"),
+                        f.string("sk"), f.string("userId"), f.string("emailIndex"), f.number("expiresAt", 0)))
+                .partitionKey("pk", Challenge::pk).sortKey("sk", Challenge::sk)
+                .string("userId", Challenge::userId).string("emailIndex", Challenge::emailIndex)
+                .number("expiresAt", Challenge::expiresAt).build();
     }
 
     /**

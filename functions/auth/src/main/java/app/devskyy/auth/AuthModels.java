@@ -38,13 +38,38 @@ final class AuthModels {
     record UserView(String id, String email, String displayName, long createdAt, List<WorkspaceRole> workspaces) {
     }
 
+    /** What a login answers: tokens, or the demand for a second factor. */
+    sealed interface LoginAnswer permits Tokens, MfaRequired {
+    }
+
+    /** The password was right; a second factor completes the login at {@code POST /mfa/challenge}. */
+    record MfaRequired(@JsonProperty("mfa_required") boolean mfaRequired,
+            @JsonProperty("challenge_id") String challengeId,
+            @JsonProperty("expires_in") long expiresIn) implements LoginAnswer {
+    }
+
+    record CodeRequest(String code) {
+    }
+
+    record ChallengeRequest(@JsonProperty("challenge_id") String challengeId, String code,
+            @JsonProperty("recovery_code") String recoveryCode) {
+    }
+
+    /** Shown once, at enrolment: the secret, for typing, and the same as URI and QR code (PNG, base64). */
+    record Enrollment(String factorId, String secret, String otpauthUri, String qrCode) {
+    }
+
+    /** Shown once; stored only as hashes. */
+    record RecoveryCodes(List<String> recoveryCodes) {
+    }
+
     /** OAuth 2 token response names (RFC 6749), which client libraries expect. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Tokens(@JsonProperty("access_token") String accessToken,
             @JsonProperty("token_type") String tokenType,
             @JsonProperty("expires_in") long expiresIn,
             @JsonProperty("refresh_token") String refreshToken,
-            @JsonProperty("session_id") String sessionId) {
+            @JsonProperty("session_id") String sessionId) implements LoginAnswer {
     }
 
     record WorkspaceRequest(String name) {

@@ -30,6 +30,7 @@ final class AuthRoutes {
     static final Limit LOGIN_PER_ACCOUNT = Limit.perMinute("login-account", 10);
     static final Limit SIGNUP_PER_IP = Limit.perMinute("signup-ip", 5);
     static final Limit REFRESH_PER_SESSION = Limit.perMinute("refresh-session", 30);
+    static final Limit MFA_PER_USER = Limit.perMinute("mfa-user", 15);
 
     private static final BodySchema SIGNUP = BodySchema.load(AuthRoutes.class, "signup");
     private static final BodySchema LOGIN = BodySchema.load(AuthRoutes.class, "login");
@@ -41,6 +42,8 @@ final class AuthRoutes {
     private static final BodySchema ADD_MEMBER = BodySchema.load(AuthRoutes.class, "add-member");
     private static final BodySchema MEMBER_ROLE = BodySchema.load(AuthRoutes.class, "member-role");
     private static final BodySchema ADMINISTER = BodySchema.load(AuthRoutes.class, "administer-user");
+    private static final BodySchema MFA_CODE = BodySchema.load(AuthRoutes.class, "mfa-code");
+    private static final BodySchema MFA_CHALLENGE = BodySchema.load(AuthRoutes.class, "mfa-challenge");
 
     private final AuthService auth;
     private final Authenticator authenticator;
@@ -126,6 +129,32 @@ final class AuthRoutes {
                     return HttpResponse.ok(auth.administer(principal, request.pathParameter("id"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class), origin(request)));
                 })
+                .post(BASE + "/mfa/totp", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
+                    return HttpResponse.json(201, auth.enrollTotp(principal, origin(request)));
+                })
+                .post(BASE + "/mfa/totp/{factorId}/verify", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
+                    limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
+                    return HttpResponse.ok(auth.verifyTotp(principal, request.pathParameter("factorId"), code, origin(request)));
+                })
+                .delete(BASE + "/mfa/totp/{factorId}", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
+                    limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
+                    auth.deleteTotp(principal, request.pathParameter("factorId"), code, origin(request));
+                    return HttpResponse.noContent();
+                })
+                .post(BASE + "/mfa/challenge", request -> {
+                    AuthModels.ChallengeRequest body = request.jsonBody(MFA_CHALLENGE, AuthModels.ChallengeRequest.class);
+                    auth.challengeUser(body.challengeId())
+                            .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
+                    return HttpResponse.ok(auth.completeChallenge(body, origin(request)));
+                })
+                .post(BASE + "/mfa/recovery-codes", request -> HttpResponse.ok(
+                        auth.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
                 .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
                         .withHeader("cache-control", "public, max-age=300"))
                 .build();

@@ -33,6 +33,8 @@ final class AuthService {
     static final Duration SESSION_LIFETIME = Duration.ofDays(30);
     /** A retry of the immediately previous refresh token within this interval gets the current one. */
     static final Duration REFRESH_GRACE = Duration.ofSeconds(10);
+    static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    static final int RECOVERY_CODES = 10;
 
     private final AuthStore store;
     private final Passwords passwords;
@@ -81,7 +83,7 @@ final class AuthService {
         return pii.blindIndex(normalizeEmail(email));
     }
 
-    Tokens login(AuthModels.LoginRequest request, Origin origin) {
+    AuthModels.LoginAnswer login(AuthModels.LoginRequest request, Origin origin) {
         String emailIndex = emailIndex(request.email());
         long now = clock.millis();
         Optional<Lockout> lockout = store.lockout(emailIndex);
@@ -105,14 +107,22 @@ final class AuthService {
             audit.account(user.get().userId(), "login", "disabled", user.get().userId(), origin);
             throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
         }
-        lockout.ifPresent(l -> store.clearLockout(emailIndex));
         User account = user.get();
         if (passwords.needsRehash(account.passwordHash())) {
             account = account.withPasswordHash(passwords.hash(request.password()));
             store.saveUser(account);
         }
+        if (store.factorsOf(account.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
+            // The lockout stays until the second factor is right: failures there count too.
+            String challengeId = "chl_" + UUID.randomUUID().toString().replace("-", "");
+            store.saveChallenge(new AuthItems.Challenge("CHALLENGE#" + challengeId, "CHALLENGE", account.userId(), emailIndex,
+                    (now + CHALLENGE_LIFETIME.toMillis()) / 1000));
+            audit.account(account.userId(), "login", "second_factor_required", account.userId(), origin);
+            return new AuthModels.MfaRequired(true, challengeId, CHALLENGE_LIFETIME.toSeconds());
+        }
+        lockout.ifPresent(l -> store.clearLockout(emailIndex));
         audit.account(account.userId(), "login", "success", account.userId(), origin);
-        return openSession(account, origin);
+        return openSession(account, origin, Principal.AAL1);
     }
 
     private boolean decoy(String password) {
@@ -125,25 +135,25 @@ final class AuthService {
         return ApiProblem.of(401, "invalid-credentials", "Unauthorized", "The email or password is incorrect.");
     }
 
-    private Tokens openSession(User user, Origin origin) {
+    private Tokens openSession(User user, Origin origin, String assurance) {
         long now = clock.millis();
         String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
         long expiresAt = (now + SESSION_LIFETIME.toMillis()) / 1000;
         String refreshToken = refreshTokens.first();
         store.createSession(
                 Session.of(sessionId, user.userId(), now, pii.encrypt(origin.ip(), sessionContext(sessionId, "ip")),
-                        pii.encrypt(origin.userAgent(), sessionContext(sessionId, "agent")), expiresAt),
+                        pii.encrypt(origin.userAgent(), sessionContext(sessionId, "agent")), expiresAt, assurance),
                 new Refresh("REFRESH#" + RefreshTokens.hash(refreshToken), "REFRESH", sessionId, user.userId(), null, expiresAt));
-        return tokens(user, sessionId, refreshToken);
+        return tokens(user, sessionId, refreshToken, assurance);
     }
 
-    private Tokens tokens(User user, String sessionId, String refreshToken) {
+    private Tokens tokens(User user, String sessionId, String refreshToken, String assurance) {
         Map<String, Role> memberships = new HashMap<>();
         for (Member member : store.membershipsOf(user.userId())) {
             Role.fromWire(member.role()).ifPresent(role -> memberships.put(member.workspaceId(), role));
         }
         Principal principal = new Principal(user.userId(), sessionId, memberships,
-                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire));
+                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire), assurance);
         return new Tokens(accessTokens.issue(principal), "Bearer", accessTokens.lifetime().toSeconds(), refreshToken,
                 sessionId);
     }
@@ -169,7 +179,7 @@ final class AuthService {
                     user.userId(), null, session.expiresAt());
             if (store.rotate(presented, child, now)) {
                 store.touchSession(session.sessionId(), now);
-                return tokens(user, session.sessionId(), successor);
+                return tokens(user, session.sessionId(), successor, session.aal());
             }
             // Another request rotated it a moment ago: treat this one as that request's retry.
             presented = store.refresh(RefreshTokens.hash(refreshToken)).orElseThrow(AuthService::invalidRefreshToken);
@@ -177,7 +187,7 @@ final class AuthService {
         boolean withinGrace = presented.rotatedAt() != null && now - presented.rotatedAt() <= REFRESH_GRACE.toMillis();
         boolean successorIsCurrent = store.refresh(RefreshTokens.hash(successor)).filter(r -> r.rotatedAt() == null).isPresent();
         if (withinGrace && successorIsCurrent) {
-            return tokens(user, session.sessionId(), successor);
+            return tokens(user, session.sessionId(), successor, session.aal());
         }
         // A rotated token came back: it may have been stolen. End the whole session family.
         store.revokeSession(session.sessionId(), now);
@@ -195,6 +205,151 @@ final class AuthService {
         return RefreshTokens.wellFormed(refreshToken)
                 ? store.refresh(RefreshTokens.hash(refreshToken)).map(Refresh::sessionId)
                 : Optional.empty();
+    }
+
+    // Second factor (TOTP) and recovery codes
+
+    AuthModels.Enrollment enrollTotp(Principal principal, Origin origin) {
+        User user = account(principal);
+        for (AuthItems.MfaFactor factor : store.factorsOf(user.userId())) {
+            if (factor.verified()) {
+                throw ApiProblem.of(409, "mfa-already-enrolled", "Conflict",
+                        "A TOTP factor is already active; remove it before enrolling another.");
+            }
+            store.deleteFactor(factor);
+        }
+        byte[] secret = Totp.newSecret();
+        String factorId = "mfa_" + UUID.randomUUID().toString().replace("-", "");
+        store.saveFactor(AuthItems.MfaFactor.of(user.userId(), factorId,
+                pii.encrypt(java.util.Base64.getEncoder().encodeToString(secret), factorContext(factorId)), clock.millis()));
+        String uri = Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), emailContext(user.userId())), secret);
+        audit.account(user.userId(), "mfa_enrolment_started", "success", user.userId(), origin);
+        return new AuthModels.Enrollment(factorId, Totp.base32(secret), uri,
+                java.util.Base64.getEncoder().encodeToString(QrPng.of(uri)));
+    }
+
+    /** Activates a factor with its first code; answers the recovery codes, once; ends the other sessions. */
+    AuthModels.RecoveryCodes verifyTotp(Principal principal, String factorId, String code, Origin origin) {
+        AuthItems.MfaFactor factor = factor(principal, factorId);
+        if (factor.verified()) {
+            throw ApiProblem.of(409, "mfa-already-verified", "Conflict", "This factor is already active.");
+        }
+        if (!acceptCode(factor, code, true)) {
+            throw wrongFactorCode();
+        }
+        AuthModels.RecoveryCodes codes = newRecoveryCodes(principal.userId());
+        revokeSessions(principal, "others");
+        audit.account(principal.userId(), "mfa_enrolled", "success", principal.userId(), origin);
+        return codes;
+    }
+
+    /** Removes the factor; needs a fresh code from it; ends the other sessions. */
+    void deleteTotp(Principal principal, String factorId, String code, Origin origin) {
+        AuthItems.MfaFactor factor = factor(principal, factorId);
+        if (!acceptCode(factor, code, false)) {
+            throw wrongFactorCode();
+        }
+        store.deleteFactor(factor);
+        store.replaceRecoveryCodes(principal.userId(), List.of());
+        revokeSessions(principal, "others");
+        audit.account(principal.userId(), "mfa_removed", "success", principal.userId(), origin);
+    }
+
+    AuthModels.RecoveryCodes regenerateRecoveryCodes(Principal principal, Origin origin) {
+        app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+        if (store.factorsOf(principal.userId()).stream().noneMatch(AuthItems.MfaFactor::verified)) {
+            throw ApiProblem.notFound("No active second factor.");
+        }
+        audit.account(principal.userId(), "recovery_codes_regenerated", "success", principal.userId(), origin);
+        return newRecoveryCodes(principal.userId());
+    }
+
+    /** The user a pending challenge belongs to, for rate limiting before any other work. */
+    Optional<String> challengeUser(String challengeId) {
+        return challengeId == null || !challengeId.matches("chl_[0-9a-f]{32}") ? Optional.empty()
+                : store.challenge(challengeId).map(AuthItems.Challenge::userId);
+    }
+
+    /** Completes a login with a TOTP code or a recovery code; failures count in the email's lockout. */
+    Tokens completeChallenge(AuthModels.ChallengeRequest request, Origin origin) {
+        long now = clock.millis();
+        AuthItems.Challenge challenge = (request.challengeId().matches("chl_[0-9a-f]{32}")
+                ? store.challenge(request.challengeId()) : Optional.<AuthItems.Challenge>empty())
+                .filter(c -> c.expiresAt() * 1000 > now)
+                .orElseThrow(() -> ApiProblem.of(401, "invalid-challenge", "Unauthorized",
+                        "The challenge is unknown, used or expired; sign in again."));
+        Optional<Lockout> lockout = store.lockout(challenge.emailIndex());
+        if (lockout.isPresent() && lockout.get().lockedUntil() > now) {
+            throw ApiProblem.tooManyRequests((int) Math.max(1, (lockout.get().lockedUntil() - now + 999) / 1000));
+        }
+        User user = store.user(challenge.userId()).orElseThrow(AuthService::invalidCode);
+        if (user.disabled()) {
+            throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
+        }
+        boolean valid = request.code() != null
+                ? store.factorsOf(user.userId()).stream().filter(AuthItems.MfaFactor::verified).findFirst()
+                        .map(f -> acceptCode(f, request.code(), false)).orElse(false)
+                : store.useRecoveryCode(user.userId(), recoveryHash(request.recoveryCode()));
+        if (!valid) {
+            long failures = store.recordFailure(challenge.emailIndex(), (now + Lockouts.MEMORY.toMillis()) / 1000);
+            Duration lock = Lockouts.lockFor(failures);
+            if (!lock.isZero()) {
+                store.lockUntil(challenge.emailIndex(), now + lock.toMillis());
+            }
+            audit.account(user.userId(), "login", "second_factor_failure", user.userId(), origin);
+            throw invalidCode();
+        }
+        if (!store.consumeChallenge(challenge)) {
+            throw ApiProblem.of(401, "invalid-challenge", "Unauthorized", "The challenge was already used; sign in again.");
+        }
+        lockout.ifPresent(l -> store.clearLockout(challenge.emailIndex()));
+        audit.account(user.userId(), "login", request.code() != null ? "success_totp" : "success_recovery_code",
+                user.userId(), origin);
+        return openSession(user, origin, Principal.AAL2);
+    }
+
+    private AuthItems.MfaFactor factor(Principal principal, String factorId) {
+        return store.factorsOf(principal.userId()).stream().filter(f -> f.factorId().equals(factorId)).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("No such factor."));
+    }
+
+    /** A code of the factor, for a time step later than any accepted before (no replay). */
+    private boolean acceptCode(AuthItems.MfaFactor factor, String code, boolean activate) {
+        byte[] secret = java.util.Base64.getDecoder().decode(pii.decrypt(factor.secretCipher(), factorContext(factor.factorId())));
+        java.util.OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond());
+        return step.isPresent() && store.acceptStep(factor, step.getAsLong(), activate);
+    }
+
+    private AuthModels.RecoveryCodes newRecoveryCodes(String userId) {
+        List<String> codes = new java.util.ArrayList<>();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int i = 0; i < RECOVERY_CODES; i++) {
+            byte[] bytes = new byte[10];
+            random.nextBytes(bytes);
+            String code = Totp.base32(bytes);
+            codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8, 12) + "-" + code.substring(12, 16));
+        }
+        store.replaceRecoveryCodes(userId, codes.stream().map(AuthService::recoveryHash).toList());
+        return new AuthModels.RecoveryCodes(codes);
+    }
+
+    /** Codes are compared without dashes, spaces or case, the way people type them back. */
+    private static String recoveryHash(String code) {
+        return RefreshTokens.hash(code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT));
+    }
+
+    /** Managing a factor with a wrong (or replayed) code: the body is wrong, the session is fine. */
+    private static ApiProblem wrongFactorCode() {
+        return ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError("/code",
+                "is not a current code of this factor, or was used already")));
+    }
+
+    private static ApiProblem invalidCode() {
+        return ApiProblem.of(401, "invalid-code", "Unauthorized", "The code is not valid.");
+    }
+
+    private static String factorContext(String factorId) {
+        return "mfa:" + factorId + ":secret";
     }
 
     // Logout and sessions

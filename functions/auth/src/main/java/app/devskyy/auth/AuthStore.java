@@ -1,6 +1,9 @@
 package app.devskyy.auth;
 
+import app.devskyy.auth.AuthItems.Challenge;
 import app.devskyy.auth.AuthItems.Email;
+import app.devskyy.auth.AuthItems.MfaFactor;
+import app.devskyy.auth.AuthItems.RecoveryCode;
 import app.devskyy.auth.AuthItems.Lockout;
 import app.devskyy.auth.AuthItems.Member;
 import app.devskyy.auth.AuthItems.Refresh;
@@ -37,6 +40,9 @@ final class AuthStore {
     private final DynamoDbTable<Refresh> refreshes;
     private final DynamoDbTable<Workspace> workspaces;
     private final DynamoDbTable<Member> members;
+    private final DynamoDbTable<MfaFactor> factors;
+    private final DynamoDbTable<RecoveryCode> recoveryCodes;
+    private final DynamoDbTable<Challenge> challenges;
 
     AuthStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -49,6 +55,9 @@ final class AuthStore {
         this.refreshes = enhanced.table(tableName, Refresh.SCHEMA);
         this.workspaces = enhanced.table(tableName, Workspace.SCHEMA);
         this.members = enhanced.table(tableName, Member.SCHEMA);
+        this.factors = enhanced.table(tableName, MfaFactor.SCHEMA);
+        this.recoveryCodes = enhanced.table(tableName, RecoveryCode.SCHEMA);
+        this.challenges = enhanced.table(tableName, Challenge.SCHEMA);
     }
 
     private static Key key(String pk, String sk) {
@@ -194,6 +203,82 @@ final class AuthStore {
                             .conditionExpression(NEW_ITEM).build()));
             return true;
         } catch (TransactionCanceledException raced) {
+            return false;
+        }
+    }
+
+    // Second factors
+
+    List<MfaFactor> factorsOf(String userId) {
+        return factors.query(r -> r.consistentRead(true).queryConditional(QueryConditional.sortBeginsWith(
+                Key.builder().partitionValue("USER#" + userId).sortValue("MFA#").build()))).items().stream().toList();
+    }
+
+    void saveFactor(MfaFactor factor) {
+        factors.putItem(factor);
+    }
+
+    void deleteFactor(MfaFactor factor) {
+        factors.deleteItem(key(factor.pk(), factor.sk()));
+    }
+
+    /**
+     * Accepts a code's time step once: succeeds only when the step is later than every step
+     * accepted before, so a replayed code (or an older one) fails even under concurrency.
+     */
+    boolean acceptStep(MfaFactor factor, long step, boolean markVerified) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS(factor.pk()), "sk", AttributeValue.fromS(factor.sk())))
+                    .updateExpression(markVerified ? "SET lastStep = :step, verified = :true" : "SET lastStep = :step")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(lastStep) OR lastStep < :step)")
+                    .expressionAttributeValues(markVerified
+                            ? Map.of(":step", AttributeValue.fromN(Long.toString(step)), ":true", AttributeValue.fromBool(true))
+                            : Map.of(":step", AttributeValue.fromN(Long.toString(step)))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException replayed) {
+            return false;
+        }
+    }
+
+    /** Replaces a user's recovery codes with new ones (given as hashes). */
+    void replaceRecoveryCodes(String userId, List<String> hashes) {
+        recoveryCodes.query(r -> r.queryConditional(QueryConditional.sortBeginsWith(
+                        Key.builder().partitionValue("USER#" + userId).sortValue("RECOVERY#").build())))
+                .items().forEach(code -> recoveryCodes.deleteItem(code));
+        for (String hash : hashes) {
+            recoveryCodes.putItem(new RecoveryCode("USER#" + userId, "RECOVERY#" + hash));
+        }
+    }
+
+    /** Uses up a recovery code: true once per code, even under concurrency. */
+    boolean useRecoveryCode(String userId, String hash) {
+        try {
+            dynamoDb.deleteItem(r -> r.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("RECOVERY#" + hash)))
+                    .conditionExpression("attribute_exists(pk)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException unknown) {
+            return false;
+        }
+    }
+
+    void saveChallenge(Challenge challenge) {
+        challenges.putItem(challenge);
+    }
+
+    Optional<Challenge> challenge(String challengeId) {
+        return Optional.ofNullable(challenges.getItem(r -> r.key(key("CHALLENGE#" + challengeId, "CHALLENGE")).consistentRead(true)));
+    }
+
+    /** Ends a challenge; true only for the one request that ends it. */
+    boolean consumeChallenge(Challenge challenge) {
+        try {
+            dynamoDb.deleteItem(r -> r.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS(challenge.pk()), "sk", AttributeValue.fromS(challenge.sk())))
+                    .conditionExpression("attribute_exists(pk)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException gone) {
             return false;
         }
     }

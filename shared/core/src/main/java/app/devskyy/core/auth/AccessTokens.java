@@ -18,7 +18,7 @@ import java.util.UUID;
 /**
  * Issues access tokens: ES256 JWTs of type {@code at+jwt} (RFC 9068) with {@code iss}, {@code aud},
  * {@code sub}, {@code sid}, {@code iat}, {@code exp}, {@code jti}, the workspace roles
- * ({@code ws}) and, for operators, the platform role ({@code role}).
+ * ({@code ws}), the assurance level ({@code aal}) and, for operators, the platform role ({@code role}).
  */
 public final class AccessTokens {
 
@@ -51,7 +51,8 @@ public final class AccessTokens {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(settings.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
-                .claim("ws", workspaces);
+                .claim("ws", workspaces)
+                .claim("aal", principal.assurance());
         principal.platformRole().ifPresent(role -> claims.claim("role", role.wire()));
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(keys.signingKey().getKeyID()).build();
         SignedJWT jwt = new SignedJWT(header, claims.build());

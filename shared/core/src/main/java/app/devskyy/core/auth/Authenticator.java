@@ -84,7 +84,8 @@ public final class Authenticator {
                         memberships.put(workspace, Role.fromWire(String.valueOf(role)).orElseThrow()));
             }
             Optional<Role> platformRole = Optional.ofNullable(claims.getStringClaim("role")).map(r -> Role.fromWire(r).orElseThrow());
-            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole);
+            String assurance = claims.getStringClaim("aal") == null ? Principal.AAL1 : claims.getStringClaim("aal");
+            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole, assurance);
         } catch (Exception malformed) {
             throw unauthorized(true);
         }
@@ -107,6 +108,14 @@ public final class Authenticator {
     public static void requirePlatformRole(Principal principal, Role required) {
         if (principal.platformRole().filter(r -> r.atLeast(required)).isEmpty()) {
             throw forbidden(required);
+        }
+    }
+
+    /** Operations that need a second factor in this session (changing MFA, API keys, admin actions). */
+    public static void requireSecondFactor(Principal principal) {
+        if (!Principal.AAL2.equals(principal.assurance())) {
+            throw ApiProblem.of(403, "second-factor-required", "Forbidden",
+                    "This operation needs a session signed in with a second factor (aal2).");
         }
     }
 
