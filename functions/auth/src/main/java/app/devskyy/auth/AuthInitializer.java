@@ -43,9 +43,9 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
         AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords, pii,
                 new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit, clock);
-        // Its own routes read revocations without a cache: a logout takes effect at once here.
+        // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
-                SessionTable.revocations(dynamoDb, table, clock));
+                SessionTable.revocations(dynamoDb, table, clock), SessionTable.apiKeys(dynamoDb, table, clock));
         HttpApiFunction function = new HttpApiFunction(
                 new AuthRoutes(service, authenticator, RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
                 new Telemetry(config));

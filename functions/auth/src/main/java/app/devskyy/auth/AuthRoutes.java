@@ -42,6 +42,7 @@ final class AuthRoutes {
     private static final BodySchema ADD_MEMBER = BodySchema.load(AuthRoutes.class, "add-member");
     private static final BodySchema MEMBER_ROLE = BodySchema.load(AuthRoutes.class, "member-role");
     private static final BodySchema ADMINISTER = BodySchema.load(AuthRoutes.class, "administer-user");
+    private static final BodySchema CREATE_API_KEY = BodySchema.load(AuthRoutes.class, "create-api-key");
     private static final BodySchema MFA_CODE = BodySchema.load(AuthRoutes.class, "mfa-code");
     private static final BodySchema MFA_CHALLENGE = BodySchema.load(AuthRoutes.class, "mfa-challenge");
 
@@ -114,9 +115,7 @@ final class AuthRoutes {
                 })
                 .get(BASE + "/audit", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    String workspaceId = request.query("workspaceId")
-                            .orElseThrow(() -> ApiProblem.badRequest("The query parameter workspaceId is required."));
-                    return HttpResponse.ok(auth.workspaceAudit(principal, workspaceId, limit(request),
+                    return HttpResponse.ok(auth.workspaceAudit(principal, workspaceParameter(request), limit(request),
                             request.query("cursor").orElse(null)));
                 })
                 .get(BASE + "/users", request -> {
@@ -155,9 +154,28 @@ final class AuthRoutes {
                 })
                 .post(BASE + "/mfa/recovery-codes", request -> HttpResponse.ok(
                         auth.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
+                .post(BASE + "/api-keys", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.json(201, auth.createApiKey(principal,
+                            request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class), origin(request)));
+                })
+                .get(BASE + "/api-keys", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    return HttpResponse.ok(Map.of("apiKeys", auth.apiKeys(principal, workspaceParameter(request))));
+                })
+                .delete(BASE + "/api-keys/{id}", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    auth.revokeApiKey(principal, workspaceParameter(request), request.pathParameter("id"), origin(request));
+                    return HttpResponse.noContent();
+                })
                 .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
                         .withHeader("cache-control", "public, max-age=300"))
                 .build();
+    }
+
+    private static String workspaceParameter(HttpRequest request) {
+        return request.query("workspaceId")
+                .orElseThrow(() -> ApiProblem.badRequest("The query parameter workspaceId is required."));
     }
 
     /** {@code limit}: 1 to 100, 20 when absent. */

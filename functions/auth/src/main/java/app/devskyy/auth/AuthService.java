@@ -393,8 +393,10 @@ final class AuthService {
 
     /** The caller's live role in a workspace (not the token's, which may be minutes old), checked. */
     private Role requireRole(Principal principal, String workspaceId, Role required) {
-        Map<String, Role> live = store.member(workspaceId, principal.userId())
-                .flatMap(m -> Role.fromWire(m.role())).map(role -> Map.of(workspaceId, role)).orElse(Map.of());
+        // An API key's role was just read from its live record by the Authenticator; a user's is read here.
+        Map<String, Role> live = isApiKey(principal) ? principal.memberships()
+                : store.member(workspaceId, principal.userId())
+                        .flatMap(m -> Role.fromWire(m.role())).map(role -> Map.of(workspaceId, role)).orElse(Map.of());
         Role held = app.devskyy.core.auth.Authenticator.requireRole(
                 new Principal(principal.userId(), principal.sessionId(), live, principal.platformRole()), workspaceId, required);
         if (store.workspace(workspaceId).isEmpty()) {
@@ -477,6 +479,62 @@ final class AuthService {
     AuditLog.PageView workspaceAudit(Principal principal, String workspaceId, int limit, String cursor) {
         requireRole(principal, workspaceId, Role.ADMIN);
         return audit.workspaceEvents(workspaceId, limit, cursor);
+    }
+
+    // API keys
+
+    private static boolean isApiKey(Principal principal) {
+        return principal.userId().startsWith("key:");
+    }
+
+    /** Developers and admins create keys no stronger than themselves; with MFA on, from an aal2 session. */
+    AuthModels.ApiKeyView createApiKey(Principal principal, AuthModels.CreateApiKeyRequest request, Origin origin) {
+        if (isApiKey(principal)) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "API keys cannot create API keys.");
+        }
+        Role held = requireRole(principal, request.workspaceId(), Role.DEVELOPER);
+        Role granted = grantable(held, request.role());
+        if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
+            app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+        }
+        long now = clock.millis();
+        if (request.expiresAt() != null && (request.expiresAt() * 1000 <= now
+                || request.expiresAt() * 1000 > now + Duration.ofDays(366).toMillis())) {
+            throw ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError("/expiresAt",
+                    "must be in the future and within a year")));
+        }
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String key = app.devskyy.core.auth.ApiKeys.PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        AuthItems.ApiKey item = new AuthItems.ApiKey("APIKEY#" + app.devskyy.core.auth.ApiKeys.hash(key), "APIKEY", keyId,
+                request.workspaceId(), request.name().strip(), granted.wire(), key.substring(0, 12), principal.userId(), now,
+                request.expiresAt(), null, null, "WS#" + request.workspaceId(), "APIKEY#" + keyId);
+        store.createApiKey(item);
+        audit.workspace(request.workspaceId(), "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
+        return view(item, key);
+    }
+
+    List<AuthModels.ApiKeyView> apiKeys(Principal principal, String workspaceId) {
+        requireRole(principal, workspaceId, Role.DEVELOPER);
+        return store.apiKeysOf(workspaceId).stream().map(k -> view(k, null)).toList();
+    }
+
+    /** Admins revoke any key of the workspace; developers their own. */
+    void revokeApiKey(Principal principal, String workspaceId, String keyId, Origin origin) {
+        Role held = requireRole(principal, workspaceId, Role.DEVELOPER);
+        AuthItems.ApiKey key = store.apiKeysOf(workspaceId).stream().filter(k -> k.keyId().equals(keyId)).findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("No such API key."));
+        if (!held.atLeast(Role.ADMIN) && !key.createdBy().equals(principal.userId())) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden", "Developers revoke only the keys they created.");
+        }
+        store.revokeApiKey(key, clock.millis());
+        audit.workspace(workspaceId, "api_key_revoked", principal.userId(), keyId, origin);
+    }
+
+    private static AuthModels.ApiKeyView view(AuthItems.ApiKey key, String secret) {
+        return new AuthModels.ApiKeyView(key.keyId(), key.workspaceId(), key.name(), key.role(), key.prefix(), secret,
+                key.createdBy(), key.createdAt(), key.expiresAt(), key.lastUsedAt(), key.revokedAt() != null);
     }
 
     // Platform administration

@@ -43,6 +43,7 @@ final class AuthStore {
     private final DynamoDbTable<MfaFactor> factors;
     private final DynamoDbTable<RecoveryCode> recoveryCodes;
     private final DynamoDbTable<Challenge> challenges;
+    private final DynamoDbTable<AuthItems.ApiKey> apiKeys;
 
     AuthStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -58,6 +59,31 @@ final class AuthStore {
         this.factors = enhanced.table(tableName, MfaFactor.SCHEMA);
         this.recoveryCodes = enhanced.table(tableName, RecoveryCode.SCHEMA);
         this.challenges = enhanced.table(tableName, Challenge.SCHEMA);
+        this.apiKeys = enhanced.table(tableName, AuthItems.ApiKey.SCHEMA);
+    }
+
+    // API keys
+
+    void createApiKey(AuthItems.ApiKey key) {
+        apiKeys.putItem(r -> r.item(key).conditionExpression(NEW_ITEM));
+    }
+
+    List<AuthItems.ApiKey> apiKeysOf(String workspaceId) {
+        return apiKeys.index(AuthItems.GSI1).query(r -> r.queryConditional(QueryConditional.sortBeginsWith(
+                        Key.builder().partitionValue("WS#" + workspaceId).sortValue("APIKEY#").build())))
+                .stream().flatMap(page -> page.items().stream()).toList();
+    }
+
+    void revokeApiKey(AuthItems.ApiKey key, long nowMillis) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS(key.pk()), "sk", AttributeValue.fromS(key.sk())))
+                    .updateExpression("SET revokedAt = :now")
+                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(revokedAt)")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(nowMillis)))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException alreadyRevoked) {
+            // Revoking twice is revoking once.
+        }
     }
 
     private static Key key(String pk, String sk) {

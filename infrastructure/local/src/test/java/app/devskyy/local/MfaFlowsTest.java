@@ -182,6 +182,18 @@ class MfaFlowsTest {
     }
 
     @Test
+    void withMfaOnApiKeysNeedAnAal2Session() throws Exception {
+        Enrolled user = enrolled("Keys");
+        String workspaceId = user.client().get("/api/v1/auth/me", user.token()).body().path("workspaces").get(0).path("id").asString();
+        String body = "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"CI\",\"role\":\"developer\"}";
+        Answer refused = user.client().post("/api/v1/auth/api-keys", body, user.token());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.field("type")).endsWith("/second-factor-required");
+        String aal2 = challenge(user, login(user).field("challenge_id"), "code", appCode(user.secret(), 1)).field("access_token");
+        assertThat(user.client().post("/api/v1/auth/api-keys", body, aal2).status()).isEqualTo(201);
+    }
+
+    @Test
     void badInputOnMfaRoutes() throws Exception {
         Enrolled user = enrolled("BadMfa");
         String challengeId = login(user).field("challenge_id");

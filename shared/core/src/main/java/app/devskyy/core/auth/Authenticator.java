@@ -31,8 +31,13 @@ public final class Authenticator {
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final Set<String> knownKeyIds;
     private final SessionRevocations revocations;
+    private final ApiKeys apiKeys;
 
     public Authenticator(JWKSet publicKeys, TokenSettings settings, SessionRevocations revocations) {
+        this(publicKeys, settings, revocations, ApiKeys.NONE);
+    }
+
+    public Authenticator(JWKSet publicKeys, TokenSettings settings, SessionRevocations revocations, ApiKeys apiKeys) {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AccessTokens.TYPE));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(publicKeys)));
@@ -42,15 +47,23 @@ public final class Authenticator {
         processor.setJWTClaimsSetVerifier(claims);
         this.knownKeyIds = Set.copyOf(publicKeys.getKeys().stream().map(k -> k.getKeyID()).toList());
         this.revocations = revocations;
+        this.apiKeys = apiKeys;
     }
 
-    /** The caller of a request with {@code Authorization: Bearer <token>}; 401 otherwise. */
+    /**
+     * The caller of a request with {@code Authorization: Bearer <access token or API key>}; 401
+     * otherwise.
+     */
     public Principal authenticate(HttpRequest request) {
         String authorization = request.header("authorization").orElseThrow(() -> unauthorized(false));
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw unauthorized(false);
         }
-        return verify(authorization.substring(7).strip());
+        String credential = authorization.substring(7).strip();
+        if (ApiKeys.looksLikeKey(credential)) {
+            return apiKeys.resolve(credential).orElseThrow(() -> unauthorized(true));
+        }
+        return verify(credential);
     }
 
     /** The principal of a token; 401 for anything but a valid, current access token. */

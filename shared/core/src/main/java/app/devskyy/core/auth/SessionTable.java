@@ -29,8 +29,37 @@ public final class SessionTable {
     }
 
     /**
+     * API keys as the auth family stores them ({@code APIKEY#<hash>/APIKEY}): active unless revoked
+     * or expired. On a look-up the key's {@code lastUsedAt} is refreshed, at most every five
+     * minutes (a conditional write), so that busy keys do not write on every call.
+     */
+    public static ApiKeys apiKeys(DynamoDbClient dynamoDb, String table, Clock clock) {
+        return presented -> {
+            Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("APIKEY#" + ApiKeys.hash(presented)),
+                    "sk", AttributeValue.fromS("APIKEY"));
+            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(key)).item();
+            long now = clock.millis();
+            if (item == null || item.isEmpty() || item.containsKey("revokedAt")
+                    || (item.containsKey("expiresAt") && Long.parseLong(item.get("expiresAt").n()) * 1000 <= now)) {
+                return java.util.Optional.empty();
+            }
+            try {
+                dynamoDb.updateItem(r -> r.tableName(table).key(key).updateExpression("SET lastUsedAt = :now")
+                        .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
+                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
+                                ":stale", AttributeValue.fromN(Long.toString(now - 300_000)))));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException recent) {
+                // Recorded less than five minutes ago.
+            }
+            String keyId = item.get("keyId").s();
+            return Role.fromWire(item.get("role").s()).map(role -> new Principal("key:" + keyId, "key:" + keyId,
+                    Map.of(item.get("workspaceId").s(), role), java.util.Optional.empty()));
+        };
+    }
+
+    /**
      * The Authenticator of a function other than auth: public keys from {@code AUTH_JWKS}, and
-     * revocations read from the auth table, each answer reused for up to a minute.
+     * revocations and API keys read from the auth table, each answer reused for up to a minute.
      */
     public static Authenticator authenticator(Config config, DynamoDbClient dynamoDb) {
         JWKSet keys;
@@ -39,7 +68,9 @@ public final class SessionTable {
         } catch (java.text.ParseException e) {
             throw new Config.InvalidSettingException("AUTH_JWKS");
         }
-        return new Authenticator(keys, TokenSettings.from(config), SessionRevocations.cached(
-                revocations(dynamoDb, config.required("AUTH_TABLE", "AuthTable"), Clock.systemUTC()), Clock.systemUTC()));
+        String table = config.required("AUTH_TABLE", "AuthTable");
+        return new Authenticator(keys, TokenSettings.from(config),
+                SessionRevocations.cached(revocations(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()),
+                ApiKeys.cached(apiKeys(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()));
     }
 }

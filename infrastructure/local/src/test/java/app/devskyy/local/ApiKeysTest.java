@@ -1,0 +1,116 @@
+package app.devskyy.local;
+
+import static app.devskyy.local.ApiClient.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.devskyy.core.testing.Events;
+import app.devskyy.local.ApiClient.Answer;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** API keys for machine clients, through the local API. */
+class ApiKeysTest {
+
+    private static final String PASSWORD = "correct horse battery";
+
+    @TempDir
+    static Path dataDir;
+
+    static LocalApi api;
+
+    @BeforeAll
+    static void start() throws IOException {
+        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    record Owner(ApiClient client, String token, String workspaceId) {
+    }
+
+    private static Owner owner() throws IOException {
+        ApiClient client = new ApiClient(api.port());
+        String token = client.account(unique("KeyOwner"), PASSWORD).field("access_token");
+        String workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"Keys\"}", token).field("id");
+        return new Owner(client, token, workspaceId);
+    }
+
+    private static Answer create(Owner owner, String role, String extra) throws IOException {
+        return owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"" + owner.workspaceId() + "\",\"name\":\"CI\",\"role\":\""
+                + role + "\"" + extra + "}", owner.token());
+    }
+
+    @Test
+    void aKeyActsWithItsRoleInEveryFunctionUntilRevoked() throws Exception {
+        Owner owner = owner();
+        Answer created = create(owner, "read_only", "");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        String key = created.field("key");
+        assertThat(key).startsWith("dsk_").hasSize(47);
+        // The key reads its workspace with its own role.
+        Answer read = owner.client().get("/api/v1/auth/workspaces/" + owner.workspaceId(), key);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.field("role")).isEqualTo("read_only");
+        assertThat(owner.client().patch("/api/v1/auth/workspaces/" + owner.workspaceId(), "{\"name\":\"x\"}", key).status())
+                .isEqualTo(403);
+        // Another function's Authenticator knows it too: authenticated, but not a platform admin.
+        assertThat(owner.client().get("/health/detailed", key).status()).isEqualTo(403);
+        assertThat(owner.client().get("/health/detailed", "dsk_" + "A".repeat(43)).status()).isEqualTo(401);
+        // Listed without the secret, with its last use.
+        Answer listed = owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token());
+        assertThat(listed.raw()).doesNotContain(key).contains(created.field("prefix"));
+        assertThat(listed.body().path("apiKeys").get(0).path("lastUsedAt").asLong()).isPositive();
+        // Keys do not mint keys.
+        assertThat(owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"" + owner.workspaceId()
+                + "\",\"name\":\"x\",\"role\":\"read_only\"}", key).status()).isEqualTo(403);
+        assertThat(owner.client().delete("/api/v1/auth/api-keys/" + created.field("id") + "?workspaceId=" + owner.workspaceId(),
+                owner.token()).status()).isEqualTo(204);
+        assertThat(owner.client().get("/api/v1/auth/workspaces/" + owner.workspaceId(), key).status()).isEqualTo(401);
+        assertThat(owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
+                .body().path("apiKeys").get(0).path("revoked").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aKeyCannotExceedItsCreatorsRole() throws Exception {
+        Owner owner = owner();
+        ApiClient devClient = new ApiClient(api.port());
+        String devEmail = unique("KeyDev");
+        String devToken = devClient.account(devEmail, PASSWORD).field("access_token");
+        owner.client().post("/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
+                "{\"email\":\"" + devEmail + "\",\"role\":\"developer\"}", owner.token());
+        Owner dev = new Owner(devClient, devToken, owner.workspaceId());
+        assertThat(create(dev, "admin", "").status()).isEqualTo(403);
+        assertThat(create(dev, "developer", "").status()).isEqualTo(201);
+        assertThat(create(owner, "super_admin", "").status()).isEqualTo(422);
+        // A read-only member creates none.
+        ApiClient viewerClient = new ApiClient(api.port());
+        String viewerEmail = unique("KeyViewer");
+        String viewerToken = viewerClient.account(viewerEmail, PASSWORD).field("access_token");
+        owner.client().post("/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
+                "{\"email\":\"" + viewerEmail + "\",\"role\":\"read_only\"}", owner.token());
+        assertThat(create(new Owner(viewerClient, viewerToken, owner.workspaceId()), "read_only", "").status()).isEqualTo(403);
+    }
+
+    @Test
+    void badInput() throws Exception {
+        Owner owner = owner();
+        long now = System.currentTimeMillis() / 1000;
+        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now - 10)).status()).isEqualTo(422);
+        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now + 400L * 86400)).status()).isEqualTo(422);
+        assertThat(create(owner, "read_only", ",\"expiresAt\":\"soon\"").status()).isEqualTo(422);
+        assertThat(owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"ws_other\",\"name\":\"x\",\"role\":\"read_only\"}",
+                owner.token()).status()).isEqualTo(404);
+        assertThat(owner.client().get("/api/v1/auth/api-keys", owner.token()).status()).isEqualTo(400);
+        assertThat(owner.client().delete("/api/v1/auth/api-keys/key_nope?workspaceId=" + owner.workspaceId(), owner.token())
+                .status()).isEqualTo(404);
+        assertThat(owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
+                .body().path("apiKeys")).isEmpty();
+    }
+}
