@@ -42,7 +42,8 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         AuditLog audit = new AuditLog(dynamoDb, config.required("AUDIT_TABLE", "AuditTable"), pii,
                 java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
         AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords, pii,
-                new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit, clock);
+                new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit,
+                Mailer.fromConfig(config, aws), config.required("APP_BASE_URL", "http://localhost:5173"), clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
                 SessionTable.revocations(dynamoDb, table, clock), SessionTable.apiKeys(dynamoDb, table, clock));

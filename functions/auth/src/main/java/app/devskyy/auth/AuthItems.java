@@ -18,41 +18,61 @@ final class AuthItems {
 
     /** {@code USER#<id>/PROFILE}; listed for administrators under {@code gsi1pk = USERS}. */
     record User(String pk, String sk, String userId, String emailCipher, String emailIndex, String nameCipher,
-            String passwordHash, boolean disabled, String platformRole, long createdAt, String gsi1pk, String gsi1sk) {
+            String passwordHash, boolean disabled, String platformRole, long createdAt, boolean emailVerified, String gsi1pk,
+            String gsi1sk) {
 
         static User of(String userId, String emailCipher, String emailIndex, String nameCipher, String passwordHash,
                 long createdAt) {
             return new User("USER#" + userId, "PROFILE", userId, emailCipher, emailIndex, nameCipher, passwordHash, false,
-                    null, createdAt, "USERS", createdAt + "#" + userId);
+                    null, createdAt, false, "USERS", createdAt + "#" + userId);
         }
 
         User withPasswordHash(String hash) {
             return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, hash, disabled, platformRole, createdAt,
-                    gsi1pk, gsi1sk);
+                    emailVerified, gsi1pk, gsi1sk);
         }
 
         User withNameCipher(String cipher) {
             return new User(pk, sk, userId, emailCipher, emailIndex, cipher, passwordHash, disabled, platformRole,
-                    createdAt, gsi1pk, gsi1sk);
+                    createdAt, emailVerified, gsi1pk, gsi1sk);
         }
 
         User withAdministration(boolean disabled, String platformRole) {
             return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, passwordHash, disabled, platformRole,
-                    createdAt, gsi1pk, gsi1sk);
+                    createdAt, emailVerified, gsi1pk, gsi1sk);
+        }
+
+        User verified() {
+            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, passwordHash, disabled, platformRole,
+                    createdAt, true, gsi1pk, gsi1sk);
         }
 
         static final TableSchema<User> SCHEMA = RecordSchema.of(User.class, f -> new User(f.string("pk"), f.string("sk"),
                         f.string("userId"), f.string("emailCipher"), f.string("emailIndex"), f.string("nameCipher"),
                         f.string("passwordHash"), f.bool("disabled"), f.string("platformRole"), f.number("createdAt", 0),
-                        f.string("gsi1pk"), f.string("gsi1sk")))
+                        f.bool("emailVerified"), f.string("gsi1pk"), f.string("gsi1sk")))
                 .partitionKey("pk", User::pk).sortKey("sk", User::sk)
                 .string("userId", User::userId).string("emailCipher", User::emailCipher)
                 .string("emailIndex", User::emailIndex).string("nameCipher", User::nameCipher)
                 .string("passwordHash", User::passwordHash).bool("disabled", User::disabled)
                 .string("platformRole", User::platformRole).number("createdAt", User::createdAt)
+                .bool("emailVerified", User::emailVerified)
                 .string("gsi1pk", User::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", User::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
                 .build();
+    }
+
+    /**
+     * {@code EMAILTOKEN#<SHA-256 of the token>/EMAILTOKEN}: a single-use token sent by email, to
+     * verify the address or to reset the password.
+     */
+    record EmailToken(String pk, String sk, String purpose, String userId, long expiresAt) {
+
+        static final TableSchema<EmailToken> SCHEMA = RecordSchema.of(EmailToken.class, f -> new EmailToken(f.string("pk"),
+                        f.string("sk"), f.string("purpose"), f.string("userId"), f.number("expiresAt", 0)))
+                .partitionKey("pk", EmailToken::pk).sortKey("sk", EmailToken::sk)
+                .string("purpose", EmailToken::purpose).string("userId", EmailToken::userId)
+                .number("expiresAt", EmailToken::expiresAt).build();
     }
 
     /** {@code EMAIL#<blind index>/EMAIL}: makes emails unique, case-insensitively, without storing them. */

@@ -35,7 +35,17 @@ final class AuthModels {
     record WorkspaceRole(String id, String role) {
     }
 
-    record UserView(String id, String email, String displayName, long createdAt, List<WorkspaceRole> workspaces) {
+    record UserView(String id, String email, String displayName, boolean emailVerified, long createdAt,
+            List<WorkspaceRole> workspaces) {
+    }
+
+    record TokenRequest(String token) {
+    }
+
+    record ForgotPasswordRequest(String email) {
+    }
+
+    record ResetPasswordRequest(String token, String newPassword) {
     }
 
     /** What a login answers: tokens, or the demand for a second factor. */

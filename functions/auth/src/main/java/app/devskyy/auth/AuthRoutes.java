@@ -31,6 +31,10 @@ final class AuthRoutes {
     static final Limit SIGNUP_PER_IP = Limit.perMinute("signup-ip", 5);
     static final Limit REFRESH_PER_SESSION = Limit.perMinute("refresh-session", 30);
     static final Limit MFA_PER_USER = Limit.perMinute("mfa-user", 15);
+    static final Limit RESEND_PER_MINUTE = new Limit("verify-resend-min", 1, java.time.Duration.ofMinutes(1));
+    static final Limit RESEND_PER_HOUR = new Limit("verify-resend-hour", 5, java.time.Duration.ofHours(1));
+    static final Limit FORGOT_PER_IP = Limit.perMinute("forgot-ip", 5);
+    static final Limit FORGOT_PER_EMAIL = new Limit("forgot-email", 3, java.time.Duration.ofHours(1));
 
     private static final BodySchema SIGNUP = BodySchema.load(AuthRoutes.class, "signup");
     private static final BodySchema LOGIN = BodySchema.load(AuthRoutes.class, "login");
@@ -43,6 +47,9 @@ final class AuthRoutes {
     private static final BodySchema MEMBER_ROLE = BodySchema.load(AuthRoutes.class, "member-role");
     private static final BodySchema ADMINISTER = BodySchema.load(AuthRoutes.class, "administer-user");
     private static final BodySchema CREATE_API_KEY = BodySchema.load(AuthRoutes.class, "create-api-key");
+    private static final BodySchema EMAIL_TOKEN = BodySchema.load(AuthRoutes.class, "email-token");
+    private static final BodySchema FORGOT_PASSWORD = BodySchema.load(AuthRoutes.class, "forgot-password");
+    private static final BodySchema RESET_PASSWORD = BodySchema.load(AuthRoutes.class, "reset-password");
     private static final BodySchema MFA_CODE = BodySchema.load(AuthRoutes.class, "mfa-code");
     private static final BodySchema MFA_CHALLENGE = BodySchema.load(AuthRoutes.class, "mfa-challenge");
 
@@ -127,6 +134,28 @@ final class AuthRoutes {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(auth.administer(principal, request.pathParameter("id"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class), origin(request)));
+                })
+                .post(BASE + "/email/verify", request -> HttpResponse.ok(
+                        auth.verifyEmail(request.jsonBody(EMAIL_TOKEN, AuthModels.TokenRequest.class).token())))
+                .post(BASE + "/email/verify/resend", request -> {
+                    Principal principal = authenticator.authenticate(request);
+                    limits.enforce(RESEND_PER_MINUTE, principal.userId(), FailurePolicy.CLOSED);
+                    limits.enforce(RESEND_PER_HOUR, principal.userId(), FailurePolicy.CLOSED);
+                    auth.resendVerification(principal);
+                    return HttpResponse.json(202, Map.of("status", "sent"));
+                })
+                .post(BASE + "/password/forgot", request -> {
+                    String email = request.jsonBody(FORGOT_PASSWORD, AuthModels.ForgotPasswordRequest.class).email();
+                    limits.enforce(FORGOT_PER_IP, request.sourceIp(), FailurePolicy.CLOSED);
+                    // Limited or not, known or not: the same answer, so nothing about the account is revealed.
+                    if (limits.allows(FORGOT_PER_EMAIL, auth.emailIndex(email), FailurePolicy.CLOSED)) {
+                        auth.forgotPassword(email);
+                    }
+                    return HttpResponse.json(202, Map.of("status", "If an account has this email, a reset link is on its way."));
+                })
+                .post(BASE + "/password/reset", request -> {
+                    auth.resetPassword(request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class), origin(request));
+                    return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/totp", request -> {
                     Principal principal = authenticator.authenticate(request);

@@ -42,16 +42,20 @@ final class AuthService {
     private final AccessTokens accessTokens;
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
+    private final Mailer mailer;
+    private final String appBaseUrl;
     private final Clock clock;
 
     AuthService(AuthStore store, Passwords passwords, PersonalDataCipher pii, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, AuditLog audit, Clock clock) {
+            RefreshTokens refreshTokens, AuditLog audit, Mailer mailer, String appBaseUrl, Clock clock) {
         this.store = store;
         this.passwords = passwords;
         this.pii = pii;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
+        this.mailer = mailer;
+        this.appBaseUrl = appBaseUrl;
         this.clock = clock;
     }
 
@@ -73,6 +77,7 @@ final class AuthService {
         if (!store.createAccount(user, personal, Member.of(workspaceId, userId, Role.ADMIN.wire(), now))) {
             throw ApiProblem.of(409, "email-taken", "Conflict", "An account with this email already exists.");
         }
+        sendEmailToken(user, email, "verify");
         return view(user);
     }
 
@@ -205,6 +210,64 @@ final class AuthService {
         return RefreshTokens.wellFormed(refreshToken)
                 ? store.refresh(RefreshTokens.hash(refreshToken)).map(Refresh::sessionId)
                 : Optional.empty();
+    }
+
+    // Email verification and password reset
+
+    static final Duration VERIFY_LIFETIME = Duration.ofHours(24);
+    static final Duration RESET_LIFETIME = Duration.ofHours(1);
+
+    /** Mails a single-use link: {@code verify} (24 hours) or {@code reset} (1 hour). */
+    private void sendEmailToken(User user, String email, String purpose) {
+        String token = refreshTokens.first();
+        Duration lifetime = purpose.equals("verify") ? VERIFY_LIFETIME : RESET_LIFETIME;
+        store.saveEmailToken(new AuthItems.EmailToken("EMAILTOKEN#" + RefreshTokens.hash(token), "EMAILTOKEN", purpose,
+                user.userId(), (clock.millis() + lifetime.toMillis()) / 1000));
+        String template = purpose.equals("verify") ? "verify-email" : "reset-password";
+        String link = appBaseUrl + (purpose.equals("verify") ? "/verify-email?token=" : "/reset-password?token=") + token;
+        mailer.send(email, purpose.equals("verify") ? "Confirm your email address" : "Reset your DevSkyy password",
+                Mailer.template(template, link, false), Mailer.template(template, link, true));
+    }
+
+    /** The user of a valid, unused, unexpired token of this purpose; the token is used up. */
+    private User consumeEmailToken(String token, String purpose) {
+        long now = clock.millis();
+        return Optional.ofNullable(token).filter(RefreshTokens::wellFormed)
+                .flatMap(t -> store.consumeEmailToken(RefreshTokens.hash(t)))
+                .filter(t -> t.purpose().equals(purpose) && t.expiresAt() * 1000 > now)
+                .flatMap(t -> store.user(t.userId()))
+                .orElseThrow(() -> ApiProblem.of(400, "invalid-email-token", "Bad Request",
+                        "The link is invalid, expired or already used; ask for a new one."));
+    }
+
+    UserView verifyEmail(String token) {
+        User user = consumeEmailToken(token, "verify").verified();
+        store.saveUser(user);
+        return view(user);
+    }
+
+    void resendVerification(Principal principal) {
+        User user = account(principal);
+        if (user.emailVerified()) {
+            throw ApiProblem.of(409, "already-verified", "Conflict", "The email address is already verified.");
+        }
+        sendEmailToken(user, pii.decrypt(user.emailCipher(), emailContext(user.userId())), "verify");
+    }
+
+    /** Mails a reset link when the account exists; the caller answers 202 whatever happens here. */
+    void forgotPassword(String email) {
+        store.userByEmailIndex(emailIndex(email)).filter(u -> !u.disabled())
+                .ifPresent(user -> sendEmailToken(user, normalizeEmail(email), "reset"));
+    }
+
+    /** Sets the new password, ends every session, lifts any lockout. */
+    void resetPassword(AuthModels.ResetPasswordRequest request, Origin origin) {
+        passwords.checkPolicy(request.newPassword(), "/newPassword");
+        User user = consumeEmailToken(request.token(), "reset");
+        store.saveUser(user.withPasswordHash(passwords.hash(request.newPassword())));
+        revokeSessions(new Principal(user.userId(), "", Map.of(), Optional.empty()), "global");
+        store.clearLockout(user.emailIndex());
+        audit.account(user.userId(), "password_reset", "success", user.userId(), origin);
     }
 
     // Second factor (TOTP) and recovery codes
@@ -650,7 +713,7 @@ final class AuthService {
         List<WorkspaceRole> workspaces = store.membershipsOf(user.userId()).stream()
                 .map(m -> new WorkspaceRole(m.workspaceId(), m.role())).toList();
         return new UserView(user.userId(), pii.decrypt(user.emailCipher(), emailContext(user.userId())),
-                pii.decrypt(user.nameCipher(), nameContext(user.userId())), user.createdAt(), workspaces);
+                pii.decrypt(user.nameCipher(), nameContext(user.userId())), user.emailVerified(), user.createdAt(), workspaces);
     }
 
     private static String emailContext(String userId) {

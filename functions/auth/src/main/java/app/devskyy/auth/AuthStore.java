@@ -44,6 +44,7 @@ final class AuthStore {
     private final DynamoDbTable<RecoveryCode> recoveryCodes;
     private final DynamoDbTable<Challenge> challenges;
     private final DynamoDbTable<AuthItems.ApiKey> apiKeys;
+    private final DynamoDbTable<AuthItems.EmailToken> emailTokens;
 
     AuthStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -60,6 +61,26 @@ final class AuthStore {
         this.recoveryCodes = enhanced.table(tableName, RecoveryCode.SCHEMA);
         this.challenges = enhanced.table(tableName, Challenge.SCHEMA);
         this.apiKeys = enhanced.table(tableName, AuthItems.ApiKey.SCHEMA);
+        this.emailTokens = enhanced.table(tableName, AuthItems.EmailToken.SCHEMA);
+    }
+
+    // Email tokens
+
+    void saveEmailToken(AuthItems.EmailToken token) {
+        emailTokens.putItem(token);
+    }
+
+    /** Takes a token out, once: the one request that deletes it gets it, later ones get nothing. */
+    Optional<AuthItems.EmailToken> consumeEmailToken(String hash) {
+        try {
+            var old = dynamoDb.deleteItem(r -> r.tableName(tableName)
+                    .key(Map.of("pk", AttributeValue.fromS("EMAILTOKEN#" + hash), "sk", AttributeValue.fromS("EMAILTOKEN")))
+                    .conditionExpression("attribute_exists(pk)")
+                    .returnValues(ReturnValue.ALL_OLD)).attributes();
+            return Optional.of(AuthItems.EmailToken.SCHEMA.mapToItem(old));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException unknown) {
+            return Optional.empty();
+        }
     }
 
     // API keys

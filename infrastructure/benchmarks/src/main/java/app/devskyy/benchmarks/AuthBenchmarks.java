@@ -69,7 +69,8 @@ public final class AuthBenchmarks {
             new SecureRandom().nextBytes(piiKey);
             Map<String, String> settings = Map.of("DEVSKYY_ENV", "local", "DEVSKYY_METRICS", "off", "AWS_REGION", "us-east-1",
                     "AWS_ENDPOINT_URL_DYNAMODB", engine.endpoint().toString(), "AUTH_SECRET", AuthSecret.generate(),
-                    "PII_DATA_KEY", Base64.getEncoder().encodeToString(piiKey));
+                    "PII_DATA_KEY", Base64.getEncoder().encodeToString(piiKey),
+                    "MAIL_OUTBOX_DIR", Files.createTempDirectory("outbox").toString());
             Config config = Config.of(settings);
             try (DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb()) {
                 engine.createTables(dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());

@@ -19,8 +19,10 @@ final class DocsPage {
     private final Document yaml;
     private final Document json;
     private final Document page;
+    private final java.nio.file.Path outbox;
 
-    DocsPage(String openApiYaml) {
+    DocsPage(String openApiYaml, java.nio.file.Path outbox) {
+        this.outbox = outbox;
         this.yaml = new Document("application/yaml", openApiYaml.getBytes(StandardCharsets.UTF_8));
         this.json = new Document("application/json", Json.writeBytes(CfnYaml.parse(openApiYaml)));
         try (InputStream in = DocsPage.class.getResourceAsStream("/docs.html")) {
@@ -28,6 +30,36 @@ final class DocsPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The emails the functions sent, newest first: what a developer clicks instead of a mailbox. */
+    private Document outbox() {
+        StringBuilder html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Outbox</title><style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem}"
+                + "article{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}"
+                + "pre{white-space:pre-wrap}</style></head><body><h1>Outbox</h1>"
+                + "<p>Emails the local server sent instead of delivering them. <a href=\"/docs\">API docs</a></p>");
+        try (var files = java.nio.file.Files.exists(outbox) ? java.nio.file.Files.list(outbox) : java.util.stream.Stream.<java.nio.file.Path>empty()) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json"))
+                    .sorted(java.util.Comparator.reverseOrder()).toList()) {
+                var mail = Json.tree(java.nio.file.Files.readAllBytes(file));
+                html.append("<article><h3>").append(escape(mail.path("subject").asString())).append("</h3><p>To ")
+                        .append(escape(mail.path("to").asString())).append(" &middot; ").append(escape(mail.path("sentAt").asString()))
+                        .append("</p><pre>").append(link(escape(mail.path("text").asString()))).append("</pre></article>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Document("text/html; charset=utf-8", html.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** Makes the (already escaped) http links of a text clickable. */
+    private static String link(String escaped) {
+        return escaped.replaceAll("(https?://[^\\s<]+)", "<a href=\"$1\">$1</a>");
     }
 
     Optional<Document> find(String method, String path) {
@@ -38,6 +70,7 @@ final class DocsPage {
             case "/docs", "/docs/" -> Optional.of(page);
             case "/openapi.yaml" -> Optional.of(yaml);
             case "/openapi.json" -> Optional.of(json);
+            case "/docs/outbox", "/docs/outbox/" -> Optional.of(outbox());
             default -> Optional.empty();
         };
     }

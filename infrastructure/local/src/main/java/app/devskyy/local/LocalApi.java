@@ -58,8 +58,11 @@ public final class LocalApi implements AutoCloseable {
         // Bound first: the functions' settings name the port (the token issuer), which may be chosen by the system.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir().resolve("dynamodb"));
+        Path outbox = options.dataDir().resolve("outbox");
         Map<String, String> localSettings = localSettings(dynamoDb, LocalSecrets.load(options.dataDir()),
-                server.getAddress().getPort());
+                server.getAddress().getPort(), outbox);
+        // Emailed links point at the local frontend: the first origin the template allows.
+        localSettings.put("APP_BASE_URL", template.cors(values).allowOrigins().getFirst());
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
             dynamoDb.createTables(client, template.tables());
         }
@@ -83,7 +86,7 @@ public final class LocalApi implements AutoCloseable {
         CorsPolicy cors = template.cors(values);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", new LocalGateway(new ApiGatewayRoutes(template.httpRoutes()), functions, cors,
-                Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml"))));
+                Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml")), outbox));
         server.start();
         return new LocalApi(dynamoDb, server);
     }
@@ -92,7 +95,7 @@ public final class LocalApi implements AutoCloseable {
      * What the local deployment differs in: DynamoDB Local as endpoint, development values where
      * production would need real settings, and no EMF metrics on the terminal.
      */
-    private static Map<String, String> localSettings(EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port) {
+    private static Map<String, String> localSettings(EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port, Path outbox) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DEVSKYY_ENV", "local");
         settings.put("DEVSKYY_METRICS", "off");
@@ -102,6 +105,7 @@ public final class LocalApi implements AutoCloseable {
         settings.put("AUTH_JWKS", secrets.publicJwks());
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
         settings.put("AUTH_ISSUER", "http://localhost:" + port);
+        settings.put("MAIL_OUTBOX_DIR", outbox.toString());
         return settings;
     }
 

@@ -50,11 +50,12 @@ final class LocalGateway implements HttpHandler {
     private final CorsPolicy cors;
     private final DocsPage docs;
 
-    LocalGateway(ApiGatewayRoutes routes, Map<String, FunctionInvoker> functions, CorsPolicy cors, String openApiYaml) {
+    LocalGateway(ApiGatewayRoutes routes, Map<String, FunctionInvoker> functions, CorsPolicy cors, String openApiYaml,
+            java.nio.file.Path outbox) {
         this.routes = routes;
         this.functions = Map.copyOf(functions);
         this.cors = cors;
-        this.docs = new DocsPage(openApiYaml);
+        this.docs = new DocsPage(openApiYaml, outbox);
     }
 
     @Override

@@ -55,8 +55,9 @@ final class ApiClient {
             String raw = response.body().string();
             Map<String, String> headers = new HashMap<>();
             response.headers().forEach(h -> headers.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
+            boolean isJson = headers.getOrDefault("content-type", "").contains("json");
             return new Answer(response.code(), headers,
-                    raw.isEmpty() ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
+                    raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
         }
     }
 

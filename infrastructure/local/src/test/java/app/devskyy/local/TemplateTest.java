@@ -87,7 +87,8 @@ class TemplateTest {
             throws Exception {
         LocalSecrets secrets = LocalSecrets.load(dataDir);
         java.util.Map<String, String> settings = java.util.Map.of("DEVSKYY_ENV", "local", "AUTH_SECRET", secrets.authSecret(),
-                "AUTH_JWKS", secrets.publicJwks(), "PII_DATA_KEY", secrets.personalDataKey());
+                "AUTH_JWKS", secrets.publicJwks(), "PII_DATA_KEY", secrets.personalDataKey(),
+                "MAIL_OUTBOX_DIR", dataDir.resolve("outbox").toString());
         for (SamTemplate.FunctionSpec function : template.functions()) {
             String mainClass = function.mainClass(values);
             String definition = function.definition(values);

@@ -41,18 +41,29 @@ public final class RateLimits {
 
     /** Counts one request; throws the 429 (or 503) problem when it must not proceed. */
     public void enforce(Limit limit, String key, FailurePolicy policy) {
-        Decision decision;
+        Decision decision = decide(limit, key, policy);
+        if (!decision.allowed()) {
+            throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
+        }
+    }
+
+    /**
+     * Counts one request and says whether it may proceed, for callers that must answer the same
+     * either way (a password-reset request reveals nothing, not even being limited).
+     */
+    public boolean allows(Limit limit, String key, FailurePolicy policy) {
+        return decide(limit, key, policy).allowed();
+    }
+
+    private Decision decide(Limit limit, String key, FailurePolicy policy) {
         try {
-            decision = limiter.acquire(limit, key);
+            return limiter.acquire(limit, key);
         } catch (RateLimiter.StoreUnavailableException e) {
             LOG.warn("rate limit {} not checked, store unavailable; failing {}", limit.name(), policy);
             if (policy == FailurePolicy.CLOSED) {
                 throw ApiProblem.serviceUnavailable("Please retry shortly.", 5);
             }
-            return;
-        }
-        if (!decision.allowed()) {
-            throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
+            return Decision.allow();
         }
     }
 }
