@@ -158,7 +158,7 @@ final class AuthService {
             Role.fromWire(member.role()).ifPresent(role -> memberships.put(member.workspaceId(), role));
         }
         Principal principal = new Principal(user.userId(), sessionId, memberships,
-                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire), assurance);
+                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire), assurance, user.emailVerified());
         return new Tokens(accessTokens.issue(principal), "Bearer", accessTokens.lifetime().toSeconds(), refreshToken,
                 sessionId);
     }
@@ -633,6 +633,9 @@ final class AuthService {
 
     AdminUserView administer(Principal principal, String userId, AuthModels.AdministerRequest request, Origin origin) {
         Role held = requirePlatformRole(principal, Role.ADMIN);
+        if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
+            app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+        }
         if (userId.equals(principal.userId())) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "Administrators cannot change their own account here.");
         }

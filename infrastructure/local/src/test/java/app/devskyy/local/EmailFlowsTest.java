@@ -76,6 +76,10 @@ class EmailFlowsTest {
         Answer verified = client.post("/api/v1/auth/email/verify", "{\"token\":\"" + link + "\"}", null);
         assertThat(verified.status()).isEqualTo(200);
         assertThat(verified.body().path("emailVerified").asBoolean()).isTrue();
+        // Tokens issued from now on say so.
+        String fresh = client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
+                .field("access_token");
+        assertThat(new String(java.util.Base64.getUrlDecoder().decode(fresh.split("\\.")[1]))).contains("\"email_verified\":true");
         assertThat(client.post("/api/v1/auth/email/verify", "{\"token\":\"" + link + "\"}", null).status()).isEqualTo(400);
         assertThat(client.post("/api/v1/auth/email/verify/resend", null, token).status()).isEqualTo(409);
         // The outbox page lists it for a developer to click.
@@ -123,6 +127,33 @@ class EmailFlowsTest {
                 .status()).isEqualTo(200);
         assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset
                 + "\",\"newPassword\":\"yet another passphrase\"}", null).status()).isEqualTo(400);
+    }
+
+    @Test
+    void anExpiredResetTokenIsRefused() throws Exception {
+        ApiClient client = new ApiClient(api.port());
+        String email = unique("Expired");
+        client.account(email, PASSWORD);
+        client.post("/api/v1/auth/password/forgot", "{\"email\":\"" + email + "\"}", null);
+        String reset = token(mailTo(email).getLast());
+        // Arrange: the hour has passed.
+        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+            String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(reset.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            dynamoDb.updateItem(r -> r.tableName("AuthTable")
+                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EMAILTOKEN#" + hash),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EMAILTOKEN")))
+                    .updateExpression("SET expiresAt = :past").conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(java.util.Map.of(":past",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 - 1)))));
+        }
+        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset
+                + "\",\"newPassword\":\"another long passphrase\"}", null).status()).isEqualTo(400);
+        assertThat(client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
+                .status()).isEqualTo(200);
     }
 
     @Test

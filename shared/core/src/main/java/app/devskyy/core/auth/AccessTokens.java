@@ -52,7 +52,8 @@ public final class AccessTokens {
                 .expirationTime(Date.from(now.plus(settings.lifetime())))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("ws", workspaces)
-                .claim("aal", principal.assurance());
+                .claim("aal", principal.assurance())
+                .claim("email_verified", principal.emailVerified());
         principal.platformRole().ifPresent(role -> claims.claim("role", role.wire()));
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(keys.signingKey().getKeyID()).build();
         SignedJWT jwt = new SignedJWT(header, claims.build());

@@ -98,7 +98,9 @@ public final class Authenticator {
             }
             Optional<Role> platformRole = Optional.ofNullable(claims.getStringClaim("role")).map(r -> Role.fromWire(r).orElseThrow());
             String assurance = claims.getStringClaim("aal") == null ? Principal.AAL1 : claims.getStringClaim("aal");
-            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole, assurance);
+            boolean emailVerified = Boolean.TRUE.equals(claims.getBooleanClaim("email_verified"));
+            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole, assurance,
+                    emailVerified);
         } catch (Exception malformed) {
             throw unauthorized(true);
         }
@@ -129,6 +131,13 @@ public final class Authenticator {
         if (!Principal.AAL2.equals(principal.assurance())) {
             throw ApiProblem.of(403, "second-factor-required", "Forbidden",
                     "This operation needs a session signed in with a second factor (aal2).");
+        }
+    }
+
+    /** Operations open only to users who confirmed their email address. */
+    public static void requireVerifiedEmail(Principal principal) {
+        if (!principal.emailVerified()) {
+            throw ApiProblem.of(403, "email-not-verified", "Forbidden", "Confirm your email address first.");
         }
     }
 

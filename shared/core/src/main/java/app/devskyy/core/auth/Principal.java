@@ -7,10 +7,11 @@ import java.util.Optional;
  * Who is calling, as an access token says: the user, the session, and the role held in each
  * workspace. {@code platformRole} is set only for platform operators ({@code super_admin}).
  * {@code assurance} is the authentication assurance level of the session: {@code aal1} after a
- * password, {@code aal2} after a second factor.
+ * password, {@code aal2} after a second factor. {@code emailVerified} says whether the user
+ * confirmed the email address, for routes that require it.
  */
 public record Principal(String userId, String sessionId, Map<String, Role> memberships, Optional<Role> platformRole,
-        String assurance) {
+        String assurance, boolean emailVerified) {
 
     public static final String AAL1 = "aal1";
     public static final String AAL2 = "aal2";
@@ -22,9 +23,9 @@ public record Principal(String userId, String sessionId, Map<String, Role> membe
         }
     }
 
-    /** A password-only (aal1) principal. */
+    /** A password-only (aal1) principal whose email is not (yet) verified, or a machine's. */
     public Principal(String userId, String sessionId, Map<String, Role> memberships, Optional<Role> platformRole) {
-        this(userId, sessionId, memberships, platformRole, AAL1);
+        this(userId, sessionId, memberships, platformRole, AAL1, false);
     }
 
     /** The caller's role in a workspace; a platform super admin holds every workspace. */

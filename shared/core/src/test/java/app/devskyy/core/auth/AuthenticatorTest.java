@@ -244,6 +244,22 @@ class AuthenticatorTest {
     }
 
     @Test
+    void assuranceAndEmailVerificationTravelInTheToken() {
+        Principal verified = new Principal("u-v", "s-v", Map.of(), Optional.empty(), Principal.AAL2, true);
+        Principal checked = authenticator.verify(tokens.issue(verified));
+        assertThat(checked.assurance()).isEqualTo("aal2");
+        assertThat(checked.emailVerified()).isTrue();
+        Authenticator.requireSecondFactor(checked);
+        Authenticator.requireVerifiedEmail(checked);
+        Principal plain = authenticator.verify(tokens.issue(ALICE));
+        assertThat(plain.assurance()).isEqualTo("aal1");
+        assertThatThrownBy(() -> Authenticator.requireSecondFactor(plain))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
+        assertThatThrownBy(() -> Authenticator.requireVerifiedEmail(plain))
+                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.type()).endsWith("/email-not-verified"));
+    }
+
+    @Test
     void revocationAnswersAreReusedForAtMostAMinute() {
         int[] lookups = {0};
         boolean[] revokedNow = {false};
