@@ -194,6 +194,33 @@ class MfaFlowsTest {
     }
 
     @Test
+    void anAdministratorWithMfaAdministersOnlyFromAnAal2Session() throws Exception {
+        Enrolled admin = enrolled("MfaAdmin");
+        ApiClient other = new ApiClient(api.port());
+        String otherEmail = unique("Target");
+        other.account(otherEmail, PASSWORD);
+        String adminId = admin.client().get("/api/v1/auth/me", admin.token()).field("id");
+        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+            dynamoDb.updateItem(r -> r.tableName("AuthTable")
+                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + adminId),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
+                    .updateExpression("SET platformRole = :role")
+                    .expressionAttributeValues(java.util.Map.of(":role",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("super_admin"))));
+        }
+        String targetId = admin.client().get("/api/v1/auth/users?email=" + otherEmail.replace("+", "%2B"), admin.token())
+                .body().path("users").get(0).path("id").asString();
+        Answer refused = admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", admin.token());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.field("type")).endsWith("/second-factor-required");
+        String aal2 = challenge(admin, login(admin).field("challenge_id"), "code", appCode(admin.secret(), 1)).field("access_token");
+        assertThat(admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", aal2).status()).isEqualTo(200);
+    }
+
+    @Test
     void badInputOnMfaRoutes() throws Exception {
         Enrolled user = enrolled("BadMfa");
         String challengeId = login(user).field("challenge_id");
