@@ -212,16 +212,19 @@ final class AuthItems {
      * {@code APIKEY#<SHA-256 of the key>/APIKEY}: a machine client's key, found by its hash when
      * presented; a workspace's keys under {@code gsi1pk = WS#<id>}. The key itself is never stored.
      */
-    record ApiKey(String pk, String sk, String keyId, String workspaceId, String name, String role, String prefix,
-            String createdBy, long createdAt, Long expiresAt, Long revokedAt, Long lastUsedAt, String gsi1pk, String gsi1sk) {
+    record ApiKey(String pk, String sk, String keyId, String workspaceId, String name, String role, String platformRole,
+            String prefix, String createdBy, long createdAt, Long expiresAt, Long revokedAt, Long lastUsedAt, String gsi1pk,
+            String gsi1sk) {
 
         static final TableSchema<ApiKey> SCHEMA = RecordSchema.of(ApiKey.class, f -> new ApiKey(f.string("pk"), f.string("sk"),
-                        f.string("keyId"), f.string("workspaceId"), f.string("name"), f.string("role"), f.string("prefix"),
+                        f.string("keyId"), f.string("workspaceId"), f.string("name"), f.string("role"), f.string("platformRole"),
+                        f.string("prefix"),
                         f.string("createdBy"), f.number("createdAt", 0), f.number("expiresAt"), f.number("revokedAt"),
                         f.number("lastUsedAt"), f.string("gsi1pk"), f.string("gsi1sk")))
                 .partitionKey("pk", ApiKey::pk).sortKey("sk", ApiKey::sk)
                 .string("keyId", ApiKey::keyId).string("workspaceId", ApiKey::workspaceId).string("name", ApiKey::name)
-                .string("role", ApiKey::role).string("prefix", ApiKey::prefix).string("createdBy", ApiKey::createdBy)
+                .string("role", ApiKey::role).string("platformRole", ApiKey::platformRole)
+                .string("prefix", ApiKey::prefix).string("createdBy", ApiKey::createdBy)
                 .number("createdAt", ApiKey::createdAt).number("expiresAt", ApiKey::expiresAt)
                 .number("revokedAt", ApiKey::revokedAt).number("lastUsedAt", ApiKey::lastUsedAt)
                 .string("gsi1pk", ApiKey::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))

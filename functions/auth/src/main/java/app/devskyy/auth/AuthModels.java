@@ -95,13 +95,13 @@ final class AuthModels {
     record AdministerRequest(Boolean disabled, String platformRole) {
     }
 
-    record CreateApiKeyRequest(String workspaceId, String name, String role, Long expiresAt) {
+    record CreateApiKeyRequest(String workspaceId, String name, String role, Long expiresAt, Boolean platform) {
     }
 
     /** A key as listed; {@code key} is present only in the answer that created it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ApiKeyView(String id, String workspaceId, String name, String role, String prefix, String key, String createdBy,
-            long createdAt, Long expiresAt, Long lastUsedAt, boolean revoked) {
+    record ApiKeyView(String id, String workspaceId, String name, String role, String platformRole, String prefix, String key,
+            String createdBy, long createdAt, Long expiresAt, Long lastUsedAt, boolean revoked) {
     }
 
     record WorkspaceView(String id, String name, boolean personal, long createdAt, String role) {

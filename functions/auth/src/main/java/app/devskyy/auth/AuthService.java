@@ -560,6 +560,12 @@ final class AuthService {
         if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
             app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
         }
+        // A platform key holds the platform role admin, never more; only a platform admin may mint one.
+        String platformRole = null;
+        if (Boolean.TRUE.equals(request.platform())) {
+            requirePlatformRole(principal, Role.ADMIN);
+            platformRole = Role.ADMIN.wire();
+        }
         long now = clock.millis();
         if (request.expiresAt() != null && (request.expiresAt() * 1000 <= now
                 || request.expiresAt() * 1000 > now + Duration.ofDays(366).toMillis())) {
@@ -571,7 +577,8 @@ final class AuthService {
         String key = app.devskyy.core.auth.ApiKeys.PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         AuthItems.ApiKey item = new AuthItems.ApiKey("APIKEY#" + app.devskyy.core.auth.ApiKeys.hash(key), "APIKEY", keyId,
-                request.workspaceId(), request.name().strip(), granted.wire(), key.substring(0, 12), principal.userId(), now,
+                request.workspaceId(), request.name().strip(), granted.wire(), platformRole, key.substring(0, 12),
+                principal.userId(), now,
                 request.expiresAt(), null, null, "WS#" + request.workspaceId(), "APIKEY#" + keyId);
         store.createApiKey(item);
         audit.workspace(request.workspaceId(), "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
@@ -596,7 +603,8 @@ final class AuthService {
     }
 
     private static AuthModels.ApiKeyView view(AuthItems.ApiKey key, String secret) {
-        return new AuthModels.ApiKeyView(key.keyId(), key.workspaceId(), key.name(), key.role(), key.prefix(), secret,
+        return new AuthModels.ApiKeyView(key.keyId(), key.workspaceId(), key.name(), key.role(), key.platformRole(),
+                key.prefix(), secret,
                 key.createdBy(), key.createdAt(), key.expiresAt(), key.lastUsedAt(), key.revokedAt() != null);
     }
 

@@ -99,6 +99,30 @@ class ApiKeysTest {
     }
 
     @Test
+    void aPlatformKeyReadsHealthDetailsInTheHealthFunction() throws Exception {
+        Owner operator = owner();
+        assertThat(create(operator, "read_only", ",\"platform\":true").status()).isEqualTo(403);
+        String operatorId = operator.client().get("/api/v1/auth/me", operator.token()).field("id");
+        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+            dynamoDb.updateItem(r -> r.tableName("AuthTable")
+                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + operatorId),
+                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
+                    .updateExpression("SET platformRole = :role")
+                    .expressionAttributeValues(java.util.Map.of(":role",
+                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("super_admin"))));
+        }
+        Answer created = create(operator, "read_only", ",\"platform\":true");
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.field("platformRole")).isEqualTo("admin");
+        Answer details = operator.client().get("/health/detailed", created.field("key"));
+        assertThat(details.status()).isEqualTo(200);
+        assertThat(details.raw()).contains("componentId");
+    }
+
+    @Test
     void badInput() throws Exception {
         Owner owner = owner();
         long now = System.currentTimeMillis() / 1000;

@@ -52,8 +52,10 @@ public final class SessionTable {
                 // Recorded less than five minutes ago.
             }
             String keyId = item.get("keyId").s();
+            java.util.Optional<Role> platformRole = item.containsKey("platformRole")
+                    ? Role.fromWire(item.get("platformRole").s()) : java.util.Optional.empty();
             return Role.fromWire(item.get("role").s()).map(role -> new Principal("key:" + keyId, "key:" + keyId,
-                    Map.of(item.get("workspaceId").s(), role), java.util.Optional.empty()));
+                    Map.of(item.get("workspaceId").s(), role), platformRole));
         };
     }
 
