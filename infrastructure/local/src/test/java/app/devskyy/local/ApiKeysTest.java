@@ -3,34 +3,15 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** API keys for machine clients, through the local API. */
-class ApiKeysTest {
+class ApiKeysTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
 
-    @TempDir
-    static Path dataDir;
-
-    static LocalApi api;
-
-    @BeforeAll
-    static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     record Owner(ApiClient client, String token, String workspaceId) {
     }
@@ -103,17 +84,7 @@ class ApiKeysTest {
         Owner operator = owner();
         assertThat(create(operator, "read_only", ",\"platform\":true").status()).isEqualTo(403);
         String operatorId = operator.client().get("/api/v1/auth/me", operator.token()).field("id");
-        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
-            dynamoDb.updateItem(r -> r.tableName("AuthTable")
-                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + operatorId),
-                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
-                    .updateExpression("SET platformRole = :role")
-                    .expressionAttributeValues(java.util.Map.of(":role",
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("super_admin"))));
-        }
+        grantPlatformRole(operatorId, "super_admin");
         Answer created = create(operator, "read_only", ",\"platform\":true");
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         assertThat(created.field("platformRole")).isEqualTo("admin");

@@ -3,13 +3,10 @@ package app.devskyy.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.local.ApiClient.Answer;
-import app.devskyy.core.testing.Events;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -17,13 +14,7 @@ import java.util.concurrent.Future;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -31,25 +22,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Local. Each test calls from its own loopback address (127.0.0.x), so that the per-IP rate limits
  * of one test do not spill into another.
  */
-class AuthFlowsTest {
-
-    @TempDir
-    static Path dataDir;
-
-    static LocalApi api;
+class AuthFlowsTest extends UsingLocalApi {
 
     ApiClient client;
     String ip;
 
-    @BeforeAll
-    static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     @org.junit.jupiter.api.BeforeEach
     void caller() {
@@ -360,8 +337,7 @@ class AuthFlowsTest {
         String email = unique("Clear");
         signup(email, "correct horse battery");
         assertThat(login(email, "correct horse battery").status()).isEqualTo(200);
-        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
             String everything = dynamoDb.scan(r -> r.tableName("AuthTable")).items().toString();
             assertThat(everything).contains("USER#").contains("$argon2id$v=19$m=19456,t=2,p=1$")
                     .doesNotContain(email.toLowerCase()).doesNotContain("correct horse battery")

@@ -4,7 +4,6 @@ import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,32 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Email verification and password reset through the local API and its outbox. */
-class EmailFlowsTest {
+class EmailFlowsTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
     private static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{43})");
 
-    @TempDir
-    static Path dataDir;
-
-    static LocalApi api;
-
-    @BeforeAll
-    static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     /** The emails sent to an address, oldest first. */
     private static List<JsonNode> mailTo(String email) throws IOException {
@@ -137,10 +119,7 @@ class EmailFlowsTest {
         client.post("/api/v1/auth/password/forgot", "{\"email\":\"" + email + "\"}", null);
         String reset = token(mailTo(email).getLast());
         // Arrange: the hour has passed.
-        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
+        try (var dynamoDb = dynamoDb()) {
             String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
                     java.security.MessageDigest.getInstance("SHA-256").digest(reset.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
             dynamoDb.updateItem(r -> r.tableName("AuthTable")

@@ -3,42 +3,23 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TOTP second factor end to end through the local API, with codes computed here the way an
  * authenticator app computes them (an implementation independent of the server's).
  */
-class MfaFlowsTest {
+class MfaFlowsTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
 
-    @TempDir
-    static Path dataDir;
-
-    static LocalApi api;
-
-    @BeforeAll
-    static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     /** RFC 6238 as an authenticator app does it: base32 secret, HMAC-SHA-1, 6 digits, 30 s. */
     static String appCode(String base32Secret, long stepOffset) throws Exception {
@@ -200,17 +181,7 @@ class MfaFlowsTest {
         String otherEmail = unique("Target");
         other.account(otherEmail, PASSWORD);
         String adminId = admin.client().get("/api/v1/auth/me", admin.token()).field("id");
-        try (var dynamoDb = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))).build()) {
-            dynamoDb.updateItem(r -> r.tableName("AuthTable")
-                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("USER#" + adminId),
-                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PROFILE")))
-                    .updateExpression("SET platformRole = :role")
-                    .expressionAttributeValues(java.util.Map.of(":role",
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("super_admin"))));
-        }
+        grantPlatformRole(adminId, "super_admin");
         String targetId = admin.client().get("/api/v1/auth/users?email=" + otherEmail.replace("+", "%2B"), admin.token())
                 .body().path("users").get(0).path("id").asString();
         Answer refused = admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", admin.token());

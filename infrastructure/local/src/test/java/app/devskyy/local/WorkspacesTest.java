@@ -3,42 +3,18 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Workspaces, members, roles, the audit log and platform administration, through the local API. */
-class WorkspacesTest {
+class WorkspacesTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
 
-    @TempDir
-    static Path dataDir;
-
-    static LocalApi api;
-
-    @BeforeAll
-    static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     /** A signed-up user with a token, calling from an address of its own. */
     record Caller(ApiClient client, String email, String userId, String token) {
@@ -224,13 +200,7 @@ class WorkspacesTest {
         Caller operator = caller("Operator");
         Caller user = caller("Member");
         // Arrange: a super admin, as an operator would grant the first one directly in the table.
-        try (DynamoDbClient dynamoDb = DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
-            dynamoDb.updateItem(r -> r.tableName("AuthTable")
-                    .key(Map.of("pk", AttributeValue.fromS("USER#" + operator.userId()), "sk", AttributeValue.fromS("PROFILE")))
-                    .updateExpression("SET platformRole = :role")
-                    .expressionAttributeValues(Map.of(":role", AttributeValue.fromS("super_admin"))));
-        }
+        grantPlatformRole(operator.userId(), "super_admin");
         assertThat(user.client().get("/api/v1/auth/users", user.token()).status()).isEqualTo(403);
         // Health details, in another function, through the Authenticator every function shares.
         assertThat(user.client().get("/health/detailed", user.token()).status()).isEqualTo(403);

@@ -1,0 +1,49 @@
+package app.devskyy.local;
+
+import app.devskyy.core.testing.Events;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** A test class that talks to its own local API, with a data folder of its own. */
+abstract class UsingLocalApi {
+
+    @TempDir
+    static Path dataDir;
+
+    static LocalApi api;
+
+    @BeforeAll
+    static void startLocalApi() throws IOException {
+        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
+    }
+
+    @AfterAll
+    static void stopLocalApi() {
+        api.close();
+    }
+
+    /** A client of the local API's DynamoDB Local, for arranging and inspecting state. */
+    static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+    }
+
+    /** Arranges a platform role, as an operator grants the first one: directly in the table. */
+    static void grantPlatformRole(String userId, String role) {
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            dynamoDb.updateItem(r -> r.tableName("AuthTable")
+                    .key(Map.of("pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("PROFILE")))
+                    .updateExpression("SET platformRole = :role")
+                    .expressionAttributeValues(Map.of(":role", AttributeValue.fromS(role))));
+        }
+    }
+}
