@@ -32,6 +32,8 @@ import java.util.zip.ZipFile;
  */
 public final class ColdStartBenchmark {
 
+    private static final String PUBLIC_KEYS = app.devskyy.core.auth.SigningKeys.generate().publicJwks().toString();
+
     private ColdStartBenchmark() {
     }
 
@@ -92,12 +94,13 @@ public final class ColdStartBenchmark {
         Files.writeString(Path.of("infrastructure/benchmarks/target/cold-start.md"), report);
     }
 
-    /** The deployment zip unpacked as Lambda unpacks it, plus this module's probe classes. */
-    private static String artifactClasspath(Path zip) throws IOException {
+    /** The deployment zip unpacked as Lambda unpacks it, plus this module's probe classes and the runtime's serialiser. */
+    static String artifactClasspath(Path zip) throws IOException {
         if (!Files.exists(zip)) {
             throw new IllegalStateException(zip + " is missing: package the functions first");
         }
-        Path root = Path.of("infrastructure/benchmarks/target/artifact");
+        // Beside the zip, in the function's own build folder.
+        Path root = zip.toAbsolutePath().resolveSibling(zip.getFileName().toString().replace(".zip", "") + "-unpacked");
         try (ZipFile file = new ZipFile(zip.toFile())) {
             file.stream().filter(e -> !e.isDirectory()).forEach(entry -> {
                 Path target = root.resolve(entry.getName()).normalize();
@@ -131,7 +134,7 @@ public final class ColdStartBenchmark {
     }
 
     /** Milliseconds from starting the JVM to its first answered event. */
-    private static double run(String variant, Path event, String classpath, String jvmOptions,
+    static double run(String variant, Path event, String classpath, String jvmOptions,
             Map<String, List<Double>> steps) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classpath, ColdStartProbe.class.getName(), variant, event.toString());
@@ -144,6 +147,10 @@ public final class ColdStartBenchmark {
         builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().put("POWERTOOLS_METRICS_NAMESPACE", "DevSkyyBenchmark");
         builder.environment().put("POWERTOOLS_SERVICE_NAME", "health");
+        // What template.yaml gives every function for its Authenticator.
+        builder.environment().put("AUTH_JWKS", PUBLIC_KEYS);
+        builder.environment().put("AUTH_ISSUER", "https://api.devskyy.app");
+        builder.environment().put("AUTH_TABLE", "AuthTable");
         long start = System.nanoTime();
         Process process = builder.start();
         Double elapsed = null;
