@@ -41,14 +41,16 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
         AuditLog audit = new AuditLog(dynamoDb, config.required("AUDIT_TABLE", "AuditTable"), pii,
                 java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
-        AuthService service = new AuthService(new AuthStore(dynamoDb, table), passwords, pii,
+        AuthStore store = new AuthStore(dynamoDb, table);
+        AuthService service = new AuthService(store, passwords, pii,
                 new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit,
                 Mailer.fromConfig(config, aws), config.required("APP_BASE_URL", "http://localhost:5173"), clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
                 SessionTable.revocations(dynamoDb, table, clock), SessionTable.apiKeys(dynamoDb, table, clock));
         HttpApiFunction function = new HttpApiFunction(
-                new AuthRoutes(service, authenticator, RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
+                new AuthRoutes(service, new Workspaces(store, pii, audit, clock), authenticator,
+                        RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
                 new Telemetry(config));
         Priming.register(FUNCTION, List.of(
                 () -> function.prime(PrimingEvents.get("/.well-known/jwks.json")),

@@ -54,12 +54,14 @@ final class AuthRoutes {
     private static final BodySchema MFA_CHALLENGE = BodySchema.load(AuthRoutes.class, "mfa-challenge");
 
     private final AuthService auth;
+    private final Workspaces workspaces;
     private final Authenticator authenticator;
     private final RateLimits limits;
     private final String jwks;
 
-    AuthRoutes(AuthService auth, Authenticator authenticator, RateLimits limits, SigningKeys keys) {
+    AuthRoutes(AuthService auth, Workspaces workspaces, Authenticator authenticator, RateLimits limits, SigningKeys keys) {
         this.auth = auth;
+        this.workspaces = workspaces;
         this.authenticator = authenticator;
         this.limits = limits;
         this.jwks = keys.publicJwks().toString();
@@ -90,39 +92,39 @@ final class AuthRoutes {
                 })
                 .post(BASE + "/workspaces", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, auth.createWorkspace(principal,
+                    return HttpResponse.json(201, workspaces.createWorkspace(principal,
                             request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
                 })
                 .get(BASE + "/workspaces", request -> HttpResponse.ok(
-                        Map.of("workspaces", auth.workspaces(authenticator.authenticate(request)))))
+                        Map.of("workspaces", workspaces.workspaces(authenticator.authenticate(request)))))
                 .get(BASE + "/workspaces/{id}", request -> HttpResponse.ok(
-                        auth.workspace(authenticator.authenticate(request), request.pathParameter("id"))))
+                        workspaces.workspace(authenticator.authenticate(request), request.pathParameter("id"))))
                 .patch(BASE + "/workspaces/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.renameWorkspace(principal, request.pathParameter("id"),
+                    return HttpResponse.ok(workspaces.renameWorkspace(principal, request.pathParameter("id"),
                             request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
                 })
                 .get(BASE + "/workspaces/{id}/members", request -> HttpResponse.ok(
-                        Map.of("members", auth.members(authenticator.authenticate(request), request.pathParameter("id")))))
+                        Map.of("members", workspaces.members(authenticator.authenticate(request), request.pathParameter("id")))))
                 .post(BASE + "/workspaces/{id}/members", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, auth.addMember(principal, request.pathParameter("id"),
+                    return HttpResponse.json(201, workspaces.addMember(principal, request.pathParameter("id"),
                             request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class), origin(request)));
                 })
                 .patch(BASE + "/workspaces/{id}/members/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    auth.changeMemberRole(principal, request.pathParameter("id"), request.pathParameter("userId"),
+                    workspaces.changeMemberRole(principal, request.pathParameter("id"), request.pathParameter("userId"),
                             request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class), origin(request));
                     return HttpResponse.noContent();
                 })
                 .delete(BASE + "/workspaces/{id}/members/{userId}", request -> {
-                    auth.removeMember(authenticator.authenticate(request), request.pathParameter("id"),
+                    workspaces.removeMember(authenticator.authenticate(request), request.pathParameter("id"),
                             request.pathParameter("userId"), origin(request));
                     return HttpResponse.noContent();
                 })
                 .get(BASE + "/audit", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.workspaceAudit(principal, workspaceParameter(request), limit(request),
+                    return HttpResponse.ok(workspaces.workspaceAudit(principal, workspaceParameter(request), limit(request),
                             request.query("cursor").orElse(null)));
                 })
                 .get(BASE + "/users", request -> {
@@ -185,16 +187,16 @@ final class AuthRoutes {
                         auth.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
                 .post(BASE + "/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, auth.createApiKey(principal,
+                    return HttpResponse.json(201, workspaces.createApiKey(principal,
                             request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class), origin(request)));
                 })
                 .get(BASE + "/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(Map.of("apiKeys", auth.apiKeys(principal, workspaceParameter(request))));
+                    return HttpResponse.ok(Map.of("apiKeys", workspaces.apiKeys(principal, workspaceParameter(request))));
                 })
                 .delete(BASE + "/api-keys/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    auth.revokeApiKey(principal, workspaceParameter(request), request.pathParameter("id"), origin(request));
+                    workspaces.revokeApiKey(principal, workspaceParameter(request), request.pathParameter("id"), origin(request));
                     return HttpResponse.noContent();
                 })
                 .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
