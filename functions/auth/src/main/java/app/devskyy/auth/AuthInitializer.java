@@ -49,7 +49,8 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
                 SessionTable.revocations(dynamoDb, table, clock), SessionTable.apiKeys(dynamoDb, table, clock));
         HttpApiFunction function = new HttpApiFunction(
-                new AuthRoutes(service, new Workspaces(store, pii, audit, clock), authenticator,
+                new AuthRoutes(service, new Workspaces(store, pii, audit, clock), new SecondFactors(store, pii, audit, clock),
+                        authenticator,
                         RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
                 new Telemetry(config));
         Priming.register(FUNCTION, List.of(

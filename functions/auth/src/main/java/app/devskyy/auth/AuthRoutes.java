@@ -55,13 +55,16 @@ final class AuthRoutes {
 
     private final AuthService auth;
     private final Workspaces workspaces;
+    private final SecondFactors secondFactors;
     private final Authenticator authenticator;
     private final RateLimits limits;
     private final String jwks;
 
-    AuthRoutes(AuthService auth, Workspaces workspaces, Authenticator authenticator, RateLimits limits, SigningKeys keys) {
+    AuthRoutes(AuthService auth, Workspaces workspaces, SecondFactors secondFactors, Authenticator authenticator,
+            RateLimits limits, SigningKeys keys) {
         this.auth = auth;
         this.workspaces = workspaces;
+        this.secondFactors = secondFactors;
         this.authenticator = authenticator;
         this.limits = limits;
         this.jwks = keys.publicJwks().toString();
@@ -162,29 +165,30 @@ final class AuthRoutes {
                 .post(BASE + "/mfa/totp", request -> {
                     Principal principal = authenticator.authenticate(request);
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    return HttpResponse.json(201, auth.enrollTotp(principal, origin(request)));
+                    return HttpResponse.json(201, secondFactors.enrollTotp(principal, origin(request)));
                 })
                 .post(BASE + "/mfa/totp/{factorId}/verify", request -> {
                     Principal principal = authenticator.authenticate(request);
                     String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    return HttpResponse.ok(auth.verifyTotp(principal, request.pathParameter("factorId"), code, origin(request)));
+                    return HttpResponse.ok(secondFactors.verifyTotp(principal, request.pathParameter("factorId"), code, origin(request)));
                 })
                 .delete(BASE + "/mfa/totp/{factorId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    auth.deleteTotp(principal, request.pathParameter("factorId"), code, origin(request));
+                    secondFactors.deleteTotp(principal, request.pathParameter("factorId"), code, origin(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/challenge", request -> {
                     AuthModels.ChallengeRequest body = request.jsonBody(MFA_CHALLENGE, AuthModels.ChallengeRequest.class);
-                    auth.challengeUser(body.challengeId())
+                    secondFactors.challengeUser(body.challengeId())
                             .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
-                    return HttpResponse.ok(auth.completeChallenge(body, origin(request)));
+                    return HttpResponse.ok(auth.secondFactorSession(secondFactors.completeChallenge(body, origin(request)),
+                            origin(request)));
                 })
                 .post(BASE + "/mfa/recovery-codes", request -> HttpResponse.ok(
-                        auth.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
+                        secondFactors.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
                 .post(BASE + "/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.json(201, workspaces.createApiKey(principal,

@@ -32,7 +32,6 @@ final class AuthService {
     /** A retry of the immediately previous refresh token within this interval gets the current one. */
     static final Duration REFRESH_GRACE = Duration.ofSeconds(10);
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
-    static final int RECOVERY_CODES = 10;
 
     private final AuthStore store;
     private final Passwords passwords;
@@ -89,20 +88,13 @@ final class AuthService {
     AuthModels.LoginAnswer login(AuthModels.LoginRequest request, Origin origin) {
         String emailIndex = emailIndex(request.email());
         long now = clock.millis();
-        Optional<Lockout> lockout = store.lockout(emailIndex);
-        if (lockout.isPresent() && lockout.get().lockedUntil() > now) {
-            throw ApiProblem.tooManyRequests((int) Math.max(1, (lockout.get().lockedUntil() - now + 999) / 1000));
-        }
+        Optional<Lockout> lockout = Lockouts.refuseIfLocked(store, emailIndex, now);
         Optional<User> user = store.userByEmailIndex(emailIndex);
         boolean valid = user.isPresent()
                 ? passwords.verify(request.password(), user.get().passwordHash())
                 : decoy(request.password());
         if (!valid) {
-            long failures = store.recordFailure(emailIndex, (now + Lockouts.MEMORY.toMillis()) / 1000);
-            Duration lock = Lockouts.lockFor(failures);
-            if (!lock.isZero()) {
-                store.lockUntil(emailIndex, now + lock.toMillis());
-            }
+            Duration lock = Lockouts.recordFailure(store, emailIndex, now);
             user.ifPresent(u -> audit.account(u.userId(), "login", lock.isZero() ? "failure" : "failure_locked", u.userId(), origin));
             throw invalidCredentials();
         }
@@ -268,149 +260,9 @@ final class AuthService {
         audit.account(user.userId(), "password_reset", "success", user.userId(), origin);
     }
 
-    // Second factor (TOTP) and recovery codes
-
-    AuthModels.Enrollment enrollTotp(Principal principal, Origin origin) {
-        User user = account(principal);
-        for (AuthItems.MfaFactor factor : store.factorsOf(user.userId())) {
-            if (factor.verified()) {
-                throw ApiProblem.of(409, "mfa-already-enrolled", "Conflict",
-                        "A TOTP factor is already active; remove it before enrolling another.");
-            }
-            store.deleteFactor(factor);
-        }
-        byte[] secret = Totp.newSecret();
-        String factorId = "mfa_" + UUID.randomUUID().toString().replace("-", "");
-        store.saveFactor(AuthItems.MfaFactor.of(user.userId(), factorId,
-                pii.encrypt(java.util.Base64.getEncoder().encodeToString(secret), factorContext(factorId)), clock.millis()));
-        String uri = Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), emailContext(user.userId())), secret);
-        audit.account(user.userId(), "mfa_enrolment_started", "success", user.userId(), origin);
-        return new AuthModels.Enrollment(factorId, Totp.base32(secret), uri,
-                java.util.Base64.getEncoder().encodeToString(QrPng.of(uri)));
-    }
-
-    /** Activates a factor with its first code; answers the recovery codes, once; ends the other sessions. */
-    AuthModels.RecoveryCodes verifyTotp(Principal principal, String factorId, String code, Origin origin) {
-        AuthItems.MfaFactor factor = factor(principal, factorId);
-        if (factor.verified()) {
-            throw ApiProblem.of(409, "mfa-already-verified", "Conflict", "This factor is already active.");
-        }
-        if (!acceptCode(factor, code, true)) {
-            throw wrongFactorCode();
-        }
-        AuthModels.RecoveryCodes codes = newRecoveryCodes(principal.userId());
-        revokeSessions(principal, "others");
-        audit.account(principal.userId(), "mfa_enrolled", "success", principal.userId(), origin);
-        return codes;
-    }
-
-    /** Removes the factor; needs a fresh code from it; ends the other sessions. */
-    void deleteTotp(Principal principal, String factorId, String code, Origin origin) {
-        AuthItems.MfaFactor factor = factor(principal, factorId);
-        if (!acceptCode(factor, code, false)) {
-            throw wrongFactorCode();
-        }
-        store.deleteFactor(factor);
-        store.replaceRecoveryCodes(principal.userId(), List.of());
-        revokeSessions(principal, "others");
-        audit.account(principal.userId(), "mfa_removed", "success", principal.userId(), origin);
-    }
-
-    AuthModels.RecoveryCodes regenerateRecoveryCodes(Principal principal, Origin origin) {
-        app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
-        if (store.factorsOf(principal.userId()).stream().noneMatch(AuthItems.MfaFactor::verified)) {
-            throw ApiProblem.notFound("No active second factor.");
-        }
-        audit.account(principal.userId(), "recovery_codes_regenerated", "success", principal.userId(), origin);
-        return newRecoveryCodes(principal.userId());
-    }
-
-    /** The user a pending challenge belongs to, for rate limiting before any other work. */
-    Optional<String> challengeUser(String challengeId) {
-        return challengeId == null || !challengeId.matches("chl_[0-9a-f]{32}") ? Optional.empty()
-                : store.challenge(challengeId).map(AuthItems.Challenge::userId);
-    }
-
-    /** Completes a login with a TOTP code or a recovery code; failures count in the email's lockout. */
-    Tokens completeChallenge(AuthModels.ChallengeRequest request, Origin origin) {
-        long now = clock.millis();
-        AuthItems.Challenge challenge = (request.challengeId().matches("chl_[0-9a-f]{32}")
-                ? store.challenge(request.challengeId()) : Optional.<AuthItems.Challenge>empty())
-                .filter(c -> c.expiresAt() * 1000 > now)
-                .orElseThrow(() -> ApiProblem.of(401, "invalid-challenge", "Unauthorized",
-                        "The challenge is unknown, used or expired; sign in again."));
-        Optional<Lockout> lockout = store.lockout(challenge.emailIndex());
-        if (lockout.isPresent() && lockout.get().lockedUntil() > now) {
-            throw ApiProblem.tooManyRequests((int) Math.max(1, (lockout.get().lockedUntil() - now + 999) / 1000));
-        }
-        User user = store.user(challenge.userId()).orElseThrow(AuthService::invalidCode);
-        if (user.disabled()) {
-            throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
-        }
-        boolean valid = request.code() != null
-                ? store.factorsOf(user.userId()).stream().filter(AuthItems.MfaFactor::verified).findFirst()
-                        .map(f -> acceptCode(f, request.code(), false)).orElse(false)
-                : store.useRecoveryCode(user.userId(), recoveryHash(request.recoveryCode()));
-        if (!valid) {
-            long failures = store.recordFailure(challenge.emailIndex(), (now + Lockouts.MEMORY.toMillis()) / 1000);
-            Duration lock = Lockouts.lockFor(failures);
-            if (!lock.isZero()) {
-                store.lockUntil(challenge.emailIndex(), now + lock.toMillis());
-            }
-            audit.account(user.userId(), "login", "second_factor_failure", user.userId(), origin);
-            throw invalidCode();
-        }
-        if (!store.consumeChallenge(challenge)) {
-            throw ApiProblem.of(401, "invalid-challenge", "Unauthorized", "The challenge was already used; sign in again.");
-        }
-        lockout.ifPresent(l -> store.clearLockout(challenge.emailIndex()));
-        audit.account(user.userId(), "login", request.code() != null ? "success_totp" : "success_recovery_code",
-                user.userId(), origin);
+    /** Opens the session of a login that its second factor completed. */
+    Tokens secondFactorSession(User user, Origin origin) {
         return openSession(user, origin, Principal.AAL2);
-    }
-
-    private AuthItems.MfaFactor factor(Principal principal, String factorId) {
-        return store.factorsOf(principal.userId()).stream().filter(f -> f.factorId().equals(factorId)).findFirst()
-                .orElseThrow(() -> ApiProblem.notFound("No such factor."));
-    }
-
-    /** A code of the factor, for a time step later than any accepted before (no replay). */
-    private boolean acceptCode(AuthItems.MfaFactor factor, String code, boolean activate) {
-        byte[] secret = java.util.Base64.getDecoder().decode(pii.decrypt(factor.secretCipher(), factorContext(factor.factorId())));
-        java.util.OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond());
-        return step.isPresent() && store.acceptStep(factor, step.getAsLong(), activate);
-    }
-
-    private AuthModels.RecoveryCodes newRecoveryCodes(String userId) {
-        List<String> codes = new java.util.ArrayList<>();
-        java.security.SecureRandom random = new java.security.SecureRandom();
-        for (int i = 0; i < RECOVERY_CODES; i++) {
-            byte[] bytes = new byte[10];
-            random.nextBytes(bytes);
-            String code = Totp.base32(bytes);
-            codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8, 12) + "-" + code.substring(12, 16));
-        }
-        store.replaceRecoveryCodes(userId, codes.stream().map(AuthService::recoveryHash).toList());
-        return new AuthModels.RecoveryCodes(codes);
-    }
-
-    /** Codes are compared without dashes, spaces or case, the way people type them back. */
-    private static String recoveryHash(String code) {
-        return RefreshTokens.hash(code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT));
-    }
-
-    /** Managing a factor with a wrong (or replayed) code: the body is wrong, the session is fine. */
-    private static ApiProblem wrongFactorCode() {
-        return ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError("/code",
-                "is not a current code of this factor, or was used already")));
-    }
-
-    private static ApiProblem invalidCode() {
-        return ApiProblem.of(401, "invalid-code", "Unauthorized", "The code is not valid.");
-    }
-
-    private static String factorContext(String factorId) {
-        return "mfa:" + factorId + ":secret";
     }
 
     // Logout and sessions
@@ -424,13 +276,8 @@ final class AuthService {
         long now = clock.millis();
         switch (scope) {
             case "local" -> store.revokeSession(principal.sessionId(), now);
-            case "others", "global" -> {
-                for (Session session : store.sessionsOf(principal.userId())) {
-                    if (scope.equals("global") || !session.sessionId().equals(principal.sessionId())) {
-                        store.revokeSession(session.sessionId(), now);
-                    }
-                }
-            }
+            case "others" -> store.revokeSessionsOf(principal.userId(), principal.sessionId(), now);
+            case "global" -> store.revokeSessionsOf(principal.userId(), null, now);
             default -> throw new IllegalArgumentException("scope is checked by the schema");
         }
     }

@@ -221,6 +221,15 @@ final class AuthStore {
         }
     }
 
+    /** Revokes every session of a user, except {@code keep} (null: all of them). */
+    void revokeSessionsOf(String userId, String keep, long nowMillis) {
+        for (Session session : sessionsOf(userId)) {
+            if (!session.sessionId().equals(keep)) {
+                revokeSession(session.sessionId(), nowMillis);
+            }
+        }
+    }
+
     void touchSession(String sessionId, long nowMillis) {
         dynamoDb.updateItem(r -> r.tableName(tableName)
                 .key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId), "sk", AttributeValue.fromS("SESSION")))

@@ -17,6 +17,25 @@ final class Lockouts {
     private Lockouts() {
     }
 
+    /** 429 with Retry-After while the email is locked; otherwise its lockout record, if any. */
+    static java.util.Optional<AuthItems.Lockout> refuseIfLocked(AuthStore store, String emailIndex, long nowMillis) {
+        java.util.Optional<AuthItems.Lockout> lockout = store.lockout(emailIndex);
+        if (lockout.isPresent() && lockout.get().lockedUntil() > nowMillis) {
+            throw app.devskyy.core.http.ApiProblem.tooManyRequests(
+                    (int) Math.max(1, (lockout.get().lockedUntil() - nowMillis + 999) / 1000));
+        }
+        return lockout;
+    }
+
+    /** Counts one more failure for the email and locks it when the count calls for it; returns the lock. */
+    static Duration recordFailure(AuthStore store, String emailIndex, long nowMillis) {
+        Duration lock = lockFor(store.recordFailure(emailIndex, (nowMillis + MEMORY.toMillis()) / 1000));
+        if (!lock.isZero()) {
+            store.lockUntil(emailIndex, nowMillis + lock.toMillis());
+        }
+        return lock;
+    }
+
     static Duration lockFor(long consecutiveFailures) {
         if (consecutiveFailures < THRESHOLD) {
             return Duration.ZERO;
