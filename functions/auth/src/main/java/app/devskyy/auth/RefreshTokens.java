@@ -2,7 +2,6 @@ package app.devskyy.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -42,11 +41,7 @@ final class RefreshTokens {
     }
 
     static String hash(String token) {
-        try {
-            return ENCODER.encodeToString(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return app.devskyy.core.crypto.Digests.sha256(token);
     }
 
     /** Only strings of our shape are looked up at all. */

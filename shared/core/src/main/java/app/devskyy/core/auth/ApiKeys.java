@@ -1,12 +1,8 @@
 package app.devskyy.core.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,12 +29,7 @@ public interface ApiKeys {
     }
 
     static String hash(String key) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return app.devskyy.core.crypto.Digests.sha256(key);
     }
 
     /** Reuses each answer for up to a minute: a revoked key stops working within a minute. */

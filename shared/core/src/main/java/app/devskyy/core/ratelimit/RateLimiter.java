@@ -1,9 +1,5 @@
 package app.devskyy.core.ratelimit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * Counts requests against a {@link Limit}, atomically across all function instances.
@@ -25,12 +21,7 @@ public interface RateLimiter {
      * account ids are not stored in the clear in the limiter's store.
      */
     static String storageKey(Limit limit, String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "rl:" + limit.name() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "rl:" + limit.name() + ":" + app.devskyy.core.crypto.Digests.sha256(key).substring(0, 22);
     }
 
     /** The limiter's store did not answer. */

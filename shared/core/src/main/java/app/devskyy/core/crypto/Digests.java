@@ -1,0 +1,23 @@
+package app.devskyy.core.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/** The project's one way to store a high-entropy secret, or key a value, by its hash. */
+public final class Digests {
+
+    private Digests() {
+    }
+
+    /** SHA-256 of the UTF-8 bytes, base64url without padding (43 characters). */
+    public static String sha256(String value) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
