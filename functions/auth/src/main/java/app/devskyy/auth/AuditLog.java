@@ -9,13 +9,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import app.devskyy.core.aws.DynamoTables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -49,8 +48,8 @@ final class AuditLog {
     private final Duration retention;
     private final Clock clock;
 
-    AuditLog(DynamoDbClient dynamoDb, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
-        this.events = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build().table(table, Event.SCHEMA);
+    AuditLog(DynamoTables tables, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
+        this.events = tables.table(table, Event.SCHEMA);
         this.pii = pii;
         this.retention = retention;
         this.clock = clock;

@@ -1,6 +1,7 @@
 package app.devskyy.auth;
 
 import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.auth.AccessTokens;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
@@ -39,9 +40,11 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         Passwords passwords = new Passwords(config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),
                 config.integer("AUTH_ARGON2_ITERATIONS", 2), config.integer("AUTH_ARGON2_PARALLELISM", 1));
         PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
-        AuditLog audit = new AuditLog(dynamoDb, config.required("AUDIT_TABLE", "AuditTable"), pii,
+        // One Enhanced Client over the function's one DynamoDB client, shared by every store.
+        DynamoTables tables = new DynamoTables(dynamoDb);
+        AuditLog audit = new AuditLog(tables, config.required("AUDIT_TABLE", "AuditTable"), pii,
                 java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
-        AuthStore store = new AuthStore(dynamoDb, table);
+        AuthStore store = new AuthStore(dynamoDb, tables, table);
         AuthService service = new AuthService(store, passwords, pii,
                 new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit,
                 Mailer.fromConfig(config, aws), config.required("APP_BASE_URL", "http://localhost:5173"), clock);

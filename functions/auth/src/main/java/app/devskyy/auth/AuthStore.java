@@ -13,7 +13,7 @@ import app.devskyy.auth.AuthItems.Workspace;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import app.devskyy.core.aws.DynamoTables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
@@ -31,7 +31,7 @@ final class AuthStore {
     private static final Expression NEW_ITEM = Expression.builder().expression("attribute_not_exists(pk)").build();
 
     private final DynamoDbClient dynamoDb;
-    private final DynamoDbEnhancedClient enhanced;
+    private final DynamoTables tables;
     private final String tableName;
     private final DynamoDbTable<User> users;
     private final DynamoDbTable<Email> emails;
@@ -46,22 +46,22 @@ final class AuthStore {
     private final DynamoDbTable<AuthItems.ApiKey> apiKeys;
     private final DynamoDbTable<AuthItems.EmailToken> emailTokens;
 
-    AuthStore(DynamoDbClient dynamoDb, String tableName) {
+    AuthStore(DynamoDbClient dynamoDb, DynamoTables tables, String tableName) {
         this.dynamoDb = dynamoDb;
-        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
+        this.tables = tables;
         this.tableName = tableName;
-        this.users = enhanced.table(tableName, User.SCHEMA);
-        this.emails = enhanced.table(tableName, Email.SCHEMA);
-        this.lockouts = enhanced.table(tableName, Lockout.SCHEMA);
-        this.sessions = enhanced.table(tableName, Session.SCHEMA);
-        this.refreshes = enhanced.table(tableName, Refresh.SCHEMA);
-        this.workspaces = enhanced.table(tableName, Workspace.SCHEMA);
-        this.members = enhanced.table(tableName, Member.SCHEMA);
-        this.factors = enhanced.table(tableName, MfaFactor.SCHEMA);
-        this.recoveryCodes = enhanced.table(tableName, RecoveryCode.SCHEMA);
-        this.challenges = enhanced.table(tableName, Challenge.SCHEMA);
-        this.apiKeys = enhanced.table(tableName, AuthItems.ApiKey.SCHEMA);
-        this.emailTokens = enhanced.table(tableName, AuthItems.EmailToken.SCHEMA);
+        this.users = tables.table(tableName, User.SCHEMA);
+        this.emails = tables.table(tableName, Email.SCHEMA);
+        this.lockouts = tables.table(tableName, Lockout.SCHEMA);
+        this.sessions = tables.table(tableName, Session.SCHEMA);
+        this.refreshes = tables.table(tableName, Refresh.SCHEMA);
+        this.workspaces = tables.table(tableName, Workspace.SCHEMA);
+        this.members = tables.table(tableName, Member.SCHEMA);
+        this.factors = tables.table(tableName, MfaFactor.SCHEMA);
+        this.recoveryCodes = tables.table(tableName, RecoveryCode.SCHEMA);
+        this.challenges = tables.table(tableName, Challenge.SCHEMA);
+        this.apiKeys = tables.table(tableName, AuthItems.ApiKey.SCHEMA);
+        this.emailTokens = tables.table(tableName, AuthItems.EmailToken.SCHEMA);
     }
 
     // Email tokens
@@ -116,7 +116,7 @@ final class AuthStore {
     /** Creates user, email claim, personal workspace and membership at once; false when the email is taken. */
     boolean createAccount(User user, Workspace workspace, Member owner) {
         try {
-            enhanced.transactWriteItems(t -> t
+            tables.transact(t -> t
                     .addPutItem(emails, TransactPutItemEnhancedRequest.builder(Email.class)
                             .item(Email.of(user.emailIndex(), user.userId())).conditionExpression(NEW_ITEM).build())
                     .addPutItem(users, TransactPutItemEnhancedRequest.builder(User.class).item(user)
@@ -191,7 +191,7 @@ final class AuthStore {
     // Sessions and refresh tokens
 
     void createSession(Session session, Refresh refresh) {
-        enhanced.transactWriteItems(t -> t
+        tables.transact(t -> t
                 .addPutItem(sessions, TransactPutItemEnhancedRequest.builder(Session.class).item(session)
                         .conditionExpression(NEW_ITEM).build())
                 .addPutItem(refreshes, TransactPutItemEnhancedRequest.builder(Refresh.class).item(refresh)
@@ -250,7 +250,7 @@ final class AuthStore {
         Refresh rotated = new Refresh(parent.pk(), parent.sk(), parent.sessionId(), parent.userId(), nowMillis,
                 parent.expiresAt());
         try {
-            enhanced.transactWriteItems(t -> t
+            tables.transact(t -> t
                     .addUpdateItem(refreshes, TransactUpdateItemEnhancedRequest.builder(Refresh.class).item(rotated)
                             .conditionExpression(Expression.builder()
                                     .expression("attribute_exists(pk) AND attribute_not_exists(rotatedAt)").build())
@@ -343,7 +343,7 @@ final class AuthStore {
 
     /** Creates a workspace with its creator as first admin. */
     void createWorkspace(Workspace workspace, Member creator) {
-        enhanced.transactWriteItems(t -> t
+        tables.transact(t -> t
                 .addPutItem(workspaces, TransactPutItemEnhancedRequest.builder(Workspace.class).item(workspace)
                         .conditionExpression(NEW_ITEM).build())
                 .addPutItem(members, creator));

@@ -3,6 +3,7 @@ package app.devskyy.core.aws;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -22,5 +23,10 @@ public final class DynamoTables {
 
     public <T> DynamoDbTable<T> table(String tableName, TableSchema<T> schema) {
         return enhanced.table(tableName, schema);
+    }
+
+    /** Writes several items of any of these tables all or none (a DynamoDB transaction). */
+    public void transact(java.util.function.Consumer<TransactWriteItemsEnhancedRequest.Builder> items) {
+        enhanced.transactWriteItems(items);
     }
 }
