@@ -22,7 +22,7 @@ import tools.jackson.databind.ObjectReader;
 /**
  * The entry point of an HTTP function family: one API Gateway HTTP API (payload 2.0) event in,
  * one response out. It matches the route, runs the handler inside the invocation's telemetry, and
- * turns every failure into an RFC 9457 problem. Every response carries {@code x-request-id} and
+ * turns every failure into a problem ({@link ProblemFormat}: RFC 9457 unless the family says otherwise). Every response carries {@code x-request-id} and
  * the security headers.
  *
  * <p>The input is a {@link Message} so that the Lambda {@link Context}, which Spring Cloud Function
@@ -45,15 +45,17 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
     private final Router router;
     private final Telemetry telemetry;
     private final long maxBodyBytes;
+    private final ProblemFormat problems;
 
-    public HttpApiFunction(Router router, Telemetry telemetry, long maxBodyBytes) {
+    public HttpApiFunction(Router router, Telemetry telemetry, long maxBodyBytes, ProblemFormat problems) {
         this.router = router;
         this.telemetry = telemetry;
         this.maxBodyBytes = maxBodyBytes;
+        this.problems = problems;
     }
 
     public HttpApiFunction(Router router, Telemetry telemetry) {
-        this(router, telemetry, DEFAULT_MAX_BODY_BYTES);
+        this(router, telemetry, DEFAULT_MAX_BODY_BYTES, ProblemFormat.RFC_9457);
     }
 
     /**
@@ -123,22 +125,8 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
         }
     }
 
-    private static HttpResponse problem(ApiProblem problem, APIGatewayV2HTTPEvent event) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("instance", event.getRawPath());
-        body.put("requestId", requestId(event));
-        if (!problem.errors().isEmpty()) {
-            body.put("errors", problem.errors());
-        }
-        HttpResponse response = HttpResponse.json(problem.status(), "application/problem+json", body);
-        for (Map.Entry<String, String> header : problem.headers().entrySet()) {
-            response = response.withHeader(header.getKey(), header.getValue());
-        }
-        return response;
+    private HttpResponse problem(ApiProblem problem, APIGatewayV2HTTPEvent event) {
+        return problems.render(problem, event.getRawPath(), requestId(event));
     }
 
     private static APIGatewayV2HTTPResponse toEvent(HttpResponse response, String requestId, boolean head) {

@@ -31,9 +31,12 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision acquire(Limit limit, String key) throws StoreUnavailableException {
+    public Decision acquire(Limit limit, String key, int units) throws StoreUnavailableException {
+        if (units > limit.requests()) {
+            return Decision.deny(limit.period().toMillis());
+        }
         Map<String, AttributeValue> itemKey = Map.of("pk", AttributeValue.fromS(RateLimiter.storageKey(limit, key)));
-        long interval = limit.intervalMillis();
+        long interval = limit.intervalMillis(Math.max(1, units));
         long period = limit.period().toMillis();
         try {
             // Two rounds at most: a key that went to rest between the steps is simply started again.

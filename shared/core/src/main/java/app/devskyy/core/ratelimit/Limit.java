@@ -23,6 +23,11 @@ public record Limit(String name, int requests, Duration period) {
 
     /** The spacing between admitted requests at the steady rate, in milliseconds. */
     long intervalMillis() {
-        return Math.max(1, period.toMillis() / requests);
+        return intervalMillis(1);
+    }
+
+    /** The spacing that {@code units} counted at once take up (computed whole, so large limits stay exact). */
+    long intervalMillis(int units) {
+        return Math.max(1, period.toMillis() * units / requests);
     }
 }

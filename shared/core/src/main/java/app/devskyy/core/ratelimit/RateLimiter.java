@@ -14,7 +14,17 @@ public interface RateLimiter {
      * @throws StoreUnavailableException when the store cannot be reached: the caller applies its
      *         failure policy, see {@link RateLimits}
      */
-    Decision acquire(Limit limit, String key) throws StoreUnavailableException;
+    default Decision acquire(Limit limit, String key) throws StoreUnavailableException {
+        return acquire(limit, key, 1);
+    }
+
+    /**
+     * Counts {@code units} at once (tokens against a tokens-per-minute limit, say); refused when
+     * they do not fit in the allowance, which is never the case for more units than the limit has.
+     *
+     * @throws StoreUnavailableException as above
+     */
+    Decision acquire(Limit limit, String key, int units) throws StoreUnavailableException;
 
     /**
      * The storage key: the limit's name and a hash of the caller's key, so that IP addresses and

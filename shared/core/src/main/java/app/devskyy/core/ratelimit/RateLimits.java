@@ -41,7 +41,12 @@ public final class RateLimits {
 
     /** Counts one request; throws the 429 (or 503) problem when it must not proceed. */
     public void enforce(Limit limit, String key, FailurePolicy policy) {
-        Decision decision = decide(limit, key, policy);
+        enforce(limit, key, 1, policy);
+    }
+
+    /** Counts {@code units} at once (tokens per minute); the 429 (or 503) problem when they do not fit. */
+    public void enforce(Limit limit, String key, int units, FailurePolicy policy) {
+        Decision decision = decide(limit, key, units, policy);
         if (!decision.allowed()) {
             throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
         }
@@ -52,12 +57,12 @@ public final class RateLimits {
      * either way (a password-reset request reveals nothing, not even being limited).
      */
     public boolean allows(Limit limit, String key, FailurePolicy policy) {
-        return decide(limit, key, policy).allowed();
+        return decide(limit, key, 1, policy).allowed();
     }
 
-    private Decision decide(Limit limit, String key, FailurePolicy policy) {
+    private Decision decide(Limit limit, String key, int units, FailurePolicy policy) {
         try {
-            return limiter.acquire(limit, key);
+            return limiter.acquire(limit, key, units);
         } catch (RateLimiter.StoreUnavailableException e) {
             LOG.warn("rate limit {} not checked, store unavailable; failing {}", limit.name(), policy);
             if (policy == FailurePolicy.CLOSED) {

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class UpstashRateLimiter implements RateLimiter {
 
-    /** KEYS[1] = key; ARGV[1] = emission interval ms, ARGV[2] = period ms. Returns {allowed, retryAfterMs}. */
+    /** KEYS[1] = key; ARGV[1] = emission interval ms (times the units counted), ARGV[2] = period ms. Returns {allowed, retryAfterMs}. */
     static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -36,11 +36,14 @@ public final class UpstashRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision acquire(Limit limit, String key) throws StoreUnavailableException {
+    public Decision acquire(Limit limit, String key, int units) throws StoreUnavailableException {
+        if (units > limit.requests()) {
+            return Decision.deny(limit.period().toMillis());
+        }
         JsonNode result;
         try {
             result = upstash.eval(SCRIPT, List.of(RateLimiter.storageKey(limit, key)),
-                    List.of(Long.toString(limit.intervalMillis()), Long.toString(limit.period().toMillis())));
+                    List.of(Long.toString(limit.intervalMillis(Math.max(1, units))), Long.toString(limit.period().toMillis())));
         } catch (IOException e) {
             throw new StoreUnavailableException(e);
         }

@@ -41,7 +41,7 @@ class HttpApiFunctionTest {
             .get("/boom", request -> {
                 throw new IllegalStateException("secret-token-123 leaked into an exception message");
             })
-            .build(), new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))), 64);
+            .build(), new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))), 64, ProblemFormat.RFC_9457);
 
     @Test
     void validBodyIsBoundAndStored() {
