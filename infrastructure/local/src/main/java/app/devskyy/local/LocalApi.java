@@ -77,6 +77,7 @@ public final class LocalApi implements AutoCloseable {
                 }
             });
             settings.putAll(localSettings);
+            settings.putAll(options.settings());
             long start = System.nanoTime();
             functions.put(function.logicalId(),
                     FunctionStarter.start(function.mainClass(values), function.definition(values), settings));
@@ -123,8 +124,19 @@ public final class LocalApi implements AutoCloseable {
         dynamoDb.close();
     }
 
-    /** Command line and environment options; a flag wins over the environment. */
-    public record Options(int port, Path dataDir, Path template) {
+    /**
+     * Command line and environment options; a flag wins over the environment. {@code settings}
+     * are given to every function last, over the local ones (tests point providers at their mock servers).
+     */
+    public record Options(int port, Path dataDir, Path template, Map<String, String> settings) {
+
+        public Options {
+            settings = Map.copyOf(settings);
+        }
+
+        public Options(int port, Path dataDir, Path template) {
+            this(port, dataDir, template, Map.of());
+        }
 
         public static Options parse(String[] args, Map<String, String> env) {
             String port = env.getOrDefault("PORT", "3000");

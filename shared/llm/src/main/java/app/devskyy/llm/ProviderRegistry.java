@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
@@ -81,7 +82,9 @@ public final class ProviderRegistry {
                     config.optional(keyVariable).orElse(secret.path(name).asString(null)), http));
         }
         if (config.flag("LLM_BEDROCK", false)) {
-            providers.put("bedrock", new BedrockProvider(aws.configure(BedrockRuntimeClient.builder(), "BEDROCK_RUNTIME").build()));
+            // The gateway retries and falls back itself; SDK retries would spend its deadline on one provider.
+            providers.put("bedrock", new BedrockProvider(aws.configure(BedrockRuntimeClient.builder(), "BEDROCK_RUNTIME")
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()));
         }
         if (providers.isEmpty()) {
             providers.put(OfflineProvider.NAME, new OfflineProvider());

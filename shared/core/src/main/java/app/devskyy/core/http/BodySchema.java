@@ -38,8 +38,8 @@ public final class BodySchema {
         }
     }
 
-    /** Throws a 422 problem listing every violation. */
-    void check(JsonNode document) {
+    /** Throws a 422 problem listing every violation (for documents a route assembles from parts of its body). */
+    public void check(JsonNode document) {
         List<Error> errors = schema.validate(document);
         if (!errors.isEmpty()) {
             throw ApiProblem.validation(errors.stream().map(BodySchema::toFieldError).toList());

@@ -1,0 +1,296 @@
+package app.devskyy.llmproxy;
+
+import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.ratelimit.Limit;
+import app.devskyy.core.ratelimit.RateLimits;
+import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
+import app.devskyy.llm.ChatGateway;
+import app.devskyy.llm.ChatGateway.GatewayException;
+import app.devskyy.llm.ChatGateway.Outcome;
+import app.devskyy.llm.ChatRequest;
+import app.devskyy.llm.ChatResult;
+import app.devskyy.llm.EmbeddingResult;
+import app.devskyy.llm.OpenAiWire;
+import app.devskyy.llm.Prices;
+import app.devskyy.llm.Redactor;
+import app.devskyy.llm.Routing;
+import app.devskyy.llm.Routing.Route;
+import app.devskyy.llm.Target;
+import app.devskyy.llm.TokenEstimator;
+import app.devskyy.llm.Usage;
+import app.devskyy.llm.providers.OfflineProvider;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One proxied call, start to finish: resolve the model to a route (404 when unknown), apply the
+ * workspace's request and token rates, answer from the cache when the request may be cached,
+ * reserve the worst-case cost against the budgets, send the request down the route, settle the
+ * reservation at the actual cost, record usage, store the answer in the cache.
+ */
+final class ProxyService {
+
+    /** {@code x-llm-cache}: {@code on} caches whatever the temperature, {@code off} never, absent follows the alias. */
+    enum CacheMode {
+        DEFAULT, ON, OFF;
+
+        static CacheMode of(Optional<String> header) {
+            return header.map(h -> switch (h.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true", "1" -> ON;
+                case "off", "false", "0" -> OFF;
+                default -> throw ApiProblem.badRequest("x-llm-cache is on or off.");
+            }).orElse(DEFAULT);
+        }
+    }
+
+    /** What the proxy answers: the OpenAI body and the headers that explain it. */
+    record Answer(ObjectNode body, Map<String, String> headers) {
+    }
+
+    /** A finished provider call, accounted. */
+    record Completed(ChatResult result, Target target, int attempts, long costMicros, long latencyMillis) {
+    }
+
+    /** Limits for workspaces that set none. */
+    record Defaults(int rpm, int tpm, int maxTokensUnderBudget, boolean logPrompts) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyService.class);
+
+    private final Routing routing;
+    private final ChatGateway gateway;
+    private final Prices prices;
+    private final Budgets budgets;
+    private final UsageLedger ledger;
+    private final ResponseCache cache;
+    private final RateLimits limits;
+    private final Defaults defaults;
+    private final Clock clock;
+
+    ProxyService(Routing routing, ChatGateway gateway, Prices prices, Budgets budgets, UsageLedger ledger,
+            ResponseCache cache, RateLimits limits, Defaults defaults, Clock clock) {
+        this.routing = routing;
+        this.gateway = gateway;
+        this.prices = prices;
+        this.budgets = budgets;
+        this.ledger = ledger;
+        this.cache = cache;
+        this.limits = limits;
+        this.defaults = defaults;
+        this.clock = clock;
+    }
+
+    Routing routing() {
+        return routing;
+    }
+
+    java.util.Set<String> reachable() {
+        return gateway.reachableProviders();
+    }
+
+    boolean offline() {
+        return reachable().equals(java.util.Set.of(OfflineProvider.NAME));
+    }
+
+    Route route(String model, String kind, ChatRequest request) {
+        return routing.resolve(model, kind, reachable(), request).orElseThrow(() -> ApiProblem.of(404, "model-not-found",
+                "Not Found", "The model '" + shorten(model) + "' does not exist or is not available in this deployment; "
+                        + "GET /api/v1/llm/models lists the models you can use."));
+    }
+
+    /** Counts one request against the workspace's requests per minute. */
+    void countRequest(Caller caller) {
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        int rpm = settings.rpm() == null ? defaults.rpm() : settings.rpm();
+        limits.enforce(Limit.perMinute("llm-rpm", rpm), caller.workspaceId(), FailurePolicy.OPEN);
+    }
+
+    Answer chat(Caller caller, String requestId, ChatRequest request, String model, CacheMode mode) {
+        Route route = route(model, "chat", request);
+        countRequest(caller);
+        boolean cacheable = mode == CacheMode.ON
+                || (mode == CacheMode.DEFAULT && route.cache() && request.temperature() != null && request.temperature() == 0);
+        String cacheKey = cacheable ? ResponseCache.key(caller.workspaceId(), route.targets(), request) : null;
+        Map<String, String> headers = new LinkedHashMap<>();
+        route.task().ifPresent(task -> headers.put("x-llm-route", "auto:" + task.wire() + "->" + route.alias()));
+        if (cacheable) {
+            Optional<ResponseCache.Hit> hit = cache.get(cacheKey);
+            if (hit.isPresent()) {
+                ObjectNode body = hit.get().body();
+                body.put("id", "chatcmpl-" + requestId);
+                body.put("created", clock.instant().getEpochSecond());
+                Usage usage = usageOf(body);
+                ledger.record(new UsageLedger.Entry(caller, requestId, "chat", route.alias(), hit.get().target(), usage, 0, 0,
+                        true, "ok"));
+                headers.putAll(Map.of("x-llm-cache", "hit", "x-llm-provider", hit.get().target().provider(),
+                        "x-llm-attempts", "0", "x-llm-cost-usd", "0.000000"));
+                return new Answer(body, offlineMarked(headers, hit.get().target()));
+            }
+        }
+        Completed completed = complete(caller, requestId, "chat", route, request);
+        ObjectNode body = OpenAiWire.writeChatResult(completed.result(), "chatcmpl-" + requestId,
+                completed.result().model(), clock.instant().getEpochSecond());
+        if (cacheable) {
+            cache.put(cacheKey, body, completed.target());
+        }
+        headers.put("x-llm-cache", cacheable ? "miss" : "off");
+        headers.put("x-llm-provider", completed.target().provider());
+        headers.put("x-llm-model", completed.target().model());
+        headers.put("x-llm-attempts", Integer.toString(completed.attempts()));
+        headers.put("x-llm-cost-usd", Money.usd(completed.costMicros()).toPlainString());
+        if (defaults.logPrompts()) {
+            LOG.info("llm exchange {}: prompt \"{}\" completion \"{}\"", requestId,
+                    Redactor.redact(shorten(request.messages().isEmpty() ? "" : request.messages().getLast().text())),
+                    Redactor.redact(shorten(completed.result().text())));
+        }
+        return new Answer(body, offlineMarked(headers, completed.target()));
+    }
+
+    /**
+     * Sends {@code request} down {@code route} with the budget held, and accounts for it.
+     * Callers count the HTTP request ({@link #countRequest}) themselves.
+     */
+    Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request) {
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        boolean budgeted = settings.monthlyMicros() != null
+                || caller.apiKeyId().flatMap(id -> budgets.keyLimit(caller.workspaceId(), id)).isPresent();
+        // Under a budget, the output must be bounded for the reservation to bound the cost.
+        ChatRequest sent = budgeted && request.maxTokens() == null ? request.withMaxTokens(defaults.maxTokensUnderBudget()) : request;
+        long promptBound = TokenEstimator.promptUpperBound(sent);
+        long outputBound = (long) (sent.maxTokens() == null ? defaults.maxTokensUnderBudget() : sent.maxTokens()) * sent.choices();
+        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
+        long typical = sent.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum() + outputBound;
+        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, typical), FailurePolicy.OPEN);
+        Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), promptBound, outputBound));
+        Outcome<ChatResult> outcome;
+        try {
+            outcome = gateway.chat(route.targets(), sent);
+        } catch (GatewayException failed) {
+            budgets.settle(reservation, 0);
+            ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), lastTarget(failed, route),
+                    Usage.NONE, 0, 0, false, Integer.toString(failed.status())));
+            throw problem(failed);
+        }
+        long cost = prices.costMicros(outcome.target(), outcome.result().usage());
+        budgets.settle(reservation, cost);
+        ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), outcome.target(),
+                outcome.result().usage(), cost, outcome.latencyMillis(), false, "ok"));
+        return new Completed(outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
+    }
+
+    Answer embeddings(Caller caller, String requestId, List<String> inputs, String model, Integer dimensions,
+            boolean base64, CacheMode mode) {
+        Route route = route(model, "embedding", null);
+        countRequest(caller);
+        long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
+        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
+        boolean cacheable = mode == CacheMode.ON || (mode == CacheMode.DEFAULT && route.cache());
+        String cacheKey = cacheable ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions) : null;
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (cacheable) {
+            Optional<ResponseCache.Hit> hit = cache.get(cacheKey);
+            if (hit.isPresent()) {
+                ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), hit.get().target(),
+                        new Usage(hit.get().body().path("usage").path("prompt_tokens").asLong(), 0, 0, 0), 0, 0, true, "ok"));
+                headers.putAll(Map.of("x-llm-cache", "hit", "x-llm-provider", hit.get().target().provider(), "x-llm-attempts", "0"));
+                return new Answer(encoded(hit.get().body(), base64), offlineMarked(headers, hit.get().target()));
+            }
+        }
+        long bytes = inputs.stream().mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L).sum();
+        Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), bytes, 0));
+        Outcome<EmbeddingResult> outcome;
+        try {
+            outcome = gateway.embed(route.targets(), inputs, dimensions);
+        } catch (GatewayException failed) {
+            budgets.settle(reservation, 0);
+            ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), lastTarget(failed, route),
+                    Usage.NONE, 0, 0, false, Integer.toString(failed.status())));
+            throw problem(failed);
+        }
+        Usage usage = new Usage(outcome.result().promptTokens(), 0, 0, 0);
+        long cost = prices.costMicros(outcome.target(), usage);
+        budgets.settle(reservation, cost);
+        ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), outcome.target(), usage, cost,
+                outcome.latencyMillis(), false, "ok"));
+        if (outcome.result().vectors().size() != inputs.size()) {
+            throw ApiProblem.of(502, "provider-error", "Bad Gateway", "The provider answered with "
+                    + outcome.result().vectors().size() + " embeddings for " + inputs.size() + " inputs.");
+        }
+        ObjectNode body = OpenAiWire.writeEmbeddings(outcome.result(), outcome.target().model());
+        if (cacheable) {
+            cache.put(cacheKey, body, outcome.target());
+        }
+        headers.put("x-llm-cache", cacheable ? "miss" : "off");
+        headers.put("x-llm-provider", outcome.target().provider());
+        headers.put("x-llm-model", outcome.target().model());
+        headers.put("x-llm-attempts", Integer.toString(calls(outcome.attempts())));
+        headers.put("x-llm-cost-usd", Money.usd(cost).toPlainString());
+        return new Answer(encoded(body, base64), offlineMarked(headers, outcome.target()));
+    }
+
+    /** OpenAI's {@code encoding_format: base64}: each vector as little-endian float32 bytes. */
+    private static ObjectNode encoded(ObjectNode body, boolean base64) {
+        if (!base64) {
+            return body;
+        }
+        ObjectNode copy = body.deepCopy();
+        for (var item : copy.path("data")) {
+            var vector = item.path("embedding");
+            ByteBuffer buffer = ByteBuffer.allocate(vector.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+            vector.forEach(v -> buffer.putFloat((float) v.asDouble()));
+            ((ObjectNode) item).put("embedding", Base64.getEncoder().encodeToString(buffer.array()));
+        }
+        return copy;
+    }
+
+    private static Map<String, String> offlineMarked(Map<String, String> headers, Target target) {
+        if (OfflineProvider.NAME.equals(target.provider())) {
+            headers.put("x-llm-offline", "true: no LLM provider is configured; answers come from the deterministic offline model");
+        }
+        return headers;
+    }
+
+    private static int calls(List<ChatGateway.Attempt> attempts) {
+        return (int) attempts.stream().filter(a -> !a.outcome().equals("circuit_open")).count();
+    }
+
+    private static Target lastTarget(GatewayException failed, Route route) {
+        return failed.attempts().isEmpty() ? route.targets().getFirst() : failed.attempts().getLast().target();
+    }
+
+    private static Usage usageOf(ObjectNode body) {
+        var u = body.path("usage");
+        return new Usage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
+                u.path("prompt_tokens_details").path("cached_tokens").asLong(),
+                u.path("completion_tokens_details").path("reasoning_tokens").asLong());
+    }
+
+    static ApiProblem problem(GatewayException failed) {
+        Map<String, String> headers = failed.retryAfter()
+                .map(d -> Map.of("retry-after", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))))
+                .orElse(Map.of());
+        return switch (failed.status()) {
+            case 400 -> ApiProblem.of(400, "provider-rejected", "Bad Request", "The provider rejected the request: " + failed.getMessage());
+            case 429 -> new ApiProblem(429, "too-many-requests", "Too Many Requests", failed.getMessage(), List.of(), headers);
+            case 503 -> new ApiProblem(503, "service-unavailable", "Service Unavailable", failed.getMessage(), List.of(), headers);
+            case 504 -> ApiProblem.of(504, "provider-timeout", "Gateway Timeout", failed.getMessage());
+            default -> ApiProblem.of(502, "provider-error", "Bad Gateway", failed.getMessage());
+        };
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 2_000 ? text : text.substring(0, 2_000) + "…";
+    }
+}
