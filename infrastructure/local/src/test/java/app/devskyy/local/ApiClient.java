@@ -44,6 +44,11 @@ final class ApiClient {
     }
 
     Answer send(String method, String path, String json, String token, String contentType) throws IOException {
+        return send(method, path, json, token, contentType, Map.of());
+    }
+
+    Answer send(String method, String path, String json, String token, String contentType, Map<String, String> headers)
+            throws IOException {
         Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port + path)
                 .header("user-agent", "ApiClient/1.0")
                 .method(method, json == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
@@ -51,12 +56,13 @@ final class ApiClient {
         if (token != null) {
             request.header("authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         try (Response response = http.newCall(request.build()).execute()) {
             String raw = response.body().string();
-            Map<String, String> headers = new HashMap<>();
-            response.headers().forEach(h -> headers.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
-            boolean isJson = headers.getOrDefault("content-type", "").contains("json");
-            return new Answer(response.code(), headers,
+            Map<String, String> answered = new HashMap<>();
+            response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
+            boolean isJson = answered.getOrDefault("content-type", "").contains("json");
+            return new Answer(response.code(), answered,
                     raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
         }
     }

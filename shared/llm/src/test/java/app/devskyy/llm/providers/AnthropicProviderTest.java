@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.llm.ChatResult;
+import app.devskyy.llm.Requests;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
 import java.time.Duration;

@@ -1,16 +1,14 @@
-package app.devskyy.llm.providers;
+package app.devskyy.llm;
 
 import app.devskyy.core.Json;
-import app.devskyy.llm.ChatRequest;
-import app.devskyy.llm.OpenAiWire;
 
 /** Chat requests the provider tests translate, written as a caller writes them: OpenAI JSON. */
-final class Requests {
+public final class Requests {
 
     private Requests() {
     }
 
-    static ChatRequest of(String openAiJson) {
+    public static ChatRequest of(String openAiJson) {
         return OpenAiWire.readChatRequest(Json.tree(openAiJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -19,7 +17,7 @@ final class Requests {
               "parameters": {"type": "object", "required": ["city"], "properties": {"city": {"type": "string"}}}}}""";
 
     /** A system prompt, a tool round trip, and a follow-up: every translation path at once. */
-    static ChatRequest toolConversation() {
+    public static ChatRequest toolConversation() {
         return of("""
                 {"model": "x", "temperature": 0.2, "top_p": 0.9, "max_tokens": 300, "stop": ["END"],
                  "messages": [
@@ -32,14 +30,14 @@ final class Requests {
                  "tools": [%s], "tool_choice": "required"}""".formatted(WEATHER_TOOL));
     }
 
-    static ChatRequest jsonSchema() {
+    public static ChatRequest jsonSchema() {
         return of("""
                 {"model": "x", "messages": [{"role": "user", "content": "Name a colour."}],
                  "response_format": {"type": "json_schema", "json_schema": {"name": "colour", "strict": true,
                    "schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}}}}""");
     }
 
-    static ChatRequest simple() {
+    public static ChatRequest simple() {
         return of("""
                 {"model": "x", "messages": [{"role": "user", "content": "Hello"}]}""");
     }
