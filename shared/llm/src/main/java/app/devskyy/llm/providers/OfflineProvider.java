@@ -71,7 +71,9 @@ public final class OfflineProvider implements ChatProvider {
         } else if ("tool".equals(last.role())) {
             text = NOTICE + "The tool " + request.toolNameOf(last.toolCallId()) + " returned: " + shorten(last.text(), 400);
         } else {
-            text = NOTICE + "You said: " + shorten(last.text(), 400);
+            String said = request.messages().stream().filter(m -> "user".equals(m.role())).reduce((a, b) -> b)
+                    .map(ChatMessage::text).orElse("");
+            text = NOTICE + "You said: " + shorten(said, 400);
         }
         if (request.maxTokens() != null && TokenEstimator.estimate(text) > request.maxTokens()) {
             return new ChatResult.Choice(index, ChatMessage.assistant(text.substring(0, Math.min(text.length(),
