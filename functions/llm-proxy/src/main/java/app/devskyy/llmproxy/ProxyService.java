@@ -117,14 +117,18 @@ final class ProxyService {
 
     Answer chat(Caller caller, String requestId, ChatRequest request, String model, CacheMode mode) {
         Route route = route(model, "chat", request);
-        countRequest(caller);
         boolean cacheable = mode == CacheMode.ON
                 || (mode == CacheMode.DEFAULT && route.cache() && request.temperature() != null && request.temperature() == 0);
         String cacheKey = cacheable ? ResponseCache.key(caller.workspaceId(), route.targets(), request) : null;
         Map<String, String> headers = new LinkedHashMap<>();
         route.task().ifPresent(task -> headers.put("x-llm-route", "auto:" + task.wire() + "->" + route.alias()));
+        // The rates and the cache are independent: one round trip for all three.
+        @SuppressWarnings("unchecked")
+        Optional<ResponseCache.Hit>[] cached = new Optional[] {Optional.empty()};
+        Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, request),
+                () -> cached[0] = cacheable ? cache.get(cacheKey) : Optional.empty());
         if (cacheable) {
-            Optional<ResponseCache.Hit> hit = cache.get(cacheKey);
+            Optional<ResponseCache.Hit> hit = cached[0];
             if (hit.isPresent()) {
                 ObjectNode body = hit.get().body();
                 body.put("id", "chatcmpl-" + requestId);
@@ -137,12 +141,15 @@ final class ProxyService {
                 return new Answer(body, offlineMarked(headers, hit.get().target()));
             }
         }
-        Completed completed = complete(caller, requestId, "chat", route, request);
-        ObjectNode body = OpenAiWire.writeChatResult(completed.result(), "chatcmpl-" + requestId,
-                completed.result().model(), clock.instant().getEpochSecond());
-        if (cacheable) {
-            cache.put(cacheKey, body, completed.target());
-        }
+        ObjectNode[] answer = new ObjectNode[1];
+        Completed completed = complete(caller, requestId, "chat", route, request, outcome -> {
+            answer[0] = OpenAiWire.writeChatResult(outcome.result(), "chatcmpl-" + requestId, outcome.result().model(),
+                    clock.instant().getEpochSecond());
+            if (cacheable) {
+                cache.put(cacheKey, answer[0], outcome.target());
+            }
+        });
+        ObjectNode body = answer[0];
         headers.put("x-llm-cache", cacheable ? "miss" : "off");
         headers.put("x-llm-provider", completed.target().provider());
         headers.put("x-llm-model", completed.target().model());
@@ -160,7 +167,25 @@ final class ProxyService {
      * Sends {@code request} down {@code route} with the budget held, and accounts for it.
      * Callers count the HTTP request ({@link #countRequest}) themselves.
      */
+    /** Counts the request's likely tokens against the workspace's tokens per minute. */
+    void countTokens(Caller caller, ChatRequest request) {
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
+        long likely = request.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum()
+                + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices();
+        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, likely), FailurePolicy.OPEN);
+    }
+
     Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request) {
+        return complete(caller, requestId, operation, route, request, outcome -> { });
+    }
+
+    /**
+     * As above; {@code alongside} runs with the accounting, once the provider answered (the cache
+     * stores the answer at the same time as the budget and the ledger are written).
+     */
+    Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request,
+            java.util.function.Consumer<Outcome<ChatResult>> alongside) {
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         boolean budgeted = settings.monthlyMicros() != null
                 || caller.apiKeyId().flatMap(id -> budgets.keyLimit(caller.workspaceId(), id)).isPresent();
@@ -168,34 +193,32 @@ final class ProxyService {
         ChatRequest sent = budgeted && request.maxTokens() == null ? request.withMaxTokens(defaults.maxTokensUnderBudget()) : request;
         long promptBound = TokenEstimator.promptUpperBound(sent);
         long outputBound = (long) (sent.maxTokens() == null ? defaults.maxTokensUnderBudget() : sent.maxTokens()) * sent.choices();
-        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        long typical = sent.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum() + outputBound;
-        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, typical), FailurePolicy.OPEN);
         Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), promptBound, outputBound));
         Outcome<ChatResult> outcome;
         try {
             outcome = gateway.chat(route.targets(), sent);
         } catch (GatewayException failed) {
-            budgets.settle(reservation, 0);
-            ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), lastTarget(failed, route),
-                    Usage.NONE, 0, 0, false, Integer.toString(failed.status())));
+            Concurrently.run(() -> budgets.settle(reservation, 0),
+                    () -> ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), lastTarget(failed, route),
+                            Usage.NONE, 0, 0, false, Integer.toString(failed.status()))));
             throw problem(failed);
         }
         long cost = prices.costMicros(outcome.target(), outcome.result().usage());
-        budgets.settle(reservation, cost);
-        ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), outcome.target(),
-                outcome.result().usage(), cost, outcome.latencyMillis(), false, "ok"));
+        Concurrently.run(() -> budgets.settle(reservation, cost),
+                () -> ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), outcome.target(),
+                        outcome.result().usage(), cost, outcome.latencyMillis(), false, "ok")),
+                () -> alongside.accept(outcome));
         return new Completed(outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
     }
 
     Answer embeddings(Caller caller, String requestId, List<String> inputs, String model, Integer dimensions,
             boolean base64, CacheMode mode) {
         Route route = route(model, "embedding", null);
-        countRequest(caller);
         long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
+        Concurrently.run(() -> countRequest(caller), () -> limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(),
+                (int) Math.min(tpm, tokens), FailurePolicy.OPEN));
         boolean cacheable = mode == CacheMode.ON || (mode == CacheMode.DEFAULT && route.cache());
         String cacheKey = cacheable ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions) : null;
         Map<String, String> headers = new LinkedHashMap<>();

@@ -46,7 +46,9 @@ final class RoundTable {
     ObjectNode run(Caller caller, String requestId, ChatRequest request, List<String> models, String judgeModel, String rubric) {
         List<Route> routes = models.stream().map(m -> proxy.route(m, "chat", request)).toList();
         Route judgeRoute = proxy.route(judgeModel, "chat", request);
-        proxy.countRequest(caller);
+        List<Runnable> admission = new ArrayList<>(List.of(() -> proxy.countRequest(caller)));
+        routes.forEach(route -> admission.add(() -> proxy.countTokens(caller, request)));
+        Concurrently.run(admission.toArray(Runnable[]::new));
         List<Candidate> candidates = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ProxyService.Completed>> answers = new ArrayList<>();

@@ -58,7 +58,6 @@ final class UsageLedger {
         record.put("cacheHit", AttributeValue.fromBool(entry.cacheHit()));
         record.put("outcome", AttributeValue.fromS(entry.outcome()));
         record.put("expiresAt", Budgets.number(now.getEpochSecond() + 90L * 86_400));
-        dynamoDb.putItem(r -> r.tableName(table).item(record));
 
         boolean failed = !entry.outcome().equals("ok") && !entry.cacheHit();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -75,13 +74,13 @@ final class UsageLedger {
         values.put(":model", AttributeValue.fromS(entry.target().model()));
         values.put(":caller", AttributeValue.fromS(entry.caller().id()));
         values.put(":expires", Budgets.number(now.getEpochSecond() + 400L * 86_400));
-        dynamoDb.updateItem(r -> r.tableName(table)
+        Concurrently.run(() -> dynamoDb.putItem(r -> r.tableName(table).item(record)), () -> dynamoDb.updateItem(r -> r.tableName(table)
                 .key(Budgets.key(entry.caller().workspaceId(), "USAGE#" + day + "#" + entry.target().id() + "#" + entry.caller().id()))
                 .updateExpression("ADD requests :one, promptTokens :prompt, cachedTokens :cached, completionTokens :completion, "
                         + "reasoningTokens :reasoning, costMicros :cost, cacheHits :hit, failures :failed "
                         + "SET #day = :day, provider = :provider, model = :model, caller = :caller, expiresAt = :expires")
                 .expressionAttributeNames(Map.of("#day", "day"))
-                .expressionAttributeValues(values));
+                .expressionAttributeValues(values)));
     }
 
     /** The filters of {@code GET /usage}; absent ones match everything. */
