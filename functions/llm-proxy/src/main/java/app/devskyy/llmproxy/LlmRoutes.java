@@ -90,8 +90,26 @@ final class LlmRoutes {
                     + "runtime) returns whole responses. Send the request without stream.");
         }
         ChatRequest chat = OpenAiWire.readChatRequest(body);
+        checkInlineImages(chat);
         return answer(proxy.chat(caller, request.requestId(), chat, body.get("model").asString(),
                 ProxyService.CacheMode.of(request.header("x-llm-cache"))));
+    }
+
+    /** Inline images must decode: the schema checks the alphabet, not the padding. */
+    private static void checkInlineImages(ChatRequest chat) {
+        for (int m = 0; m < chat.messages().size(); m++) {
+            for (int p = 0; p < chat.messages().get(m).content().size(); p++) {
+                String url = chat.messages().get(m).content().get(p).imageUrl();
+                if (url != null && url.startsWith("data:")) {
+                    try {
+                        java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+                    } catch (IllegalArgumentException notBase64) {
+                        throw ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError(
+                                "/messages/" + m + "/content/" + p + "/image_url/url", "The data URL is not valid base64.")));
+                    }
+                }
+            }
+        }
     }
 
     private HttpResponse embeddings(HttpRequest request) {
@@ -187,6 +205,7 @@ final class LlmRoutes {
             asChat.set("max_tokens", body.get("max_tokens"));
         }
         CHAT.check(asChat);
+        checkInlineImages(OpenAiWire.readChatRequest(asChat));
         List<String> models = new ArrayList<>();
         body.get("models").forEach(m -> models.add(m.asString()));
         return HttpResponse.ok(roundTable.run(caller, request.requestId(), OpenAiWire.readChatRequest(asChat), models,

@@ -286,6 +286,10 @@ class LlmProxyTest {
         Answer image = ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
                 + "\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}");
         assertThat(image.status()).isEqualTo(422);
+        Answer badPadding = ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
+                + "\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,A\"}}]}]}");
+        assertThat(badPadding.status()).isEqualTo(422);
+        assertThat(badPadding.body().at("/error/param").asString()).isEqualTo("messages.0.content.0.image_url.url");
         Answer stream = ws.chat(ws.adminToken(), request("mock", ",\"stream\":true"));
         assertThat(stream.status()).isEqualTo(400);
         assertThat(stream.body().at("/error/message").asString()).contains("stream");

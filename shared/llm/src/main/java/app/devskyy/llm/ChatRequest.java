@@ -65,6 +65,18 @@ public record ChatRequest(List<ChatMessage> messages, Double temperature, Double
         return String.join("\n\n", messages.stream().filter(m -> "system".equals(m.role())).map(ChatMessage::text).toList());
     }
 
+    /**
+     * The system prompt for providers without a JSON mode: with {@code json_object} asked, it ends
+     * with the instruction to answer in JSON.
+     */
+    public String systemPromptAskingForJson() {
+        String system = systemPrompt();
+        if (responseFormat == null || !"json_object".equals(responseFormat.type())) {
+            return system;
+        }
+        return (system.isEmpty() ? "" : system + "\n\n") + "Answer with one JSON object and nothing else.";
+    }
+
     /** The messages after taking the system prompt apart. */
     public List<ChatMessage> conversation() {
         return messages.stream().filter(m -> !"system".equals(m.role())).toList();

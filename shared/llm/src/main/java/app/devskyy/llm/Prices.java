@@ -1,9 +1,6 @@
 package app.devskyy.llm;
 
 import app.devskyy.core.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +27,7 @@ public final class Prices {
     }
 
     public static Prices bundled() {
-        try (InputStream in = Prices.class.getResourceAsStream("/llm/prices.json")) {
-            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(Routing.bundledText("/llm/prices.json"));
     }
 
     public static Prices parse(String json) {

@@ -1,9 +1,6 @@
 package app.devskyy.llm;
 
 import app.devskyy.core.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,10 +34,15 @@ public record Routing(String version, Map<String, Alias> aliases, Map<TaskClassi
     }
 
     public static Routing bundled() {
-        try (InputStream in = Routing.class.getResourceAsStream("/llm/routing.json")) {
-            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return parse(bundledText("/llm/routing.json"));
+    }
+
+    /** A document shipped in this module's resources, as text. */
+    static String bundledText(String path) {
+        try (java.io.InputStream in = Routing.class.getResourceAsStream(path)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

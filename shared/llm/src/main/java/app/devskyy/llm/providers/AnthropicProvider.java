@@ -47,9 +47,7 @@ public final class AnthropicProvider implements ChatProvider {
 
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
-        if (request.choices() > 1) {
-            throw new ProviderException(ProviderException.Kind.MISCONFIGURED, name(), 0, null, "anthropic answers one choice (n = 1)");
-        }
+        ProviderException.requireSingleChoice(name(), request);
         JsonNode answer = http.post(name(), ProviderHttp.url(baseUrl, "v1/messages"),
                 Headers.of("x-api-key", apiKey, "anthropic-version", VERSION), body(request, model), timeout);
         return result(answer, model, structured(request));
@@ -63,10 +61,7 @@ public final class AnthropicProvider implements ChatProvider {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", model);
         body.put("max_tokens", request.maxTokens() == null ? DEFAULT_MAX_TOKENS : request.maxTokens());
-        String system = request.systemPrompt();
-        if (request.responseFormat() != null && "json_object".equals(request.responseFormat().type())) {
-            system = (system.isEmpty() ? "" : system + "\n\n") + "Answer with one JSON object and nothing else.";
-        }
+        String system = request.systemPromptAskingForJson();
         if (!system.isEmpty()) {
             body.put("system", system);
         }

@@ -65,9 +65,7 @@ public final class BedrockProvider implements ChatProvider {
 
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
-        if (request.choices() > 1) {
-            throw new ProviderException(Kind.MISCONFIGURED, name(), 0, null, "bedrock answers one choice (n = 1)");
-        }
+        ProviderException.requireSingleChoice(name(), request);
         boolean linkedImage = request.messages().stream().flatMap(m -> m.content().stream())
                 .anyMatch(p -> !p.isText() && DataUrl.parse(p.imageUrl()) == null);
         if (linkedImage) {
@@ -98,10 +96,7 @@ public final class BedrockProvider implements ChatProvider {
 
     static ConverseRequest request(ChatRequest request, String model) {
         ConverseRequest.Builder converse = ConverseRequest.builder().modelId(model);
-        String system = request.systemPrompt();
-        if (request.responseFormat() != null && "json_object".equals(request.responseFormat().type())) {
-            system = (system.isEmpty() ? "" : system + "\n\n") + "Answer with one JSON object and nothing else.";
-        }
+        String system = request.systemPromptAskingForJson();
         if (!system.isEmpty()) {
             converse.system(SystemContentBlock.fromText(system));
         }

@@ -42,9 +42,7 @@ public final class CohereProvider implements ChatProvider {
 
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
-        if (request.choices() > 1) {
-            throw new ProviderException(ProviderException.Kind.MISCONFIGURED, name(), 0, null, "cohere answers one choice (n = 1)");
-        }
+        ProviderException.requireSingleChoice(name(), request);
         return result(http.post(name(), ProviderHttp.url(baseUrl, "v2/chat"), headers(), body(request, model), timeout), model);
     }
 
