@@ -1,5 +1,6 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.auth.AccessTokens;

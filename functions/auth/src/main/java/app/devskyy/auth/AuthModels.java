@@ -29,9 +29,6 @@ final class AuthModels {
     }
 
     /** Where a request came from, for sessions and the audit log. */
-    record Origin(String ip, String userAgent) {
-    }
-
     record WorkspaceRole(String id, String role) {
     }
 

@@ -1,6 +1,7 @@
 package app.devskyy.auth;
 
-import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.SigningKeys;

@@ -1,12 +1,13 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Lockout;
 import app.devskyy.auth.AuthItems.Member;
 import app.devskyy.auth.AuthItems.Refresh;
 import app.devskyy.auth.AuthItems.Session;
 import app.devskyy.auth.AuthItems.User;
 import app.devskyy.auth.AuthItems.Workspace;
-import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.auth.AuthModels.SessionView;
 import app.devskyy.auth.AuthModels.Tokens;
 import app.devskyy.auth.AuthModels.UserView;

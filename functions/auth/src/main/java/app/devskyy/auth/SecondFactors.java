@@ -1,8 +1,9 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Lockout;
 import app.devskyy.auth.AuthItems.User;
-import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;

@@ -1,10 +1,11 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Member;
 import app.devskyy.auth.AuthItems.User;
 import app.devskyy.auth.AuthItems.Workspace;
 import app.devskyy.auth.AuthModels.MemberView;
-import app.devskyy.auth.AuthModels.Origin;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.auth.AuthModels.WorkspaceView;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;

@@ -1,6 +1,5 @@
-package app.devskyy.auth;
+package app.devskyy.core.audit;
 
-import app.devskyy.auth.AuthModels.Origin;
 import app.devskyy.core.aws.RecordSchema;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import java.time.Clock;
@@ -21,9 +20,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The security audit trail ({@code AUDIT_TABLE}): who did what, to what, from where, with which
  * outcome. Events of an account live under {@code USER#<id>}, events of a workspace under
  * {@code WS#<id>}, newest last; they expire after the retention period. Never a secret or a
- * password; the IP address and user agent are encrypted like all personal data.
+ * password; the IP address and user agent are encrypted like all personal data. Every family that
+ * acts on accounts or workspaces writes here (auth, the billing effects of webhooks).
  */
-final class AuditLog {
+public final class AuditLog {
+
+    /** Where a request came from; for machine actors (a payment provider's webhook) the provider's address. */
+    public record Origin(String ip, String userAgent) {
+    }
 
     record Event(String pk, String sk, String action, String outcome, String actorId, String targetId, String ipCipher,
             String agentCipher, long at, long expiresAt) {
@@ -37,10 +41,10 @@ final class AuditLog {
                 .number("expiresAt", Event::expiresAt).build();
     }
 
-    record View(String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {
+    public record View(String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {
     }
 
-    record PageView(List<View> events, String next) {
+    public record PageView(List<View> events, String next) {
     }
 
     private final DynamoDbTable<Event> events;
@@ -48,18 +52,18 @@ final class AuditLog {
     private final Duration retention;
     private final Clock clock;
 
-    AuditLog(DynamoTables tables, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
+    public AuditLog(DynamoTables tables, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
         this.events = tables.table(table, Event.SCHEMA);
         this.pii = pii;
         this.retention = retention;
         this.clock = clock;
     }
 
-    void account(String userId, String action, String outcome, String actorId, Origin origin) {
+    public void account(String userId, String action, String outcome, String actorId, Origin origin) {
         write("USER#" + userId, action, outcome, actorId, userId, origin);
     }
 
-    void workspace(String workspaceId, String action, String actorId, String targetId, Origin origin) {
+    public void workspace(String workspaceId, String action, String actorId, String targetId, Origin origin) {
         write("WS#" + workspaceId, action, "success", actorId, targetId, origin);
     }
 
@@ -72,7 +76,7 @@ final class AuditLog {
     }
 
     /** A page of a workspace's events, oldest first; {@code cursor} is the previous page's {@code next}. */
-    PageView workspaceEvents(String workspaceId, int limit, String cursor) {
+    public PageView workspaceEvents(String workspaceId, int limit, String cursor) {
         String pk = "WS#" + workspaceId;
         Page<Event> page = events.query(r -> {
             r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(pk).build())).limit(limit);
@@ -92,15 +96,15 @@ final class AuditLog {
     }
 
     /** Opaque page cursors: the sort key of the last item, base64url; anything else is a 400. */
-    static final class Cursors {
+    public static final class Cursors {
         private Cursors() {
         }
 
-        static String encode(String sortKey) {
+        public static String encode(String sortKey) {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
-        static String decode(String cursor) {
+        public static String decode(String cursor) {
             try {
                 String sortKey = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
                 if (!sortKey.matches("[0-9A-Za-z#_-]{1,100}")) {
