@@ -31,12 +31,17 @@ public final class LocalApi implements AutoCloseable {
 
     private static final String REGION = "us-east-1";
 
+    /** How long a delivered message stays invisible locally (SQS's visibility timeout, shortened for development). */
+    static final String VISIBILITY_SETTING = "LOCAL_SQS_VISIBILITY_MS";
+
     private final EmbeddedDynamoDb dynamoDb;
     private final HttpServer server;
+    private final LocalQueues queues;
 
-    private LocalApi(EmbeddedDynamoDb dynamoDb, HttpServer server) {
+    private LocalApi(EmbeddedDynamoDb dynamoDb, HttpServer server, LocalQueues queues) {
         this.dynamoDb = dynamoDb;
         this.server = server;
+        this.queues = queues;
     }
 
     public static void main(String[] args) throws Exception {
@@ -86,10 +91,13 @@ public final class LocalApi implements AutoCloseable {
 
         CorsPolicy cors = template.cors(values);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        LocalQueues queues = new LocalQueues(template, functions,
+                Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
+        server.createContext(LocalQueues.PATH, queues);
         server.createContext("/", new LocalGateway(new ApiGatewayRoutes(template.httpRoutes()), functions, cors,
                 Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml")), outbox));
         server.start();
-        return new LocalApi(dynamoDb, server);
+        return new LocalApi(dynamoDb, server, queues);
     }
 
     /**
@@ -102,6 +110,7 @@ public final class LocalApi implements AutoCloseable {
         settings.put("DEVSKYY_METRICS", "off");
         settings.put("AWS_REGION", REGION);
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+        settings.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port + LocalQueues.PATH);
         settings.put("AUTH_SECRET", secrets.authSecret());
         settings.put("AUTH_JWKS", secrets.publicJwks());
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
@@ -114,12 +123,18 @@ public final class LocalApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The template's queues, for inspecting what waits in them. */
+    public LocalQueues queues() {
+        return queues;
+    }
+
     public java.net.URI dynamoDbEndpoint() {
         return dynamoDb.endpoint();
     }
 
     @Override
     public void close() {
+        queues.close();
         server.stop(0);
         dynamoDb.close();
     }

@@ -94,7 +94,9 @@ class LocalApiTest {
         try (var files = java.nio.file.Files.walk(Events.repositoryRoot().resolve("events"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 JsonNode event = Json.tree(java.nio.file.Files.readAllBytes(file));
-                samples.put(event.path("routeKey").asString(), event);
+                if (event.has("routeKey")) {
+                    samples.put(event.path("routeKey").asString(), event);
+                }
             }
         }
         for (SamTemplate.HttpRoute route : template.httpRoutes()) {

@@ -67,6 +67,11 @@ public final class AuditLog {
         write("WS#" + workspaceId, action, "success", actorId, targetId, origin);
     }
 
+    /** Events of no account or workspace (a webhook that failed verification), under {@code SYSTEM#<scope>}. */
+    public void system(String scope, String action, String outcome, String actorId, Origin origin) {
+        write("SYSTEM#" + scope, action, outcome, actorId, scope, origin);
+    }
+
     private void write(String pk, String action, String outcome, String actorId, String targetId, Origin origin) {
         long now = clock.millis();
         String sk = String.format("%013d#%s", now, UUID.randomUUID());

@@ -1,0 +1,121 @@
+package app.devskyy.webhooks;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.Principal;
+import app.devskyy.core.auth.Role;
+import app.devskyy.core.billing.Entitlements;
+import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.HttpRequest;
+import app.devskyy.core.http.HttpResponse;
+import app.devskyy.core.http.Router;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The receivers ({@code POST /api/v1/webhooks/{provider}}) and the billing view. A receiver does
+ * the least that makes a delivery safe, then answers 200: verify the signature on the exact bytes
+ * received, record the event once (a duplicate answers 200 and goes no further), queue it for the
+ * processor. A failed verification answers 401, changes nothing, and is audited.
+ */
+final class WebhookRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+
+    private final WebhookSecrets secrets;
+    private final EventLedger ledger;
+    private final WebhookQueue queue;
+    private final BillingStore billing;
+    private final Entitlements entitlements;
+    private final AuditLog audit;
+    private final Authenticator authenticator;
+    private final Clock clock;
+
+    WebhookRoutes(WebhookSecrets secrets, EventLedger ledger, WebhookQueue queue, BillingStore billing, Entitlements entitlements,
+            AuditLog audit, Authenticator authenticator, Clock clock) {
+        this.secrets = secrets;
+        this.ledger = ledger;
+        this.queue = queue;
+        this.billing = billing;
+        this.entitlements = entitlements;
+        this.audit = audit;
+        this.authenticator = authenticator;
+        this.clock = clock;
+    }
+
+    Router router() {
+        return Router.builder()
+                .post("/api/v1/webhooks/{provider}", this::receive)
+                .get("/api/v1/billing/subscription", this::subscription)
+                .get("/api/v1/billing/unmatched", this::unmatched)
+                .build();
+    }
+
+    private HttpResponse receive(HttpRequest request) {
+        String provider = request.pathParameter("provider");
+        if (!provider.equals("stripe") && !provider.equals("woocommerce") && !provider.equals("phonepe")) {
+            throw ApiProblem.notFound("No webhook receiver for this provider.");
+        }
+        if (provider.equals("woocommerce")) {
+            var ping = WooCommerceVerifier.ping(request);
+            if (ping.isPresent()) {
+                return HttpResponse.ok(Map.of("received", true, "ping", true));
+            }
+        }
+        InboundEvent event;
+        try {
+            event = switch (provider) {
+                case "stripe" -> StripeVerifier.verify(request, secrets.stripe(), clock);
+                case "woocommerce" -> WooCommerceVerifier.verify(request, secrets.woocommerce());
+                default -> PhonePeVerifier.verify(request, secrets);
+            };
+        } catch (ApiProblem rejected) {
+            if (rejected.status() == 401) {
+                LOG.warn("{} webhook rejected: signature not verified", provider);
+                audit.system("webhooks", "webhook." + provider + ".rejected", "failure", "webhook:" + provider,
+                        new AuditLog.Origin(request.sourceIp(), request.header("user-agent").orElse("")));
+            }
+            throw rejected;
+        }
+        if (!ledger.claim(event)) {
+            return HttpResponse.ok(Map.of("received", true, "duplicate", true));
+        }
+        try {
+            queue.send(event);
+        } catch (SdkException unavailable) {
+            // Unrecorded again, so that the provider's retry is processed rather than taken for a duplicate.
+            ledger.release(event);
+            throw ApiProblem.serviceUnavailable("The event could not be queued; retry.", 5);
+        }
+        return HttpResponse.ok(Map.of("received", true, "duplicate", false));
+    }
+
+    private HttpResponse subscription(HttpRequest request) {
+        Principal principal = authenticator.authenticate(request);
+        String workspaceId = request.query("workspaceId").filter(w -> w.matches("[A-Za-z0-9_-]{1,64}"))
+                .orElseThrow(() -> ApiProblem.badRequest("workspaceId is required."));
+        Authenticator.requireRole(principal, workspaceId, Role.READ_ONLY);
+        Entitlements.Entitlement entitlement = entitlements.of(workspaceId);
+        ObjectNode out = Json.MAPPER.createObjectNode().put("workspaceId", workspaceId).put("plan", entitlement.plan())
+                .put("status", entitlement.status()).put("provider", entitlement.provider())
+                .put("currentPeriodEnd", entitlement.currentPeriodEnd()).put("cancelAtPeriodEnd", entitlement.cancelAtPeriodEnd());
+        out.set("entitlements", Json.MAPPER.valueToTree(entitlement.limits()));
+        ArrayNode payments = out.putArray("payments");
+        billing.payments(workspaceId).forEach(p -> payments.addObject().put("kind", p.kind().toLowerCase(java.util.Locale.ROOT))
+                .put("provider", p.provider()).put("id", p.id()).put("status", p.status()).put("amount", p.amount())
+                .put("currency", p.currency()));
+        return HttpResponse.ok(out);
+    }
+
+    /** Events kept for customers of no known workspace: for platform operators to reconcile. */
+    private HttpResponse unmatched(HttpRequest request) {
+        Authenticator.requirePlatformRole(authenticator.authenticate(request), Role.ADMIN);
+        return HttpResponse.ok(Map.of("unmatched", billing.unmatched(100)));
+    }
+}

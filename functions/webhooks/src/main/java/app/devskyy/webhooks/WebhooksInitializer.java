@@ -1,0 +1,77 @@
+package app.devskyy.webhooks;
+
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.snapstart.Priming;
+import app.devskyy.core.snapstart.PrimingEvents;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds the webhooks family: the receivers and billing view ({@code webhooks}, HTTP) and the
+ * queue's processor ({@code webhookProcessor}). One module backs both Lambdas; each builds only the
+ * function its {@code SPRING_CLOUD_FUNCTION_DEFINITION} names (both when none is named).
+ */
+public class WebhooksInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    public static final String RECEIVER = "webhooks";
+    public static final String PROCESSOR = "webhookProcessor";
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        Config config = Config.fromEnvironment();
+        String definition = config.string("SPRING_CLOUD_FUNCTION_DEFINITION", "");
+        if (!definition.equals(PROCESSOR)) {
+            receiver(config).registerAs(RECEIVER, context);
+        }
+        if (!definition.equals(RECEIVER)) {
+            processor(config).registerAs(PROCESSOR, context);
+        }
+    }
+
+    private record Parts(AwsClients aws, DynamoDbClient dynamoDb, EventLedger ledger, BillingStore billing,
+            Entitlements entitlements, AuditLog audit, Clock clock) {
+
+        static Parts of(Config config) {
+            AwsClients aws = new AwsClients(config);
+            DynamoDbClient dynamoDb = aws.dynamoDb();
+            Clock clock = Clock.systemUTC();
+            String billingTable = config.required("BILLING_TABLE", "BillingTable");
+            AuditLog audit = new AuditLog(new DynamoTables(dynamoDb), config.required("AUDIT_TABLE", "AuditTable"),
+                    DataKeys.personalDataCipher(config, aws), Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
+            return new Parts(aws, dynamoDb, new EventLedger(dynamoDb, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
+                    new BillingStore(dynamoDb, billingTable, clock), new Entitlements(dynamoDb, billingTable), audit, clock);
+        }
+    }
+
+    public static HttpApiFunction receiver(Config config) {
+        Parts parts = Parts.of(config);
+        WebhookQueue queue = new WebhookQueue(parts.aws().configure(SqsClient.builder(), "SQS").build(),
+                config.required("WEBHOOK_QUEUE_URL", "WebhookQueue"));
+        HttpApiFunction function = new HttpApiFunction(new WebhookRoutes(WebhookSecrets.from(config, parts.aws()), parts.ledger(),
+                queue, parts.billing(), parts.entitlements(), parts.audit(), SessionTable.authenticator(config, parts.dynamoDb()),
+                parts.clock()).router(), new Telemetry(config));
+        Priming.register(RECEIVER, List.of(
+                () -> function.prime(PrimingEvents.request("POST", "/api/v1/webhooks/stripe", "{}")),
+                () -> function.prime(PrimingEvents.get("/api/v1/billing/subscription"))));
+        return function;
+    }
+
+    static WebhookProcessor processor(Config config) {
+        Parts parts = Parts.of(config);
+        return new WebhookProcessor(parts.ledger(), new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
+                new Telemetry(config));
+    }
+}
