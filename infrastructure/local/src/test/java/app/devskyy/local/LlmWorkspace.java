@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * A workspace made through the auth API for LLM proxy tests: its admin's token (refreshed after
+ * A workspace made through the auth API for the tests of other families: its admin's token (refreshed after
  * the workspace was created, so that it carries the membership) and API keys of chosen roles.
  */
 record LlmWorkspace(ApiClient client, String adminToken, String workspaceId) {
