@@ -1,5 +1,6 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.http.ApiProblem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,10 +32,15 @@ final class EventLedger {
         this.clock = clock;
     }
 
-    /** Records a new event; false when any of its keys was seen before (a duplicate). */
+    /**
+     * Records a new event; false when any of its keys was seen before (a duplicate). One key is one
+     * conditional put; several are one transaction, which DynamoDB may cancel when a concurrent
+     * delivery of the same event touches the same items: it is tried again, and if the conflict
+     * persists the provider is asked to retry (503), never told a guess.
+     */
     boolean claim(InboundEvent event) {
         long expires = clock.instant().plus(RETENTION).getEpochSecond();
-        List<TransactWriteItem> puts = event.dedupeKeys().stream().map(key -> {
+        List<Map<String, AttributeValue>> items = event.dedupeKeys().stream().map(key -> {
             Map<String, AttributeValue> item = new HashMap<>();
             item.put("pk", AttributeValue.fromS(key));
             item.put("provider", AttributeValue.fromS(event.provider()));
@@ -42,17 +48,37 @@ final class EventLedger {
             item.put("status", AttributeValue.fromS("queued"));
             item.put("receivedAt", AttributeValue.fromN(Long.toString(clock.millis())));
             item.put("expiresAt", AttributeValue.fromN(Long.toString(expires)));
-            return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk)").build()).build();
+            return item;
         }).toList();
-        try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(puts));
-            return true;
-        } catch (TransactionCanceledException seen) {
-            if (seen.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+        if (items.size() == 1) {
+            try {
+                dynamoDb.putItem(r -> r.tableName(table).item(items.getFirst()).conditionExpression("attribute_not_exists(pk)"));
+                return true;
+            } catch (ConditionalCheckFailedException seen) {
                 return false;
             }
-            throw seen;
+        }
+        List<TransactWriteItem> puts = items.stream().map(item -> TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(item).conditionExpression("attribute_not_exists(pk)").build()).build()).toList();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                dynamoDb.transactWriteItems(r -> r.transactItems(puts));
+                return true;
+            } catch (TransactionCanceledException cancelled) {
+                if (cancelled.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                    return false;
+                }
+                sleep(20L << attempt);
+            }
+        }
+        throw ApiProblem.serviceUnavailable("A concurrent delivery of this event is being recorded; retry.", 1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
