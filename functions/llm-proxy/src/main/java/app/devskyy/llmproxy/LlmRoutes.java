@@ -205,10 +205,11 @@ final class LlmRoutes {
             asChat.set("max_tokens", body.get("max_tokens"));
         }
         CHAT.check(asChat);
-        checkInlineImages(OpenAiWire.readChatRequest(asChat));
+        ChatRequest chat = OpenAiWire.readChatRequest(asChat);
+        checkInlineImages(chat);
         List<String> models = new ArrayList<>();
         body.get("models").forEach(m -> models.add(m.asString()));
-        return HttpResponse.ok(roundTable.run(caller, request.requestId(), OpenAiWire.readChatRequest(asChat), models,
+        return HttpResponse.ok(roundTable.run(caller, request.requestId(), chat, models,
                 body.path("judge").asString("smart"), body.path("rubric").asString(RoundTable.DEFAULT_RUBRIC)));
     }
 

@@ -123,12 +123,11 @@ final class ProxyService {
         Map<String, String> headers = new LinkedHashMap<>();
         route.task().ifPresent(task -> headers.put("x-llm-route", "auto:" + task.wire() + "->" + route.alias()));
         // The rates and the cache are independent: one round trip for all three.
-        @SuppressWarnings("unchecked")
-        Optional<ResponseCache.Hit>[] cached = new Optional[] {Optional.empty()};
+        var cached = new java.util.concurrent.atomic.AtomicReference<Optional<ResponseCache.Hit>>(Optional.empty());
         Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, request),
-                () -> cached[0] = cacheable ? cache.get(cacheKey) : Optional.empty());
+                () -> cached.set(cacheable ? cache.get(cacheKey) : Optional.empty()));
         if (cacheable) {
-            Optional<ResponseCache.Hit> hit = cached[0];
+            Optional<ResponseCache.Hit> hit = cached.get();
             if (hit.isPresent()) {
                 ObjectNode body = hit.get().body();
                 body.put("id", "chatcmpl-" + requestId);
@@ -163,19 +162,23 @@ final class ProxyService {
         return new Answer(body, offlineMarked(headers, completed.target()));
     }
 
-    /**
-     * Sends {@code request} down {@code route} with the budget held, and accounts for it.
-     * Callers count the HTTP request ({@link #countRequest}) themselves.
-     */
-    /** Counts the request's likely tokens against the workspace's tokens per minute. */
+    /** Counts a chat request's likely tokens against the workspace's tokens per minute. */
     void countTokens(Caller caller, ChatRequest request) {
-        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
-        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        long likely = request.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum()
-                + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices();
-        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, likely), FailurePolicy.OPEN);
+        countTokens(caller, request.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum()
+                + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices());
     }
 
+    /** Counts {@code tokens} against the workspace's tokens per minute (all of the allowance at most). */
+    private void countTokens(Caller caller, long tokens) {
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
+        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
+    }
+
+    /**
+     * Sends {@code request} down {@code route} with the budget held, and accounts for it.
+     * Callers count the HTTP request ({@link #countRequest}) and its tokens themselves.
+     */
     Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request) {
         return complete(caller, requestId, operation, route, request, outcome -> { });
     }
@@ -215,10 +218,7 @@ final class ProxyService {
             boolean base64, CacheMode mode) {
         Route route = route(model, "embedding", null);
         long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
-        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
-        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        Concurrently.run(() -> countRequest(caller), () -> limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(),
-                (int) Math.min(tpm, tokens), FailurePolicy.OPEN));
+        Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, tokens));
         boolean cacheable = mode == CacheMode.ON || (mode == CacheMode.DEFAULT && route.cache());
         String cacheKey = cacheable ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions) : null;
         Map<String, String> headers = new LinkedHashMap<>();
