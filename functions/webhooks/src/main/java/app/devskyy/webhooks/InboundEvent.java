@@ -1,6 +1,9 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.Json;
+import app.devskyy.core.http.ApiProblem;
 import java.util.List;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,5 +16,18 @@ record InboundEvent(String provider, String id, String type, List<String> dedupe
 
     InboundEvent {
         dedupeKeys = List.copyOf(dedupeKeys);
+    }
+
+    /** A verified body as the JSON object every provider sends: 400 for anything else. */
+    static JsonNode jsonObject(byte[] body) {
+        try {
+            JsonNode node = Json.tree(body);
+            if (node == null || !node.isObject()) {
+                throw ApiProblem.badRequest("The body is not a JSON object.");
+            }
+            return node;
+        } catch (JacksonException malformed) {
+            throw ApiProblem.malformedJson();
+        }
     }
 }

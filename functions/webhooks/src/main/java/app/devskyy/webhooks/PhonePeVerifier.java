@@ -1,6 +1,7 @@
 package app.devskyy.webhooks;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import java.util.Base64;
@@ -29,13 +30,13 @@ final class PhonePeVerifier {
         String presented = authorization.regionMatches(true, 0, "SHA256 ", 0, 7) ? authorization.substring(7).strip() : authorization;
         boolean matched = false;
         for (WebhookSecrets.Credentials credentials : secrets.phonePeCredentials()) {
-            matched |= Signatures.equal(Signatures.sha256Hex(credentials.username() + ":" + credentials.password()),
+            matched |= Signatures.equal(Digests.sha256Hex(credentials.username() + ":" + credentials.password()),
                     presented.toLowerCase(java.util.Locale.ROOT));
         }
         if (!matched) {
             throw Signatures.rejected();
         }
-        JsonNode body = StripeVerifier.parse(request.body());
+        JsonNode body = InboundEvent.jsonObject(request.body());
         String event = body.path("event").asString("");
         JsonNode payload = body.path("payload");
         String orderId = payload.path("orderId").asString(payload.path("merchantOrderId").asString(""));
@@ -53,12 +54,12 @@ final class PhonePeVerifier {
 
     private static InboundEvent callback(HttpRequest request, List<WebhookSecrets.SaltKey> saltKeys) {
         String[] header = request.header("x-verify").orElseThrow().strip().split("###", 2);
-        JsonNode body = StripeVerifier.parse(request.body());
+        JsonNode body = InboundEvent.jsonObject(request.body());
         String response = body.path("response").asString("");
         boolean matched = false;
         for (WebhookSecrets.SaltKey salt : saltKeys) {
             if (header.length == 2 && header[1].equals(salt.index())) {
-                matched |= Signatures.equal(Signatures.sha256Hex(response + salt.key()), header[0].toLowerCase(java.util.Locale.ROOT));
+                matched |= Signatures.equal(Digests.sha256Hex(response + salt.key()), header[0].toLowerCase(java.util.Locale.ROOT));
             }
         }
         if (!matched || response.isEmpty()) {

@@ -1,6 +1,5 @@
 package app.devskyy.webhooks;
 
-import app.devskyy.core.Json;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +7,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -58,24 +56,12 @@ final class StripeVerifier {
         if (!matched) {
             throw Signatures.rejected();
         }
-        JsonNode event = parse(body);
+        JsonNode event = InboundEvent.jsonObject(body);
         String id = event.path("id").asString("");
         if (!id.startsWith("evt_") || !event.path("type").isString() || !event.path("data").path("object").isObject()) {
             throw ApiProblem.badRequest("The body is not a Stripe event.");
         }
         return new InboundEvent("stripe", id, event.get("type").asString(), List.of("stripe#" + id),
                 event.path("created").asLong() * 1000, event);
-    }
-
-    static JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = Json.tree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiProblem.badRequest("The body is not a JSON object.");
-            }
-            return node;
-        } catch (JacksonException malformed) {
-            throw ApiProblem.malformedJson();
-        }
     }
 }

@@ -47,7 +47,7 @@ final class WooCommerceVerifier {
         if (!topic.matches("[a-z_]{1,40}\\.[a-z_]{1,40}") || !delivery.matches("[A-Za-z0-9-]{1,64}")) {
             throw ApiProblem.badRequest("The topic or delivery id header is missing or malformed.");
         }
-        JsonNode resource = StripeVerifier.parse(body);
+        JsonNode resource = InboundEvent.jsonObject(body);
         String resourceId = resource.path("id").asString("");
         if (resourceId.isEmpty()) {
             throw ApiProblem.badRequest("The body names no resource id.");

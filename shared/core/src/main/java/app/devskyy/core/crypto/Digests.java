@@ -20,4 +20,13 @@ public final class Digests {
             throw new IllegalStateException(e);
         }
     }
+
+    /** SHA-256 of the UTF-8 bytes in lower-case hex: where a partner's scheme says so (PhonePe's checksums). */
+    public static String sha256Hex(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
