@@ -119,11 +119,11 @@ public final class LlmProxyBenchmark {
             // Interleaved rounds, so that both paths see the same machine state.
             List<Double> directTimes = new ArrayList<>();
             List<Double> proxiedTimes = new ArrayList<>();
-            measure(direct, WARMUP, new ArrayList<>());
-            measure(proxied, WARMUP, new ArrayList<>());
+            Timings.measure(direct, WARMUP, new ArrayList<>());
+            Timings.measure(proxied, WARMUP, new ArrayList<>());
             for (int round = 0; round < 10; round++) {
-                measure(direct, SAMPLES / 10, directTimes);
-                measure(proxied, SAMPLES / 10, proxiedTimes);
+                Timings.measure(direct, SAMPLES / 10, directTimes);
+                Timings.measure(proxied, SAMPLES / 10, proxiedTimes);
             }
             String report = report(directTimes, proxiedTimes);
             System.out.print(report);
@@ -141,31 +141,21 @@ public final class LlmProxyBenchmark {
                 + "\"Answer in one word.\"},{\"role\":\"user\",\"content\":\"Capital of France? (" + n + ")\"}]}";
     }
 
-    private static void measure(Runnable call, int samples, List<Double> times) {
-        for (int i = 0; i < samples; i++) {
-            long start = System.nanoTime();
-            call.run();
-            times.add((System.nanoTime() - start) / 1_000_000.0);
-        }
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
-    }
-
     private static String report(List<Double> direct, List<Double> proxied) {
         direct.sort(Double::compare);
         proxied.sort(Double::compare);
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "| chat completion, warm, in-process (%d samples each) | p50 ms | p99 ms |%n|---|---|---|%n", direct.size()));
-        out.append(String.format(Locale.ROOT, "| straight to the mock provider (baseline) | %.3f | %.3f |%n",
-                percentile(direct, 0.5), percentile(direct, 0.99)));
-        out.append(String.format(Locale.ROOT, "| through the proxy's handler | %.3f | %.3f |%n",
-                percentile(proxied, 0.5), percentile(proxied, 0.99)));
-        out.append(String.format(Locale.ROOT, "| added by the proxy | %.3f | %.3f |%n",
-                percentile(proxied, 0.5) - percentile(direct, 0.5), percentile(proxied, 0.99) - percentile(direct, 0.99)));
-        out.append(String.format(Locale.ROOT, "%nratio proxy / direct: p50 %.2f, p99 %.2f%n",
-                percentile(proxied, 0.5) / percentile(direct, 0.5), percentile(proxied, 0.99) / percentile(direct, 0.99)));
-        return out.toString();
+        double d50 = Timings.percentile(direct, 0.5);
+        double d99 = Timings.percentile(direct, 0.99);
+        double p50 = Timings.percentile(proxied, 0.5);
+        double p99 = Timings.percentile(proxied, 0.99);
+        return String.format(Locale.ROOT, """
+                | chat completion, warm, in-process (%d samples each) | p50 ms | p99 ms |
+                |---|---|---|
+                | straight to the mock provider (baseline) | %.3f | %.3f |
+                | through the proxy's handler | %.3f | %.3f |
+                | added by the proxy | %.3f | %.3f |
+
+                ratio proxy / direct: p50 %.2f, p99 %.2f
+                """, direct.size(), d50, d99, p50, p99, p50 - d50, p99 - d99, p50 / d50, p99 / d99);
     }
 }

@@ -49,13 +49,13 @@ public final class WebhookReceiverBenchmark {
                         .header("stripe-signature", "t=" + t + ",v1=" + hmac(t + "." + body))
                         .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), MediaType.get("application/json"))).build());
             };
-            measure(live, WARMUP, new ArrayList<>());
-            measure(delivery, WARMUP, new ArrayList<>());
+            Timings.measure(live, WARMUP, new ArrayList<>());
+            Timings.measure(delivery, WARMUP, new ArrayList<>());
             List<Double> liveTimes = new ArrayList<>();
             List<Double> deliveryTimes = new ArrayList<>();
             for (int round = 0; round < 10; round++) {
-                measure(live, SAMPLES / 10, liveTimes);
-                measure(delivery, SAMPLES / 10, deliveryTimes);
+                Timings.measure(live, SAMPLES / 10, liveTimes);
+                Timings.measure(delivery, SAMPLES / 10, deliveryTimes);
             }
             liveTimes.sort(Double::compare);
             deliveryTimes.sort(Double::compare);
@@ -66,8 +66,8 @@ public final class WebhookReceiverBenchmark {
                     | POST /api/v1/webhooks/stripe (verify, claim, enqueue) | %.2f | %.2f |
 
                     ratio delivery / baseline: p50 %.2f
-                    """, SAMPLES, p(liveTimes, 0.5), p(liveTimes, 0.99), p(deliveryTimes, 0.5), p(deliveryTimes, 0.99),
-                    p(deliveryTimes, 0.5) / p(liveTimes, 0.5));
+                    """, SAMPLES, Timings.percentile(liveTimes, 0.5), Timings.percentile(liveTimes, 0.99), Timings.percentile(deliveryTimes, 0.5), Timings.percentile(deliveryTimes, 0.99),
+                    Timings.percentile(deliveryTimes, 0.5) / Timings.percentile(liveTimes, 0.5));
             System.out.print(report);
             Files.createDirectories(Path.of("infrastructure/benchmarks/target"));
             Files.writeString(Path.of("infrastructure/benchmarks/target/webhooks.md"), report);
@@ -94,17 +94,5 @@ public final class WebhookReceiverBenchmark {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static void measure(Runnable call, int samples, List<Double> times) {
-        for (int i = 0; i < samples; i++) {
-            long start = System.nanoTime();
-            call.run();
-            times.add((System.nanoTime() - start) / 1_000_000.0);
-        }
-    }
-
-    private static double p(List<Double> sorted, double q) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 }
