@@ -306,6 +306,7 @@ class LlmProxyTest {
 
         assertThat(openai.getRequestCount() + backup.getRequestCount()).isEqualTo(calls);
         assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt()).isZero();
+        assertThat(ws.get("/api/v1/llm/usage?provider=a%20b").status()).isEqualTo(400);
         assertThat(ws.get("/api/v1/llm/usage?from=2026-13-01").status()).isEqualTo(400);
         assertThat(ws.get("/api/v1/llm/usage?from=2020-01-01&to=2026-01-01").status()).isEqualTo(400);
         String[] developer = ws.key("developer");
@@ -314,6 +315,15 @@ class LlmProxyTest {
         assertThat(ws.put("/api/v1/llm/budget", "{\"monthlyUsd\":-1}").status()).isEqualTo(422);
         assertThat(ws.put("/api/v1/llm/budget", "{}").status()).isEqualTo(422);
         assertThat(ws.get("/api/v1/llm/budget").body().path("monthlyUsd").isNull()).isTrue();
+        assertThat(ws.put("/api/v1/llm/budget/keys/key_1", "{\"monthlyUsd\":\"ten\"}").status()).isEqualTo(422);
+        assertThat(ws.put("/api/v1/llm/budget/keys/key.1", "{\"monthlyUsd\":1}").status()).isEqualTo(404);
+        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .status()).as("one model is no round table").isEqualTo(422);
+        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\",\"solo\"],\"messages\":[{\"role\":\"wizard\"}]}")
+                .status()).as("messages obey the chat schema").isEqualTo(422);
+        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\",\"gpt-17\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                .status()).isEqualTo(404);
+        assertThat(ws.get("/api/v1/llm/models/" + "x".repeat(300)).status()).isEqualTo(404);
     }
 
     @Test

@@ -33,6 +33,11 @@ abstract class UsingLocalApi {
 
     /** A client of the local API's DynamoDB Local, for arranging and inspecting state. */
     static DynamoDbClient dynamoDb() {
+        return dynamoDb(api);
+    }
+
+    /** The same, for test classes that start a local API of their own (with settings of their own). */
+    static DynamoDbClient dynamoDb(LocalApi api) {
         return DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
     }

@@ -55,8 +55,7 @@ class WebhooksTest {
                 "STRIPE_WEBHOOK_SECRET", STRIPE_NEW + "," + STRIPE_OLD, "WOOCOMMERCE_WEBHOOK_SECRET", "woo_test",
                 "PHONEPE_SALT_KEY", "salt_test", "PHONEPE_SALT_INDEX", "2", "PHONEPE_WEBHOOK_USERNAME", "pp",
                 "PHONEPE_WEBHOOK_PASSWORD", "pp_secret", LocalApi.VISIBILITY_SETTING, "100")));
-        dynamoDb = DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        dynamoDb = UsingLocalApi.dynamoDb(api);
     }
 
     @AfterAll
@@ -203,6 +202,12 @@ class WebhooksTest {
         assertThat(binary.status()).isEqualTo(200);
         assertThat(recorded("stripe#" + id)).isTrue();
         assertThat(post(forger, "paypal", event, Map.of(), "application/json").status()).isEqualTo(404);
+        LlmWorkspace member = LlmWorkspace.create(api);
+        assertThat(member.client().get("/api/v1/billing/subscription", member.adminToken()).status()).isEqualTo(400);
+        assertThat(member.client().get("/api/v1/billing/subscription?workspaceId=../x", member.adminToken()).status()).isEqualTo(400);
+        assertThat(member.client().get("/api/v1/billing/subscription?workspaceId=ws_not_mine", member.adminToken()).status()).isEqualTo(404);
+        assertThat(forger.get("/api/v1/billing/subscription?workspaceId=" + member.workspaceId(), null).status()).isEqualTo(401);
+        assertThat(member.client().get("/api/v1/billing/unmatched", member.adminToken()).status()).as("platform admins only").isEqualTo(403);
         String notJson = "{\"id\":";
         assertThat(stripe(forger, notJson, signStripe(notJson, STRIPE_NEW, t)).status()).isEqualTo(400);
     }
