@@ -8,6 +8,7 @@ import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.HttpApiFunction;
@@ -28,7 +29,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        create(Config.fromEnvironment()).registerAs(FUNCTION, context);
+        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
     }
 
     public static HttpApiFunction create(Config config) {

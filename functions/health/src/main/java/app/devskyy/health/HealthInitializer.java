@@ -4,6 +4,7 @@ import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.snapstart.Priming;
@@ -27,7 +28,7 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        create(Config.fromEnvironment()).registerAs(FUNCTION, context);
+        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
     }
 
     /** The function and its collaborators; also what tests and the benchmark's baseline call. */

@@ -3,6 +3,7 @@ package app.devskyy.llmproxy;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.ratelimit.RateLimits;
@@ -33,7 +34,7 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        create(Config.fromEnvironment()).registerAs(FUNCTION, context);
+        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
     }
 
     public static HttpApiFunction create(Config config) {

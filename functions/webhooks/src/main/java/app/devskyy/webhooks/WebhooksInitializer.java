@@ -6,6 +6,7 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
@@ -31,14 +32,10 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        Config config = Config.fromEnvironment();
-        String definition = config.string("SPRING_CLOUD_FUNCTION_DEFINITION", "");
-        if (!definition.equals(PROCESSOR)) {
-            receiver(config).registerAs(RECEIVER, context);
-        }
-        if (!definition.equals(RECEIVER)) {
-            processor(config).registerAs(PROCESSOR, context);
-        }
+        FunctionCatalog.of()
+                .with(RECEIVER, WebhooksInitializer::receiver)
+                .with(PROCESSOR, WebhooksInitializer::processor)
+                .register(Config.fromEnvironment(), context);
     }
 
     private record Parts(AwsClients aws, DynamoDbClient dynamoDb, EventLedger ledger, BillingStore billing,
@@ -71,7 +68,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
 
     static WebhookProcessor processor(Config config) {
         Parts parts = Parts.of(config);
-        return new WebhookProcessor(parts.ledger(), new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
+        return new WebhookProcessor(PROCESSOR, parts.ledger(), new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
                 new Telemetry(config));
     }
 }

@@ -1,5 +1,6 @@
 package app.devskyy.core;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
@@ -23,8 +24,11 @@ public final class FunctionStarter {
      * @param settings   the function's environment
      */
     public static synchronized FunctionInvoker start(String mainClass, String definition, Map<String, String> settings) {
-        Map<String, String> previous = new java.util.HashMap<>();
-        settings.forEach((name, value) -> {
+        Map<String, String> previous = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(settings);
+        // Lambda's environment names the function; the family's catalog builds only that one.
+        environment.putIfAbsent("SPRING_CLOUD_FUNCTION_DEFINITION", definition);
+        environment.forEach((name, value) -> {
             String old = System.setProperty(name, value);
             if (old != null) {
                 previous.put(name, old);
@@ -35,7 +39,7 @@ public final class FunctionStarter {
             return new FunctionInvoker(definition);
         } finally {
             restore("MAIN_CLASS", oldMain);
-            settings.keySet().forEach(name -> restore(name, previous.get(name)));
+            environment.keySet().forEach(name -> restore(name, previous.get(name)));
         }
     }
 

@@ -1,6 +1,8 @@
 package app.devskyy.core.http;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.aws.Outages;
+import app.devskyy.core.events.EventFunction;
 import app.devskyy.core.observability.Telemetry;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -11,9 +13,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.cloud.function.adapter.aws.AWSLambdaUtils;
-import org.springframework.cloud.function.context.FunctionRegistration;
-import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.messaging.Message;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -58,19 +59,19 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
         this(router, telemetry, DEFAULT_MAX_BODY_BYTES, ProblemFormat.RFC_9457);
     }
 
-    /**
-     * Registers this function under {@code name} (what {@code SPRING_CLOUD_FUNCTION_DEFINITION}
-     * names) in a family's context, with its types declared so that nothing is inferred by reflection.
-     */
-    public void registerAs(String name, GenericApplicationContext context) {
-        context.registerBean(name, FunctionRegistration.class,
-                () -> new FunctionRegistration<>(this, name).type(HttpApiFunction.class));
-    }
-
     @Override
     public APIGatewayV2HTTPResponse apply(Message<byte[]> message) {
         Context context = message.getHeaders().get(AWSLambdaUtils.AWS_CONTEXT, Context.class);
-        return telemetry.invocation(context, () -> handle(readEvent(message.getPayload())));
+        return telemetry.invocation(context, () -> {
+            APIGatewayV2HTTPEvent event = readEvent(message.getPayload());
+            // The id callers get in x-request-id ties every log line of the request together.
+            MDC.put(EventFunction.CORRELATION_ID, requestId(event));
+            try {
+                return handle(event);
+            } finally {
+                MDC.remove(EventFunction.CORRELATION_ID);
+            }
+        });
     }
 
     /** The payload-2.0 event; API Gateway never sends anything else, so a stranger input is a bare event. */
@@ -118,6 +119,11 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
         } catch (ApiProblem problem) {
             return new Answer(method, route, problem(problem, event));
         } catch (RuntimeException e) {
+            if (Outages.isOutage(e)) {
+                LOG.warn("dependency unavailable ({}) on {} {}", e.getClass().getSimpleName(), method, route);
+                return new Answer(method, route, problem(ApiProblem.serviceUnavailable(
+                        "A service this request needs is unavailable; retry shortly.", Outages.RETRY_AFTER_SECONDS), event));
+            }
             // Type and origin only: exception messages can quote input, and input may be personal data.
             LOG.error("unhandled {} on {} {} at {}", e.getClass().getName(), method, route,
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "unknown");

@@ -57,6 +57,26 @@ public final class Telemetry {
         }
     }
 
+    /**
+     * Records one invocation of an event function (queue batch, task, job): count, latency, and
+     * whether it failed. The outcome is {@code ok} or the failure's type, never its message.
+     */
+    public void event(String function, String outcome, double latencyMillis) {
+        if (!metricsEnabled) {
+            return;
+        }
+        try {
+            metrics.flushMetrics(m -> {
+                m.addDimension("Function", function);
+                m.addMetric("Invocations", 1, MetricUnit.COUNT);
+                m.addMetric("Latency", latencyMillis, MetricUnit.MILLISECONDS);
+                m.addMetric("Failures", "ok".equals(outcome) ? 0 : 1, MetricUnit.COUNT);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("metrics for {} not recorded: {}", function, e.getClass().getName());
+        }
+    }
+
     /** EMF dimension values may not contain white space: {@code GET:/items/{id}}. */
     static String routeDimension(String method, String routeTemplate) {
         return method + ":" + routeTemplate;

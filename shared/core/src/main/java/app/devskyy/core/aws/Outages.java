@@ -1,0 +1,41 @@
+package app.devskyy.core.aws;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * Tells a dependency's outage from a defect: what an HTTP function answers with 503 and
+ * {@code Retry-After}, and what a Step Functions task reports as a retryable failure. An outage is
+ * a dependency that cannot be reached or does not answer in time (the SDK's client-side failures:
+ * connection refused, timeouts), that throttles, or that fails on its side (a 5xx); an I/O failure
+ * of an HTTP dependency (Upstash, KMS through the SDK) is one too.
+ */
+public final class Outages {
+
+    /** What a caller is told to wait before trying again. */
+    public static final int RETRY_AFTER_SECONDS = 2;
+
+    private Outages() {
+    }
+
+    public static boolean isOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException service) {
+                return service.isThrottlingException() || service.statusCode() >= 500;
+            }
+            if (t instanceof SdkClientException || t instanceof IOException || t instanceof UncheckedIOException) {
+                return true;
+            }
+            if (t instanceof SdkException sdk && sdk.retryable()) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
