@@ -91,7 +91,7 @@ final class AuthRoutes {
                 .get(BASE + "/sessions", request -> HttpResponse.ok(
                         Map.of("sessions", auth.sessions(authenticator.authenticate(request)))))
                 .delete(BASE + "/sessions/{id}", request -> {
-                    auth.deleteSession(authenticator.authenticate(request), request.pathParameter("id"));
+                    auth.deleteSession(authenticator.authenticate(request), request.pathId("id"));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/workspaces", request -> {
@@ -102,28 +102,28 @@ final class AuthRoutes {
                 .get(BASE + "/workspaces", request -> HttpResponse.ok(
                         Map.of("workspaces", workspaces.workspaces(authenticator.authenticate(request)))))
                 .get(BASE + "/workspaces/{id}", request -> HttpResponse.ok(
-                        workspaces.workspace(authenticator.authenticate(request), request.pathParameter("id"))))
+                        workspaces.workspace(authenticator.authenticate(request), request.pathId("id"))))
                 .patch(BASE + "/workspaces/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(workspaces.renameWorkspace(principal, request.pathParameter("id"),
+                    return HttpResponse.ok(workspaces.renameWorkspace(principal, request.pathId("id"),
                             request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
                 })
                 .get(BASE + "/workspaces/{id}/members", request -> HttpResponse.ok(
-                        Map.of("members", workspaces.members(authenticator.authenticate(request), request.pathParameter("id")))))
+                        Map.of("members", workspaces.members(authenticator.authenticate(request), request.pathId("id")))))
                 .post(BASE + "/workspaces/{id}/members", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, workspaces.addMember(principal, request.pathParameter("id"),
+                    return HttpResponse.json(201, workspaces.addMember(principal, request.pathId("id"),
                             request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class), origin(request)));
                 })
                 .patch(BASE + "/workspaces/{id}/members/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    workspaces.changeMemberRole(principal, request.pathParameter("id"), request.pathParameter("userId"),
+                    workspaces.changeMemberRole(principal, request.pathId("id"), request.pathId("userId"),
                             request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class), origin(request));
                     return HttpResponse.noContent();
                 })
                 .delete(BASE + "/workspaces/{id}/members/{userId}", request -> {
-                    workspaces.removeMember(authenticator.authenticate(request), request.pathParameter("id"),
-                            request.pathParameter("userId"), origin(request));
+                    workspaces.removeMember(authenticator.authenticate(request), request.pathId("id"),
+                            request.pathId("userId"), origin(request));
                     return HttpResponse.noContent();
                 })
                 .get(BASE + "/audit", request -> {
@@ -138,7 +138,7 @@ final class AuthRoutes {
                 })
                 .patch(BASE + "/users/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.administer(principal, request.pathParameter("id"),
+                    return HttpResponse.ok(auth.administer(principal, request.pathId("id"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class), origin(request)));
                 })
                 .post(BASE + "/email/verify", request -> HttpResponse.ok(
@@ -172,13 +172,13 @@ final class AuthRoutes {
                     Principal principal = authenticator.authenticate(request);
                     String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    return HttpResponse.ok(secondFactors.verifyTotp(principal, request.pathParameter("factorId"), code, origin(request)));
+                    return HttpResponse.ok(secondFactors.verifyTotp(principal, request.pathId("factorId"), code, origin(request)));
                 })
                 .delete(BASE + "/mfa/totp/{factorId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    secondFactors.deleteTotp(principal, request.pathParameter("factorId"), code, origin(request));
+                    secondFactors.deleteTotp(principal, request.pathId("factorId"), code, origin(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/challenge", request -> {
@@ -201,7 +201,7 @@ final class AuthRoutes {
                 })
                 .delete(BASE + "/api-keys/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    workspaces.revokeApiKey(principal, workspaceParameter(request), request.pathParameter("id"), origin(request));
+                    workspaces.revokeApiKey(principal, workspaceParameter(request), request.pathId("id"), origin(request));
                     return HttpResponse.noContent();
                 })
                 .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
@@ -210,7 +210,7 @@ final class AuthRoutes {
     }
 
     private static String workspaceParameter(HttpRequest request) {
-        return request.query("workspaceId")
+        return request.queryId("workspaceId")
                 .orElseThrow(() -> ApiProblem.badRequest("The query parameter workspaceId is required."));
     }
 

@@ -384,7 +384,11 @@ final class AuthService {
             throw ApiProblem.of(403, "wrong-password", "Forbidden", "The current password is incorrect.");
         }
         passwords.checkPolicy(request.newPassword(), "/newPassword");
-        store.saveUser(user.withPasswordHash(passwords.hash(request.newPassword())));
+        // Conditioned on the hash just verified: of two concurrent changes from the same current
+        // password, only the first is written; the second learns the password changed under it.
+        if (!store.replacePasswordHash(user, passwords.hash(request.newPassword()))) {
+            throw ApiProblem.of(409, "password-changed", "Conflict", "The password was changed by another request.");
+        }
         revokeSessions(principal, "others");
         audit.account(user.userId(), "password_change", "success", user.userId(), origin);
     }

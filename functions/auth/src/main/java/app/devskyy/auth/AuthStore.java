@@ -144,6 +144,18 @@ final class AuthStore {
         users.putItem(user);
     }
 
+    /** Writes a new password hash only over the one the caller verified; false when another change won. */
+    boolean replacePasswordHash(User user, String newHash) {
+        try {
+            users.putItem(r -> r.item(user.withPasswordHash(newHash)).conditionExpression(Expression.builder()
+                    .expression("passwordHash = :verified")
+                    .putExpressionValue(":verified", AttributeValue.fromS(user.passwordHash())).build()));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
     /** A page of users, oldest first; {@code after} is the index sort key of the previous page's last user. */
     record UserPage(List<User> users, String next) {
     }

@@ -1,5 +1,6 @@
 package app.devskyy.llmproxy;
 
+import app.devskyy.core.http.Identifiers;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.ApiProblem;
@@ -25,7 +26,7 @@ record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role rol
         } else {
             throw ApiProblem.badRequest("Name the workspace in the " + WORKSPACE_HEADER + " header.");
         }
-        if (!workspace.matches("[A-Za-z0-9_-]{1,64}")) {
+        if (!Identifiers.isId(workspace)) {
             throw ApiProblem.badRequest("The " + WORKSPACE_HEADER + " header is not a workspace id.");
         }
         // 403, not auth's 404: OpenAI clients expect PermissionDenied for a workspace they cannot use.

@@ -286,10 +286,7 @@ final class LlmRoutes {
 
     private HttpResponse setKeyBudget(HttpRequest request) {
         Caller caller = caller(request, Role.ADMIN);
-        String keyId = request.pathParameter("keyId");
-        if (!keyId.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw ApiProblem.notFound("No such API key.");
-        }
+        String keyId = request.pathId("keyId");
         JsonNode body = request.jsonBody(KEY_BUDGET, JsonNode.class);
         budgets.putKey(caller.workspaceId(), keyId,
                 body.get("monthlyUsd").isNull() ? null : Money.micros(body.get("monthlyUsd").asDouble()), caller.id());

@@ -1,5 +1,6 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.webhooks.BillingStore.Payment;
@@ -57,12 +58,12 @@ final class BillingEffects {
                     workspace -> subscription(event, object, customer, workspace));
             case "invoice.paid", "invoice.payment_failed" -> withWorkspace(event, object, customer, workspace -> record(event, workspace,
                     new Payment("PAYMENT", "stripe", text(object, "id"), event.type().equals("invoice.paid") ? "paid" : "failed",
-                            event.type().equals("invoice.paid") ? object.path("amount_paid").asLong() : object.path("amount_due").asLong(),
+                            event.type().equals("invoice.paid") ? Json.wholeNumber(object, "amount_paid", 0) : Json.wholeNumber(object, "amount_due", 0),
                             text(object, "currency"))));
             case "charge.refunded" -> withWorkspace(event, object, customer, workspace -> record(event, workspace,
                     new Payment("REFUND", "stripe", text(object, "id"),
                             object.path("refunded").asBoolean() ? "refunded" : "partially_refunded",
-                            object.path("amount_refunded").asLong(), text(object, "currency"))));
+                            Json.wholeNumber(object, "amount_refunded", 0), text(object, "currency"))));
             default -> Outcome.NOT_HANDLED;
         };
     }
@@ -80,7 +81,7 @@ final class BillingEffects {
         }
         if ("payment".equals(text(session, "mode")) && "paid".equals(text(session, "payment_status"))) {
             record(event, workspace, new Payment("PAYMENT", "stripe", text(session, "id"), "paid",
-                    session.path("amount_total").asLong(), text(session, "currency")));
+                    Json.wholeNumber(session, "amount_total", 0), text(session, "currency")));
         }
         audit.workspace(workspace, "billing.checkout.completed", "webhook:stripe", text(session, "id"), ORIGIN_STRIPE);
         if (customer != null) {
@@ -99,8 +100,8 @@ final class BillingEffects {
         String planName = Optional.ofNullable(text(price, "lookup_key")).or(() -> Optional.ofNullable(text(price.path("metadata"), "plan")))
                 .or(() -> Optional.ofNullable(text(subscription.path("metadata"), "plan"))).orElse(text(price, "id"));
         String status = event.type().equals("customer.subscription.deleted") ? "canceled" : text(subscription, "status");
-        long periodEnd = subscription.has("current_period_end") ? subscription.path("current_period_end").asLong()
-                : item.path("current_period_end").asLong();
+        long periodEnd = subscription.has("current_period_end") ? Json.wholeNumber(subscription, "current_period_end", 0)
+                : Json.wholeNumber(item, "current_period_end", 0);
         boolean written = store.putSubscription(workspace, new Subscription("stripe", text(subscription, "id"), customer,
                 entitlements.planOf(planName), status == null ? "incomplete" : status, periodEnd,
                 subscription.path("cancel_at_period_end").asBoolean()), version(event));
@@ -195,7 +196,7 @@ final class BillingEffects {
         }
         if (event.type().startsWith("pg.refund.")) {
             return record(event, workspace.get(), new Payment("REFUND", "phonepe", payload.path("refundId").asString(order),
-                    event.type().substring("pg.refund.".length()), payload.path("amount").asLong(), "INR"));
+                    event.type().substring("pg.refund.".length()), Json.wholeNumber(payload, "amount", 0), "INR"));
         }
         String status = switch (payload.path("state").asString("")) {
             case "COMPLETED" -> "paid";
@@ -208,7 +209,7 @@ final class BillingEffects {
             case "failed" -> 1;
             default -> 0;
         };
-        return record(event, workspace.get(), new Payment("PAYMENT", "phonepe", order, status, payload.path("amount").asLong(), "INR"),
+        return record(event, workspace.get(), new Payment("PAYMENT", "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
                 event.changedAt() * 10 + rank);
     }
 

@@ -14,8 +14,18 @@ import tools.jackson.databind.JsonNode;
  */
 record InboundEvent(String provider, String id, String type, List<String> dedupeKeys, long changedAt, JsonNode payload) {
 
+    /**
+     * The longest deduplication key kept: far above any provider's ids (Stripe's and PhonePe's are
+     * under 100 characters), far below DynamoDB's 2,048-byte partition key.
+     */
+    static final int MAX_KEY_LENGTH = 512;
+
+    /** One place for every provider: ids too long for the ledger are the sender's error (400), never a store error. */
     InboundEvent {
         dedupeKeys = List.copyOf(dedupeKeys);
+        if (dedupeKeys.stream().anyMatch(key -> key.length() > MAX_KEY_LENGTH)) {
+            throw ApiProblem.badRequest("The event's identifiers are longer than any this provider issues.");
+        }
     }
 
     /** A verified body as the JSON object every provider sends: 400 for anything else. */

@@ -47,7 +47,7 @@ final class PhonePeVerifier {
         String id = event + "#" + orderId + (refund.isEmpty() ? "" : "#" + refund) + "#" + payload.path("state").asString("");
         long changedAt = 0;
         for (JsonNode detail : payload.path("paymentDetails")) {
-            changedAt = Math.max(changedAt, detail.path("timestamp").asLong());
+            changedAt = Math.max(changedAt, Json.wholeNumber(detail, "timestamp", 0));
         }
         return new InboundEvent("phonepe", id, event, List.of("phonepe#" + id), changedAt, body);
     }
@@ -91,7 +91,7 @@ final class PhonePeVerifier {
             case "checkout.order.pending" -> "PENDING";
             default -> "FAILED";
         });
-        payload.put("amount", data.path("amount").asLong());
+        payload.put("amount", Json.wholeNumber(data, "amount", 0));
         payload.put("code", code);
         String id = "callback#" + merchantTransactionId + "#" + data.path("transactionId").asString("") + "#" + code;
         return new InboundEvent("phonepe", id, event, List.of("phonepe#" + id), 0, normalised);

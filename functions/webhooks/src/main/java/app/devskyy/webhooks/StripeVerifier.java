@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import app.devskyy.core.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,6 +17,9 @@ import tools.jackson.databind.JsonNode;
  * either way; {@code v0} (test-mode legacy) is ignored.
  */
 final class StripeVerifier {
+
+    /** The year 5138: beyond it a "created" time is no time at all. */
+    private static final long MAX_EPOCH_SECONDS = 100_000_000_000L;
 
     static final long TOLERANCE_SECONDS = 300;
 
@@ -61,7 +65,10 @@ final class StripeVerifier {
         if (!id.startsWith("evt_") || !event.path("type").isString() || !event.path("data").path("object").isObject()) {
             throw ApiProblem.badRequest("The body is not a Stripe event.");
         }
-        return new InboundEvent("stripe", id, event.get("type").asString(), List.of("stripe#" + id),
-                event.path("created").asLong() * 1000, event);
+        long created = Json.wholeNumber(event, "created", 0);
+        if (created < 0 || created > MAX_EPOCH_SECONDS) {
+            throw ApiProblem.badRequest("The event's created time is not a time.");
+        }
+        return new InboundEvent("stripe", id, event.get("type").asString(), List.of("stripe#" + id), created * 1000, event);
     }
 }

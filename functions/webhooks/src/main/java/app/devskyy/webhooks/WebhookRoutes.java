@@ -98,7 +98,7 @@ final class WebhookRoutes {
 
     private HttpResponse subscription(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);
-        String workspaceId = request.query("workspaceId").filter(w -> w.matches("[A-Za-z0-9_-]{1,64}"))
+        String workspaceId = request.queryId("workspaceId")
                 .orElseThrow(() -> ApiProblem.badRequest("workspaceId is required."));
         Authenticator.requireRole(principal, workspaceId, Role.READ_ONLY);
         Entitlements.Entitlement entitlement = entitlements.of(workspaceId);

@@ -128,6 +128,11 @@ public final class LocalApi implements AutoCloseable {
         return queues;
     }
 
+    /** Takes DynamoDB Local away while the functions keep running: how outage tests make one. */
+    void stopDynamoDb() {
+        dynamoDb.close();
+    }
+
     public java.net.URI dynamoDbEndpoint() {
         return dynamoDb.endpoint();
     }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,9 +39,15 @@ final class ApiClient {
     private final OkHttpClient http;
 
     ApiClient(int port) {
+        this(port, Duration.ofSeconds(10));
+    }
+
+    /** With a longer wait for answers than the default, as API Gateway's 30 s (outage tests wait on SDK timeouts). */
+    ApiClient(int port, Duration readTimeout) {
         this.port = port;
         // Its own pool: pooled connections are matched by host, not by the socket factory that made them.
-        this.http = OutboundHttp.client().newBuilder().connectionPool(new ConnectionPool()).socketFactory(new BoundSockets(ip)).build();
+        this.http = OutboundHttp.client().newBuilder().connectionPool(new ConnectionPool()).socketFactory(new BoundSockets(ip))
+                .readTimeout(readTimeout).callTimeout(readTimeout.plusSeconds(5)).build();
     }
 
     Answer send(String method, String path, String json, String token, String contentType) throws IOException {
@@ -64,6 +71,20 @@ final class ApiClient {
             boolean isJson = answered.getOrDefault("content-type", "").contains("json");
             return new Answer(response.code(), answered,
                     raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
+        }
+    }
+
+    /** Sends raw bytes as they are (not re-encoded), with the headers given; what hostile-input tests need. */
+    Answer sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers)
+            throws IOException {
+        RequestBody requestBody = body == null ? (method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create(new byte[0]))
+                : RequestBody.create(body, MediaType.get(contentType));
+        Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port + path).header("user-agent", "ApiClient/1.0")
+                .method(method, requestBody);
+        headers.forEach(request::header);
+        try (Response response = http.newCall(request.build()).execute()) {
+            String raw = response.body().string();
+            return new Answer(response.code(), Map.of(), Json.MAPPER.nullNode(), raw);
         }
     }
 

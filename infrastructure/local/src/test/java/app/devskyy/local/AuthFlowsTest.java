@@ -240,6 +240,29 @@ class AuthFlowsTest extends UsingLocalApi {
     }
 
     @Test
+    void ofTwoConcurrentPasswordChangesFromTheSamePasswordOnlyOneSucceeds() throws Exception {
+        String email = unique("PwRace");
+        signup(email, "correct horse battery");
+        String token = login(email, "correct horse battery").field("access_token");
+        List<Callable<Answer>> calls = new ArrayList<>();
+        for (String next : List.of("first new passphrase", "second new passphrase")) {
+            calls.add(() -> post("/api/v1/auth/password/change",
+                    "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"" + next + "\"}", token));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        try (var executor = Executors.newFixedThreadPool(2)) {
+            for (Future<Answer> answer : executor.invokeAll(calls)) {
+                statuses.add(answer.get().status());
+            }
+        }
+        assertThat(statuses).containsOnlyOnce(204).doesNotContain(500);
+        assertThat(statuses.stream().filter(status -> status != 204).toList()).allMatch(status -> status == 409 || status == 403);
+        int accepted = (login(email, "first new passphrase").status() == 200 ? 1 : 0)
+                + (login(email, "second new passphrase").status() == 200 ? 1 : 0);
+        assertThat(accepted).isEqualTo(1);
+    }
+
+    @Test
     void passwordChangeNeedsTheCurrentOneAndEndsOtherSessions() throws Exception {
         String email = unique("Pw");
         signup(email, "correct horse battery");

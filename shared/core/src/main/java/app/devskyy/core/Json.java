@@ -1,5 +1,6 @@
 package app.devskyy.core;
 
+import app.devskyy.core.http.ApiProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +32,25 @@ public final class Json {
     /** Parses a document; throws {@link JacksonException} when it is not JSON. */
     public static JsonNode tree(byte[] json) {
         return MAPPER.readTree(json);
+    }
+
+    /**
+     * A whole number within 64 bits from a document a caller sent, or {@code absent} where the
+     * field is missing or null. Anything else (text such as {@code "49.00"}, an object, a fraction,
+     * {@code 1e400}) is the caller's error: a 400 that names the field, never a 500.
+     */
+    public static long wholeNumber(JsonNode node, String field, long absent) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return absent;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isFloatingPointNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        throw ApiProblem.badRequest("The field " + field + " is not a whole number.");
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {

@@ -87,6 +87,11 @@ public final class ApiProblem extends RuntimeException {
         return status;
     }
 
+    /** The problem's short name, the last segment of its {@code type}. */
+    public String slug() {
+        return slug;
+    }
+
     public String type() {
         return TYPE_BASE + slug;
     }

@@ -3,6 +3,7 @@ package app.devskyy.core.http;
 import app.devskyy.core.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -43,18 +44,42 @@ public final class HttpRequest {
         return event.getRequestContext().getHttp().getSourceIp();
     }
 
+    /**
+     * A path parameter. Out of {@link Identifiers#SEGMENT}'s shape (too long, or characters no
+     * identifier of this API has) it names nothing, so the answer is 404 before any store call.
+     */
     public String pathParameter(String name) {
         String value = pathParameters.get(name);
         if (value == null) {
             throw new IllegalArgumentException("the route template has no parameter " + name);
         }
+        if (!Identifiers.SEGMENT.matcher(value).matches()) {
+            throw ApiProblem.notFound("No resource has this identifier.");
+        }
         return value;
     }
 
-    /** A query parameter; API Gateway joins repeated parameters with commas. */
+    /** A path parameter that is an id this API issued ({@link Identifiers#ID}); 404 otherwise. */
+    public String pathId(String name) {
+        return Identifiers.pathId(pathParameter(name), "resource");
+    }
+
+    /**
+     * A query parameter; API Gateway joins repeated parameters with commas. No route reads a value
+     * longer than {@link Identifiers#MAX_QUERY_LENGTH}: a longer one is a 400.
+     */
     public Optional<String> query(String name) {
         Map<String, String> query = event.getQueryStringParameters();
-        return query == null ? Optional.empty() : Optional.ofNullable(query.get(name));
+        Optional<String> value = query == null ? Optional.empty() : Optional.ofNullable(query.get(name));
+        if (value.isPresent() && value.get().length() > Identifiers.MAX_QUERY_LENGTH) {
+            throw ApiProblem.badRequest("The query parameter " + name + " is longer than any this API reads.");
+        }
+        return value;
+    }
+
+    /** A query parameter that is an id this API issued; 400 when it is present and out of shape. */
+    public Optional<String> queryId(String name) {
+        return query(name).map(value -> Identifiers.requireId(value, name));
     }
 
     public Optional<String> header(String name) {
@@ -115,12 +140,36 @@ public final class HttpRequest {
         if (document == null || document.isMissingNode()) {
             throw ApiProblem.malformedJson();
         }
+        List<FieldError> outOfRange = new ArrayList<>();
+        numbersBeyond64Bits(document, "", outOfRange);
+        if (!outOfRange.isEmpty()) {
+            throw ApiProblem.validation(outOfRange);
+        }
         schema.check(document);
         try {
             return Json.convert(document, type);
         } catch (JacksonException e) {
             // The schema should make this unreachable; a mismatch is still the caller's input, never a 500.
             throw ApiProblem.validation(List.of(new FieldError("", "The body cannot be read as this operation's input.")));
+        }
+    }
+
+    /**
+     * No field of this API takes a number of 2^63 or more (or {@code 1e400}, which parses as
+     * infinity): such numbers, in exponent form, would pass a schema's {@code "type": "integer"}
+     * and then break the conversion to {@code long}, so they are refused here, for every body.
+     */
+    private static void numbersBeyond64Bits(JsonNode node, String pointer, List<FieldError> errors) {
+        if (node.isNumber()) {
+            if (node.isFloatingPointNumber() ? !(Math.abs(node.doubleValue()) < 0x1p63) : !node.canConvertToLong()) {
+                errors.add(new FieldError(pointer, "The number is beyond the range of any field (64 bits)."));
+            }
+        } else if (node.isObject()) {
+            node.properties().forEach(p -> numbersBeyond64Bits(p.getValue(), pointer + "/" + p.getKey(), errors));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                numbersBeyond64Bits(node.get(i), pointer + "/" + i, errors);
+            }
         }
     }
 
