@@ -1,22 +1,23 @@
 package app.devskyy.auth;
 
 import app.devskyy.core.audit.AuditLog;
-import app.devskyy.core.aws.AwsClients;
-import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.auth.AccessTokens;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.auth.TokenSettings;
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
-import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
@@ -39,29 +40,53 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         AuthSecret secret = AuthSecret.from(config, aws);
         TokenSettings tokens = TokenSettings.from(config);
         Clock clock = Clock.systemUTC();
-        Passwords passwords = new Passwords(config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),
-                config.integer("AUTH_ARGON2_ITERATIONS", 2), config.integer("AUTH_ARGON2_PARALLELISM", 1));
+        Passwords passwords = new Passwords(
+                config.integer("AUTH_ARGON2_MEMORY_KIB", 19 * 1024),
+                config.integer("AUTH_ARGON2_ITERATIONS", 2),
+                config.integer("AUTH_ARGON2_PARALLELISM", 1));
         PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
         // One Enhanced Client over the function's one DynamoDB client, shared by every store.
         DynamoTables tables = new DynamoTables(dynamoDb);
-        AuditLog audit = new AuditLog(tables, config.required("AUDIT_TABLE", "AuditTable"), pii,
-                java.time.Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
+        AuditLog audit = new AuditLog(
+                tables,
+                config.required("AUDIT_TABLE", "AuditTable"),
+                pii,
+                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
+                clock);
         AuthStore store = new AuthStore(dynamoDb, tables, table);
-        AuthService service = new AuthService(store, passwords, pii,
-                new AccessTokens(secret.signingKeys(), tokens, clock), new RefreshTokens(secret.refreshKey()), audit,
-                Mailer.fromConfig(config, aws), config.required("APP_BASE_URL", "http://localhost:5173"), clock);
+        AuthService service = new AuthService(
+                store,
+                passwords,
+                pii,
+                new AccessTokens(secret.signingKeys(), tokens, clock),
+                new RefreshTokens(secret.refreshKey()),
+                audit,
+                Mailer.fromConfig(config, aws),
+                config.required("APP_BASE_URL", "http://localhost:5173"),
+                clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
-        Authenticator authenticator = new Authenticator(secret.signingKeys().publicJwks(), tokens,
-                SessionTable.revocations(dynamoDb, table, clock), SessionTable.apiKeys(dynamoDb, table, clock));
+        Authenticator authenticator = new Authenticator(
+                secret.signingKeys().publicJwks(),
+                tokens,
+                SessionTable.revocations(dynamoDb, table, clock),
+                SessionTable.apiKeys(dynamoDb, table, clock));
         HttpApiFunction function = new HttpApiFunction(
-                new AuthRoutes(service, new Workspaces(store, pii, audit, clock), new SecondFactors(store, pii, audit, clock),
-                        authenticator,
-                        RateLimits.fromConfig(config, dynamoDb), secret.signingKeys()).router(),
+                new AuthRoutes(
+                                service,
+                                new Workspaces(store, pii, audit, clock),
+                                new SecondFactors(store, pii, audit, clock),
+                                authenticator,
+                                RateLimits.fromConfig(config, dynamoDb),
+                                secret.signingKeys())
+                        .router(),
                 new Telemetry(config));
-        Priming.register(FUNCTION, List.of(
-                () -> function.prime(PrimingEvents.get("/.well-known/jwks.json")),
-                () -> function.prime(PrimingEvents.request("POST", AuthRoutes.BASE + "/login", "{\"email\":1}")),
-                () -> function.prime(PrimingEvents.get(AuthRoutes.BASE + "/me"))));
+        Priming.register(
+                FUNCTION,
+                List.of(
+                        () -> function.prime(PrimingEvents.get("/.well-known/jwks.json")),
+                        () -> function.prime(
+                                PrimingEvents.request("POST", AuthRoutes.BASE + "/login", "{\"email\":1}")),
+                        () -> function.prime(PrimingEvents.get(AuthRoutes.BASE + "/me"))));
         return function;
     }
 }

@@ -13,49 +13,141 @@ final class AuthItems {
 
     static final String GSI1 = "gsi1";
 
-    private AuthItems() {
-    }
+    private AuthItems() {}
 
     /** {@code USER#<id>/PROFILE}; listed for administrators under {@code gsi1pk = USERS}. */
-    record User(String pk, String sk, String userId, String emailCipher, String emailIndex, String nameCipher,
-            String passwordHash, boolean disabled, String platformRole, long createdAt, boolean emailVerified, String gsi1pk,
+    record User(
+            String pk,
+            String sk,
+            String userId,
+            String emailCipher,
+            String emailIndex,
+            String nameCipher,
+            String passwordHash,
+            boolean disabled,
+            String platformRole,
+            long createdAt,
+            boolean emailVerified,
+            String gsi1pk,
             String gsi1sk) {
 
-        static User of(String userId, String emailCipher, String emailIndex, String nameCipher, String passwordHash,
+        static User of(
+                String userId,
+                String emailCipher,
+                String emailIndex,
+                String nameCipher,
+                String passwordHash,
                 long createdAt) {
-            return new User("USER#" + userId, "PROFILE", userId, emailCipher, emailIndex, nameCipher, passwordHash, false,
-                    null, createdAt, false, "USERS", createdAt + "#" + userId);
+            return new User(
+                    "USER#" + userId,
+                    "PROFILE",
+                    userId,
+                    emailCipher,
+                    emailIndex,
+                    nameCipher,
+                    passwordHash,
+                    false,
+                    null,
+                    createdAt,
+                    false,
+                    "USERS",
+                    createdAt + "#" + userId);
         }
 
         User withPasswordHash(String hash) {
-            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, hash, disabled, platformRole, createdAt,
-                    emailVerified, gsi1pk, gsi1sk);
+            return new User(
+                    pk,
+                    sk,
+                    userId,
+                    emailCipher,
+                    emailIndex,
+                    nameCipher,
+                    hash,
+                    disabled,
+                    platformRole,
+                    createdAt,
+                    emailVerified,
+                    gsi1pk,
+                    gsi1sk);
         }
 
         User withNameCipher(String cipher) {
-            return new User(pk, sk, userId, emailCipher, emailIndex, cipher, passwordHash, disabled, platformRole,
-                    createdAt, emailVerified, gsi1pk, gsi1sk);
+            return new User(
+                    pk,
+                    sk,
+                    userId,
+                    emailCipher,
+                    emailIndex,
+                    cipher,
+                    passwordHash,
+                    disabled,
+                    platformRole,
+                    createdAt,
+                    emailVerified,
+                    gsi1pk,
+                    gsi1sk);
         }
 
         User withAdministration(boolean disabled, String platformRole) {
-            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, passwordHash, disabled, platformRole,
-                    createdAt, emailVerified, gsi1pk, gsi1sk);
+            return new User(
+                    pk,
+                    sk,
+                    userId,
+                    emailCipher,
+                    emailIndex,
+                    nameCipher,
+                    passwordHash,
+                    disabled,
+                    platformRole,
+                    createdAt,
+                    emailVerified,
+                    gsi1pk,
+                    gsi1sk);
         }
 
         User verified() {
-            return new User(pk, sk, userId, emailCipher, emailIndex, nameCipher, passwordHash, disabled, platformRole,
-                    createdAt, true, gsi1pk, gsi1sk);
+            return new User(
+                    pk,
+                    sk,
+                    userId,
+                    emailCipher,
+                    emailIndex,
+                    nameCipher,
+                    passwordHash,
+                    disabled,
+                    platformRole,
+                    createdAt,
+                    true,
+                    gsi1pk,
+                    gsi1sk);
         }
 
-        static final TableSchema<User> SCHEMA = RecordSchema.of(User.class, f -> new User(f.string("pk"), f.string("sk"),
-                        f.string("userId"), f.string("emailCipher"), f.string("emailIndex"), f.string("nameCipher"),
-                        f.string("passwordHash"), f.bool("disabled"), f.string("platformRole"), f.number("createdAt", 0),
-                        f.bool("emailVerified"), f.string("gsi1pk"), f.string("gsi1sk")))
-                .partitionKey("pk", User::pk).sortKey("sk", User::sk)
-                .string("userId", User::userId).string("emailCipher", User::emailCipher)
-                .string("emailIndex", User::emailIndex).string("nameCipher", User::nameCipher)
-                .string("passwordHash", User::passwordHash).bool("disabled", User::disabled)
-                .string("platformRole", User::platformRole).number("createdAt", User::createdAt)
+        static final TableSchema<User> SCHEMA = RecordSchema.of(
+                        User.class,
+                        f -> new User(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("userId"),
+                                f.string("emailCipher"),
+                                f.string("emailIndex"),
+                                f.string("nameCipher"),
+                                f.string("passwordHash"),
+                                f.bool("disabled"),
+                                f.string("platformRole"),
+                                f.number("createdAt", 0),
+                                f.bool("emailVerified"),
+                                f.string("gsi1pk"),
+                                f.string("gsi1sk")))
+                .partitionKey("pk", User::pk)
+                .sortKey("sk", User::sk)
+                .string("userId", User::userId)
+                .string("emailCipher", User::emailCipher)
+                .string("emailIndex", User::emailIndex)
+                .string("nameCipher", User::nameCipher)
+                .string("passwordHash", User::passwordHash)
+                .bool("disabled", User::disabled)
+                .string("platformRole", User::platformRole)
+                .number("createdAt", User::createdAt)
                 .bool("emailVerified", User::emailVerified)
                 .string("gsi1pk", User::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", User::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
@@ -68,11 +160,20 @@ final class AuthItems {
      */
     record EmailToken(String pk, String sk, String purpose, String userId, long expiresAt) {
 
-        static final TableSchema<EmailToken> SCHEMA = RecordSchema.of(EmailToken.class, f -> new EmailToken(f.string("pk"),
-                        f.string("sk"), f.string("purpose"), f.string("userId"), f.number("expiresAt", 0)))
-                .partitionKey("pk", EmailToken::pk).sortKey("sk", EmailToken::sk)
-                .string("purpose", EmailToken::purpose).string("userId", EmailToken::userId)
-                .number("expiresAt", EmailToken::expiresAt).build();
+        static final TableSchema<EmailToken> SCHEMA = RecordSchema.of(
+                        EmailToken.class,
+                        f -> new EmailToken(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("purpose"),
+                                f.string("userId"),
+                                f.number("expiresAt", 0)))
+                .partitionKey("pk", EmailToken::pk)
+                .sortKey("sk", EmailToken::sk)
+                .string("purpose", EmailToken::purpose)
+                .string("userId", EmailToken::userId)
+                .number("expiresAt", EmailToken::expiresAt)
+                .build();
     }
 
     /** {@code EMAIL#<blind index>/EMAIL}: makes emails unique, case-insensitively, without storing them. */
@@ -82,9 +183,12 @@ final class AuthItems {
             return new Email("EMAIL#" + emailIndex, "EMAIL", userId);
         }
 
-        static final TableSchema<Email> SCHEMA = RecordSchema.of(Email.class,
-                        f -> new Email(f.string("pk"), f.string("sk"), f.string("userId")))
-                .partitionKey("pk", Email::pk).sortKey("sk", Email::sk).string("userId", Email::userId).build();
+        static final TableSchema<Email> SCHEMA = RecordSchema.of(
+                        Email.class, f -> new Email(f.string("pk"), f.string("sk"), f.string("userId")))
+                .partitionKey("pk", Email::pk)
+                .sortKey("sk", Email::sk)
+                .string("userId", Email::userId)
+                .build();
     }
 
     /**
@@ -93,39 +197,95 @@ final class AuthItems {
      */
     record Lockout(String pk, String sk, long failures, long lockedUntil, long expiresAt) {
 
-        static final TableSchema<Lockout> SCHEMA = RecordSchema.of(Lockout.class, f -> new Lockout(f.string("pk"),
-                        f.string("sk"), f.number("failures", 0), f.number("lockedUntil", 0), f.number("expiresAt", 0)))
-                .partitionKey("pk", Lockout::pk).sortKey("sk", Lockout::sk).number("failures", Lockout::failures)
-                .number("lockedUntil", Lockout::lockedUntil).number("expiresAt", Lockout::expiresAt).build();
+        static final TableSchema<Lockout> SCHEMA = RecordSchema.of(
+                        Lockout.class,
+                        f -> new Lockout(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.number("failures", 0),
+                                f.number("lockedUntil", 0),
+                                f.number("expiresAt", 0)))
+                .partitionKey("pk", Lockout::pk)
+                .sortKey("sk", Lockout::sk)
+                .number("failures", Lockout::failures)
+                .number("lockedUntil", Lockout::lockedUntil)
+                .number("expiresAt", Lockout::expiresAt)
+                .build();
     }
 
     /**
      * {@code SESSION#<id>/SESSION}; a user's sessions under {@code gsi1pk = USER#<id>}. {@code aal}
      * is how the session was signed in: {@code aal1} (password) or {@code aal2} (second factor).
      */
-    record Session(String pk, String sk, String sessionId, String userId, long createdAt, long lastUsedAt,
-            String ipCipher, String agentCipher, Long revokedAt, long expiresAt, String aal, String gsi1pk, String gsi1sk) {
+    record Session(
+            String pk,
+            String sk,
+            String sessionId,
+            String userId,
+            long createdAt,
+            long lastUsedAt,
+            String ipCipher,
+            String agentCipher,
+            Long revokedAt,
+            long expiresAt,
+            String aal,
+            String gsi1pk,
+            String gsi1sk) {
 
-        static Session of(String sessionId, String userId, long now, String ipCipher, String agentCipher, long expiresAt,
+        static Session of(
+                String sessionId,
+                String userId,
+                long now,
+                String ipCipher,
+                String agentCipher,
+                long expiresAt,
                 String aal) {
-            return new Session("SESSION#" + sessionId, "SESSION", sessionId, userId, now, now, ipCipher, agentCipher, null,
-                    expiresAt, aal, "USER#" + userId, "SESSION#" + now + "#" + sessionId);
+            return new Session(
+                    "SESSION#" + sessionId,
+                    "SESSION",
+                    sessionId,
+                    userId,
+                    now,
+                    now,
+                    ipCipher,
+                    agentCipher,
+                    null,
+                    expiresAt,
+                    aal,
+                    "USER#" + userId,
+                    "SESSION#" + now + "#" + sessionId);
         }
 
         boolean active(long nowMillis) {
             return revokedAt == null && expiresAt * 1000 > nowMillis;
         }
 
-        static final TableSchema<Session> SCHEMA = RecordSchema.of(Session.class, f -> new Session(f.string("pk"),
-                        f.string("sk"), f.string("sessionId"), f.string("userId"), f.number("createdAt", 0),
-                        f.number("lastUsedAt", 0), f.string("ipCipher"), f.string("agentCipher"), f.number("revokedAt"),
-                        f.number("expiresAt", 0), f.string("aal") == null ? "aal1" : f.string("aal"), f.string("gsi1pk"),
-                        f.string("gsi1sk")))
-                .partitionKey("pk", Session::pk).sortKey("sk", Session::sk)
-                .string("sessionId", Session::sessionId).string("userId", Session::userId)
-                .number("createdAt", Session::createdAt).number("lastUsedAt", Session::lastUsedAt)
-                .string("ipCipher", Session::ipCipher).string("agentCipher", Session::agentCipher)
-                .number("revokedAt", Session::revokedAt).number("expiresAt", Session::expiresAt)
+        static final TableSchema<Session> SCHEMA = RecordSchema.of(
+                        Session.class,
+                        f -> new Session(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("sessionId"),
+                                f.string("userId"),
+                                f.number("createdAt", 0),
+                                f.number("lastUsedAt", 0),
+                                f.string("ipCipher"),
+                                f.string("agentCipher"),
+                                f.number("revokedAt"),
+                                f.number("expiresAt", 0),
+                                f.string("aal") == null ? "aal1" : f.string("aal"),
+                                f.string("gsi1pk"),
+                                f.string("gsi1sk")))
+                .partitionKey("pk", Session::pk)
+                .sortKey("sk", Session::sk)
+                .string("sessionId", Session::sessionId)
+                .string("userId", Session::userId)
+                .number("createdAt", Session::createdAt)
+                .number("lastUsedAt", Session::lastUsedAt)
+                .string("ipCipher", Session::ipCipher)
+                .string("agentCipher", Session::agentCipher)
+                .number("revokedAt", Session::revokedAt)
+                .number("expiresAt", Session::expiresAt)
                 .string("aal", Session::aal)
                 .string("gsi1pk", Session::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", Session::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
@@ -136,28 +296,51 @@ final class AuthItems {
      * {@code USER#<id>/MFA#<factorId>}: a TOTP factor. The secret is encrypted; {@code lastStep}
      * is the last time step a code was accepted for, so that no code is accepted twice.
      */
-    record MfaFactor(String pk, String sk, String factorId, String userId, String secretCipher, boolean verified,
-            Long lastStep, long createdAt) {
+    record MfaFactor(
+            String pk,
+            String sk,
+            String factorId,
+            String userId,
+            String secretCipher,
+            boolean verified,
+            Long lastStep,
+            long createdAt) {
 
         static MfaFactor of(String userId, String factorId, String secretCipher, long createdAt) {
-            return new MfaFactor("USER#" + userId, "MFA#" + factorId, factorId, userId, secretCipher, false, null, createdAt);
+            return new MfaFactor(
+                    "USER#" + userId, "MFA#" + factorId, factorId, userId, secretCipher, false, null, createdAt);
         }
 
-        static final TableSchema<MfaFactor> SCHEMA = RecordSchema.of(MfaFactor.class, f -> new MfaFactor(f.string("pk"),
-                        f.string("sk"), f.string("factorId"), f.string("userId"), f.string("secretCipher"),
-                        f.bool("verified"), f.number("lastStep"), f.number("createdAt", 0)))
-                .partitionKey("pk", MfaFactor::pk).sortKey("sk", MfaFactor::sk)
-                .string("factorId", MfaFactor::factorId).string("userId", MfaFactor::userId)
-                .string("secretCipher", MfaFactor::secretCipher).bool("verified", MfaFactor::verified)
-                .number("lastStep", MfaFactor::lastStep).number("createdAt", MfaFactor::createdAt).build();
+        static final TableSchema<MfaFactor> SCHEMA = RecordSchema.of(
+                        MfaFactor.class,
+                        f -> new MfaFactor(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("factorId"),
+                                f.string("userId"),
+                                f.string("secretCipher"),
+                                f.bool("verified"),
+                                f.number("lastStep"),
+                                f.number("createdAt", 0)))
+                .partitionKey("pk", MfaFactor::pk)
+                .sortKey("sk", MfaFactor::sk)
+                .string("factorId", MfaFactor::factorId)
+                .string("userId", MfaFactor::userId)
+                .string("secretCipher", MfaFactor::secretCipher)
+                .bool("verified", MfaFactor::verified)
+                .number("lastStep", MfaFactor::lastStep)
+                .number("createdAt", MfaFactor::createdAt)
+                .build();
     }
 
     /** {@code USER#<id>/RECOVERY#<SHA-256 of the code>}: one unused recovery code. */
     record RecoveryCode(String pk, String sk) {
 
-        static final TableSchema<RecoveryCode> SCHEMA = RecordSchema.of(RecoveryCode.class,
-                        f -> new RecoveryCode(f.string("pk"), f.string("sk")))
-                .partitionKey("pk", RecoveryCode::pk).sortKey("sk", RecoveryCode::sk).build();
+        static final TableSchema<RecoveryCode> SCHEMA = RecordSchema.of(
+                        RecoveryCode.class, f -> new RecoveryCode(f.string("pk"), f.string("sk")))
+                .partitionKey("pk", RecoveryCode::pk)
+                .sortKey("sk", RecoveryCode::sk)
+                .build();
     }
 
     /**
@@ -166,11 +349,20 @@ final class AuthItems {
      */
     record Challenge(String pk, String sk, String userId, String emailIndex, long expiresAt) {
 
-        static final TableSchema<Challenge> SCHEMA = RecordSchema.of(Challenge.class, f -> new Challenge(f.string("pk"),
-                        f.string("sk"), f.string("userId"), f.string("emailIndex"), f.number("expiresAt", 0)))
-                .partitionKey("pk", Challenge::pk).sortKey("sk", Challenge::sk)
-                .string("userId", Challenge::userId).string("emailIndex", Challenge::emailIndex)
-                .number("expiresAt", Challenge::expiresAt).build();
+        static final TableSchema<Challenge> SCHEMA = RecordSchema.of(
+                        Challenge.class,
+                        f -> new Challenge(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("userId"),
+                                f.string("emailIndex"),
+                                f.number("expiresAt", 0)))
+                .partitionKey("pk", Challenge::pk)
+                .sortKey("sk", Challenge::sk)
+                .string("userId", Challenge::userId)
+                .string("emailIndex", Challenge::emailIndex)
+                .number("expiresAt", Challenge::expiresAt)
+                .build();
     }
 
     /**
@@ -180,73 +372,161 @@ final class AuthItems {
      */
     record Refresh(String pk, String sk, String sessionId, String userId, Long rotatedAt, long expiresAt) {
 
-        static final TableSchema<Refresh> SCHEMA = RecordSchema.of(Refresh.class, f -> new Refresh(f.string("pk"),
-                        f.string("sk"), f.string("sessionId"), f.string("userId"), f.number("rotatedAt"),
-                        f.number("expiresAt", 0)))
-                .partitionKey("pk", Refresh::pk).sortKey("sk", Refresh::sk)
-                .string("sessionId", Refresh::sessionId).string("userId", Refresh::userId)
-                .number("rotatedAt", Refresh::rotatedAt).number("expiresAt", Refresh::expiresAt).build();
+        static final TableSchema<Refresh> SCHEMA = RecordSchema.of(
+                        Refresh.class,
+                        f -> new Refresh(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("sessionId"),
+                                f.string("userId"),
+                                f.number("rotatedAt"),
+                                f.number("expiresAt", 0)))
+                .partitionKey("pk", Refresh::pk)
+                .sortKey("sk", Refresh::sk)
+                .string("sessionId", Refresh::sessionId)
+                .string("userId", Refresh::userId)
+                .number("rotatedAt", Refresh::rotatedAt)
+                .number("expiresAt", Refresh::expiresAt)
+                .build();
     }
 
     /**
      * {@code WS#<id>/META}. {@code admins} counts the members with the admin role, kept in the
      * same transactions that change roles, so that the last admin can never be removed or demoted.
      */
-    record Workspace(String pk, String sk, String workspaceId, String name, boolean personal, String createdBy,
-            long createdAt, long admins) {
+    record Workspace(
+            String pk,
+            String sk,
+            String workspaceId,
+            String name,
+            boolean personal,
+            String createdBy,
+            long createdAt,
+            long admins) {
 
         static Workspace of(String workspaceId, String name, boolean personal, String createdBy, long createdAt) {
             return new Workspace("WS#" + workspaceId, "META", workspaceId, name, personal, createdBy, createdAt, 1);
         }
 
-        static final TableSchema<Workspace> SCHEMA = RecordSchema.of(Workspace.class, f -> new Workspace(f.string("pk"),
-                        f.string("sk"), f.string("workspaceId"), f.string("name"), f.bool("personal"),
-                        f.string("createdBy"), f.number("createdAt", 0), f.number("admins", 0)))
-                .partitionKey("pk", Workspace::pk).sortKey("sk", Workspace::sk)
-                .string("workspaceId", Workspace::workspaceId).string("name", Workspace::name)
-                .bool("personal", Workspace::personal).string("createdBy", Workspace::createdBy)
-                .number("createdAt", Workspace::createdAt).number("admins", Workspace::admins).build();
+        static final TableSchema<Workspace> SCHEMA = RecordSchema.of(
+                        Workspace.class,
+                        f -> new Workspace(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("workspaceId"),
+                                f.string("name"),
+                                f.bool("personal"),
+                                f.string("createdBy"),
+                                f.number("createdAt", 0),
+                                f.number("admins", 0)))
+                .partitionKey("pk", Workspace::pk)
+                .sortKey("sk", Workspace::sk)
+                .string("workspaceId", Workspace::workspaceId)
+                .string("name", Workspace::name)
+                .bool("personal", Workspace::personal)
+                .string("createdBy", Workspace::createdBy)
+                .number("createdAt", Workspace::createdAt)
+                .number("admins", Workspace::admins)
+                .build();
     }
 
     /**
      * {@code APIKEY#<SHA-256 of the key>/APIKEY}: a machine client's key, found by its hash when
      * presented; a workspace's keys under {@code gsi1pk = WS#<id>}. The key itself is never stored.
      */
-    record ApiKey(String pk, String sk, String keyId, String workspaceId, String name, String role, String platformRole,
-            String prefix, String createdBy, long createdAt, Long expiresAt, Long revokedAt, Long lastUsedAt, String gsi1pk,
+    record ApiKey(
+            String pk,
+            String sk,
+            String keyId,
+            String workspaceId,
+            String name,
+            String role,
+            String platformRole,
+            String prefix,
+            String createdBy,
+            long createdAt,
+            Long expiresAt,
+            Long revokedAt,
+            Long lastUsedAt,
+            String gsi1pk,
             String gsi1sk) {
 
-        static final TableSchema<ApiKey> SCHEMA = RecordSchema.of(ApiKey.class, f -> new ApiKey(f.string("pk"), f.string("sk"),
-                        f.string("keyId"), f.string("workspaceId"), f.string("name"), f.string("role"), f.string("platformRole"),
-                        f.string("prefix"),
-                        f.string("createdBy"), f.number("createdAt", 0), f.number("expiresAt"), f.number("revokedAt"),
-                        f.number("lastUsedAt"), f.string("gsi1pk"), f.string("gsi1sk")))
-                .partitionKey("pk", ApiKey::pk).sortKey("sk", ApiKey::sk)
-                .string("keyId", ApiKey::keyId).string("workspaceId", ApiKey::workspaceId).string("name", ApiKey::name)
-                .string("role", ApiKey::role).string("platformRole", ApiKey::platformRole)
-                .string("prefix", ApiKey::prefix).string("createdBy", ApiKey::createdBy)
-                .number("createdAt", ApiKey::createdAt).number("expiresAt", ApiKey::expiresAt)
-                .number("revokedAt", ApiKey::revokedAt).number("lastUsedAt", ApiKey::lastUsedAt)
+        static final TableSchema<ApiKey> SCHEMA = RecordSchema.of(
+                        ApiKey.class,
+                        f -> new ApiKey(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("keyId"),
+                                f.string("workspaceId"),
+                                f.string("name"),
+                                f.string("role"),
+                                f.string("platformRole"),
+                                f.string("prefix"),
+                                f.string("createdBy"),
+                                f.number("createdAt", 0),
+                                f.number("expiresAt"),
+                                f.number("revokedAt"),
+                                f.number("lastUsedAt"),
+                                f.string("gsi1pk"),
+                                f.string("gsi1sk")))
+                .partitionKey("pk", ApiKey::pk)
+                .sortKey("sk", ApiKey::sk)
+                .string("keyId", ApiKey::keyId)
+                .string("workspaceId", ApiKey::workspaceId)
+                .string("name", ApiKey::name)
+                .string("role", ApiKey::role)
+                .string("platformRole", ApiKey::platformRole)
+                .string("prefix", ApiKey::prefix)
+                .string("createdBy", ApiKey::createdBy)
+                .number("createdAt", ApiKey::createdAt)
+                .number("expiresAt", ApiKey::expiresAt)
+                .number("revokedAt", ApiKey::revokedAt)
+                .number("lastUsedAt", ApiKey::lastUsedAt)
                 .string("gsi1pk", ApiKey::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", ApiKey::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
                 .build();
     }
 
     /** {@code WS#<id>/MEMBER#<user>}; a user's workspaces under {@code gsi1pk = USER#<id>}. */
-    record Member(String pk, String sk, String workspaceId, String userId, String role, long joinedAt, String gsi1pk,
+    record Member(
+            String pk,
+            String sk,
+            String workspaceId,
+            String userId,
+            String role,
+            long joinedAt,
+            String gsi1pk,
             String gsi1sk) {
 
         static Member of(String workspaceId, String userId, String role, long joinedAt) {
-            return new Member("WS#" + workspaceId, "MEMBER#" + userId, workspaceId, userId, role, joinedAt,
-                    "USER#" + userId, "WS#" + workspaceId);
+            return new Member(
+                    "WS#" + workspaceId,
+                    "MEMBER#" + userId,
+                    workspaceId,
+                    userId,
+                    role,
+                    joinedAt,
+                    "USER#" + userId,
+                    "WS#" + workspaceId);
         }
 
-        static final TableSchema<Member> SCHEMA = RecordSchema.of(Member.class, f -> new Member(f.string("pk"),
-                        f.string("sk"), f.string("workspaceId"), f.string("userId"), f.string("role"),
-                        f.number("joinedAt", 0), f.string("gsi1pk"), f.string("gsi1sk")))
-                .partitionKey("pk", Member::pk).sortKey("sk", Member::sk)
-                .string("workspaceId", Member::workspaceId).string("userId", Member::userId)
-                .string("role", Member::role).number("joinedAt", Member::joinedAt)
+        static final TableSchema<Member> SCHEMA = RecordSchema.of(
+                        Member.class,
+                        f -> new Member(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("workspaceId"),
+                                f.string("userId"),
+                                f.string("role"),
+                                f.number("joinedAt", 0),
+                                f.string("gsi1pk"),
+                                f.string("gsi1sk")))
+                .partitionKey("pk", Member::pk)
+                .sortKey("sk", Member::sk)
+                .string("workspaceId", Member::workspaceId)
+                .string("userId", Member::userId)
+                .string("role", Member::role)
+                .number("joinedAt", Member::joinedAt)
                 .string("gsi1pk", Member::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
                 .string("gsi1sk", Member::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
                 .build();

@@ -1,6 +1,5 @@
 package app.devskyy.auth;
 
-import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
@@ -13,7 +12,9 @@ import app.devskyy.core.http.Router;
 import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The auth family's routes under {@code /api/v1/auth}, and the JWKS.
@@ -32,10 +33,10 @@ final class AuthRoutes {
     static final Limit SIGNUP_PER_IP = Limit.perMinute("signup-ip", 5);
     static final Limit REFRESH_PER_SESSION = Limit.perMinute("refresh-session", 30);
     static final Limit MFA_PER_USER = Limit.perMinute("mfa-user", 15);
-    static final Limit RESEND_PER_MINUTE = new Limit("verify-resend-min", 1, java.time.Duration.ofMinutes(1));
-    static final Limit RESEND_PER_HOUR = new Limit("verify-resend-hour", 5, java.time.Duration.ofHours(1));
+    static final Limit RESEND_PER_MINUTE = new Limit("verify-resend-min", 1, Duration.ofMinutes(1));
+    static final Limit RESEND_PER_HOUR = new Limit("verify-resend-hour", 5, Duration.ofHours(1));
     static final Limit FORGOT_PER_IP = Limit.perMinute("forgot-ip", 5);
-    static final Limit FORGOT_PER_EMAIL = new Limit("forgot-email", 3, java.time.Duration.ofHours(1));
+    static final Limit FORGOT_PER_EMAIL = new Limit("forgot-email", 3, Duration.ofHours(1));
 
     private static final BodySchema SIGNUP = BodySchema.load(AuthRoutes.class, "signup");
     private static final BodySchema LOGIN = BodySchema.load(AuthRoutes.class, "login");
@@ -61,8 +62,13 @@ final class AuthRoutes {
     private final RateLimits limits;
     private final String jwks;
 
-    AuthRoutes(AuthService auth, Workspaces workspaces, SecondFactors secondFactors, Authenticator authenticator,
-            RateLimits limits, SigningKeys keys) {
+    AuthRoutes(
+            AuthService auth,
+            Workspaces workspaces,
+            SecondFactors secondFactors,
+            Authenticator authenticator,
+            RateLimits limits,
+            SigningKeys keys) {
         this.auth = auth;
         this.workspaces = workspaces;
         this.secondFactors = secondFactors;
@@ -80,69 +86,112 @@ final class AuthRoutes {
                 .get(BASE + "/me", request -> HttpResponse.ok(auth.me(authenticator.authenticate(request))))
                 .patch(BASE + "/me", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.updateMe(principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
+                    return HttpResponse.ok(
+                            auth.updateMe(principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
                 })
                 .post(BASE + "/password/change", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    auth.changePassword(principal, request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class),
+                    auth.changePassword(
+                            principal,
+                            request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class),
                             origin(request));
                     return HttpResponse.noContent();
                 })
-                .get(BASE + "/sessions", request -> HttpResponse.ok(
-                        Map.of("sessions", auth.sessions(authenticator.authenticate(request)))))
+                .get(
+                        BASE + "/sessions",
+                        request ->
+                                HttpResponse.ok(Map.of("sessions", auth.sessions(authenticator.authenticate(request)))))
                 .delete(BASE + "/sessions/{id}", request -> {
                     auth.deleteSession(authenticator.authenticate(request), request.pathId("id"));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/workspaces", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, workspaces.createWorkspace(principal,
-                            request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
+                    return HttpResponse.json(
+                            201,
+                            workspaces.createWorkspace(
+                                    principal,
+                                    request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class),
+                                    origin(request)));
                 })
-                .get(BASE + "/workspaces", request -> HttpResponse.ok(
-                        Map.of("workspaces", workspaces.workspaces(authenticator.authenticate(request)))))
-                .get(BASE + "/workspaces/{id}", request -> HttpResponse.ok(
-                        workspaces.workspace(authenticator.authenticate(request), request.pathId("id"))))
+                .get(
+                        BASE + "/workspaces",
+                        request -> HttpResponse.ok(
+                                Map.of("workspaces", workspaces.workspaces(authenticator.authenticate(request)))))
+                .get(
+                        BASE + "/workspaces/{id}",
+                        request -> HttpResponse.ok(
+                                workspaces.workspace(authenticator.authenticate(request), request.pathId("id"))))
                 .patch(BASE + "/workspaces/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(workspaces.renameWorkspace(principal, request.pathId("id"),
-                            request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class), origin(request)));
+                    return HttpResponse.ok(workspaces.renameWorkspace(
+                            principal,
+                            request.pathId("id"),
+                            request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class),
+                            origin(request)));
                 })
-                .get(BASE + "/workspaces/{id}/members", request -> HttpResponse.ok(
-                        Map.of("members", workspaces.members(authenticator.authenticate(request), request.pathId("id")))))
+                .get(
+                        BASE + "/workspaces/{id}/members",
+                        request -> HttpResponse.ok(Map.of(
+                                "members",
+                                workspaces.members(authenticator.authenticate(request), request.pathId("id")))))
                 .post(BASE + "/workspaces/{id}/members", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, workspaces.addMember(principal, request.pathId("id"),
-                            request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class), origin(request)));
+                    return HttpResponse.json(
+                            201,
+                            workspaces.addMember(
+                                    principal,
+                                    request.pathId("id"),
+                                    request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class),
+                                    origin(request)));
                 })
                 .patch(BASE + "/workspaces/{id}/members/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    workspaces.changeMemberRole(principal, request.pathId("id"), request.pathId("userId"),
-                            request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class), origin(request));
+                    workspaces.changeMemberRole(
+                            principal,
+                            request.pathId("id"),
+                            request.pathId("userId"),
+                            request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class),
+                            origin(request));
                     return HttpResponse.noContent();
                 })
                 .delete(BASE + "/workspaces/{id}/members/{userId}", request -> {
-                    workspaces.removeMember(authenticator.authenticate(request), request.pathId("id"),
-                            request.pathId("userId"), origin(request));
+                    workspaces.removeMember(
+                            authenticator.authenticate(request),
+                            request.pathId("id"),
+                            request.pathId("userId"),
+                            origin(request));
                     return HttpResponse.noContent();
                 })
                 .get(BASE + "/audit", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(workspaces.workspaceAudit(principal, workspaceParameter(request), limit(request),
+                    return HttpResponse.ok(workspaces.workspaceAudit(
+                            principal,
+                            workspaceParameter(request),
+                            limit(request),
                             request.query("cursor").orElse(null)));
                 })
                 .get(BASE + "/users", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.users(principal, limit(request), request.query("cursor").orElse(null),
+                    return HttpResponse.ok(auth.users(
+                            principal,
+                            limit(request),
+                            request.query("cursor").orElse(null),
                             request.query("email").orElse(null)));
                 })
                 .patch(BASE + "/users/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.administer(principal, request.pathId("id"),
-                            request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class), origin(request)));
+                    return HttpResponse.ok(auth.administer(
+                            principal,
+                            request.pathId("id"),
+                            request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class),
+                            origin(request)));
                 })
-                .post(BASE + "/email/verify", request -> HttpResponse.ok(
-                        auth.verifyEmail(request.jsonBody(EMAIL_TOKEN, AuthModels.TokenRequest.class).token())))
+                .post(
+                        BASE + "/email/verify",
+                        request -> HttpResponse.ok(
+                                auth.verifyEmail(request.jsonBody(EMAIL_TOKEN, AuthModels.TokenRequest.class)
+                                        .token())))
                 .post(BASE + "/email/verify/resend", request -> {
                     Principal principal = authenticator.authenticate(request);
                     limits.enforce(RESEND_PER_MINUTE, principal.userId(), FailurePolicy.CLOSED);
@@ -151,16 +200,19 @@ final class AuthRoutes {
                     return HttpResponse.json(202, Map.of("status", "sent"));
                 })
                 .post(BASE + "/password/forgot", request -> {
-                    String email = request.jsonBody(FORGOT_PASSWORD, AuthModels.ForgotPasswordRequest.class).email();
+                    String email = request.jsonBody(FORGOT_PASSWORD, AuthModels.ForgotPasswordRequest.class)
+                            .email();
                     limits.enforce(FORGOT_PER_IP, request.sourceIp(), FailurePolicy.CLOSED);
                     // Limited or not, known or not: the same answer, so nothing about the account is revealed.
                     if (limits.allows(FORGOT_PER_EMAIL, auth.emailIndex(email), FailurePolicy.CLOSED)) {
                         auth.forgotPassword(email);
                     }
-                    return HttpResponse.json(202, Map.of("status", "If an account has this email, a reset link is on its way."));
+                    return HttpResponse.json(
+                            202, Map.of("status", "If an account has this email, a reset link is on its way."));
                 })
                 .post(BASE + "/password/reset", request -> {
-                    auth.resetPassword(request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class), origin(request));
+                    auth.resetPassword(
+                            request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class), origin(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/totp", request -> {
@@ -170,42 +222,57 @@ final class AuthRoutes {
                 })
                 .post(BASE + "/mfa/totp/{factorId}/verify", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
+                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class)
+                            .code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    return HttpResponse.ok(secondFactors.verifyTotp(principal, request.pathId("factorId"), code, origin(request)));
+                    return HttpResponse.ok(
+                            secondFactors.verifyTotp(principal, request.pathId("factorId"), code, origin(request)));
                 })
                 .delete(BASE + "/mfa/totp/{factorId}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class).code();
+                    String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class)
+                            .code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
                     secondFactors.deleteTotp(principal, request.pathId("factorId"), code, origin(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/challenge", request -> {
-                    AuthModels.ChallengeRequest body = request.jsonBody(MFA_CHALLENGE, AuthModels.ChallengeRequest.class);
-                    secondFactors.challengeUser(body.challengeId())
+                    AuthModels.ChallengeRequest body =
+                            request.jsonBody(MFA_CHALLENGE, AuthModels.ChallengeRequest.class);
+                    secondFactors
+                            .challengeUser(body.challengeId())
                             .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
-                    return HttpResponse.ok(auth.secondFactorSession(secondFactors.completeChallenge(body, origin(request)),
-                            origin(request)));
+                    return HttpResponse.ok(auth.secondFactorSession(
+                            secondFactors.completeChallenge(body, origin(request)), origin(request)));
                 })
-                .post(BASE + "/mfa/recovery-codes", request -> HttpResponse.ok(
-                        secondFactors.regenerateRecoveryCodes(authenticator.authenticate(request), origin(request))))
+                .post(
+                        BASE + "/mfa/recovery-codes",
+                        request -> HttpResponse.ok(secondFactors.regenerateRecoveryCodes(
+                                authenticator.authenticate(request), origin(request))))
                 .post(BASE + "/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.json(201, workspaces.createApiKey(principal,
-                            request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class), origin(request)));
+                    return HttpResponse.json(
+                            201,
+                            workspaces.createApiKey(
+                                    principal,
+                                    request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class),
+                                    origin(request)));
                 })
                 .get(BASE + "/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(Map.of("apiKeys", workspaces.apiKeys(principal, workspaceParameter(request))));
+                    return HttpResponse.ok(
+                            Map.of("apiKeys", workspaces.apiKeys(principal, workspaceParameter(request))));
                 })
                 .delete(BASE + "/api-keys/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    workspaces.revokeApiKey(principal, workspaceParameter(request), request.pathId("id"), origin(request));
+                    workspaces.revokeApiKey(
+                            principal, workspaceParameter(request), request.pathId("id"), origin(request));
                     return HttpResponse.noContent();
                 })
-                .get("/.well-known/jwks.json", request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
-                        .withHeader("cache-control", "public, max-age=300"))
+                .get(
+                        "/.well-known/jwks.json",
+                        request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
+                                .withHeader("cache-control", "public, max-age=300"))
                 .build();
     }
 
@@ -236,7 +303,8 @@ final class AuthRoutes {
     }
 
     private HttpResponse refresh(HttpRequest request) {
-        String token = request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
+        String token =
+                request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
         auth.sessionOfRefreshToken(token)
                 .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
         return HttpResponse.ok(auth.refresh(token, origin(request)));
@@ -244,13 +312,18 @@ final class AuthRoutes {
 
     private HttpResponse logout(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);
-        String scope = request.body().length == 0 ? "local"
-                : java.util.Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class).scope()).orElse("local");
+        String scope = request.body().length == 0
+                ? "local"
+                : Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class)
+                                .scope())
+                        .orElse("local");
         auth.logout(principal, scope, origin(request));
         return HttpResponse.noContent();
     }
 
     private static Origin origin(HttpRequest request) {
-        return new Origin(request.sourceIp() == null ? "" : request.sourceIp(), request.header("user-agent").orElse(""));
+        return new Origin(
+                request.sourceIp() == null ? "" : request.sourceIp(),
+                request.header("user-agent").orElse(""));
     }
 }

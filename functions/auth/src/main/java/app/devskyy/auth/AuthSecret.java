@@ -4,6 +4,8 @@ import app.devskyy.core.Json;
 import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Base64;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
@@ -22,12 +24,13 @@ public record AuthSecret(SigningKeys signingKeys, byte[] refreshKey) {
         if (config.isLocal()) {
             return parse(config.required("AUTH_SECRET"));
         }
-        SecretsManagerClient client = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
+        SecretsManagerClient client =
+                aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
         return parse(SecretsProvider.builder().withClient(client).build().get(config.required("AUTH_SECRET_ARN")));
     }
 
     public static AuthSecret parse(String json) {
-        JsonNode secret = Json.tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode secret = Json.tree(json.getBytes(StandardCharsets.UTF_8));
         byte[] refreshKey = Base64.getDecoder().decode(secret.path("refreshKey").asString());
         if (refreshKey.length < 32) {
             throw new IllegalArgumentException("the refresh key must be at least 256 bits");
@@ -38,7 +41,7 @@ public record AuthSecret(SigningKeys signingKeys, byte[] refreshKey) {
     /** A fresh secret, for a new local data folder. */
     public static String generate() {
         byte[] refreshKey = new byte[32];
-        new java.security.SecureRandom().nextBytes(refreshKey);
+        new SecureRandom().nextBytes(refreshKey);
         return "{\"signingKeys\":" + SigningKeys.generate().toPrivateJson() + ",\"refreshKey\":\""
                 + Base64.getEncoder().encodeToString(refreshKey) + "\"}";
     }

@@ -1,18 +1,19 @@
 package app.devskyy.auth;
 
-import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Lockout;
 import app.devskyy.auth.AuthItems.Member;
 import app.devskyy.auth.AuthItems.Refresh;
 import app.devskyy.auth.AuthItems.Session;
 import app.devskyy.auth.AuthItems.User;
 import app.devskyy.auth.AuthItems.Workspace;
-import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.auth.AuthModels.SessionView;
 import app.devskyy.auth.AuthModels.Tokens;
 import app.devskyy.auth.AuthModels.UserView;
 import app.devskyy.auth.AuthModels.WorkspaceRole;
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.AccessTokens;
+import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.crypto.PersonalDataCipher;
@@ -32,6 +33,7 @@ final class AuthService {
     static final Duration SESSION_LIFETIME = Duration.ofDays(30);
     /** A retry of the immediately previous refresh token within this interval gets the current one. */
     static final Duration REFRESH_GRACE = Duration.ofSeconds(10);
+
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
 
     private final AuthStore store;
@@ -44,8 +46,16 @@ final class AuthService {
     private final String appBaseUrl;
     private final Clock clock;
 
-    AuthService(AuthStore store, Passwords passwords, PersonalDataCipher pii, AccessTokens accessTokens,
-            RefreshTokens refreshTokens, AuditLog audit, Mailer mailer, String appBaseUrl, Clock clock) {
+    AuthService(
+            AuthStore store,
+            Passwords passwords,
+            PersonalDataCipher pii,
+            AccessTokens accessTokens,
+            RefreshTokens refreshTokens,
+            AuditLog audit,
+            Mailer mailer,
+            String appBaseUrl,
+            Clock clock) {
         this.store = store;
         this.passwords = passwords;
         this.pii = pii;
@@ -69,8 +79,13 @@ final class AuthService {
         String userId = "usr_" + UUID.randomUUID().toString().replace("-", "");
         String workspaceId = "ws_" + UUID.randomUUID().toString().replace("-", "");
         long now = clock.millis();
-        User user = User.of(userId, pii.encrypt(email, emailContext(userId)), pii.blindIndex(email),
-                pii.encrypt(request.displayName().strip(), nameContext(userId)), passwords.hash(request.password()), now);
+        User user = User.of(
+                userId,
+                pii.encrypt(email, emailContext(userId)),
+                pii.blindIndex(email),
+                pii.encrypt(request.displayName().strip(), nameContext(userId)),
+                passwords.hash(request.password()),
+                now);
         Workspace personal = Workspace.of(workspaceId, "Personal", true, userId, now);
         if (!store.createAccount(user, personal, Member.of(workspaceId, userId, Role.ADMIN.wire(), now))) {
             throw ApiProblem.of(409, "email-taken", "Conflict", "An account with this email already exists.");
@@ -96,7 +111,8 @@ final class AuthService {
                 : decoy(request.password());
         if (!valid) {
             Duration lock = Lockouts.recordFailure(store, emailIndex, now);
-            user.ifPresent(u -> audit.account(u.userId(), "login", lock.isZero() ? "failure" : "failure_locked", u.userId(), origin));
+            user.ifPresent(u -> audit.account(
+                    u.userId(), "login", lock.isZero() ? "failure" : "failure_locked", u.userId(), origin));
             throw invalidCredentials();
         }
         if (user.get().disabled()) {
@@ -111,7 +127,11 @@ final class AuthService {
         if (store.factorsOf(account.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
             // The lockout stays until the second factor is right: failures there count too.
             String challengeId = "chl_" + UUID.randomUUID().toString().replace("-", "");
-            store.saveChallenge(new AuthItems.Challenge("CHALLENGE#" + challengeId, "CHALLENGE", account.userId(), emailIndex,
+            store.saveChallenge(new AuthItems.Challenge(
+                    "CHALLENGE#" + challengeId,
+                    "CHALLENGE",
+                    account.userId(),
+                    emailIndex,
                     (now + CHALLENGE_LIFETIME.toMillis()) / 1000));
             audit.account(account.userId(), "login", "second_factor_required", account.userId(), origin);
             return new AuthModels.MfaRequired(true, challengeId, CHALLENGE_LIFETIME.toSeconds());
@@ -137,9 +157,21 @@ final class AuthService {
         long expiresAt = (now + SESSION_LIFETIME.toMillis()) / 1000;
         String refreshToken = refreshTokens.first();
         store.createSession(
-                Session.of(sessionId, user.userId(), now, pii.encrypt(origin.ip(), sessionContext(sessionId, "ip")),
-                        pii.encrypt(origin.userAgent(), sessionContext(sessionId, "agent")), expiresAt, assurance),
-                new Refresh("REFRESH#" + RefreshTokens.hash(refreshToken), "REFRESH", sessionId, user.userId(), null, expiresAt));
+                Session.of(
+                        sessionId,
+                        user.userId(),
+                        now,
+                        pii.encrypt(origin.ip(), sessionContext(sessionId, "ip")),
+                        pii.encrypt(origin.userAgent(), sessionContext(sessionId, "agent")),
+                        expiresAt,
+                        assurance),
+                new Refresh(
+                        "REFRESH#" + RefreshTokens.hash(refreshToken),
+                        "REFRESH",
+                        sessionId,
+                        user.userId(),
+                        null,
+                        expiresAt));
         return tokens(user, sessionId, refreshToken, assurance);
     }
 
@@ -148,10 +180,15 @@ final class AuthService {
         for (Member member : store.membershipsOf(user.userId())) {
             Role.fromWire(member.role()).ifPresent(role -> memberships.put(member.workspaceId(), role));
         }
-        Principal principal = new Principal(user.userId(), sessionId, memberships,
-                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire), assurance, user.emailVerified());
-        return new Tokens(accessTokens.issue(principal), "Bearer", accessTokens.lifetime().toSeconds(), refreshToken,
-                sessionId);
+        Principal principal = new Principal(
+                user.userId(),
+                sessionId,
+                memberships,
+                Optional.ofNullable(user.platformRole()).flatMap(Role::fromWire),
+                assurance,
+                user.emailVerified());
+        return new Tokens(
+                accessTokens.issue(principal), "Bearer", accessTokens.lifetime().toSeconds(), refreshToken, sessionId);
     }
 
     // Refresh
@@ -164,15 +201,23 @@ final class AuthService {
         if (!RefreshTokens.wellFormed(refreshToken)) {
             throw invalidRefreshToken();
         }
-        Refresh presented = store.refresh(RefreshTokens.hash(refreshToken)).orElseThrow(AuthService::invalidRefreshToken);
+        Refresh presented =
+                store.refresh(RefreshTokens.hash(refreshToken)).orElseThrow(AuthService::invalidRefreshToken);
         long now = clock.millis();
-        Session session = store.session(presented.sessionId()).filter(s -> s.active(now))
+        Session session = store.session(presented.sessionId())
+                .filter(s -> s.active(now))
                 .orElseThrow(AuthService::invalidRefreshToken);
-        User user = store.user(session.userId()).filter(u -> !u.disabled()).orElseThrow(AuthService::invalidRefreshToken);
+        User user =
+                store.user(session.userId()).filter(u -> !u.disabled()).orElseThrow(AuthService::invalidRefreshToken);
         String successor = refreshTokens.successor(refreshToken);
         if (presented.rotatedAt() == null) {
-            Refresh child = new Refresh("REFRESH#" + RefreshTokens.hash(successor), "REFRESH", session.sessionId(),
-                    user.userId(), null, session.expiresAt());
+            Refresh child = new Refresh(
+                    "REFRESH#" + RefreshTokens.hash(successor),
+                    "REFRESH",
+                    session.sessionId(),
+                    user.userId(),
+                    null,
+                    session.expiresAt());
             if (store.rotate(presented, child, now)) {
                 store.touchSession(session.sessionId(), now);
                 return tokens(user, session.sessionId(), successor, session.aal());
@@ -181,14 +226,19 @@ final class AuthService {
             presented = store.refresh(RefreshTokens.hash(refreshToken)).orElseThrow(AuthService::invalidRefreshToken);
         }
         boolean withinGrace = presented.rotatedAt() != null && now - presented.rotatedAt() <= REFRESH_GRACE.toMillis();
-        boolean successorIsCurrent = store.refresh(RefreshTokens.hash(successor)).filter(r -> r.rotatedAt() == null).isPresent();
+        boolean successorIsCurrent = store.refresh(RefreshTokens.hash(successor))
+                .filter(r -> r.rotatedAt() == null)
+                .isPresent();
         if (withinGrace && successorIsCurrent) {
             return tokens(user, session.sessionId(), successor, session.aal());
         }
         // A rotated token came back: it may have been stolen. End the whole session family.
         store.revokeSession(session.sessionId(), now);
         audit.account(user.userId(), "refresh_token_reuse", "session_revoked", user.userId(), origin);
-        throw ApiProblem.of(401, "refresh-token-reused", "Unauthorized",
+        throw ApiProblem.of(
+                401,
+                "refresh-token-reused",
+                "Unauthorized",
                 "This refresh token was already used; the session has been ended. Sign in again.");
     }
 
@@ -212,22 +262,34 @@ final class AuthService {
     private void sendEmailToken(User user, String email, String purpose) {
         String token = refreshTokens.first();
         Duration lifetime = purpose.equals("verify") ? VERIFY_LIFETIME : RESET_LIFETIME;
-        store.saveEmailToken(new AuthItems.EmailToken("EMAILTOKEN#" + RefreshTokens.hash(token), "EMAILTOKEN", purpose,
-                user.userId(), (clock.millis() + lifetime.toMillis()) / 1000));
+        store.saveEmailToken(new AuthItems.EmailToken(
+                "EMAILTOKEN#" + RefreshTokens.hash(token),
+                "EMAILTOKEN",
+                purpose,
+                user.userId(),
+                (clock.millis() + lifetime.toMillis()) / 1000));
         String template = purpose.equals("verify") ? "verify-email" : "reset-password";
-        String link = appBaseUrl + (purpose.equals("verify") ? "/verify-email?token=" : "/reset-password?token=") + token;
-        mailer.send(email, purpose.equals("verify") ? "Confirm your email address" : "Reset your DevSkyy password",
-                Mailer.template(template, link, false), Mailer.template(template, link, true));
+        String link =
+                appBaseUrl + (purpose.equals("verify") ? "/verify-email?token=" : "/reset-password?token=") + token;
+        mailer.send(
+                email,
+                purpose.equals("verify") ? "Confirm your email address" : "Reset your DevSkyy password",
+                Mailer.template(template, link, false),
+                Mailer.template(template, link, true));
     }
 
     /** The user of a valid, unused, unexpired token of this purpose; the token is used up. */
     private User consumeEmailToken(String token, String purpose) {
         long now = clock.millis();
-        return Optional.ofNullable(token).filter(RefreshTokens::wellFormed)
+        return Optional.ofNullable(token)
+                .filter(RefreshTokens::wellFormed)
                 .flatMap(t -> store.consumeEmailToken(RefreshTokens.hash(t)))
                 .filter(t -> t.purpose().equals(purpose) && t.expiresAt() * 1000 > now)
                 .flatMap(t -> store.user(t.userId()))
-                .orElseThrow(() -> ApiProblem.of(400, "invalid-email-token", "Bad Request",
+                .orElseThrow(() -> ApiProblem.of(
+                        400,
+                        "invalid-email-token",
+                        "Bad Request",
                         "The link is invalid, expired or already used; ask for a new one."));
     }
 
@@ -247,7 +309,8 @@ final class AuthService {
 
     /** Mails a reset link when the account exists; the caller answers 202 whatever happens here. */
     void forgotPassword(String email) {
-        store.userByEmailIndex(emailIndex(email)).filter(u -> !u.disabled())
+        store.userByEmailIndex(emailIndex(email))
+                .filter(u -> !u.disabled())
                 .ifPresent(user -> sendEmailToken(user, normalizeEmail(email), "reset"));
     }
 
@@ -285,15 +348,21 @@ final class AuthService {
 
     List<SessionView> sessions(Principal principal) {
         long now = clock.millis();
-        return store.sessionsOf(principal.userId()).stream().filter(s -> s.active(now))
-                .map(s -> new SessionView(s.sessionId(), pii.decrypt(s.agentCipher(), sessionContext(s.sessionId(), "agent")),
-                        pii.decrypt(s.ipCipher(), sessionContext(s.sessionId(), "ip")), s.createdAt(), s.lastUsedAt(),
+        return store.sessionsOf(principal.userId()).stream()
+                .filter(s -> s.active(now))
+                .map(s -> new SessionView(
+                        s.sessionId(),
+                        pii.decrypt(s.agentCipher(), sessionContext(s.sessionId(), "agent")),
+                        pii.decrypt(s.ipCipher(), sessionContext(s.sessionId(), "ip")),
+                        s.createdAt(),
+                        s.lastUsedAt(),
                         s.sessionId().equals(principal.sessionId())))
                 .toList();
     }
 
     void deleteSession(Principal principal, String sessionId) {
-        Session session = store.session(sessionId).filter(s -> s.userId().equals(principal.userId()))
+        Session session = store.session(sessionId)
+                .filter(s -> s.userId().equals(principal.userId()))
                 .orElseThrow(() -> ApiProblem.notFound("No such session."));
         store.revokeSession(session.sessionId(), clock.millis());
     }
@@ -302,37 +371,44 @@ final class AuthService {
 
     /** The caller's live platform role, at least {@code required}; 403 otherwise (API keys hold none here). */
     static Role requirePlatformRole(AuthStore store, Principal principal, Role required) {
-        Role held = store.user(principal.userId()).map(User::platformRole).flatMap(Role::fromWire).orElse(null);
+        Role held = store.user(principal.userId())
+                .map(User::platformRole)
+                .flatMap(Role::fromWire)
+                .orElse(null);
         if (held == null || !held.atLeast(required)) {
-            throw ApiProblem.of(403, "forbidden", "Forbidden", "This operation needs the platform role " + required.wire() + ".");
+            throw ApiProblem.of(
+                    403, "forbidden", "Forbidden", "This operation needs the platform role " + required.wire() + ".");
         }
         return held;
     }
 
-    record UserPage(List<AdminUserView> users, String next) {
-    }
+    record UserPage(List<AdminUserView> users, String next) {}
 
-    record AdminUserView(String id, String email, String displayName, boolean disabled, String platformRole, long createdAt) {
-    }
+    record AdminUserView(
+            String id, String email, String displayName, boolean disabled, String platformRole, long createdAt) {}
 
     UserPage users(Principal principal, int limit, String cursor, String email) {
         requirePlatformRole(store, principal, Role.ADMIN);
         if (email != null) {
-            return new UserPage(store.userByEmailIndex(emailIndex(email)).map(this::adminView).stream().toList(), null);
+            return new UserPage(
+                    store.userByEmailIndex(emailIndex(email)).map(this::adminView).stream()
+                            .toList(),
+                    null);
         }
         String after = cursor == null ? null : AuditLog.Cursors.decode(cursor);
         if (after != null && !after.matches("\\d{1,15}#usr_[0-9a-f]{32}")) {
             throw ApiProblem.badRequest("The cursor is not one this API issued.");
         }
         AuthStore.UserPage page = store.users(limit, after);
-        return new UserPage(page.users().stream().map(this::adminView).toList(),
+        return new UserPage(
+                page.users().stream().map(this::adminView).toList(),
                 page.next() == null ? null : AuditLog.Cursors.encode(page.next()));
     }
 
     AdminUserView administer(Principal principal, String userId, AuthModels.AdministerRequest request, Origin origin) {
         Role held = requirePlatformRole(store, principal, Role.ADMIN);
         if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
-            app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+            Authenticator.requireSecondFactor(principal);
         }
         if (userId.equals(principal.userId())) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "Administrators cannot change their own account here.");
@@ -344,24 +420,33 @@ final class AuthService {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "Only a super admin can change super admins.");
         }
         boolean disabled = request.disabled() == null ? target.disabled() : request.disabled();
-        String platformRole = request.platformRole() == null ? target.platformRole()
+        String platformRole = request.platformRole() == null
+                ? target.platformRole()
                 : request.platformRole().equals("none") ? null : request.platformRole();
         User updated = target.withAdministration(disabled, platformRole);
         store.saveUser(updated);
         if (disabled && !target.disabled()) {
             revokeSessions(new Principal(userId, "", Map.of(), Optional.empty()), "global");
         }
-        audit.account(userId, "admin_update:" + (disabled ? "disabled" : "enabled") + ":" + (platformRole == null ? "none" : platformRole),
-                "success", principal.userId(), origin);
+        audit.account(
+                userId,
+                "admin_update:" + (disabled ? "disabled" : "enabled") + ":"
+                        + (platformRole == null ? "none" : platformRole),
+                "success",
+                principal.userId(),
+                origin);
         return adminView(updated);
     }
 
     private AdminUserView adminView(User user) {
-        return new AdminUserView(user.userId(), pii.decrypt(user.emailCipher(), emailContext(user.userId())),
-                pii.decrypt(user.nameCipher(), nameContext(user.userId())), user.disabled(), user.platformRole(),
+        return new AdminUserView(
+                user.userId(),
+                pii.decrypt(user.emailCipher(), emailContext(user.userId())),
+                pii.decrypt(user.nameCipher(), nameContext(user.userId())),
+                user.disabled(),
+                user.platformRole(),
                 user.createdAt());
     }
-
 
     // Profile and password
 
@@ -399,9 +484,15 @@ final class AuthService {
 
     private UserView view(User user) {
         List<WorkspaceRole> workspaces = store.membershipsOf(user.userId()).stream()
-                .map(m -> new WorkspaceRole(m.workspaceId(), m.role())).toList();
-        return new UserView(user.userId(), pii.decrypt(user.emailCipher(), emailContext(user.userId())),
-                pii.decrypt(user.nameCipher(), nameContext(user.userId())), user.emailVerified(), user.createdAt(), workspaces);
+                .map(m -> new WorkspaceRole(m.workspaceId(), m.role()))
+                .toList();
+        return new UserView(
+                user.userId(),
+                pii.decrypt(user.emailCipher(), emailContext(user.userId())),
+                pii.decrypt(user.nameCipher(), nameContext(user.userId())),
+                user.emailVerified(),
+                user.createdAt(),
+                workspaces);
     }
 
     static String emailContext(String userId) {

@@ -1,6 +1,8 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.http.ApiProblem;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Progressive lockout: after {@link #THRESHOLD} consecutive failures an email is locked for 30 s,
@@ -14,15 +16,13 @@ final class Lockouts {
     /** How long failures are remembered without a new one. */
     static final Duration MEMORY = Duration.ofHours(24);
 
-    private Lockouts() {
-    }
+    private Lockouts() {}
 
     /** 429 with Retry-After while the email is locked; otherwise its lockout record, if any. */
-    static java.util.Optional<AuthItems.Lockout> refuseIfLocked(AuthStore store, String emailIndex, long nowMillis) {
-        java.util.Optional<AuthItems.Lockout> lockout = store.lockout(emailIndex);
+    static Optional<AuthItems.Lockout> refuseIfLocked(AuthStore store, String emailIndex, long nowMillis) {
+        Optional<AuthItems.Lockout> lockout = store.lockout(emailIndex);
         if (lockout.isPresent() && lockout.get().lockedUntil() > nowMillis) {
-            throw app.devskyy.core.http.ApiProblem.tooManyRequests(
-                    (int) Math.max(1, (lockout.get().lockedUntil() - nowMillis + 999) / 1000));
+            throw ApiProblem.tooManyRequests((int) Math.max(1, (lockout.get().lockedUntil() - nowMillis + 999) / 1000));
         }
         return lockout;
     }

@@ -31,9 +31,11 @@ interface Mailer {
         }
         String from = config.required("MAIL_FROM");
         SesV2Client ses = aws.configure(SesV2Client.builder(), "SESV2").build();
-        return (to, subject, text, html) -> ses.sendEmail(r -> r.fromEmailAddress(from).destination(d -> d.toAddresses(to))
+        return (to, subject, text, html) -> ses.sendEmail(r -> r.fromEmailAddress(from)
+                .destination(d -> d.toAddresses(to))
                 .content(c -> c.simple(m -> m.subject(s -> s.data(subject).charset("UTF-8"))
-                        .body(b -> b.text(t -> t.data(text).charset("UTF-8")).html(h -> h.data(html).charset("UTF-8"))))));
+                        .body(b -> b.text(t -> t.data(text).charset("UTF-8"))
+                                .html(h -> h.data(html).charset("UTF-8"))))));
     }
 
     private static void outbox(Path outbox, String to, String subject, String text, String html) {
@@ -45,7 +47,9 @@ interface Mailer {
         mail.put("html", html);
         try {
             Files.createDirectories(outbox);
-            Files.write(outbox.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json"), Json.writeBytes(mail));
+            Files.write(
+                    outbox.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json"),
+                    Json.writeBytes(mail));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -55,7 +59,9 @@ interface Mailer {
     static String template(String name, String link, boolean html) {
         try (InputStream in = Mailer.class.getResourceAsStream("/mail/" + name + (html ? ".html" : ".txt"))) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.replace("{{link}}", html ? link.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") : link);
+            return text.replace(
+                    "{{link}}",
+                    html ? link.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") : link);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,10 +46,11 @@ public final class Passwords {
     /** 422 with a field error at {@code pointer} when the password is not acceptable. */
     public void checkPolicy(String password, String pointer) {
         int length = password.codePointCount(0, password.length());
-        String problem = length < MIN_LENGTH ? "must be at least " + MIN_LENGTH + " characters"
-                : length > MAX_LENGTH ? "must be at most " + MAX_LENGTH + " characters"
-                : common.contains(password.toLowerCase(Locale.ROOT)) ? "is too common; choose another"
-                : null;
+        String problem = length < MIN_LENGTH
+                ? "must be at least " + MIN_LENGTH + " characters"
+                : length > MAX_LENGTH
+                        ? "must be at most " + MAX_LENGTH + " characters"
+                        : common.contains(password.toLowerCase(Locale.ROOT)) ? "is too common; choose another" : null;
         if (problem != null) {
             throw ApiProblem.validation(List.of(new FieldError(pointer, "password " + problem)));
         }
@@ -75,8 +76,10 @@ public final class Passwords {
     /** True when the hash was made with weaker parameters than today's. */
     public boolean needsRehash(String hash) {
         Argon2Function used = Argon2Function.getInstanceFromHash(hash);
-        return used.getVariant() != Argon2.ID || used.getMemory() < current.getMemory()
-                || used.getIterations() < current.getIterations() || used.getParallelism() < current.getParallelism();
+        return used.getVariant() != Argon2.ID
+                || used.getMemory() < current.getMemory()
+                || used.getIterations() < current.getIterations()
+                || used.getParallelism() < current.getParallelism();
     }
 
     private static Set<String> loadCommon() {

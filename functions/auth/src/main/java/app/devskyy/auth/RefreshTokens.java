@@ -1,5 +1,6 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.crypto.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -41,7 +42,7 @@ final class RefreshTokens {
     }
 
     static String hash(String token) {
-        return app.devskyy.core.crypto.Digests.sha256(token);
+        return Digests.sha256(token);
     }
 
     /** Only strings of our shape are looked up at all. */

@@ -1,16 +1,22 @@
 package app.devskyy.auth;
 
-import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Lockout;
 import app.devskyy.auth.AuthItems.User;
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.audit.AuditLog.Origin;
+import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.FieldError;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -38,19 +44,26 @@ final class SecondFactors {
         User user = store.user(principal.userId()).orElseThrow(() -> ApiProblem.notFound("No such user."));
         for (AuthItems.MfaFactor factor : store.factorsOf(user.userId())) {
             if (factor.verified()) {
-                throw ApiProblem.of(409, "mfa-already-enrolled", "Conflict",
+                throw ApiProblem.of(
+                        409,
+                        "mfa-already-enrolled",
+                        "Conflict",
                         "A TOTP factor is already active; remove it before enrolling another.");
             }
             store.deleteFactor(factor);
         }
         byte[] secret = Totp.newSecret();
         String factorId = "mfa_" + UUID.randomUUID().toString().replace("-", "");
-        store.saveFactor(AuthItems.MfaFactor.of(user.userId(), factorId,
-                pii.encrypt(java.util.Base64.getEncoder().encodeToString(secret), factorContext(factorId)), clock.millis()));
-        String uri = Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), AuthService.emailContext(user.userId())), secret);
+        store.saveFactor(AuthItems.MfaFactor.of(
+                user.userId(),
+                factorId,
+                pii.encrypt(Base64.getEncoder().encodeToString(secret), factorContext(factorId)),
+                clock.millis()));
+        String uri =
+                Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), AuthService.emailContext(user.userId())), secret);
         audit.account(user.userId(), "mfa_enrolment_started", "success", user.userId(), origin);
-        return new AuthModels.Enrollment(factorId, Totp.base32(secret), uri,
-                java.util.Base64.getEncoder().encodeToString(QrPng.of(uri)));
+        return new AuthModels.Enrollment(
+                factorId, Totp.base32(secret), uri, Base64.getEncoder().encodeToString(QrPng.of(uri)));
     }
 
     /** Activates a factor with its first code; answers the recovery codes, once; ends the other sessions. */
@@ -81,7 +94,7 @@ final class SecondFactors {
     }
 
     AuthModels.RecoveryCodes regenerateRecoveryCodes(Principal principal, Origin origin) {
-        app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+        Authenticator.requireSecondFactor(principal);
         if (store.factorsOf(principal.userId()).stream().noneMatch(AuthItems.MfaFactor::verified)) {
             throw ApiProblem.notFound("No active second factor.");
         }
@@ -91,7 +104,8 @@ final class SecondFactors {
 
     /** The user a pending challenge belongs to, for rate limiting before any other work. */
     Optional<String> challengeUser(String challengeId) {
-        return challengeId == null || !challengeId.matches("chl_[0-9a-f]{32}") ? Optional.empty()
+        return challengeId == null || !challengeId.matches("chl_[0-9a-f]{32}")
+                ? Optional.empty()
                 : store.challenge(challengeId).map(AuthItems.Challenge::userId);
     }
 
@@ -102,9 +116,13 @@ final class SecondFactors {
     User completeChallenge(AuthModels.ChallengeRequest request, Origin origin) {
         long now = clock.millis();
         AuthItems.Challenge challenge = (request.challengeId().matches("chl_[0-9a-f]{32}")
-                ? store.challenge(request.challengeId()) : Optional.<AuthItems.Challenge>empty())
+                        ? store.challenge(request.challengeId())
+                        : Optional.<AuthItems.Challenge>empty())
                 .filter(c -> c.expiresAt() * 1000 > now)
-                .orElseThrow(() -> ApiProblem.of(401, "invalid-challenge", "Unauthorized",
+                .orElseThrow(() -> ApiProblem.of(
+                        401,
+                        "invalid-challenge",
+                        "Unauthorized",
                         "The challenge is unknown, used or expired; sign in again."));
         Optional<Lockout> lockout = Lockouts.refuseIfLocked(store, challenge.emailIndex(), now);
         User user = store.user(challenge.userId()).orElseThrow(SecondFactors::invalidCode);
@@ -112,8 +130,11 @@ final class SecondFactors {
             throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
         }
         boolean valid = request.code() != null
-                ? store.factorsOf(user.userId()).stream().filter(AuthItems.MfaFactor::verified).findFirst()
-                        .map(f -> acceptCode(f, request.code(), false)).orElse(false)
+                ? store.factorsOf(user.userId()).stream()
+                        .filter(AuthItems.MfaFactor::verified)
+                        .findFirst()
+                        .map(f -> acceptCode(f, request.code(), false))
+                        .orElse(false)
                 : store.useRecoveryCode(user.userId(), recoveryHash(request.recoveryCode()));
         if (!valid) {
             Lockouts.recordFailure(store, challenge.emailIndex(), now);
@@ -121,36 +142,46 @@ final class SecondFactors {
             throw invalidCode();
         }
         if (!store.consumeChallenge(challenge)) {
-            throw ApiProblem.of(401, "invalid-challenge", "Unauthorized", "The challenge was already used; sign in again.");
+            throw ApiProblem.of(
+                    401, "invalid-challenge", "Unauthorized", "The challenge was already used; sign in again.");
         }
         lockout.ifPresent(l -> store.clearLockout(challenge.emailIndex()));
-        audit.account(user.userId(), "login", request.code() != null ? "success_totp" : "success_recovery_code",
-                user.userId(), origin);
+        audit.account(
+                user.userId(),
+                "login",
+                request.code() != null ? "success_totp" : "success_recovery_code",
+                user.userId(),
+                origin);
         return user;
     }
 
     private AuthItems.MfaFactor factor(Principal principal, String factorId) {
-        return store.factorsOf(principal.userId()).stream().filter(f -> f.factorId().equals(factorId)).findFirst()
+        return store.factorsOf(principal.userId()).stream()
+                .filter(f -> f.factorId().equals(factorId))
+                .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("No such factor."));
     }
 
     /** A code of the factor, for a time step later than any accepted before (no replay). */
     private boolean acceptCode(AuthItems.MfaFactor factor, String code, boolean activate) {
-        byte[] secret = java.util.Base64.getDecoder().decode(pii.decrypt(factor.secretCipher(), factorContext(factor.factorId())));
-        java.util.OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond());
+        byte[] secret =
+                Base64.getDecoder().decode(pii.decrypt(factor.secretCipher(), factorContext(factor.factorId())));
+        OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond());
         return step.isPresent() && store.acceptStep(factor, step.getAsLong(), activate);
     }
 
     private AuthModels.RecoveryCodes newRecoveryCodes(String userId) {
-        List<String> codes = new java.util.ArrayList<>();
-        java.security.SecureRandom random = new java.security.SecureRandom();
+        List<String> codes = new ArrayList<>();
+        SecureRandom random = new SecureRandom();
         for (int i = 0; i < RECOVERY_CODES; i++) {
             byte[] bytes = new byte[10];
             random.nextBytes(bytes);
             String code = Totp.base32(bytes);
-            codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8, 12) + "-" + code.substring(12, 16));
+            codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8, 12) + "-"
+                    + code.substring(12, 16));
         }
-        store.replaceRecoveryCodes(userId, codes.stream().map(SecondFactors::recoveryHash).toList());
+        store.replaceRecoveryCodes(
+                userId, codes.stream().map(SecondFactors::recoveryHash).toList());
         return new AuthModels.RecoveryCodes(codes);
     }
 
@@ -161,8 +192,8 @@ final class SecondFactors {
 
     /** Managing a factor with a wrong (or replayed) code: the body is wrong, the session is fine. */
     private static ApiProblem wrongFactorCode() {
-        return ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError("/code",
-                "is not a current code of this factor, or was used already")));
+        return ApiProblem.validation(
+                List.of(new FieldError("/code", "is not a current code of this factor, or was used already")));
     }
 
     private static ApiProblem invalidCode() {

@@ -1,8 +1,10 @@
 package app.devskyy.auth;
 
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.OptionalLong;
 import javax.crypto.Mac;
@@ -20,8 +22,7 @@ final class Totp {
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Totp() {
-    }
+    private Totp() {}
 
     /** A new 160-bit secret. */
     static byte[] newSecret() {
@@ -35,10 +36,12 @@ final class Totp {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(secret, "HmacSHA1"));
-            byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(step).array());
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int offset = hash[hash.length - 1] & 0x0f;
-            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            int binary = ((hash[offset] & 0x7f) << 24)
+                    | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8)
+                    | (hash[offset + 3] & 0xff);
             return String.format("%0" + digits + "d", binary % (int) Math.pow(10, digits));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -56,7 +59,8 @@ final class Totp {
         }
         long now = step(epochSeconds);
         for (long step = now - 1; step <= now + 1; step++) {
-            if (java.security.MessageDigest.isEqual(code(secret, step, DIGITS).getBytes(StandardCharsets.US_ASCII),
+            if (MessageDigest.isEqual(
+                    code(secret, step, DIGITS).getBytes(StandardCharsets.US_ASCII),
                     code.getBytes(StandardCharsets.US_ASCII))) {
                 return OptionalLong.of(step);
             }

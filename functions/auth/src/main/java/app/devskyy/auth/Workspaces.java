@@ -1,18 +1,23 @@
 package app.devskyy.auth;
 
-import app.devskyy.core.audit.AuditLog;
 import app.devskyy.auth.AuthItems.Member;
 import app.devskyy.auth.AuthItems.User;
 import app.devskyy.auth.AuthItems.Workspace;
 import app.devskyy.auth.AuthModels.MemberView;
-import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.auth.AuthModels.WorkspaceView;
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.audit.AuditLog.Origin;
+import app.devskyy.core.auth.ApiKeys;
+import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.FieldError;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,15 +41,19 @@ final class Workspaces {
         this.clock = clock;
     }
 
-
     /** The caller's live role in a workspace (not the token's, which may be minutes old), checked. */
     private Role requireRole(Principal principal, String workspaceId, Role required) {
         // An API key's role was just read from its live record by the Authenticator; a user's is read here.
-        Map<String, Role> live = isApiKey(principal) ? principal.memberships()
+        Map<String, Role> live = isApiKey(principal)
+                ? principal.memberships()
                 : store.member(workspaceId, principal.userId())
-                        .flatMap(m -> Role.fromWire(m.role())).map(role -> Map.of(workspaceId, role)).orElse(Map.of());
-        Role held = app.devskyy.core.auth.Authenticator.requireRole(
-                new Principal(principal.userId(), principal.sessionId(), live, principal.platformRole()), workspaceId, required);
+                        .flatMap(m -> Role.fromWire(m.role()))
+                        .map(role -> Map.of(workspaceId, role))
+                        .orElse(Map.of());
+        Role held = Authenticator.requireRole(
+                new Principal(principal.userId(), principal.sessionId(), live, principal.platformRole()),
+                workspaceId,
+                required);
         if (store.workspace(workspaceId).isEmpty()) {
             throw ApiProblem.notFound("No such workspace.");
         }
@@ -73,8 +82,8 @@ final class Workspaces {
         return new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), role.wire());
     }
 
-    WorkspaceView renameWorkspace(Principal principal, String workspaceId, AuthModels.WorkspaceRequest request,
-            Origin origin) {
+    WorkspaceView renameWorkspace(
+            Principal principal, String workspaceId, AuthModels.WorkspaceRequest request, Origin origin) {
         requireRole(principal, workspaceId, Role.ADMIN);
         store.renameWorkspace(workspaceId, request.name().strip());
         audit.workspace(workspaceId, "workspace_renamed", principal.userId(), workspaceId, origin);
@@ -83,11 +92,19 @@ final class Workspaces {
 
     List<MemberView> members(Principal principal, String workspaceId) {
         requireRole(principal, workspaceId, Role.ADMIN);
-        return store.membersOf(workspaceId).stream().map(m -> {
-            Optional<User> user = store.user(m.userId());
-            return new MemberView(m.userId(), user.map(u -> pii.decrypt(u.emailCipher(), AuthService.emailContext(u.userId()))).orElse(null),
-                    user.map(u -> pii.decrypt(u.nameCipher(), AuthService.nameContext(u.userId()))).orElse(null), m.role(), m.joinedAt());
-        }).toList();
+        return store.membersOf(workspaceId).stream()
+                .map(m -> {
+                    Optional<User> user = store.user(m.userId());
+                    return new MemberView(
+                            m.userId(),
+                            user.map(u -> pii.decrypt(u.emailCipher(), AuthService.emailContext(u.userId())))
+                                    .orElse(null),
+                            user.map(u -> pii.decrypt(u.nameCipher(), AuthService.nameContext(u.userId())))
+                                    .orElse(null),
+                            m.role(),
+                            m.joinedAt());
+                })
+                .toList();
     }
 
     MemberView addMember(Principal principal, String workspaceId, AuthModels.AddMemberRequest request, Origin origin) {
@@ -100,18 +117,26 @@ final class Workspaces {
             throw ApiProblem.of(409, "already-member", "Conflict", "This user is already a member of the workspace.");
         }
         audit.workspace(workspaceId, "member_added:" + granted.wire(), principal.userId(), user.userId(), origin);
-        return new MemberView(user.userId(), AuthService.normalizeEmail(request.email()),
-                pii.decrypt(user.nameCipher(), AuthService.nameContext(user.userId())), granted.wire(), now);
+        return new MemberView(
+                user.userId(),
+                AuthService.normalizeEmail(request.email()),
+                pii.decrypt(user.nameCipher(), AuthService.nameContext(user.userId())),
+                granted.wire(),
+                now);
     }
 
-    void changeMemberRole(Principal principal, String workspaceId, String userId, AuthModels.RoleRequest request,
-            Origin origin) {
+    void changeMemberRole(
+            Principal principal, String workspaceId, String userId, AuthModels.RoleRequest request, Origin origin) {
         Role held = requireRole(principal, workspaceId, Role.ADMIN);
         Role granted = grantable(held, request.role());
         Member member = store.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
         checkChange(store.changeRole(member, granted.wire()));
-        audit.workspace(workspaceId, "member_role_changed:" + member.role() + ">" + granted.wire(), principal.userId(),
-                userId, origin);
+        audit.workspace(
+                workspaceId,
+                "member_role_changed:" + member.role() + ">" + granted.wire(),
+                principal.userId(),
+                userId,
+                origin);
     }
 
     /** An admin removes anyone; any member may leave. The last admin can do neither. */
@@ -141,7 +166,7 @@ final class Workspaces {
         Role held = requireRole(principal, request.workspaceId(), Role.DEVELOPER);
         Role granted = grantable(held, request.role());
         if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
-            app.devskyy.core.auth.Authenticator.requireSecondFactor(principal);
+            Authenticator.requireSecondFactor(principal);
         }
         // A platform key holds the platform role admin, never more; only a platform admin may mint one.
         String platformRole = null;
@@ -150,19 +175,33 @@ final class Workspaces {
             platformRole = Role.ADMIN.wire();
         }
         long now = clock.millis();
-        if (request.expiresAt() != null && (request.expiresAt() * 1000 <= now
-                || request.expiresAt() * 1000 > now + Duration.ofDays(366).toMillis())) {
-            throw ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError("/expiresAt",
-                    "must be in the future and within a year")));
+        if (request.expiresAt() != null
+                && (request.expiresAt() * 1000 <= now
+                        || request.expiresAt() * 1000
+                                > now + Duration.ofDays(366).toMillis())) {
+            throw ApiProblem.validation(
+                    List.of(new FieldError("/expiresAt", "must be in the future and within a year")));
         }
         byte[] secret = new byte[32];
-        new java.security.SecureRandom().nextBytes(secret);
-        String key = app.devskyy.core.auth.ApiKeys.PREFIX + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        new SecureRandom().nextBytes(secret);
+        String key = ApiKeys.PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        AuthItems.ApiKey item = new AuthItems.ApiKey("APIKEY#" + app.devskyy.core.auth.ApiKeys.hash(key), "APIKEY", keyId,
-                request.workspaceId(), request.name().strip(), granted.wire(), platformRole, key.substring(0, 12),
-                principal.userId(), now,
-                request.expiresAt(), null, null, "WS#" + request.workspaceId(), "APIKEY#" + keyId);
+        AuthItems.ApiKey item = new AuthItems.ApiKey(
+                "APIKEY#" + ApiKeys.hash(key),
+                "APIKEY",
+                keyId,
+                request.workspaceId(),
+                request.name().strip(),
+                granted.wire(),
+                platformRole,
+                key.substring(0, 12),
+                principal.userId(),
+                now,
+                request.expiresAt(),
+                null,
+                null,
+                "WS#" + request.workspaceId(),
+                "APIKEY#" + keyId);
         store.createApiKey(item);
         audit.workspace(request.workspaceId(), "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
         return view(item, key);
@@ -176,7 +215,9 @@ final class Workspaces {
     /** Admins revoke any key of the workspace; developers their own. */
     void revokeApiKey(Principal principal, String workspaceId, String keyId, Origin origin) {
         Role held = requireRole(principal, workspaceId, Role.DEVELOPER);
-        AuthItems.ApiKey key = store.apiKeysOf(workspaceId).stream().filter(k -> k.keyId().equals(keyId)).findFirst()
+        AuthItems.ApiKey key = store.apiKeysOf(workspaceId).stream()
+                .filter(k -> k.keyId().equals(keyId))
+                .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("No such API key."));
         if (!held.atLeast(Role.ADMIN) && !key.createdBy().equals(principal.userId())) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "Developers revoke only the keys they created.");
@@ -186,11 +227,20 @@ final class Workspaces {
     }
 
     private static AuthModels.ApiKeyView view(AuthItems.ApiKey key, String secret) {
-        return new AuthModels.ApiKeyView(key.keyId(), key.workspaceId(), key.name(), key.role(), key.platformRole(),
-                key.prefix(), secret,
-                key.createdBy(), key.createdAt(), key.expiresAt(), key.lastUsedAt(), key.revokedAt() != null);
+        return new AuthModels.ApiKeyView(
+                key.keyId(),
+                key.workspaceId(),
+                key.name(),
+                key.role(),
+                key.platformRole(),
+                key.prefix(),
+                secret,
+                key.createdBy(),
+                key.createdAt(),
+                key.expiresAt(),
+                key.lastUsedAt(),
+                key.revokedAt() != null);
     }
-
 
     private static Role grantable(Role held, String requested) {
         Role role = Role.fromWire(requested).orElseThrow();
@@ -202,11 +252,19 @@ final class Workspaces {
 
     private static void checkChange(AuthStore.Change change) {
         switch (change) {
-            case DONE -> { }
-            case LAST_ADMIN -> throw ApiProblem.of(409, "last-admin", "Conflict",
-                    "A workspace keeps at least one admin; make another member admin first.");
-            case CONFLICT -> throw ApiProblem.of(409, "concurrent-change", "Conflict",
-                    "The membership changed meanwhile; reload and try again.");
+            case DONE -> {}
+            case LAST_ADMIN ->
+                throw ApiProblem.of(
+                        409,
+                        "last-admin",
+                        "Conflict",
+                        "A workspace keeps at least one admin; make another member admin first.");
+            case CONFLICT ->
+                throw ApiProblem.of(
+                        409,
+                        "concurrent-change",
+                        "Conflict",
+                        "The membership changed meanwhile; reload and try again.");
         }
     }
 }

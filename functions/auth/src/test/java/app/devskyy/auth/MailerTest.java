@@ -19,13 +19,25 @@ class MailerTest {
         try (MockWebServer ses = new MockWebServer()) {
             ses.start();
             // SendEmail in SES v2's REST-JSON wire format.
-            ses.enqueue(new MockResponse.Builder().addHeader("content-type", "application/json")
-                    .body("{\"MessageId\":\"0100018c-example-message-id\"}").build());
-            Config production = Config.of(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_SESV2", ses.url("/").toString(),
-                    "MAIL_FROM", "DevSkyy <no-reply@devskyy.app>"));
-            Mailer.fromConfig(production, new AwsClients(production)).send("ada@example.com", "Reset your DevSkyy password",
-                    Mailer.template("reset-password", "https://app.devskyy.app/reset-password?token=abc&x=1", false),
-                    Mailer.template("reset-password", "https://app.devskyy.app/reset-password?token=abc&x=1", true));
+            ses.enqueue(new MockResponse.Builder()
+                    .addHeader("content-type", "application/json")
+                    .body("{\"MessageId\":\"0100018c-example-message-id\"}")
+                    .build());
+            Config production = Config.of(Map.of(
+                    "AWS_REGION",
+                    "us-east-1",
+                    "AWS_ENDPOINT_URL_SESV2",
+                    ses.url("/").toString(),
+                    "MAIL_FROM",
+                    "DevSkyy <no-reply@devskyy.app>"));
+            Mailer.fromConfig(production, new AwsClients(production))
+                    .send(
+                            "ada@example.com",
+                            "Reset your DevSkyy password",
+                            Mailer.template(
+                                    "reset-password", "https://app.devskyy.app/reset-password?token=abc&x=1", false),
+                            Mailer.template(
+                                    "reset-password", "https://app.devskyy.app/reset-password?token=abc&x=1", true));
             RecordedRequest request = ses.takeRequest();
             assertThat(request.getMethod()).isEqualTo("POST");
             assertThat(request.getUrl().encodedPath()).isEqualTo("/v2/email/outbound-emails");

@@ -8,6 +8,7 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class PasswordsAndLockoutsTest {
@@ -26,8 +27,10 @@ class PasswordsAndLockoutsTest {
 
     @Test
     void weakerHashesAreRehashedOnLogin() {
-        String weak = Password.hash("correct horse battery").addRandomSalt(16)
-                .with(Argon2Function.getInstance(8 * 1024, 1, 1, 32, Argon2.ID)).getResult();
+        String weak = Password.hash("correct horse battery")
+                .addRandomSalt(16)
+                .with(Argon2Function.getInstance(8 * 1024, 1, 1, 32, Argon2.ID))
+                .getResult();
         assertThat(PASSWORDS.verify("correct horse battery", weak)).isTrue();
         assertThat(PASSWORDS.needsRehash(weak)).isTrue();
     }
@@ -43,7 +46,8 @@ class PasswordsAndLockoutsTest {
         PASSWORDS.checkPolicy("correct horse battery", "/password");
         PASSWORDS.checkPolicy("ünïcödé!", "/password");
         for (String bad : new String[] {"short", "x".repeat(129), "password123", "Qwerty123", "iloveyou1"}) {
-            assertThatThrownBy(() -> PASSWORDS.checkPolicy(bad, "/password")).as(bad)
+            assertThatThrownBy(() -> PASSWORDS.checkPolicy(bad, "/password"))
+                    .as(bad)
                     .isInstanceOfSatisfying(ApiProblem.class, p -> {
                         assertThat(p.status()).isEqualTo(422);
                         assertThat(p.errors().getFirst().pointer()).isEqualTo("/password");
@@ -67,10 +71,14 @@ class PasswordsAndLockoutsTest {
         RefreshTokens tokens = new RefreshTokens(new byte[32]);
         String first = tokens.first();
         assertThat(RefreshTokens.wellFormed(first)).isTrue();
-        assertThat(java.util.Base64.getUrlDecoder().decode(first)).hasSize(32);
+        assertThat(Base64.getUrlDecoder().decode(first)).hasSize(32);
         assertThat(tokens.successor(first)).isEqualTo(tokens.successor(first)).isNotEqualTo(first);
-        assertThat(new RefreshTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-                23, 24, 25, 26, 27, 28, 29, 30, 31, 32}).successor(first)).isNotEqualTo(tokens.successor(first));
+        assertThat(new RefreshTokens(new byte[] {
+                            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                            26, 27, 28, 29, 30, 31, 32
+                        })
+                        .successor(first))
+                .isNotEqualTo(tokens.successor(first));
         assertThat(RefreshTokens.hash(first)).isNotEqualTo(first).hasSize(43);
         assertThat(RefreshTokens.wellFormed("../../etc/passwd")).isFalse();
     }

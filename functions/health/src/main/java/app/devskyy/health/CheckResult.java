@@ -1,6 +1,7 @@
 package app.devskyy.health;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The outcome of one dependency check, in the terms of the health+json draft
@@ -9,14 +10,23 @@ import java.time.Instant;
  * table, the host) and {@code failure} (the exception's type and message) are for
  * {@code /health/detailed}, which only platform administrators may read.
  */
-public record CheckResult(String name, String componentType, Status status, double observedMillis, Instant time,
-        String output, String target, String failure) {
+public record CheckResult(
+        String name,
+        String componentType,
+        Status status,
+        double observedMillis,
+        Instant time,
+        String output,
+        String target,
+        String failure) {
 
     public enum Status {
-        PASS, WARN, FAIL;
+        PASS,
+        WARN,
+        FAIL;
 
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** The worse of two statuses. */

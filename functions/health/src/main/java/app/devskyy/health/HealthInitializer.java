@@ -37,18 +37,28 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
         List<DependencyCheck> checks = new ArrayList<>();
         DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb();
         settings.tables().forEach((logical, table) -> checks.add(new DynamoDbTableCheck(logical, table, dynamoDb)));
-        settings.upstashUrl().ifPresent(url -> checks.add(new UpstashCheck(
-                new UpstashClient(HttpUrl.get(url), settings.upstashToken().orElseThrow(), OutboundHttp.client()),
-                HttpUrl.get(url).host())));
-        HealthService service = new HealthService(checks, settings.checkTimeout(), settings.deadline(),
-                settings.reuseFor(), settings.warnAfter(), Clock.systemUTC());
-        HttpApiFunction function = new HttpApiFunction(new HealthRoutes(service, BuildInfo.load(),
-                SessionTable.authenticator(config, dynamoDb)).router(), new Telemetry(config));
+        settings.upstashUrl()
+                .ifPresent(url -> checks.add(new UpstashCheck(
+                        new UpstashClient(
+                                HttpUrl.get(url), settings.upstashToken().orElseThrow(), OutboundHttp.client()),
+                        HttpUrl.get(url).host())));
+        HealthService service = new HealthService(
+                checks,
+                settings.checkTimeout(),
+                settings.deadline(),
+                settings.reuseFor(),
+                settings.warnAfter(),
+                Clock.systemUTC());
+        HttpApiFunction function = new HttpApiFunction(
+                new HealthRoutes(service, BuildInfo.load(), SessionTable.authenticator(config, dynamoDb)).router(),
+                new Telemetry(config));
         // The hot path minus the dependencies: routing, handlers, JSON, problems, response mapping.
-        Priming.register(FUNCTION, List.of(
-                () -> function.prime(PrimingEvents.get("/health/live")),
-                () -> function.prime(PrimingEvents.get("/version")),
-                () -> function.prime(PrimingEvents.get("/health/unknown"))));
+        Priming.register(
+                FUNCTION,
+                List.of(
+                        () -> function.prime(PrimingEvents.get("/health/live")),
+                        () -> function.prime(PrimingEvents.get("/version")),
+                        () -> function.prime(PrimingEvents.get("/health/unknown"))));
         return function;
     }
 }

@@ -40,8 +40,13 @@ public final class HealthService {
      * @param reuseFor     how long a report is served again before the checks run anew
      * @param warnAfter    a check that passes but takes longer than this reports {@code warn}
      */
-    public HealthService(List<DependencyCheck> checks, Duration checkTimeout, Duration deadline, Duration reuseFor,
-            Duration warnAfter, Clock clock) {
+    public HealthService(
+            List<DependencyCheck> checks,
+            Duration checkTimeout,
+            Duration deadline,
+            Duration reuseFor,
+            Duration warnAfter,
+            Clock clock) {
         if (checkTimeout.compareTo(deadline) > 0) {
             throw new IllegalArgumentException("a check's timeout cannot exceed the overall deadline");
         }
@@ -54,8 +59,7 @@ public final class HealthService {
     }
 
     /** The overall status and each check's result. */
-    public record Report(Status status, List<CheckResult> results, Instant time) {
-    }
+    public record Report(Status status, List<CheckResult> results, Instant time) {}
 
     public Report readiness() {
         Report cached = last.get();
@@ -84,7 +88,8 @@ public final class HealthService {
                 result = running.get(i).get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 running.get(i).cancel(true);
-                result = failed(check, millisSince(start), "timeout", "no answer within " + checkTimeout.toMillis() + " ms");
+                result = failed(
+                        check, millisSince(start), "timeout", "no answer within " + checkTimeout.toMillis() + " ms");
             } catch (ExecutionException | InterruptedException e) {
                 result = failed(check, millisSince(start), "error", e.getClass().getSimpleName());
             }
@@ -100,18 +105,35 @@ public final class HealthService {
             check.probe(checkTimeout);
             double millis = millisSince(start);
             boolean slow = millis > warnAfter.toMillis();
-            return new CheckResult(check.name(), check.componentType(), slow ? Status.WARN : Status.PASS, millis,
-                    clock.instant(), slow ? "slow" : null, check.target(), null);
+            return new CheckResult(
+                    check.name(),
+                    check.componentType(),
+                    slow ? Status.WARN : Status.PASS,
+                    millis,
+                    clock.instant(),
+                    slow ? "slow" : null,
+                    check.target(),
+                    null);
         } catch (Exception e) {
             String message = e.getMessage() == null ? "" : ": " + e.getMessage();
-            return failed(check, millisSince(start), "unreachable",
+            return failed(
+                    check,
+                    millisSince(start),
+                    "unreachable",
                     e.getClass().getSimpleName() + (message.length() > 200 ? message.substring(0, 200) : message));
         }
     }
 
     private CheckResult failed(DependencyCheck check, double millis, String reason, String failure) {
-        return new CheckResult(check.name(), check.componentType(), Status.FAIL, millis, clock.instant(), reason,
-                check.target(), failure);
+        return new CheckResult(
+                check.name(),
+                check.componentType(),
+                Status.FAIL,
+                millis,
+                clock.instant(),
+                reason,
+                check.target(),
+                failure);
     }
 
     private static double millisSince(long startNanos) {

@@ -3,7 +3,9 @@ package app.devskyy.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.config.Config;
 import app.devskyy.core.testing.Invoker;
+import app.devskyy.core.testing.TestSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +43,7 @@ class HealthDependenciesTest {
     }
 
     private static Invoker health(Map<String, String> settings) {
-        Map<String, String> all = app.devskyy.core.testing.TestSettings.withAuthenticator(settings);
+        Map<String, String> all = TestSettings.withAuthenticator(settings);
         all.put("HEALTH_REUSE_MS", "0");
         return new Invoker(HealthInitializer.class, HealthInitializer.FUNCTION, all);
     }
@@ -53,11 +56,12 @@ class HealthDependenciesTest {
     void upstashAnsweringPongPasses() throws IOException {
         upstash.start();
         upstash.enqueue(new MockResponse.Builder().body("{\"result\":\"PONG\"}").build());
-        Invoker invoker = health(Map.of("UPSTASH_REDIS_REST_URL", upstash.url("/").toString(),
-                "UPSTASH_REDIS_REST_TOKEN", "AXtoken"));
+        Invoker invoker = health(
+                Map.of("UPSTASH_REDIS_REST_URL", upstash.url("/").toString(), "UPSTASH_REDIS_REST_TOKEN", "AXtoken"));
         JsonNode response = invoker.invoke("health/get-health-ready.json");
         assertThat(response.get("statusCode").asInt()).isEqualTo(200);
-        JsonNode check = body(response).get("checks").get("upstash:redis:responseTime").get(0);
+        JsonNode check =
+                body(response).get("checks").get("upstash:redis:responseTime").get(0);
         assertThat(check.get("status").asString()).isEqualTo("pass");
         assertThat(check.get("componentType").asString()).isEqualTo("datastore");
         assertThat(check.get("observedUnit").asString()).isEqualTo("ms");
@@ -66,14 +70,21 @@ class HealthDependenciesTest {
     @Test
     void upstashRefusingTheTokenFailsReadinessWith503() throws IOException {
         upstash.start();
-        upstash.enqueue(new MockResponse.Builder().code(401).body("{\"error\":\"Unauthorized\"}").build());
-        Invoker invoker = health(Map.of("UPSTASH_REDIS_REST_URL", upstash.url("/").toString(),
-                "UPSTASH_REDIS_REST_TOKEN", "wrong"));
+        upstash.enqueue(new MockResponse.Builder()
+                .code(401)
+                .body("{\"error\":\"Unauthorized\"}")
+                .build());
+        Invoker invoker = health(
+                Map.of("UPSTASH_REDIS_REST_URL", upstash.url("/").toString(), "UPSTASH_REDIS_REST_TOKEN", "wrong"));
         JsonNode response = invoker.invoke("health/get-health-ready.json");
         assertThat(response.get("statusCode").asInt()).isEqualTo(503);
         JsonNode body = body(response);
         assertThat(body.get("status").asString()).isEqualTo("fail");
-        assertThat(body.get("checks").get("upstash:redis:responseTime").get(0).get("output").asString())
+        assertThat(body.get("checks")
+                        .get("upstash:redis:responseTime")
+                        .get(0)
+                        .get("output")
+                        .asString())
                 .isEqualTo("unreachable");
         assertThat(response.get("body").asString()).doesNotContain("wrong").doesNotContain("Unauthorized");
     }
@@ -99,22 +110,24 @@ class HealthDependenciesTest {
                 "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:" + blackHole.getLocalPort()));
         JsonNode response = invoker.invoke("health/get-health-ready.json");
         assertThat(response.get("statusCode").asInt()).isEqualTo(503);
-        JsonNode check = body(response).get("checks").get("dynamodb:idempotency:responseTime").get(0);
+        JsonNode check = body(response)
+                .get("checks")
+                .get("dynamodb:idempotency:responseTime")
+                .get(0);
         assertThat(check.get("status").asString()).isEqualTo("fail");
         assertThat(check.get("output").asString()).isIn("timeout", "unreachable");
     }
 
     @Test
     void productionWithUpstashUrlButNoTokenRefusesToStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthConfig.from(app.devskyy.core.config.Config.of(
-                        Map.of("UPSTASH_REDIS_REST_URL", "https://eu1-fine-fox.upstash.io"))))
+        Assertions.assertThatThrownBy(() -> HealthConfig.from(
+                        Config.of(Map.of("UPSTASH_REDIS_REST_URL", "https://eu1-fine-fox.upstash.io"))))
                 .hasMessageContaining("UPSTASH_REDIS_REST_TOKEN");
     }
 
     @Test
     void malformedTableListIsRefusedNamingTheSetting() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthConfig.from(app.devskyy.core.config.Config.of(
-                        Map.of("HEALTH_TABLES", "idempotency"))))
+        Assertions.assertThatThrownBy(() -> HealthConfig.from(Config.of(Map.of("HEALTH_TABLES", "idempotency"))))
                 .hasMessageContaining("HEALTH_TABLES");
     }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.devskyy.core.Json;
 import app.devskyy.core.testing.Events;
 import app.devskyy.core.testing.Invoker;
+import app.devskyy.core.testing.TestSettings;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,8 @@ class HealthInvokerTest {
 
     @BeforeAll
     static void start() {
-        invoker = new Invoker(HealthInitializer.class, HealthInitializer.FUNCTION, app.devskyy.core.testing.TestSettings.withAuthenticator(Map.of()));
+        invoker = new Invoker(
+                HealthInitializer.class, HealthInitializer.FUNCTION, TestSettings.withAuthenticator(Map.of()));
     }
 
     private static JsonNode body(JsonNode response) {
@@ -60,9 +64,9 @@ class HealthInvokerTest {
         JsonNode body = body(response);
         assertThat(body.get("version").asString()).matches("\\d+\\.\\d+\\.\\d+.*");
         // A build from a git checkout bakes in the full commit id; only a build outside git says unknown.
-        boolean gitCheckout = java.nio.file.Files.exists(Events.repositoryRoot().resolve(".git"));
+        boolean gitCheckout = Files.exists(Events.repositoryRoot().resolve(".git"));
         assertThat(body.get("commit").asString()).matches(gitCheckout ? "[0-9a-f]{40}" : "unknown");
-        assertThat(java.time.Instant.parse(body.get("buildTime").asString())).isAfter(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(Instant.parse(body.get("buildTime").asString())).isAfter(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     @Test
@@ -92,7 +96,9 @@ class HealthInvokerTest {
         // Spring Cloud Function's own conversion would call the function once per element.
         ObjectNode event = Events.tree("health/get-health.json");
         ((ObjectNode) event.get("requestContext").get("http")).put("method", "POST");
-        ((ObjectNode) event.get("headers")).put("content-type", "application/json").put("payload", "[1,2]");
+        ((ObjectNode) event.get("headers"))
+                .put("content-type", "application/json")
+                .put("payload", "[1,2]");
         event.put("body", "[{\"a\":1},{\"b\":2}]");
         JsonNode response = invoker.invoke(event);
         assertThat(response.get("statusCode").asInt()).isEqualTo(405);

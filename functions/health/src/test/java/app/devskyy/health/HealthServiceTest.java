@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +52,13 @@ class HealthServiceTest {
     }
 
     private HealthService service(List<DependencyCheck> checks, Clock clock) {
-        return new HealthService(checks, Duration.ofMillis(300), Duration.ofMillis(400), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), clock);
+        return new HealthService(
+                checks,
+                Duration.ofMillis(300),
+                Duration.ofMillis(400),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                clock);
     }
 
     @Test
@@ -62,14 +69,16 @@ class HealthServiceTest {
     @Test
     void aHangingDependencyFailsItsOwnCheckOnlyAndTheAnswerStillComes() {
         Probe hanging = new Probe("dynamodb:stuck", release::await);
-        Probe healthy = new Probe("dynamodb:fine", () -> { });
-        HealthService.Report report = service(List.of(hanging, healthy), Clock.systemUTC()).readiness();
+        Probe healthy = new Probe("dynamodb:fine", () -> {});
+        HealthService.Report report =
+                service(List.of(hanging, healthy), Clock.systemUTC()).readiness();
 
         assertThat(report.status()).isEqualTo(Status.FAIL);
-        assertThat(report.results()).extracting(CheckResult::name, CheckResult::status, CheckResult::output)
+        assertThat(report.results())
+                .extracting(CheckResult::name, CheckResult::status, CheckResult::output)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("dynamodb:stuck", Status.FAIL, "timeout"),
-                        org.assertj.core.groups.Tuple.tuple("dynamodb:fine", Status.PASS, null));
+                        Tuple.tuple("dynamodb:stuck", Status.FAIL, "timeout"),
+                        Tuple.tuple("dynamodb:fine", Status.PASS, null));
     }
 
     @Test
@@ -77,15 +86,23 @@ class HealthServiceTest {
         Probe broken = new Probe("upstash:redis", () -> {
             throw new IllegalStateException("connect to 10.0.0.12:6379 with password hunter2 failed");
         });
-        CheckResult result = service(List.of(broken), Clock.systemUTC()).readiness().results().getFirst();
+        CheckResult result = service(List.of(broken), Clock.systemUTC())
+                .readiness()
+                .results()
+                .getFirst();
         assertThat(result.status()).isEqualTo(Status.FAIL);
         assertThat(result.output()).isEqualTo("unreachable");
     }
 
     @Test
     void aSlowButSuccessfulCheckWarns() {
-        HealthService service = new HealthService(List.of(new Probe("slow", () -> Thread.sleep(30))),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO, Duration.ofMillis(1), Clock.systemUTC());
+        HealthService service = new HealthService(
+                List.of(new Probe("slow", () -> Thread.sleep(30))),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                Duration.ofMillis(1),
+                Clock.systemUTC());
         HealthService.Report report = service.readiness();
         assertThat(report.status()).isEqualTo(Status.WARN);
         assertThat(report.results().getFirst().output()).isEqualTo("slow");
@@ -95,7 +112,7 @@ class HealthServiceTest {
     @Test
     void aReportIsReusedForAWhileSoFloodsDoNotReachTheDependencies() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
-        Probe probe = new Probe("dynamodb:t", () -> { });
+        Probe probe = new Probe("dynamodb:t", () -> {});
         HealthService service = service(List.of(probe), clock);
         service.readiness();
         service.readiness();
@@ -109,8 +126,13 @@ class HealthServiceTest {
 
     @Test
     void aCheckTimeoutAboveTheDeadlineIsRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HealthService(List.of(), Duration.ofSeconds(3),
-                Duration.ofSeconds(2), Duration.ZERO, Duration.ZERO, Clock.systemUTC()))
+        Assertions.assertThatThrownBy(() -> new HealthService(
+                        List.of(),
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(2),
+                        Duration.ZERO,
+                        Duration.ZERO,
+                        Clock.systemUTC()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

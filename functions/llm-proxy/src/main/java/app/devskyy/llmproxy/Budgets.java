@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -35,13 +36,16 @@ final class Budgets {
     }
 
     /** What one call holds: {@code micros} on the workspace's month, and on the key's when the key has a budget. */
-    record Reservation(String workspaceId, Optional<String> keyId, String month, long micros, boolean workspaceHeld,
-            boolean keyHeld) {
-    }
+    record Reservation(
+            String workspaceId,
+            Optional<String> keyId,
+            String month,
+            long micros,
+            boolean workspaceHeld,
+            boolean keyHeld) {}
 
     /** The month so far: settled spend and what calls in flight hold. */
-    record Spend(long spentMicros, long heldMicros) {
-    }
+    record Spend(long spentMicros, long heldMicros) {}
 
     private static final Duration SETTINGS_CACHE = Duration.ofSeconds(30);
 
@@ -50,8 +54,7 @@ final class Budgets {
     private final Clock clock;
     private final Map<String, Cached> settings = new ConcurrentHashMap<>();
 
-    private record Cached(Object value, Instant until) {
-    }
+    private record Cached(Object value, Instant until) {}
 
     Budgets(DynamoDbClient dynamoDb, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
@@ -72,9 +75,16 @@ final class Budgets {
     Settings workspace(String workspaceId) {
         return (Settings) cached("BUDGET", workspaceId, () -> {
             Map<String, AttributeValue> item = get(workspaceId, "BUDGET");
-            return item == null ? Settings.NONE : new Settings(longOf(item, "monthlyMicros"),
-                    item.containsKey("rpm") ? Integer.valueOf(item.get("rpm").n()) : null,
-                    item.containsKey("tpm") ? Integer.valueOf(item.get("tpm").n()) : null);
+            return item == null
+                    ? Settings.NONE
+                    : new Settings(
+                            longOf(item, "monthlyMicros"),
+                            item.containsKey("rpm")
+                                    ? Integer.valueOf(item.get("rpm").n())
+                                    : null,
+                            item.containsKey("tpm")
+                                    ? Integer.valueOf(item.get("tpm").n())
+                                    : null);
         });
     }
 
@@ -120,10 +130,15 @@ final class Budgets {
     /** Every key budget of a workspace: key id to monthly micro-dollars. */
     Map<String, Long> keyLimits(String workspaceId) {
         Map<String, Long> limits = new HashMap<>();
-        dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#" + workspaceId),
-                        ":prefix", AttributeValue.fromS("BUDGET#KEY#"))))
-                .items().forEach(item -> limits.put(item.get("keyId").s(), longOf(item, "monthlyMicros")));
+        dynamoDb.queryPaginator(r -> r.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                AttributeValue.fromS("WS#" + workspaceId),
+                                ":prefix",
+                                AttributeValue.fromS("BUDGET#KEY#"))))
+                .items()
+                .forEach(item -> limits.put(item.get("keyId").s(), longOf(item, "monthlyMicros")));
         return limits;
     }
 
@@ -141,7 +156,12 @@ final class Budgets {
         Optional<Long> keyLimit = caller.apiKeyId().flatMap(id -> keyLimit(caller.workspaceId(), id));
         boolean workspaceHeld = false;
         if (workspace.monthlyMicros() != null) {
-            hold(caller.workspaceId(), spendKey(Optional.empty(), month), micros, workspace.monthlyMicros(), "workspace");
+            hold(
+                    caller.workspaceId(),
+                    spendKey(Optional.empty(), month),
+                    micros,
+                    workspace.monthlyMicros(),
+                    "workspace");
             workspaceHeld = true;
         }
         boolean keyHeld = false;
@@ -165,11 +185,19 @@ final class Budgets {
      * in the middle of a month counts what the month has already spent.
      */
     void settle(Reservation reservation, long actualMicros) {
-        add(reservation.workspaceId(), spendKey(Optional.empty(), reservation.month()),
-                reservation.workspaceHeld() ? actualMicros - reservation.micros() : actualMicros, actualMicros, true);
+        add(
+                reservation.workspaceId(),
+                spendKey(Optional.empty(), reservation.month()),
+                reservation.workspaceHeld() ? actualMicros - reservation.micros() : actualMicros,
+                actualMicros,
+                true);
         if (reservation.keyId().isPresent()) {
-            add(reservation.workspaceId(), spendKey(reservation.keyId(), reservation.month()),
-                    reservation.keyHeld() ? actualMicros - reservation.micros() : actualMicros, actualMicros, true);
+            add(
+                    reservation.workspaceId(),
+                    spendKey(reservation.keyId(), reservation.month()),
+                    reservation.keyHeld() ? actualMicros - reservation.micros() : actualMicros,
+                    actualMicros,
+                    true);
         }
     }
 
@@ -178,11 +206,12 @@ final class Budgets {
             throw exhausted(whose);
         }
         try {
-            dynamoDb.updateItem(r -> r.tableName(table).key(key(workspaceId, sk))
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(workspaceId, sk))
                     .updateExpression("ADD held :micros SET expiresAt = if_not_exists(expiresAt, :expires)")
                     .conditionExpression("attribute_not_exists(held) OR held <= :room")
-                    .expressionAttributeValues(Map.of(":micros", number(micros), ":room", number(limit - micros),
-                            ":expires", number(expiry()))));
+                    .expressionAttributeValues(Map.of(
+                            ":micros", number(micros), ":room", number(limit - micros), ":expires", number(expiry()))));
         } catch (ConditionalCheckFailedException refused) {
             throw exhausted(whose);
         }
@@ -194,15 +223,22 @@ final class Budgets {
         values.put(":spent", number(spent));
         values.put(":requests", number(counted ? 1 : 0));
         values.put(":expires", number(expiry()));
-        dynamoDb.updateItem(r -> r.tableName(table).key(key(workspaceId, sk))
-                .updateExpression("ADD held :held, spent :spent, requests :requests SET expiresAt = if_not_exists(expiresAt, :expires)")
+        dynamoDb.updateItem(r -> r.tableName(table)
+                .key(key(workspaceId, sk))
+                .updateExpression(
+                        "ADD held :held, spent :spent, requests :requests SET expiresAt = if_not_exists(expiresAt, :expires)")
                 .expressionAttributeValues(values));
     }
 
     private static ApiProblem exhausted(String whose) {
-        return new ApiProblem(429, "budget-exhausted", "Budget Exhausted",
-                "The monthly LLM budget of this " + whose + " cannot cover this request; it renews on the first of the month.",
-                List.of(), Map.of("x-should-retry", "false"));
+        return new ApiProblem(
+                429,
+                "budget-exhausted",
+                "Budget Exhausted",
+                "The monthly LLM budget of this " + whose
+                        + " cannot cover this request; it renews on the first of the month.",
+                List.of(),
+                Map.of("x-should-retry", "false"));
     }
 
     /** Month items are kept for 13 months, for the usage history. */
@@ -215,11 +251,12 @@ final class Budgets {
     }
 
     private Map<String, AttributeValue> get(String workspaceId, String sk) {
-        var item = dynamoDb.getItem(r -> r.tableName(table).key(key(workspaceId, sk)).consistentRead(true));
+        var item = dynamoDb.getItem(
+                r -> r.tableName(table).key(key(workspaceId, sk)).consistentRead(true));
         return item.hasItem() ? item.item() : null;
     }
 
-    private Object cached(String what, String workspaceId, java.util.function.Supplier<Object> load) {
+    private Object cached(String what, String workspaceId, Supplier<Object> load) {
         String cacheKey = what + "|" + workspaceId;
         Instant now = clock.instant();
         Cached entry = settings.get(cacheKey);

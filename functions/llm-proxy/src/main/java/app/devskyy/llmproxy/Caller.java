@@ -1,10 +1,10 @@
 package app.devskyy.llmproxy;
 
-import app.devskyy.core.http.Identifiers;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
+import app.devskyy.core.http.Identifiers;
 import java.util.Optional;
 
 /**
@@ -17,7 +17,8 @@ record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role rol
     static final String WORKSPACE_HEADER = "x-workspace-id";
 
     static Caller of(Principal principal, HttpRequest request, Role required) {
-        Optional<String> named = request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> named =
+                request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty());
         String workspace;
         if (named.isPresent()) {
             workspace = named.get();
@@ -30,13 +31,19 @@ record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role rol
             throw ApiProblem.badRequest("The " + WORKSPACE_HEADER + " header is not a workspace id.");
         }
         // 403, not auth's 404: OpenAI clients expect PermissionDenied for a workspace they cannot use.
-        Role role = principal.roleIn(workspace).orElseThrow(() ->
-                ApiProblem.of(403, "forbidden", "Forbidden", "The caller is not a member of this workspace."));
+        Role role = principal
+                .roleIn(workspace)
+                .orElseThrow(() ->
+                        ApiProblem.of(403, "forbidden", "Forbidden", "The caller is not a member of this workspace."));
         if (!role.atLeast(required)) {
-            throw ApiProblem.of(403, "forbidden", "Forbidden", "This operation needs the role " + required.wire() + ".");
+            throw ApiProblem.of(
+                    403, "forbidden", "Forbidden", "This operation needs the role " + required.wire() + ".");
         }
         boolean isKey = principal.userId().startsWith("key:");
-        return new Caller(workspace, isKey ? principal.userId() : "user:" + principal.userId(),
-                isKey ? Optional.of(principal.userId().substring(4)) : Optional.empty(), role);
+        return new Caller(
+                workspace,
+                isKey ? principal.userId() : "user:" + principal.userId(),
+                isKey ? Optional.of(principal.userId().substring(4)) : Optional.empty(),
+                role);
     }
 }

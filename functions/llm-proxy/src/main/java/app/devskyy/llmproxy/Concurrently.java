@@ -14,8 +14,7 @@ import java.util.concurrent.Future;
  */
 final class Concurrently {
 
-    private Concurrently() {
-    }
+    private Concurrently() {}
 
     static void run(Runnable... tasks) {
         if (tasks.length == 1) {
@@ -33,7 +32,9 @@ final class Concurrently {
                     task.get();
                 } catch (ExecutionException failed) {
                     if (first == null) {
-                        first = failed.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(failed.getCause());
+                        first = failed.getCause() instanceof RuntimeException runtime
+                                ? runtime
+                                : new IllegalStateException(failed.getCause());
                     }
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();

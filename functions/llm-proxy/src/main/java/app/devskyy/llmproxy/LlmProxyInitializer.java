@@ -1,7 +1,7 @@
 package app.devskyy.llmproxy;
 
-import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -45,30 +45,48 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
         Optional<UpstashClient> upstash = UpstashClient.fromConfig(config);
         CircuitBreakers breakers = new CircuitBreakers(
                 upstash.map(CircuitBreakers::upstash).orElseGet(() -> CircuitBreakers.inInstance(clock)),
-                config.integer("LLM_BREAKER_FAILURES", 5), Duration.ofSeconds(60),
+                config.integer("LLM_BREAKER_FAILURES", 5),
+                Duration.ofSeconds(60),
                 Duration.ofSeconds(config.integer("LLM_BREAKER_COOLDOWN_SECONDS", 30)));
-        ChatGateway gateway = new ChatGateway(ProviderRegistry.fromConfig(config, aws), breakers, new ChatGateway.Policy(
-                config.millis("LLM_DEADLINE_MS", Duration.ofSeconds(25)), config.millis("LLM_ATTEMPT_TIMEOUT_MS", Duration.ofSeconds(20)),
-                config.integer("LLM_ATTEMPTS_PER_PROVIDER", 2), config.millis("LLM_BACKOFF_MS", Duration.ofMillis(250)),
-                config.millis("LLM_LONGEST_RETRY_WAIT_MS", Duration.ofSeconds(4))));
+        ChatGateway gateway = new ChatGateway(
+                ProviderRegistry.fromConfig(config, aws),
+                breakers,
+                new ChatGateway.Policy(
+                        config.millis("LLM_DEADLINE_MS", Duration.ofSeconds(25)),
+                        config.millis("LLM_ATTEMPT_TIMEOUT_MS", Duration.ofSeconds(20)),
+                        config.integer("LLM_ATTEMPTS_PER_PROVIDER", 2),
+                        config.millis("LLM_BACKOFF_MS", Duration.ofMillis(250)),
+                        config.millis("LLM_LONGEST_RETRY_WAIT_MS", Duration.ofSeconds(4))));
         Duration cacheTtl = Duration.ofSeconds(config.integer("LLM_CACHE_TTL_SECONDS", 3600));
         ResponseCache cache = upstash.map(u -> ResponseCache.upstash(u, cacheTtl))
                 .orElseGet(() -> ResponseCache.dynamoDb(dynamoDb, table, cacheTtl, clock));
         Budgets budgets = new Budgets(dynamoDb, table, clock);
         UsageLedger ledger = new UsageLedger(dynamoDb, table, clock);
-        ProxyService proxy = new ProxyService(routing(config, aws), gateway,
-                config.optional("LLM_PRICES").map(Prices::parse).orElseGet(Prices::bundled), budgets, ledger, cache,
+        ProxyService proxy = new ProxyService(
+                routing(config, aws),
+                gateway,
+                config.optional("LLM_PRICES").map(Prices::parse).orElseGet(Prices::bundled),
+                budgets,
+                ledger,
+                cache,
                 RateLimits.fromConfig(config, dynamoDb),
-                new ProxyService.Defaults(config.integer("LLM_DEFAULT_RPM", 600), config.integer("LLM_DEFAULT_TPM", 2_000_000),
+                new ProxyService.Defaults(
+                        config.integer("LLM_DEFAULT_RPM", 600),
+                        config.integer("LLM_DEFAULT_TPM", 2_000_000),
                         config.integer("LLM_MAX_TOKENS_UNDER_BUDGET", 4096),
                         "redacted".equals(config.string("LLM_LOG_PROMPTS", "off"))),
                 clock);
         HttpApiFunction function = new HttpApiFunction(
                 new LlmRoutes(proxy, budgets, ledger, SessionTable.authenticator(config, dynamoDb), clock).router(),
-                new Telemetry(config), MAX_BODY_BYTES, new OpenAiErrors());
-        Priming.register(FUNCTION, List.of(
-                () -> function.prime(PrimingEvents.get(LlmRoutes.BASE + "/models")),
-                () -> function.prime(PrimingEvents.request("POST", LlmRoutes.BASE + "/chat/completions", "{\"model\":1}"))));
+                new Telemetry(config),
+                MAX_BODY_BYTES,
+                new OpenAiErrors());
+        Priming.register(
+                FUNCTION,
+                List.of(
+                        () -> function.prime(PrimingEvents.get(LlmRoutes.BASE + "/models")),
+                        () -> function.prime(
+                                PrimingEvents.request("POST", LlmRoutes.BASE + "/chat/completions", "{\"model\":1}"))));
         return function;
     }
 
@@ -81,9 +99,12 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
         if (inline.isPresent()) {
             return Routing.parse(inline.get());
         }
-        return config.optional("LLM_ROUTING_PARAMETER").filter(s -> !s.isBlank())
+        return config.optional("LLM_ROUTING_PARAMETER")
+                .filter(s -> !s.isBlank())
                 .map(name -> Routing.parse(SSMProvider.builder()
-                        .withClient(aws.configure(SsmClient.builder(), "SSM").build()).build().get(name)))
+                        .withClient(aws.configure(SsmClient.builder(), "SSM").build())
+                        .build()
+                        .get(name)))
                 .orElseGet(Routing::bundled);
     }
 }

@@ -6,6 +6,7 @@ import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
+import app.devskyy.core.http.FieldError;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.Router;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,12 +88,17 @@ final class LlmRoutes {
         Caller caller = caller(request, Role.API_USER);
         JsonNode body = request.jsonBody(CHAT, JsonNode.class);
         if (body.path("stream").asBoolean(false)) {
-            throw ApiProblem.badRequest("stream: true is not supported: this deployment (API Gateway HTTP API on the Java "
-                    + "runtime) returns whole responses. Send the request without stream.");
+            throw ApiProblem.badRequest(
+                    "stream: true is not supported: this deployment (API Gateway HTTP API on the Java "
+                            + "runtime) returns whole responses. Send the request without stream.");
         }
         ChatRequest chat = OpenAiWire.readChatRequest(body);
         checkInlineImages(chat);
-        return answer(proxy.chat(caller, request.requestId(), chat, body.get("model").asString(),
+        return answer(proxy.chat(
+                caller,
+                request.requestId(),
+                chat,
+                body.get("model").asString(),
                 ProxyService.CacheMode.of(request.header("x-llm-cache"))));
     }
 
@@ -102,10 +109,11 @@ final class LlmRoutes {
                 String url = chat.messages().get(m).content().get(p).imageUrl();
                 if (url != null && url.startsWith("data:")) {
                     try {
-                        java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
+                        Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
                     } catch (IllegalArgumentException notBase64) {
-                        throw ApiProblem.validation(List.of(new app.devskyy.core.http.FieldError(
-                                "/messages/" + m + "/content/" + p + "/image_url/url", "The data URL is not valid base64.")));
+                        throw ApiProblem.validation(List.of(new FieldError(
+                                "/messages/" + m + "/content/" + p + "/image_url/url",
+                                "The data URL is not valid base64.")));
                     }
                 }
             }
@@ -122,7 +130,12 @@ final class LlmRoutes {
             body.get("input").forEach(i -> inputs.add(i.asString()));
         }
         Integer dimensions = body.has("dimensions") ? body.get("dimensions").asInt() : null;
-        return answer(proxy.embeddings(caller, request.requestId(), inputs, body.get("model").asString(), dimensions,
+        return answer(proxy.embeddings(
+                caller,
+                request.requestId(),
+                inputs,
+                body.get("model").asString(),
+                dimensions,
                 "base64".equals(body.path("encoding_format").asString("float")),
                 ProxyService.CacheMode.of(request.header("x-llm-cache"))));
     }
@@ -152,7 +165,8 @@ final class LlmRoutes {
                 return HttpResponse.ok(model);
             }
         }
-        throw ApiProblem.of(404, "model-not-found", "Not Found", "No model of that id is available in this deployment.");
+        throw ApiProblem.of(
+                404, "model-not-found", "Not Found", "No model of that id is available in this deployment.");
     }
 
     /** The aliases this deployment can serve, then every provider model behind them. */
@@ -163,31 +177,51 @@ final class LlmRoutes {
         boolean offline = proxy.offline();
         Set<Target> targets = new LinkedHashSet<>();
         for (Routing.Alias alias : routing.aliases().values()) {
-            List<Target> served = offline ? List.of(Routing.OFFLINE_TARGET)
-                    : alias.targets().stream().filter(t -> reachable.contains(t.provider())).toList();
+            List<Target> served = offline
+                    ? List.of(Routing.OFFLINE_TARGET)
+                    : alias.targets().stream()
+                            .filter(t -> reachable.contains(t.provider()))
+                            .toList();
             if (served.isEmpty()) {
                 continue;
             }
-            ObjectNode model = entry(data, alias.name(), offline ? "devskyy-offline (no provider configured)" : "devskyy");
-            model.put("kind", alias.kind()).put("description", alias.description()).put("cache", alias.cache());
+            ObjectNode model =
+                    entry(data, alias.name(), offline ? "devskyy-offline (no provider configured)" : "devskyy");
+            model.put("kind", alias.kind())
+                    .put("description", alias.description())
+                    .put("cache", alias.cache());
             ArrayNode ids = model.putArray("targets");
             served.forEach(t -> ids.add(t.id()));
             targets.addAll(served);
         }
         if (!routing.auto().isEmpty()) {
-            entry(data, Routing.AUTO, offline ? "devskyy-offline (no provider configured)" : "devskyy").put("kind", "chat")
-                    .put("description", "Classifies the request (code, creative, analysis, extraction, chat) and routes it to that task's alias.");
+            entry(data, Routing.AUTO, offline ? "devskyy-offline (no provider configured)" : "devskyy")
+                    .put("kind", "chat")
+                    .put(
+                            "description",
+                            "Classifies the request (code, creative, analysis, extraction, chat) and routes it to that task's alias.");
         }
         for (Target target : targets) {
-            entry(data, target.id(), target.provider()).put("kind", OfflineProvider.NAME.equals(target.provider())
-                    ? "chat" : routing.aliases().values().stream().filter(a -> a.targets().contains(target))
-                            .map(Routing.Alias::kind).findFirst().orElse("chat"));
+            entry(data, target.id(), target.provider())
+                    .put(
+                            "kind",
+                            OfflineProvider.NAME.equals(target.provider())
+                                    ? "chat"
+                                    : routing.aliases().values().stream()
+                                            .filter(a -> a.targets().contains(target))
+                                            .map(Routing.Alias::kind)
+                                            .findFirst()
+                                            .orElse("chat"));
         }
         return data;
     }
 
     private static ObjectNode entry(ArrayNode data, String id, String owner) {
-        return data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", owner);
+        return data.addObject()
+                .put("id", id)
+                .put("object", "model")
+                .put("created", 0)
+                .put("owned_by", owner);
     }
 
     // ---- round table
@@ -209,8 +243,13 @@ final class LlmRoutes {
         checkInlineImages(chat);
         List<String> models = new ArrayList<>();
         body.get("models").forEach(m -> models.add(m.asString()));
-        return HttpResponse.ok(roundTable.run(caller, request.requestId(), chat, models,
-                body.path("judge").asString("smart"), body.path("rubric").asString(RoundTable.DEFAULT_RUBRIC)));
+        return HttpResponse.ok(roundTable.run(
+                caller,
+                request.requestId(),
+                chat,
+                models,
+                body.path("judge").asString("smart"),
+                body.path("rubric").asString(RoundTable.DEFAULT_RUBRIC)));
     }
 
     // ---- usage and budgets
@@ -221,10 +260,13 @@ final class LlmRoutes {
         LocalDate from = date(request, "from").orElse(today.withDayOfMonth(1));
         LocalDate to = date(request, "to").orElse(today);
         if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_USAGE_DAYS) {
-            throw ApiProblem.badRequest("from must not be after to, and the range must be at most " + MAX_USAGE_DAYS + " days.");
+            throw ApiProblem.badRequest(
+                    "from must not be after to, and the range must be at most " + MAX_USAGE_DAYS + " days.");
         }
-        return HttpResponse.ok(ledger.query(caller.workspaceId(), new UsageLedger.Query(from, to,
-                filter(request, "provider"), filter(request, "model"), filter(request, "apiKeyId"))));
+        return HttpResponse.ok(ledger.query(
+                caller.workspaceId(),
+                new UsageLedger.Query(
+                        from, to, filter(request, "provider"), filter(request, "model"), filter(request, "apiKeyId"))));
     }
 
     private static Optional<LocalDate> date(HttpRequest request, String name) {
@@ -247,7 +289,10 @@ final class LlmRoutes {
         Caller caller = caller(request, Role.DEVELOPER);
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         Budgets.Spend spend = budgets.spend(caller.workspaceId(), Optional.empty());
-        ObjectNode out = Json.MAPPER.createObjectNode().put("workspaceId", caller.workspaceId()).put("month", budgets.month());
+        ObjectNode out = Json.MAPPER
+                .createObjectNode()
+                .put("workspaceId", caller.workspaceId())
+                .put("month", budgets.month());
         if (settings.monthlyMicros() == null) {
             out.putNull("monthlyUsd");
         } else {
@@ -255,11 +300,15 @@ final class LlmRoutes {
         }
         putNullable(out, "rpm", settings.rpm());
         putNullable(out, "tpm", settings.tpm());
-        out.put("spentUsd", Money.usd(spend.spentMicros())).put("reservedUsd", Money.usd(Math.max(0, spend.heldMicros() - spend.spentMicros())));
+        out.put("spentUsd", Money.usd(spend.spentMicros()))
+                .put("reservedUsd", Money.usd(Math.max(0, spend.heldMicros() - spend.spentMicros())));
         ArrayNode keys = out.putArray("keys");
         budgets.keyLimits(caller.workspaceId()).forEach((keyId, limit) -> {
             Budgets.Spend keySpend = budgets.spend(caller.workspaceId(), Optional.of(keyId));
-            keys.addObject().put("apiKeyId", keyId).put("monthlyUsd", Money.usd(limit)).put("spentUsd", Money.usd(keySpend.spentMicros()));
+            keys.addObject()
+                    .put("apiKeyId", keyId)
+                    .put("monthlyUsd", Money.usd(limit))
+                    .put("spentUsd", Money.usd(keySpend.spentMicros()));
         });
         return HttpResponse.ok(out);
     }
@@ -276,10 +325,17 @@ final class LlmRoutes {
         Caller caller = caller(request, Role.ADMIN);
         JsonNode body = request.jsonBody(BUDGET, JsonNode.class);
         Budgets.Settings current = budgets.workspace(caller.workspaceId());
-        Long monthly = body.has("monthlyUsd") ? (body.get("monthlyUsd").isNull() ? null : Money.micros(body.get("monthlyUsd").asDouble()))
+        Long monthly = body.has("monthlyUsd")
+                ? (body.get("monthlyUsd").isNull()
+                        ? null
+                        : Money.micros(body.get("monthlyUsd").asDouble()))
                 : current.monthlyMicros();
-        Integer rpm = body.has("rpm") ? (body.get("rpm").isNull() ? null : body.get("rpm").asInt()) : current.rpm();
-        Integer tpm = body.has("tpm") ? (body.get("tpm").isNull() ? null : body.get("tpm").asInt()) : current.tpm();
+        Integer rpm = body.has("rpm")
+                ? (body.get("rpm").isNull() ? null : body.get("rpm").asInt())
+                : current.rpm();
+        Integer tpm = body.has("tpm")
+                ? (body.get("tpm").isNull() ? null : body.get("tpm").asInt())
+                : current.tpm();
         budgets.put(caller.workspaceId(), new Budgets.Settings(monthly, rpm, tpm), caller.id());
         return budget(request);
     }
@@ -288,8 +344,13 @@ final class LlmRoutes {
         Caller caller = caller(request, Role.ADMIN);
         String keyId = request.pathId("keyId");
         JsonNode body = request.jsonBody(KEY_BUDGET, JsonNode.class);
-        budgets.putKey(caller.workspaceId(), keyId,
-                body.get("monthlyUsd").isNull() ? null : Money.micros(body.get("monthlyUsd").asDouble()), caller.id());
+        budgets.putKey(
+                caller.workspaceId(),
+                keyId,
+                body.get("monthlyUsd").isNull()
+                        ? null
+                        : Money.micros(body.get("monthlyUsd").asDouble()),
+                caller.id());
         return budget(request);
     }
 }

@@ -1,18 +1,21 @@
 package app.devskyy.llmproxy;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /** Micro-dollars (how costs are counted) and dollars (how callers read and set them). */
 final class Money {
 
-    private Money() {
-    }
+    private Money() {}
 
     static BigDecimal usd(long micros) {
         return BigDecimal.valueOf(micros, 6);
     }
 
     static long micros(double usd) {
-        return BigDecimal.valueOf(usd).movePointRight(6).setScale(0, java.math.RoundingMode.DOWN).longValueExact();
+        return BigDecimal.valueOf(usd)
+                .movePointRight(6)
+                .setScale(0, RoundingMode.DOWN)
+                .longValueExact();
     }
 }

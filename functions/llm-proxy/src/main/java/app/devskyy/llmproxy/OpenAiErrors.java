@@ -31,11 +31,16 @@ final class OpenAiErrors implements ProblemFormat {
         Map<String, Object> error = new LinkedHashMap<>();
         String message = problem.detail();
         if (!problem.errors().isEmpty()) {
-            message += " " + problem.errors().stream().map(e -> (e.pointer().isEmpty() ? "body" : e.pointer()) + ": " + e.detail()).collect(Collectors.joining("; "));
+            message += " "
+                    + problem.errors().stream()
+                            .map(e -> (e.pointer().isEmpty() ? "body" : e.pointer()) + ": " + e.detail())
+                            .collect(Collectors.joining("; "));
         }
         error.put("message", message);
         error.put("type", type(problem.status()));
-        error.put("param", problem.errors().isEmpty() ? null : param(problem.errors().getFirst()));
+        error.put(
+                "param",
+                problem.errors().isEmpty() ? null : param(problem.errors().getFirst()));
         error.put("code", CODES.getOrDefault(slug(problem), slug(problem).replace('-', '_')));
         return HttpResponse.json(problem.status(), "application/json", Map.of("error", error));
     }

@@ -26,8 +26,12 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,28 +46,28 @@ final class ProxyService {
 
     /** {@code x-llm-cache}: {@code on} caches whatever the temperature, {@code off} never, absent follows the alias. */
     enum CacheMode {
-        DEFAULT, ON, OFF;
+        DEFAULT,
+        ON,
+        OFF;
 
         static CacheMode of(Optional<String> header) {
-            return header.map(h -> switch (h.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "on", "true", "1" -> ON;
-                case "off", "false", "0" -> OFF;
-                default -> throw ApiProblem.badRequest("x-llm-cache is on or off.");
-            }).orElse(DEFAULT);
+            return header.map(h -> switch (h.strip().toLowerCase(Locale.ROOT)) {
+                        case "on", "true", "1" -> ON;
+                        case "off", "false", "0" -> OFF;
+                        default -> throw ApiProblem.badRequest("x-llm-cache is on or off.");
+                    })
+                    .orElse(DEFAULT);
         }
     }
 
     /** What the proxy answers: the OpenAI body and the headers that explain it. */
-    record Answer(ObjectNode body, Map<String, String> headers) {
-    }
+    record Answer(ObjectNode body, Map<String, String> headers) {}
 
     /** A finished provider call, accounted. */
-    record Completed(ChatResult result, Target target, int attempts, long costMicros, long latencyMillis) {
-    }
+    record Completed(ChatResult result, Target target, int attempts, long costMicros, long latencyMillis) {}
 
     /** Limits for workspaces that set none. */
-    record Defaults(int rpm, int tpm, int maxTokensUnderBudget, boolean logPrompts) {
-    }
+    record Defaults(int rpm, int tpm, int maxTokensUnderBudget, boolean logPrompts) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyService.class);
 
@@ -77,8 +81,16 @@ final class ProxyService {
     private final Defaults defaults;
     private final Clock clock;
 
-    ProxyService(Routing routing, ChatGateway gateway, Prices prices, Budgets budgets, UsageLedger ledger,
-            ResponseCache cache, RateLimits limits, Defaults defaults, Clock clock) {
+    ProxyService(
+            Routing routing,
+            ChatGateway gateway,
+            Prices prices,
+            Budgets budgets,
+            UsageLedger ledger,
+            ResponseCache cache,
+            RateLimits limits,
+            Defaults defaults,
+            Clock clock) {
         this.routing = routing;
         this.gateway = gateway;
         this.prices = prices;
@@ -94,18 +106,22 @@ final class ProxyService {
         return routing;
     }
 
-    java.util.Set<String> reachable() {
+    Set<String> reachable() {
         return gateway.reachableProviders();
     }
 
     boolean offline() {
-        return reachable().equals(java.util.Set.of(OfflineProvider.NAME));
+        return reachable().equals(Set.of(OfflineProvider.NAME));
     }
 
     Route route(String model, String kind, ChatRequest request) {
-        return routing.resolve(model, kind, reachable(), request).orElseThrow(() -> ApiProblem.of(404, "model-not-found",
-                "Not Found", "The model '" + shorten(model) + "' does not exist or is not available in this deployment; "
-                        + "GET /api/v1/llm/models lists the models you can use."));
+        return routing.resolve(model, kind, reachable(), request)
+                .orElseThrow(() -> ApiProblem.of(
+                        404,
+                        "model-not-found",
+                        "Not Found",
+                        "The model '" + shorten(model) + "' does not exist or is not available in this deployment; "
+                                + "GET /api/v1/llm/models lists the models you can use."));
     }
 
     /** Counts one request against the workspace's requests per minute. */
@@ -118,13 +134,18 @@ final class ProxyService {
     Answer chat(Caller caller, String requestId, ChatRequest request, String model, CacheMode mode) {
         Route route = route(model, "chat", request);
         boolean cacheable = mode == CacheMode.ON
-                || (mode == CacheMode.DEFAULT && route.cache() && request.temperature() != null && request.temperature() == 0);
+                || (mode == CacheMode.DEFAULT
+                        && route.cache()
+                        && request.temperature() != null
+                        && request.temperature() == 0);
         String cacheKey = cacheable ? ResponseCache.key(caller.workspaceId(), route.targets(), request) : null;
         Map<String, String> headers = new LinkedHashMap<>();
         route.task().ifPresent(task -> headers.put("x-llm-route", "auto:" + task.wire() + "->" + route.alias()));
         // The rates and the cache are independent: one round trip for all three.
-        var cached = new java.util.concurrent.atomic.AtomicReference<Optional<ResponseCache.Hit>>(Optional.empty());
-        Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, request),
+        var cached = new AtomicReference<Optional<ResponseCache.Hit>>(Optional.empty());
+        Concurrently.run(
+                () -> countRequest(caller),
+                () -> countTokens(caller, request),
                 () -> cached.set(cacheable ? cache.get(cacheKey) : Optional.empty()));
         if (cacheable) {
             Optional<ResponseCache.Hit> hit = cached.get();
@@ -133,16 +154,26 @@ final class ProxyService {
                 body.put("id", "chatcmpl-" + requestId);
                 body.put("created", clock.instant().getEpochSecond());
                 Usage usage = usageOf(body);
-                ledger.record(new UsageLedger.Entry(caller, requestId, "chat", route.alias(), hit.get().target(), usage, 0, 0,
-                        true, "ok"));
-                headers.putAll(Map.of("x-llm-cache", "hit", "x-llm-provider", hit.get().target().provider(),
-                        "x-llm-attempts", "0", "x-llm-cost-usd", "0.000000"));
+                ledger.record(new UsageLedger.Entry(
+                        caller, requestId, "chat", route.alias(), hit.get().target(), usage, 0, 0, true, "ok"));
+                headers.putAll(Map.of(
+                        "x-llm-cache",
+                        "hit",
+                        "x-llm-provider",
+                        hit.get().target().provider(),
+                        "x-llm-attempts",
+                        "0",
+                        "x-llm-cost-usd",
+                        "0.000000"));
                 return new Answer(body, offlineMarked(headers, hit.get().target()));
             }
         }
         ObjectNode[] answer = new ObjectNode[1];
         Completed completed = complete(caller, requestId, "chat", route, request, outcome -> {
-            answer[0] = OpenAiWire.writeChatResult(outcome.result(), "chatcmpl-" + requestId, outcome.result().model(),
+            answer[0] = OpenAiWire.writeChatResult(
+                    outcome.result(),
+                    "chatcmpl-" + requestId,
+                    outcome.result().model(),
                     clock.instant().getEpochSecond());
             if (cacheable) {
                 cache.put(cacheKey, answer[0], outcome.target());
@@ -155,8 +186,13 @@ final class ProxyService {
         headers.put("x-llm-attempts", Integer.toString(completed.attempts()));
         headers.put("x-llm-cost-usd", Money.usd(completed.costMicros()).toPlainString());
         if (defaults.logPrompts()) {
-            LOG.info("llm exchange {}: prompt \"{}\" completion \"{}\"", requestId,
-                    Redactor.redact(shorten(request.messages().isEmpty() ? "" : request.messages().getLast().text())),
+            LOG.info(
+                    "llm exchange {}: prompt \"{}\" completion \"{}\"",
+                    requestId,
+                    Redactor.redact(shorten(
+                            request.messages().isEmpty()
+                                    ? ""
+                                    : request.messages().getLast().text())),
                     Redactor.redact(shorten(completed.result().text())));
         }
         return new Answer(body, offlineMarked(headers, completed.target()));
@@ -164,15 +200,20 @@ final class ProxyService {
 
     /** Counts a chat request's likely tokens against the workspace's tokens per minute. */
     void countTokens(Caller caller, ChatRequest request) {
-        countTokens(caller, request.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text())).sum()
-                + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices());
+        countTokens(
+                caller,
+                request.messages().stream()
+                                .mapToLong(m -> TokenEstimator.estimate(m.text()))
+                                .sum()
+                        + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices());
     }
 
     /** Counts {@code tokens} against the workspace's tokens per minute (all of the allowance at most). */
     private void countTokens(Caller caller, long tokens) {
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        limits.enforce(Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
+        limits.enforce(
+                Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
     }
 
     /**
@@ -180,78 +221,168 @@ final class ProxyService {
      * Callers count the HTTP request ({@link #countRequest}) and its tokens themselves.
      */
     Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request) {
-        return complete(caller, requestId, operation, route, request, outcome -> { });
+        return complete(caller, requestId, operation, route, request, outcome -> {});
     }
 
     /**
      * As above; {@code alongside} runs with the accounting, once the provider answered (the cache
      * stores the answer at the same time as the budget and the ledger are written).
      */
-    Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request,
-            java.util.function.Consumer<Outcome<ChatResult>> alongside) {
+    Completed complete(
+            Caller caller,
+            String requestId,
+            String operation,
+            Route route,
+            ChatRequest request,
+            Consumer<Outcome<ChatResult>> alongside) {
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         boolean budgeted = settings.monthlyMicros() != null
-                || caller.apiKeyId().flatMap(id -> budgets.keyLimit(caller.workspaceId(), id)).isPresent();
+                || caller.apiKeyId()
+                        .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
+                        .isPresent();
         // Under a budget, the output must be bounded for the reservation to bound the cost.
-        ChatRequest sent = budgeted && request.maxTokens() == null ? request.withMaxTokens(defaults.maxTokensUnderBudget()) : request;
+        ChatRequest sent = budgeted && request.maxTokens() == null
+                ? request.withMaxTokens(defaults.maxTokensUnderBudget())
+                : request;
         long promptBound = TokenEstimator.promptUpperBound(sent);
-        long outputBound = (long) (sent.maxTokens() == null ? defaults.maxTokensUnderBudget() : sent.maxTokens()) * sent.choices();
-        Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), promptBound, outputBound));
+        long outputBound =
+                (long) (sent.maxTokens() == null ? defaults.maxTokensUnderBudget() : sent.maxTokens()) * sent.choices();
+        Budgets.Reservation reservation =
+                budgets.reserve(caller, prices.worstCaseMicros(route.targets(), promptBound, outputBound));
         Outcome<ChatResult> outcome;
         try {
             outcome = gateway.chat(route.targets(), sent);
         } catch (GatewayException failed) {
-            Concurrently.run(() -> budgets.settle(reservation, 0),
-                    () -> ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), lastTarget(failed, route),
-                            Usage.NONE, 0, 0, false, Integer.toString(failed.status()))));
+            Concurrently.run(
+                    () -> budgets.settle(reservation, 0),
+                    () -> ledger.record(new UsageLedger.Entry(
+                            caller,
+                            requestId,
+                            operation,
+                            route.alias(),
+                            lastTarget(failed, route),
+                            Usage.NONE,
+                            0,
+                            0,
+                            false,
+                            Integer.toString(failed.status()))));
             throw problem(failed);
         }
         long cost = prices.costMicros(outcome.target(), outcome.result().usage());
-        Concurrently.run(() -> budgets.settle(reservation, cost),
-                () -> ledger.record(new UsageLedger.Entry(caller, requestId, operation, route.alias(), outcome.target(),
-                        outcome.result().usage(), cost, outcome.latencyMillis(), false, "ok")),
+        Concurrently.run(
+                () -> budgets.settle(reservation, cost),
+                () -> ledger.record(new UsageLedger.Entry(
+                        caller,
+                        requestId,
+                        operation,
+                        route.alias(),
+                        outcome.target(),
+                        outcome.result().usage(),
+                        cost,
+                        outcome.latencyMillis(),
+                        false,
+                        "ok")),
                 () -> alongside.accept(outcome));
-        return new Completed(outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
+        return new Completed(
+                outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
     }
 
-    Answer embeddings(Caller caller, String requestId, List<String> inputs, String model, Integer dimensions,
-            boolean base64, CacheMode mode) {
+    Answer embeddings(
+            Caller caller,
+            String requestId,
+            List<String> inputs,
+            String model,
+            Integer dimensions,
+            boolean base64,
+            CacheMode mode) {
         Route route = route(model, "embedding", null);
         long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
         Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, tokens));
         boolean cacheable = mode == CacheMode.ON || (mode == CacheMode.DEFAULT && route.cache());
-        String cacheKey = cacheable ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions) : null;
+        String cacheKey = cacheable
+                ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions)
+                : null;
         Map<String, String> headers = new LinkedHashMap<>();
         if (cacheable) {
             Optional<ResponseCache.Hit> hit = cache.get(cacheKey);
             if (hit.isPresent()) {
-                ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), hit.get().target(),
-                        new Usage(hit.get().body().path("usage").path("prompt_tokens").asLong(), 0, 0, 0), 0, 0, true, "ok"));
-                headers.putAll(Map.of("x-llm-cache", "hit", "x-llm-provider", hit.get().target().provider(), "x-llm-attempts", "0"));
-                return new Answer(encoded(hit.get().body(), base64), offlineMarked(headers, hit.get().target()));
+                ledger.record(new UsageLedger.Entry(
+                        caller,
+                        requestId,
+                        "embeddings",
+                        route.alias(),
+                        hit.get().target(),
+                        new Usage(
+                                hit.get()
+                                        .body()
+                                        .path("usage")
+                                        .path("prompt_tokens")
+                                        .asLong(),
+                                0,
+                                0,
+                                0),
+                        0,
+                        0,
+                        true,
+                        "ok"));
+                headers.putAll(Map.of(
+                        "x-llm-cache",
+                        "hit",
+                        "x-llm-provider",
+                        hit.get().target().provider(),
+                        "x-llm-attempts",
+                        "0"));
+                return new Answer(
+                        encoded(hit.get().body(), base64),
+                        offlineMarked(headers, hit.get().target()));
             }
         }
-        long bytes = inputs.stream().mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L).sum();
+        long bytes = inputs.stream()
+                .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L)
+                .sum();
         Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), bytes, 0));
         Outcome<EmbeddingResult> outcome;
         try {
             outcome = gateway.embed(route.targets(), inputs, dimensions);
         } catch (GatewayException failed) {
             budgets.settle(reservation, 0);
-            ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), lastTarget(failed, route),
-                    Usage.NONE, 0, 0, false, Integer.toString(failed.status())));
+            ledger.record(new UsageLedger.Entry(
+                    caller,
+                    requestId,
+                    "embeddings",
+                    route.alias(),
+                    lastTarget(failed, route),
+                    Usage.NONE,
+                    0,
+                    0,
+                    false,
+                    Integer.toString(failed.status())));
             throw problem(failed);
         }
         Usage usage = new Usage(outcome.result().promptTokens(), 0, 0, 0);
         long cost = prices.costMicros(outcome.target(), usage);
         budgets.settle(reservation, cost);
-        ledger.record(new UsageLedger.Entry(caller, requestId, "embeddings", route.alias(), outcome.target(), usage, cost,
-                outcome.latencyMillis(), false, "ok"));
+        ledger.record(new UsageLedger.Entry(
+                caller,
+                requestId,
+                "embeddings",
+                route.alias(),
+                outcome.target(),
+                usage,
+                cost,
+                outcome.latencyMillis(),
+                false,
+                "ok"));
         if (outcome.result().vectors().size() != inputs.size()) {
-            throw ApiProblem.of(502, "provider-error", "Bad Gateway", "The provider answered with "
-                    + outcome.result().vectors().size() + " embeddings for " + inputs.size() + " inputs.");
+            throw ApiProblem.of(
+                    502,
+                    "provider-error",
+                    "Bad Gateway",
+                    "The provider answered with " + outcome.result().vectors().size() + " embeddings for "
+                            + inputs.size() + " inputs.");
         }
-        ObjectNode body = OpenAiWire.writeEmbeddings(outcome.result(), outcome.target().model());
+        ObjectNode body =
+                OpenAiWire.writeEmbeddings(outcome.result(), outcome.target().model());
         if (cacheable) {
             cache.put(cacheKey, body, outcome.target());
         }
@@ -280,22 +411,30 @@ final class ProxyService {
 
     private static Map<String, String> offlineMarked(Map<String, String> headers, Target target) {
         if (OfflineProvider.NAME.equals(target.provider())) {
-            headers.put("x-llm-offline", "true: no LLM provider is configured; answers come from the deterministic offline model");
+            headers.put(
+                    "x-llm-offline",
+                    "true: no LLM provider is configured; answers come from the deterministic offline model");
         }
         return headers;
     }
 
     private static int calls(List<ChatGateway.Attempt> attempts) {
-        return (int) attempts.stream().filter(a -> !a.outcome().equals("circuit_open")).count();
+        return (int) attempts.stream()
+                .filter(a -> !a.outcome().equals("circuit_open"))
+                .count();
     }
 
     private static Target lastTarget(GatewayException failed, Route route) {
-        return failed.attempts().isEmpty() ? route.targets().getFirst() : failed.attempts().getLast().target();
+        return failed.attempts().isEmpty()
+                ? route.targets().getFirst()
+                : failed.attempts().getLast().target();
     }
 
     private static Usage usageOf(ObjectNode body) {
         var u = body.path("usage");
-        return new Usage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
+        return new Usage(
+                u.path("prompt_tokens").asLong(),
+                u.path("completion_tokens").asLong(),
                 u.path("prompt_tokens_details").path("cached_tokens").asLong(),
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong());
     }
@@ -305,9 +444,17 @@ final class ProxyService {
                 .map(d -> Map.of("retry-after", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))))
                 .orElse(Map.of());
         return switch (failed.status()) {
-            case 400 -> ApiProblem.of(400, "provider-rejected", "Bad Request", "The provider rejected the request: " + failed.getMessage());
-            case 429 -> new ApiProblem(429, "too-many-requests", "Too Many Requests", failed.getMessage(), List.of(), headers);
-            case 503 -> new ApiProblem(503, "service-unavailable", "Service Unavailable", failed.getMessage(), List.of(), headers);
+            case 400 ->
+                ApiProblem.of(
+                        400,
+                        "provider-rejected",
+                        "Bad Request",
+                        "The provider rejected the request: " + failed.getMessage());
+            case 429 ->
+                new ApiProblem(429, "too-many-requests", "Too Many Requests", failed.getMessage(), List.of(), headers);
+            case 503 ->
+                new ApiProblem(
+                        503, "service-unavailable", "Service Unavailable", failed.getMessage(), List.of(), headers);
             case 504 -> ApiProblem.of(504, "provider-timeout", "Gateway Timeout", failed.getMessage());
             default -> ApiProblem.of(502, "provider-error", "Bad Gateway", failed.getMessage());
         };

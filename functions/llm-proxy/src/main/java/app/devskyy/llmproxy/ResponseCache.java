@@ -7,6 +7,7 @@ import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Target;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,8 +37,7 @@ final class ResponseCache {
     private static final Set<String> EVERY_EXTRA = OpenAiWire.EXTRA_PARAMETERS;
 
     /** A stored answer: the OpenAI body and the target that produced it. */
-    record Hit(ObjectNode body, Target target) {
-    }
+    record Hit(ObjectNode body, Target target) {}
 
     private interface Store {
         Optional<String> get(String key) throws IOException;
@@ -54,53 +54,63 @@ final class ResponseCache {
     }
 
     static ResponseCache upstash(UpstashClient upstash, Duration ttl) {
-        return new ResponseCache(new Store() {
-            @Override
-            public Optional<String> get(String key) throws IOException {
-                JsonNode value = upstash.command("GET", key);
-                return value.isNull() ? Optional.empty() : Optional.of(value.asString());
-            }
+        return new ResponseCache(
+                new Store() {
+                    @Override
+                    public Optional<String> get(String key) throws IOException {
+                        JsonNode value = upstash.command("GET", key);
+                        return value.isNull() ? Optional.empty() : Optional.of(value.asString());
+                    }
 
-            @Override
-            public void put(String key, String value, Duration ttl) throws IOException {
-                upstash.command("SET", key, value, "EX", Long.toString(ttl.toSeconds()));
-            }
-        }, ttl);
+                    @Override
+                    public void put(String key, String value, Duration ttl) throws IOException {
+                        upstash.command("SET", key, value, "EX", Long.toString(ttl.toSeconds()));
+                    }
+                },
+                ttl);
     }
 
     static ResponseCache dynamoDb(DynamoDbClient dynamoDb, String table, Duration ttl, Clock clock) {
-        return new ResponseCache(new Store() {
-            @Override
-            public Optional<String> get(String key) throws IOException {
-                try {
-                    var item = dynamoDb.getItem(r -> r.tableName(table).key(itemKey(key))).item();
-                    // TTL deletion lags by up to days: expiry is checked on read.
-                    if (item == null || !item.containsKey("value")
-                            || Long.parseLong(item.get("expiresAt").n()) <= clock.instant().getEpochSecond()) {
-                        return Optional.empty();
+        return new ResponseCache(
+                new Store() {
+                    @Override
+                    public Optional<String> get(String key) throws IOException {
+                        try {
+                            var item = dynamoDb.getItem(r -> r.tableName(table).key(itemKey(key)))
+                                    .item();
+                            // TTL deletion lags by up to days: expiry is checked on read.
+                            if (item == null
+                                    || !item.containsKey("value")
+                                    || Long.parseLong(item.get("expiresAt").n())
+                                            <= clock.instant().getEpochSecond()) {
+                                return Optional.empty();
+                            }
+                            return Optional.of(item.get("value").s());
+                        } catch (SdkException e) {
+                            throw new IOException(e);
+                        }
                     }
-                    return Optional.of(item.get("value").s());
-                } catch (SdkException e) {
-                    throw new IOException(e);
-                }
-            }
 
-            @Override
-            public void put(String key, String value, Duration ttl) throws IOException {
-                Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
-                item.put("value", AttributeValue.fromS(value));
-                item.put("expiresAt", AttributeValue.fromN(Long.toString(clock.instant().getEpochSecond() + ttl.toSeconds())));
-                try {
-                    dynamoDb.putItem(r -> r.tableName(table).item(item));
-                } catch (SdkException e) {
-                    throw new IOException(e);
-                }
-            }
+                    @Override
+                    public void put(String key, String value, Duration ttl) throws IOException {
+                        Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
+                        item.put("value", AttributeValue.fromS(value));
+                        item.put(
+                                "expiresAt",
+                                AttributeValue.fromN(
+                                        Long.toString(clock.instant().getEpochSecond() + ttl.toSeconds())));
+                        try {
+                            dynamoDb.putItem(r -> r.tableName(table).item(item));
+                        } catch (SdkException e) {
+                            throw new IOException(e);
+                        }
+                    }
 
-            private static Map<String, AttributeValue> itemKey(String key) {
-                return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS("CACHE"));
-            }
-        }, ttl);
+                    private static Map<String, AttributeValue> itemKey(String key) {
+                        return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS("CACHE"));
+                    }
+                },
+                ttl);
     }
 
     /** The cache key of a chat request on a route, in a workspace. */
@@ -147,11 +157,15 @@ final class ResponseCache {
     Optional<Hit> get(String key) {
         try {
             return store.get(key).map(value -> {
-                JsonNode stored = Json.tree(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return new Hit((ObjectNode) stored.get("body"), Target.parse(stored.get("target").asString()));
+                JsonNode stored = Json.tree(value.getBytes(StandardCharsets.UTF_8));
+                return new Hit(
+                        (ObjectNode) stored.get("body"),
+                        Target.parse(stored.get("target").asString()));
             });
         } catch (IOException | RuntimeException unavailable) {
-            LOG.warn("response cache unavailable ({}); treated as a miss", unavailable.getClass().getSimpleName());
+            LOG.warn(
+                    "response cache unavailable ({}); treated as a miss",
+                    unavailable.getClass().getSimpleName());
             return Optional.empty();
         }
     }
@@ -162,7 +176,9 @@ final class ResponseCache {
         try {
             store.put(key, Json.write(stored), ttl);
         } catch (IOException | RuntimeException unavailable) {
-            LOG.warn("response cache unavailable ({}); answer not stored", unavailable.getClass().getSimpleName());
+            LOG.warn(
+                    "response cache unavailable ({}); answer not stored",
+                    unavailable.getClass().getSimpleName());
         }
     }
 }

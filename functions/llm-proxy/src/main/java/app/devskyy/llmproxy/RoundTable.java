@@ -4,9 +4,13 @@ import app.devskyy.core.Json;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.llm.ChatMessage;
 import app.devskyy.llm.ChatRequest;
+import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Routing.Route;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,10 +36,9 @@ final class RoundTable {
              "properties": {"scores": {"type": "array", "items": {"type": "object", "required": ["candidate", "score", "reason"],
                "additionalProperties": false,
                "properties": {"candidate": {"type": "integer"}, "score": {"type": "number"}, "reason": {"type": "string"}}}}}}
-            """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            """.getBytes(StandardCharsets.UTF_8));
 
-    private record Candidate(String model, ProxyService.Completed completed, String error) {
-    }
+    private record Candidate(String model, ProxyService.Completed completed, String error) {}
 
     private final ProxyService proxy;
 
@@ -43,8 +46,15 @@ final class RoundTable {
         this.proxy = proxy;
     }
 
-    ObjectNode run(Caller caller, String requestId, ChatRequest request, List<String> models, String judgeModel, String rubric) {
-        List<Route> routes = models.stream().map(m -> proxy.route(m, "chat", request)).toList();
+    ObjectNode run(
+            Caller caller,
+            String requestId,
+            ChatRequest request,
+            List<String> models,
+            String judgeModel,
+            String rubric) {
+        List<Route> routes =
+                models.stream().map(m -> proxy.route(m, "chat", request)).toList();
         Route judgeRoute = proxy.route(judgeModel, "chat", request);
         List<Runnable> admission = new ArrayList<>(List.of(() -> proxy.countRequest(caller)));
         routes.forEach(route -> admission.add(() -> proxy.countTokens(caller, request)));
@@ -60,7 +70,7 @@ final class RoundTable {
             for (int i = 0; i < answers.size(); i++) {
                 try {
                     candidates.add(new Candidate(models.get(i), answers.get(i).get(), null));
-                } catch (java.util.concurrent.ExecutionException failed) {
+                } catch (ExecutionException failed) {
                     if (!(failed.getCause() instanceof ApiProblem problem)) {
                         throw new IllegalStateException(failed.getCause());
                     }
@@ -81,19 +91,28 @@ final class RoundTable {
             }
         }
         if (answered.isEmpty()) {
-            throw ApiProblem.of(502, "provider-error", "Bad Gateway", "No candidate answered: "
-                    + String.join("; ", candidates.stream().map(Candidate::error).toList()));
+            throw ApiProblem.of(
+                    502,
+                    "provider-error",
+                    "Bad Gateway",
+                    "No candidate answered: "
+                            + String.join(
+                                    "; ",
+                                    candidates.stream().map(Candidate::error).toList()));
         }
         double[] scores = new double[candidates.size()];
         String[] reasons = new String[candidates.size()];
-        java.util.Arrays.fill(scores, Double.NaN);
+        Arrays.fill(scores, Double.NaN);
         ObjectNode judge = Json.MAPPER.createObjectNode().put("model", judgeModel);
-        boolean judged = judge(caller, requestId, request, judgeRoute, rubric, candidates, answered, scores, reasons, judge);
+        boolean judged =
+                judge(caller, requestId, request, judgeRoute, rubric, candidates, answered, scores, reasons, judge);
         int winner = answered.getFirst();
         if (judged) {
             for (int i : answered) {
-                if (scores[i] > scores[winner] || (scores[i] == scores[winner]
-                        && candidates.get(i).completed().latencyMillis() < candidates.get(winner).completed().latencyMillis())) {
+                if (scores[i] > scores[winner]
+                        || (scores[i] == scores[winner]
+                                && candidates.get(i).completed().latencyMillis()
+                                        < candidates.get(winner).completed().latencyMillis())) {
                     winner = i;
                 }
             }
@@ -111,25 +130,55 @@ final class RoundTable {
         return out;
     }
 
-    private boolean judge(Caller caller, String requestId, ChatRequest request, Route judgeRoute, String rubric,
-            List<Candidate> candidates, List<Integer> answered, double[] scores, String[] reasons, ObjectNode judge) {
+    private boolean judge(
+            Caller caller,
+            String requestId,
+            ChatRequest request,
+            Route judgeRoute,
+            String rubric,
+            List<Candidate> candidates,
+            List<Integer> answered,
+            double[] scores,
+            String[] reasons,
+            ObjectNode judge) {
         if (answered.size() == 1) {
             return false;
         }
-        StringBuilder prompt = new StringBuilder("Rubric: ").append(rubric).append("\n\nThe request:\n")
-                .append(request.conversation().isEmpty() ? "" : request.conversation().getLast().text());
+        StringBuilder prompt = new StringBuilder("Rubric: ")
+                .append(rubric)
+                .append("\n\nThe request:\n")
+                .append(
+                        request.conversation().isEmpty()
+                                ? ""
+                                : request.conversation().getLast().text());
         for (int i : answered) {
-            prompt.append("\n\n--- Candidate ").append(i + 1).append(" ---\n").append(candidates.get(i).completed().result().text());
+            prompt.append("\n\n--- Candidate ")
+                    .append(i + 1)
+                    .append(" ---\n")
+                    .append(candidates.get(i).completed().result().text());
         }
-        ChatRequest judging = new ChatRequest(List.of(
-                ChatMessage.of("system", "You judge answers to a request. Score every candidate from 0 to 10 under the rubric, "
-                        + "and give one sentence of reason. Answer only with the JSON the schema describes."),
-                ChatMessage.of("user", prompt.toString())), 0.0, null, 1024, null, null, null,
-                new ChatRequest.ResponseFormat("json_schema", "verdict", VERDICT_SCHEMA, true), null, null, null);
+        ChatRequest judging = new ChatRequest(
+                List.of(
+                        ChatMessage.of(
+                                "system",
+                                "You judge answers to a request. Score every candidate from 0 to 10 under the rubric, "
+                                        + "and give one sentence of reason. Answer only with the JSON the schema describes."),
+                        ChatMessage.of("user", prompt.toString())),
+                0.0,
+                null,
+                1024,
+                null,
+                null,
+                null,
+                new ChatRequest.ResponseFormat("json_schema", "verdict", VERDICT_SCHEMA, true),
+                null,
+                null,
+                null);
         try {
-            ProxyService.Completed verdict = proxy.complete(caller, requestId + "-judge", "round-table-judge", judgeRoute, judging);
+            ProxyService.Completed verdict =
+                    proxy.complete(caller, requestId + "-judge", "round-table-judge", judgeRoute, judging);
             judge.put("provider", verdict.target().provider()).put("costUsd", Money.usd(verdict.costMicros()));
-            JsonNode parsed = Json.tree(verdict.result().text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode parsed = Json.tree(verdict.result().text().getBytes(StandardCharsets.UTF_8));
             boolean any = false;
             for (JsonNode score : parsed.path("scores")) {
                 int index = score.path("candidate").asInt() - 1;
@@ -141,7 +190,9 @@ final class RoundTable {
             }
             return any;
         } catch (ApiProblem | JacksonException judgeFailed) {
-            judge.put("error", judgeFailed instanceof ApiProblem p ? p.status() + ": " + p.detail() : "the verdict was not JSON");
+            judge.put(
+                    "error",
+                    judgeFailed instanceof ApiProblem p ? p.status() + ": " + p.detail() : "the verdict was not JSON");
             return false;
         }
     }
@@ -152,10 +203,11 @@ final class RoundTable {
             return out.put("error", candidate.error());
         }
         var completed = candidate.completed();
-        out.put("provider", completed.target().provider()).put("providerModel", completed.target().model());
+        out.put("provider", completed.target().provider())
+                .put("providerModel", completed.target().model());
         out.put("text", completed.result().text());
         out.put("latencyMs", completed.latencyMillis());
-        out.set("usage", app.devskyy.llm.OpenAiWire.writeUsage(completed.result().usage()));
+        out.set("usage", OpenAiWire.writeUsage(completed.result().usage()));
         out.put("costUsd", Money.usd(completed.costMicros()));
         if (!Double.isNaN(score)) {
             out.put("score", score);

@@ -25,9 +25,17 @@ import tools.jackson.databind.node.ObjectNode;
 final class UsageLedger {
 
     /** One call through the proxy. {@code outcome} is {@code ok}, {@code cache_hit} or an error status. */
-    record Entry(Caller caller, String requestId, String operation, String alias, Target target, Usage usage,
-            long costMicros, long latencyMillis, boolean cacheHit, String outcome) {
-    }
+    record Entry(
+            Caller caller,
+            String requestId,
+            String operation,
+            String alias,
+            Target target,
+            Usage usage,
+            long costMicros,
+            long latencyMillis,
+            boolean cacheHit,
+            String outcome) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -42,7 +50,8 @@ final class UsageLedger {
     void record(Entry entry) {
         Instant now = clock.instant();
         String day = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
-        Map<String, AttributeValue> record = new HashMap<>(Budgets.key(entry.caller().workspaceId(),
+        Map<String, AttributeValue> record = new HashMap<>(Budgets.key(
+                entry.caller().workspaceId(),
                 "REQ#" + String.format("%015d", now.toEpochMilli()) + "#" + entry.requestId()));
         record.put("caller", AttributeValue.fromS(entry.caller().id()));
         record.put("operation", AttributeValue.fromS(entry.operation()));
@@ -74,18 +83,24 @@ final class UsageLedger {
         values.put(":model", AttributeValue.fromS(entry.target().model()));
         values.put(":caller", AttributeValue.fromS(entry.caller().id()));
         values.put(":expires", Budgets.number(now.getEpochSecond() + 400L * 86_400));
-        Concurrently.run(() -> dynamoDb.putItem(r -> r.tableName(table).item(record)), () -> dynamoDb.updateItem(r -> r.tableName(table)
-                .key(Budgets.key(entry.caller().workspaceId(), "USAGE#" + day + "#" + entry.target().id() + "#" + entry.caller().id()))
-                .updateExpression("ADD requests :one, promptTokens :prompt, cachedTokens :cached, completionTokens :completion, "
-                        + "reasoningTokens :reasoning, costMicros :cost, cacheHits :hit, failures :failed "
-                        + "SET #day = :day, provider = :provider, model = :model, caller = :caller, expiresAt = :expires")
-                .expressionAttributeNames(Map.of("#day", "day"))
-                .expressionAttributeValues(values)));
+        Concurrently.run(
+                () -> dynamoDb.putItem(r -> r.tableName(table).item(record)),
+                () -> dynamoDb.updateItem(r -> r.tableName(table)
+                        .key(Budgets.key(
+                                entry.caller().workspaceId(),
+                                "USAGE#" + day + "#" + entry.target().id() + "#"
+                                        + entry.caller().id()))
+                        .updateExpression(
+                                "ADD requests :one, promptTokens :prompt, cachedTokens :cached, completionTokens :completion, "
+                                        + "reasoningTokens :reasoning, costMicros :cost, cacheHits :hit, failures :failed "
+                                        + "SET #day = :day, provider = :provider, model = :model, caller = :caller, expiresAt = :expires")
+                        .expressionAttributeNames(Map.of("#day", "day"))
+                        .expressionAttributeValues(values)));
     }
 
     /** The filters of {@code GET /usage}; absent ones match everything. */
-    record Query(LocalDate from, LocalDate to, Optional<String> provider, Optional<String> model, Optional<String> caller) {
-    }
+    record Query(
+            LocalDate from, LocalDate to, Optional<String> provider, Optional<String> model, Optional<String> caller) {}
 
     /** Usage by day, and by day, provider, model and caller, with totals. */
     ObjectNode query(String workspaceId, Query query) {
@@ -98,11 +113,17 @@ final class UsageLedger {
         long[] totals = new long[8];
         dynamoDb.queryPaginator(r -> r.tableName(table)
                         .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#" + workspaceId),
-                                ":from", AttributeValue.fromS("USAGE#" + query.from()),
-                                ":to", AttributeValue.fromS("USAGE#" + query.to() + "#\uffff"))))
-                .items().forEach(item -> {
-                    if (!matches(query.provider(), item, "provider") || !matches(query.model(), item, "model")
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                AttributeValue.fromS("WS#" + workspaceId),
+                                ":from",
+                                AttributeValue.fromS("USAGE#" + query.from()),
+                                ":to",
+                                AttributeValue.fromS("USAGE#" + query.to() + "#\uffff"))))
+                .items()
+                .forEach(item -> {
+                    if (!matches(query.provider(), item, "provider")
+                            || !matches(query.model(), item, "model")
                             || !matches(query.caller(), item, "caller")) {
                         return;
                     }
@@ -113,7 +134,9 @@ final class UsageLedger {
                         daily[i] += counts[i];
                         totals[i] += counts[i];
                     }
-                    ObjectNode row = rows.addObject().put("date", day).put("provider", item.get("provider").s())
+                    ObjectNode row = rows.addObject()
+                            .put("date", day)
+                            .put("provider", item.get("provider").s())
                             .put("model", item.get("model").s());
                     String caller = item.get("caller").s();
                     if (caller.startsWith("key:")) {
@@ -131,24 +154,39 @@ final class UsageLedger {
     }
 
     private static boolean matches(Optional<String> filter, Map<String, AttributeValue> item, String attribute) {
-        return filter.isEmpty() || filter.get().equals(item.get(attribute).s())
-                || ("caller".equals(attribute) && ("key:" + filter.get()).equals(item.get(attribute).s()));
+        return filter.isEmpty()
+                || filter.get().equals(item.get(attribute).s())
+                || ("caller".equals(attribute)
+                        && ("key:" + filter.get()).equals(item.get(attribute).s()));
     }
 
-    private static final String[] COUNTERS = {"requests", "promptTokens", "cachedTokens", "completionTokens",
-        "reasoningTokens", "costMicros", "cacheHits", "failures"};
+    private static final String[] COUNTERS = {
+        "requests",
+        "promptTokens",
+        "cachedTokens",
+        "completionTokens",
+        "reasoningTokens",
+        "costMicros",
+        "cacheHits",
+        "failures"
+    };
 
     private static long[] counts(Map<String, AttributeValue> item) {
         long[] counts = new long[COUNTERS.length];
         for (int i = 0; i < COUNTERS.length; i++) {
-            counts[i] = item.containsKey(COUNTERS[i]) ? Long.parseLong(item.get(COUNTERS[i]).n()) : 0;
+            counts[i] = item.containsKey(COUNTERS[i])
+                    ? Long.parseLong(item.get(COUNTERS[i]).n())
+                    : 0;
         }
         return counts;
     }
 
     private static void write(ObjectNode node, long[] counts) {
         node.put("requests", counts[0]);
-        node.putObject("tokens").put("prompt", counts[1]).put("cached", counts[2]).put("completion", counts[3])
+        node.putObject("tokens")
+                .put("prompt", counts[1])
+                .put("cached", counts[2])
+                .put("completion", counts[3])
                 .put("reasoning", counts[4]);
         node.put("costUsd", Money.usd(counts[5]));
         node.put("cacheHits", counts[6]);

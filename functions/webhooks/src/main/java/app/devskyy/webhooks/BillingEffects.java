@@ -5,8 +5,10 @@ import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.webhooks.BillingStore.Payment;
 import app.devskyy.webhooks.BillingStore.Subscription;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +24,10 @@ final class BillingEffects {
 
     /** What happened to an event. */
     enum Outcome {
-        APPLIED, OLDER_IGNORED, PARKED, NOT_HANDLED
+        APPLIED,
+        OLDER_IGNORED,
+        PARKED,
+        NOT_HANDLED
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BillingEffects.class);
@@ -53,17 +58,44 @@ final class BillingEffects {
         String customer = text(object, "customer");
         return switch (event.type()) {
             case "checkout.session.completed" -> checkoutCompleted(event, object, customer);
-            case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
-                    "customer.subscription.paused", "customer.subscription.resumed" -> withWorkspace(event, object, customer,
-                    workspace -> subscription(event, object, customer, workspace));
-            case "invoice.paid", "invoice.payment_failed" -> withWorkspace(event, object, customer, workspace -> record(event, workspace,
-                    new Payment("PAYMENT", "stripe", text(object, "id"), event.type().equals("invoice.paid") ? "paid" : "failed",
-                            event.type().equals("invoice.paid") ? Json.wholeNumber(object, "amount_paid", 0) : Json.wholeNumber(object, "amount_due", 0),
-                            text(object, "currency"))));
-            case "charge.refunded" -> withWorkspace(event, object, customer, workspace -> record(event, workspace,
-                    new Payment("REFUND", "stripe", text(object, "id"),
-                            object.path("refunded").asBoolean() ? "refunded" : "partially_refunded",
-                            Json.wholeNumber(object, "amount_refunded", 0), text(object, "currency"))));
+            case "customer.subscription.created",
+                    "customer.subscription.updated",
+                    "customer.subscription.deleted",
+                    "customer.subscription.paused",
+                    "customer.subscription.resumed" ->
+                withWorkspace(event, object, customer, workspace -> subscription(event, object, customer, workspace));
+            case "invoice.paid", "invoice.payment_failed" ->
+                withWorkspace(
+                        event,
+                        object,
+                        customer,
+                        workspace -> record(
+                                event,
+                                workspace,
+                                new Payment(
+                                        "PAYMENT",
+                                        "stripe",
+                                        text(object, "id"),
+                                        event.type().equals("invoice.paid") ? "paid" : "failed",
+                                        event.type().equals("invoice.paid")
+                                                ? Json.wholeNumber(object, "amount_paid", 0)
+                                                : Json.wholeNumber(object, "amount_due", 0),
+                                        text(object, "currency"))));
+            case "charge.refunded" ->
+                withWorkspace(
+                        event,
+                        object,
+                        customer,
+                        workspace -> record(
+                                event,
+                                workspace,
+                                new Payment(
+                                        "REFUND",
+                                        "stripe",
+                                        text(object, "id"),
+                                        object.path("refunded").asBoolean() ? "refunded" : "partially_refunded",
+                                        Json.wholeNumber(object, "amount_refunded", 0),
+                                        text(object, "currency"))));
             default -> Outcome.NOT_HANDLED;
         };
     }
@@ -80,8 +112,16 @@ final class BillingEffects {
             store.linkCustomer("stripe", customer, workspace);
         }
         if ("payment".equals(text(session, "mode")) && "paid".equals(text(session, "payment_status"))) {
-            record(event, workspace, new Payment("PAYMENT", "stripe", text(session, "id"), "paid",
-                    Json.wholeNumber(session, "amount_total", 0), text(session, "currency")));
+            record(
+                    event,
+                    workspace,
+                    new Payment(
+                            "PAYMENT",
+                            "stripe",
+                            text(session, "id"),
+                            "paid",
+                            Json.wholeNumber(session, "amount_total", 0),
+                            text(session, "currency")));
         }
         audit.workspace(workspace, "billing.checkout.completed", "webhook:stripe", text(session, "id"), ORIGIN_STRIPE);
         if (customer != null) {
@@ -97,18 +137,31 @@ final class BillingEffects {
     private Outcome subscription(InboundEvent event, JsonNode subscription, String customer, String workspace) {
         JsonNode item = subscription.path("items").path("data").path(0);
         JsonNode price = item.path("price");
-        String planName = Optional.ofNullable(text(price, "lookup_key")).or(() -> Optional.ofNullable(text(price.path("metadata"), "plan")))
-                .or(() -> Optional.ofNullable(text(subscription.path("metadata"), "plan"))).orElse(text(price, "id"));
-        String status = event.type().equals("customer.subscription.deleted") ? "canceled" : text(subscription, "status");
-        long periodEnd = subscription.has("current_period_end") ? Json.wholeNumber(subscription, "current_period_end", 0)
+        String planName = Optional.ofNullable(text(price, "lookup_key"))
+                .or(() -> Optional.ofNullable(text(price.path("metadata"), "plan")))
+                .or(() -> Optional.ofNullable(text(subscription.path("metadata"), "plan")))
+                .orElse(text(price, "id"));
+        String status =
+                event.type().equals("customer.subscription.deleted") ? "canceled" : text(subscription, "status");
+        long periodEnd = subscription.has("current_period_end")
+                ? Json.wholeNumber(subscription, "current_period_end", 0)
                 : Json.wholeNumber(item, "current_period_end", 0);
-        boolean written = store.putSubscription(workspace, new Subscription("stripe", text(subscription, "id"), customer,
-                entitlements.planOf(planName), status == null ? "incomplete" : status, periodEnd,
-                subscription.path("cancel_at_period_end").asBoolean()), version(event));
+        boolean written = store.putSubscription(
+                workspace,
+                new Subscription(
+                        "stripe",
+                        text(subscription, "id"),
+                        customer,
+                        entitlements.planOf(planName),
+                        status == null ? "incomplete" : status,
+                        periodEnd,
+                        subscription.path("cancel_at_period_end").asBoolean()),
+                version(event));
         if (!written) {
             return Outcome.OLDER_IGNORED;
         }
-        audit.workspace(workspace, "billing." + event.type(), "webhook:stripe", text(subscription, "id"), ORIGIN_STRIPE);
+        audit.workspace(
+                workspace, "billing." + event.type(), "webhook:stripe", text(subscription, "id"), ORIGIN_STRIPE);
         return Outcome.APPLIED;
     }
 
@@ -118,14 +171,18 @@ final class BillingEffects {
         return event.changedAt() + rank;
     }
 
-    private Outcome withWorkspace(InboundEvent event, JsonNode object, String customer,
-            java.util.function.Function<String, Outcome> effect) {
+    private Outcome withWorkspace(
+            InboundEvent event, JsonNode object, String customer, Function<String, Outcome> effect) {
         Optional<String> workspace = Optional.ofNullable(text(object.path("metadata"), "workspace_id"))
-                .or(() -> Optional.ofNullable(text(object.path("subscription_details").path("metadata"), "workspace_id")))
+                .or(() -> Optional.ofNullable(
+                        text(object.path("subscription_details").path("metadata"), "workspace_id")))
                 .or(() -> store.workspaceOfCustomer("stripe", customer));
         if (workspace.isEmpty()) {
             store.park(event, customer == null ? "no-customer" : customer);
-            LOG.warn("stripe {} {} is for a customer of no known workspace; kept as unmatched", event.type(), event.id());
+            LOG.warn(
+                    "stripe {} {} is for a customer of no known workspace; kept as unmatched",
+                    event.type(),
+                    event.id());
             return Outcome.PARKED;
         }
         return effect.apply(workspace.get());
@@ -139,8 +196,12 @@ final class BillingEffects {
         if (!store.putPayment(workspace, payment, version)) {
             return Outcome.OLDER_IGNORED;
         }
-        audit.workspace(workspace, "billing." + payment.kind().toLowerCase(Locale.ROOT) + "." + payment.status(),
-                "webhook:" + event.provider(), payment.id(), origin(event.provider()));
+        audit.workspace(
+                workspace,
+                "billing." + payment.kind().toLowerCase(Locale.ROOT) + "." + payment.status(),
+                "webhook:" + event.provider(),
+                payment.id(),
+                origin(event.provider()));
         return Outcome.APPLIED;
     }
 
@@ -170,14 +231,22 @@ final class BillingEffects {
         if (event.type().equals("order.deleted")) {
             status = "deleted";
         }
-        return record(event, workspace, new Payment("PAYMENT", "woocommerce", order.path("id").asString(), status,
-                minorUnits(order.path("total").asString("0")), order.path("currency").asString("")));
+        return record(
+                event,
+                workspace,
+                new Payment(
+                        "PAYMENT",
+                        "woocommerce",
+                        order.path("id").asString(),
+                        status,
+                        minorUnits(order.path("total").asString("0")),
+                        order.path("currency").asString("")));
     }
 
     /** WooCommerce sends totals as decimal strings ("49.90"); payments are kept in minor units. */
     private static long minorUnits(String total) {
         try {
-            return new java.math.BigDecimal(total).movePointRight(2).longValue();
+            return new BigDecimal(total).movePointRight(2).longValue();
         } catch (NumberFormatException notANumber) {
             return 0;
         }
@@ -187,7 +256,8 @@ final class BillingEffects {
 
     private Outcome phonePe(InboundEvent event) {
         JsonNode payload = event.payload().path("payload");
-        String order = payload.path("merchantOrderId").asString(payload.path("orderId").asString(""));
+        String order =
+                payload.path("merchantOrderId").asString(payload.path("orderId").asString(""));
         Optional<String> workspace = Optional.ofNullable(text(payload.path("metaInfo"), "udf1"))
                 .or(() -> store.workspaceOfCustomer("phonepe", order));
         if (workspace.isEmpty()) {
@@ -195,8 +265,16 @@ final class BillingEffects {
             return Outcome.PARKED;
         }
         if (event.type().startsWith("pg.refund.")) {
-            return record(event, workspace.get(), new Payment("REFUND", "phonepe", payload.path("refundId").asString(order),
-                    event.type().substring("pg.refund.".length()), Json.wholeNumber(payload, "amount", 0), "INR"));
+            return record(
+                    event,
+                    workspace.get(),
+                    new Payment(
+                            "REFUND",
+                            "phonepe",
+                            payload.path("refundId").asString(order),
+                            event.type().substring("pg.refund.".length()),
+                            Json.wholeNumber(payload, "amount", 0),
+                            "INR"));
         }
         String status = switch (payload.path("state").asString("")) {
             case "COMPLETED" -> "paid";
@@ -209,7 +287,10 @@ final class BillingEffects {
             case "failed" -> 1;
             default -> 0;
         };
-        return record(event, workspace.get(), new Payment("PAYMENT", "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
+        return record(
+                event,
+                workspace.get(),
+                new Payment("PAYMENT", "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
                 event.changedAt() * 10 + rank);
     }
 

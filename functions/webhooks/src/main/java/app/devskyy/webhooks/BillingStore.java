@@ -1,6 +1,7 @@
 package app.devskyy.webhooks;
 
 import app.devskyy.core.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,13 +24,17 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 final class BillingStore {
 
     /** A subscription as the entitlements read it. */
-    record Subscription(String provider, String subscriptionId, String customerId, String plan, String status,
-            long currentPeriodEnd, boolean cancelAtPeriodEnd) {
-    }
+    record Subscription(
+            String provider,
+            String subscriptionId,
+            String customerId,
+            String plan,
+            String status,
+            long currentPeriodEnd,
+            boolean cancelAtPeriodEnd) {}
 
     /** A payment or refund ({@code kind}); amounts in the currency's minor unit. */
-    record Payment(String kind, String provider, String id, String status, long amount, String currency) {
-    }
+    record Payment(String kind, String provider, String id, String status, long amount, String currency) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -49,8 +54,13 @@ final class BillingStore {
         if (customerId == null || customerId.isEmpty()) {
             return Optional.empty();
         }
-        var item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(key("CUSTOMER#" + provider + "#" + customerId, "WORKSPACE"))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("workspaceId").s());
+        var item = dynamoDb.getItem(r -> r.tableName(table)
+                        .consistentRead(true)
+                        .key(key("CUSTOMER#" + provider + "#" + customerId, "WORKSPACE")))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
+                : Optional.of(item.get("workspaceId").s());
     }
 
     void linkCustomer(String provider, String customerId, String workspaceId) {
@@ -76,7 +86,8 @@ final class BillingStore {
     }
 
     boolean putPayment(String workspaceId, Payment payment, long version) {
-        Map<String, AttributeValue> item = new HashMap<>(key("WS#" + workspaceId, payment.kind() + "#" + payment.provider() + "#" + payment.id()));
+        Map<String, AttributeValue> item =
+                new HashMap<>(key("WS#" + workspaceId, payment.kind() + "#" + payment.provider() + "#" + payment.id()));
         item.put("provider", AttributeValue.fromS(payment.provider()));
         item.put("paymentId", AttributeValue.fromS(payment.id()));
         item.put("status", AttributeValue.fromS(payment.status()));
@@ -89,7 +100,8 @@ final class BillingStore {
         item.put("version", AttributeValue.fromN(Long.toString(version)));
         item.put("updatedAt", AttributeValue.fromN(Long.toString(clock.millis())));
         try {
-            dynamoDb.putItem(r -> r.tableName(table).item(item)
+            dynamoDb.putItem(r -> r.tableName(table)
+                    .item(item)
                     .conditionExpression("attribute_not_exists(version) OR version < :version")
                     .expressionAttributeValues(Map.of(":version", AttributeValue.fromN(Long.toString(version)))));
             return true;
@@ -100,7 +112,8 @@ final class BillingStore {
 
     /** Keeps an event no workspace can be found for yet, under the customer (or order) it names. */
     void park(InboundEvent event, String key) {
-        Map<String, AttributeValue> item = new HashMap<>(key("UNMATCHED", event.provider() + "#" + key + "#" + event.id()));
+        Map<String, AttributeValue> item =
+                new HashMap<>(key("UNMATCHED", event.provider() + "#" + key + "#" + event.id()));
         item.put("event", AttributeValue.fromS(Json.write(event)));
         item.put("type", AttributeValue.fromS(event.type()));
         item.put("parkedAt", AttributeValue.fromN(Long.toString(clock.millis())));
@@ -111,31 +124,46 @@ final class BillingStore {
     /** The parked events of one customer, to apply once the customer's workspace is known. */
     List<InboundEvent> parked(String provider, String key) {
         List<InboundEvent> events = new ArrayList<>();
-        dynamoDb.queryPaginator(r -> r.tableName(table).consistentRead(true)
+        dynamoDb.queryPaginator(r -> r.tableName(table)
+                        .consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("UNMATCHED"),
-                                ":prefix", AttributeValue.fromS(provider + "#" + key + "#"))))
-                .items().forEach(item -> events.add(Json.convert(Json.tree(item.get("event").s().getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8)), InboundEvent.class)));
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                AttributeValue.fromS("UNMATCHED"),
+                                ":prefix",
+                                AttributeValue.fromS(provider + "#" + key + "#"))))
+                .items()
+                .forEach(item -> events.add(Json.convert(
+                        Json.tree(item.get("event").s().getBytes(StandardCharsets.UTF_8)), InboundEvent.class)));
         return events;
     }
 
     void unpark(InboundEvent event, String key) {
-        dynamoDb.deleteItem(r -> r.tableName(table).key(key("UNMATCHED", event.provider() + "#" + key + "#" + event.id())));
+        dynamoDb.deleteItem(
+                r -> r.tableName(table).key(key("UNMATCHED", event.provider() + "#" + key + "#" + event.id())));
     }
 
     /** Every parked event, oldest first within a provider: what operations review. */
     List<Map<String, String>> unmatched(int limit) {
         List<Map<String, String>> out = new ArrayList<>();
-        var page = dynamoDb.query(r -> r.tableName(table).keyConditionExpression("pk = :pk").limit(limit)
+        var page = dynamoDb.query(r -> r.tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .limit(limit)
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("UNMATCHED"))));
-        page.items().forEach(item -> out.add(Map.of("key", item.get("sk").s(), "type", item.get("type").s(),
-                "parkedAt", item.get("parkedAt").n())));
+        page.items()
+                .forEach(item -> out.add(Map.of(
+                        "key",
+                        item.get("sk").s(),
+                        "type",
+                        item.get("type").s(),
+                        "parkedAt",
+                        item.get("parkedAt").n())));
         return out;
     }
 
     Optional<Map<String, AttributeValue>> subscription(String workspaceId) {
-        var item = dynamoDb.getItem(r -> r.tableName(table).key(key("WS#" + workspaceId, "SUBSCRIPTION"))).item();
+        var item = dynamoDb.getItem(r -> r.tableName(table).key(key("WS#" + workspaceId, "SUBSCRIPTION")))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
@@ -143,11 +171,21 @@ final class BillingStore {
     List<Payment> payments(String workspaceId) {
         List<Payment> payments = new ArrayList<>();
         for (String kind : List.of("PAYMENT", "REFUND")) {
-            dynamoDb.queryPaginator(r -> r.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("WS#" + workspaceId),
-                                    ":prefix", AttributeValue.fromS(kind + "#"))))
-                    .items().forEach(item -> payments.add(new Payment(kind, item.get("provider").s(), item.get("paymentId").s(),
-                            item.get("status").s(), Long.parseLong(item.get("amount").n()), item.get("currency").s())));
+            dynamoDb.queryPaginator(r -> r.tableName(table)
+                            .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                            .expressionAttributeValues(Map.of(
+                                    ":pk",
+                                    AttributeValue.fromS("WS#" + workspaceId),
+                                    ":prefix",
+                                    AttributeValue.fromS(kind + "#"))))
+                    .items()
+                    .forEach(item -> payments.add(new Payment(
+                            kind,
+                            item.get("provider").s(),
+                            item.get("paymentId").s(),
+                            item.get("status").s(),
+                            Long.parseLong(item.get("amount").n()),
+                            item.get("currency").s())));
         }
         return payments;
     }

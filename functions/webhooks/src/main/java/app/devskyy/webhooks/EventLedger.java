@@ -40,32 +40,43 @@ final class EventLedger {
      */
     boolean claim(InboundEvent event) {
         long expires = clock.instant().plus(RETENTION).getEpochSecond();
-        List<Map<String, AttributeValue>> items = event.dedupeKeys().stream().map(key -> {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put("pk", AttributeValue.fromS(key));
-            item.put("provider", AttributeValue.fromS(event.provider()));
-            item.put("eventId", AttributeValue.fromS(event.id()));
-            item.put("status", AttributeValue.fromS("queued"));
-            item.put("receivedAt", AttributeValue.fromN(Long.toString(clock.millis())));
-            item.put("expiresAt", AttributeValue.fromN(Long.toString(expires)));
-            return item;
-        }).toList();
+        List<Map<String, AttributeValue>> items = event.dedupeKeys().stream()
+                .map(key -> {
+                    Map<String, AttributeValue> item = new HashMap<>();
+                    item.put("pk", AttributeValue.fromS(key));
+                    item.put("provider", AttributeValue.fromS(event.provider()));
+                    item.put("eventId", AttributeValue.fromS(event.id()));
+                    item.put("status", AttributeValue.fromS("queued"));
+                    item.put("receivedAt", AttributeValue.fromN(Long.toString(clock.millis())));
+                    item.put("expiresAt", AttributeValue.fromN(Long.toString(expires)));
+                    return item;
+                })
+                .toList();
         if (items.size() == 1) {
             try {
-                dynamoDb.putItem(r -> r.tableName(table).item(items.getFirst()).conditionExpression("attribute_not_exists(pk)"));
+                dynamoDb.putItem(
+                        r -> r.tableName(table).item(items.getFirst()).conditionExpression("attribute_not_exists(pk)"));
                 return true;
             } catch (ConditionalCheckFailedException seen) {
                 return false;
             }
         }
-        List<TransactWriteItem> puts = items.stream().map(item -> TransactWriteItem.builder().put(Put.builder().tableName(table)
-                .item(item).conditionExpression("attribute_not_exists(pk)").build()).build()).toList();
+        List<TransactWriteItem> puts = items.stream()
+                .map(item -> TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(item)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build())
+                .toList();
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 dynamoDb.transactWriteItems(r -> r.transactItems(puts));
                 return true;
             } catch (TransactionCanceledException cancelled) {
-                if (cancelled.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                if (cancelled.cancellationReasons().stream()
+                        .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
                     return false;
                 }
                 sleep(20L << attempt);
@@ -84,24 +95,37 @@ final class EventLedger {
 
     /** Forgets an event that could not be queued, so that the provider's retry is not taken for a duplicate. */
     void release(InboundEvent event) {
-        event.dedupeKeys().forEach(key -> dynamoDb.deleteItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(key)))));
+        event.dedupeKeys()
+                .forEach(key ->
+                        dynamoDb.deleteItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(key)))));
     }
 
     boolean processed(InboundEvent event) {
-        var item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(event.dedupeKeys().getFirst())))).item();
-        return item != null && item.containsKey("status") && "processed".equals(item.get("status").s());
+        var item = dynamoDb.getItem(r -> r.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "pk", AttributeValue.fromS(event.dedupeKeys().getFirst()))))
+                .item();
+        return item != null
+                && item.containsKey("status")
+                && "processed".equals(item.get("status").s());
     }
 
     /** Marks the event processed with its outcome; false when another delivery of the message already did. */
     boolean markProcessed(InboundEvent event, String outcome) {
         try {
-            dynamoDb.updateItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(event.dedupeKeys().getFirst())))
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", AttributeValue.fromS(event.dedupeKeys().getFirst())))
                     .updateExpression("SET #status = :processed, outcome = :outcome, processedAt = :at")
                     .conditionExpression("attribute_exists(pk) AND #status <> :processed")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":processed", AttributeValue.fromS("processed"),
-                            ":outcome", AttributeValue.fromS(outcome), ":at", AttributeValue.fromN(Long.toString(clock.millis())))));
+                    .expressionAttributeValues(Map.of(
+                            ":processed",
+                            AttributeValue.fromS("processed"),
+                            ":outcome",
+                            AttributeValue.fromS(outcome),
+                            ":at",
+                            AttributeValue.fromN(Long.toString(clock.millis())))));
             return true;
         } catch (ConditionalCheckFailedException already) {
             return false;

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * {@code checkout.order.completed}), the keys it is deduplicated on, when the provider says the
  * object changed (epoch milliseconds; later wins), and the provider's payload.
  */
-record InboundEvent(String provider, String id, String type, List<String> dedupeKeys, long changedAt, JsonNode payload) {
+record InboundEvent(
+        String provider, String id, String type, List<String> dedupeKeys, long changedAt, JsonNode payload) {
 
     /**
      * The longest deduplication key kept: far above any provider's ids (Stripe's and PhonePe's are

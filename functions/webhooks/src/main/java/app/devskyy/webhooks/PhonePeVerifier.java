@@ -6,6 +6,7 @@ import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,19 +20,23 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class PhonePeVerifier {
 
-    private PhonePeVerifier() {
-    }
+    private PhonePeVerifier() {}
 
     static InboundEvent verify(HttpRequest request, WebhookSecrets secrets) {
         if (request.header("x-verify").isPresent()) {
             return callback(request, secrets.phonePeSaltKeys());
         }
-        String authorization = request.header("authorization").orElseThrow(Signatures::rejected).strip();
-        String presented = authorization.regionMatches(true, 0, "SHA256 ", 0, 7) ? authorization.substring(7).strip() : authorization;
+        String authorization = request.header("authorization")
+                .orElseThrow(Signatures::rejected)
+                .strip();
+        String presented = authorization.regionMatches(true, 0, "SHA256 ", 0, 7)
+                ? authorization.substring(7).strip()
+                : authorization;
         boolean matched = false;
         for (WebhookSecrets.Credentials credentials : secrets.phonePeCredentials()) {
-            matched |= Signatures.equal(Digests.sha256Hex(credentials.username() + ":" + credentials.password()),
-                    presented.toLowerCase(java.util.Locale.ROOT));
+            matched |= Signatures.equal(
+                    Digests.sha256Hex(credentials.username() + ":" + credentials.password()),
+                    presented.toLowerCase(Locale.ROOT));
         }
         if (!matched) {
             throw Signatures.rejected();
@@ -39,12 +44,14 @@ final class PhonePeVerifier {
         JsonNode body = InboundEvent.jsonObject(request.body());
         String event = body.path("event").asString("");
         JsonNode payload = body.path("payload");
-        String orderId = payload.path("orderId").asString(payload.path("merchantOrderId").asString(""));
+        String orderId =
+                payload.path("orderId").asString(payload.path("merchantOrderId").asString(""));
         if (!event.matches("[a-z]+(\\.[a-z_]+){1,3}") || orderId.isEmpty()) {
             throw ApiProblem.badRequest("The body is not a PhonePe webhook event.");
         }
         String refund = payload.path("refundId").asString("");
-        String id = event + "#" + orderId + (refund.isEmpty() ? "" : "#" + refund) + "#" + payload.path("state").asString("");
+        String id = event + "#" + orderId + (refund.isEmpty() ? "" : "#" + refund) + "#"
+                + payload.path("state").asString("");
         long changedAt = 0;
         for (JsonNode detail : payload.path("paymentDetails")) {
             changedAt = Math.max(changedAt, Json.wholeNumber(detail, "timestamp", 0));
@@ -59,7 +66,8 @@ final class PhonePeVerifier {
         boolean matched = false;
         for (WebhookSecrets.SaltKey salt : saltKeys) {
             if (header.length == 2 && header[1].equals(salt.index())) {
-                matched |= Signatures.equal(Digests.sha256Hex(response + salt.key()), header[0].toLowerCase(java.util.Locale.ROOT));
+                matched |=
+                        Signatures.equal(Digests.sha256Hex(response + salt.key()), header[0].toLowerCase(Locale.ROOT));
             }
         }
         if (!matched || response.isEmpty()) {
@@ -86,14 +94,17 @@ final class PhonePeVerifier {
         ObjectNode payload = normalised.putObject("payload");
         payload.put("merchantOrderId", merchantTransactionId);
         payload.put("orderId", data.path("transactionId").asString(merchantTransactionId));
-        payload.put("state", switch (event) {
-            case "checkout.order.completed" -> "COMPLETED";
-            case "checkout.order.pending" -> "PENDING";
-            default -> "FAILED";
-        });
+        payload.put(
+                "state",
+                switch (event) {
+                    case "checkout.order.completed" -> "COMPLETED";
+                    case "checkout.order.pending" -> "PENDING";
+                    default -> "FAILED";
+                });
         payload.put("amount", Json.wholeNumber(data, "amount", 0));
         payload.put("code", code);
-        String id = "callback#" + merchantTransactionId + "#" + data.path("transactionId").asString("") + "#" + code;
+        String id = "callback#" + merchantTransactionId + "#"
+                + data.path("transactionId").asString("") + "#" + code;
         return new InboundEvent("phonepe", id, event, List.of("phonepe#" + id), 0, normalised);
     }
 }

@@ -10,8 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** The primitives of the three schemes, and the one answer a failed verification gets. */
 final class Signatures {
 
-    private Signatures() {
-    }
+    private Signatures() {}
 
     static byte[] hmacSha256(String secret, byte[]... parts) {
         try {
@@ -28,7 +27,8 @@ final class Signatures {
 
     /** Constant time, so that a forger learns nothing from how long a comparison took. */
     static boolean equal(String expected, String presented) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,5 +1,6 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import app.devskyy.core.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,8 +23,7 @@ final class StripeVerifier {
 
     static final long TOLERANCE_SECONDS = 300;
 
-    private StripeVerifier() {
-    }
+    private StripeVerifier() {}
 
     static InboundEvent verify(HttpRequest request, List<String> secrets, Clock clock) {
         String header = request.header("stripe-signature").orElseThrow(Signatures::rejected);
@@ -45,7 +44,9 @@ final class StripeVerifier {
                 signatures.add(pair[1]);
             }
         }
-        if (timestamp < 0 || signatures.isEmpty() || Math.abs(clock.instant().getEpochSecond() - timestamp) > TOLERANCE_SECONDS) {
+        if (timestamp < 0
+                || signatures.isEmpty()
+                || Math.abs(clock.instant().getEpochSecond() - timestamp) > TOLERANCE_SECONDS) {
             throw Signatures.rejected();
         }
         byte[] body = request.body();
@@ -62,13 +63,16 @@ final class StripeVerifier {
         }
         JsonNode event = InboundEvent.jsonObject(body);
         String id = event.path("id").asString("");
-        if (!id.startsWith("evt_") || !event.path("type").isString() || !event.path("data").path("object").isObject()) {
+        if (!id.startsWith("evt_")
+                || !event.path("type").isString()
+                || !event.path("data").path("object").isObject()) {
             throw ApiProblem.badRequest("The body is not a Stripe event.");
         }
         long created = Json.wholeNumber(event, "created", 0);
         if (created < 0 || created > MAX_EPOCH_SECONDS) {
             throw ApiProblem.badRequest("The event's created time is not a time.");
         }
-        return new InboundEvent("stripe", id, event.get("type").asString(), List.of("stripe#" + id), created * 1000, event);
+        return new InboundEvent(
+                "stripe", id, event.get("type").asString(), List.of("stripe#" + id), created * 1000, event);
     }
 }

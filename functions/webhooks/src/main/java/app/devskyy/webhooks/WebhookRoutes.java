@@ -5,16 +5,17 @@ import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
+import app.devskyy.core.aws.Outages;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.Router;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,8 +38,15 @@ final class WebhookRoutes {
     private final Authenticator authenticator;
     private final Clock clock;
 
-    WebhookRoutes(WebhookSecrets secrets, EventLedger ledger, WebhookQueue queue, BillingStore billing, Entitlements entitlements,
-            AuditLog audit, Authenticator authenticator, Clock clock) {
+    WebhookRoutes(
+            WebhookSecrets secrets,
+            EventLedger ledger,
+            WebhookQueue queue,
+            BillingStore billing,
+            Entitlements entitlements,
+            AuditLog audit,
+            Authenticator authenticator,
+            Clock clock) {
         this.secrets = secrets;
         this.ledger = ledger;
         this.queue = queue;
@@ -78,8 +86,13 @@ final class WebhookRoutes {
         } catch (ApiProblem rejected) {
             if (rejected.status() == 401) {
                 LOG.warn("{} webhook rejected: signature not verified", provider);
-                audit.system("webhooks", "webhook." + provider + ".rejected", "failure", "webhook:" + provider,
-                        new AuditLog.Origin(request.sourceIp(), request.header("user-agent").orElse("")));
+                audit.system(
+                        "webhooks",
+                        "webhook." + provider + ".rejected",
+                        "failure",
+                        "webhook:" + provider,
+                        new AuditLog.Origin(
+                                request.sourceIp(), request.header("user-agent").orElse("")));
             }
             throw rejected;
         }
@@ -88,7 +101,10 @@ final class WebhookRoutes {
         }
         try {
             queue.send(event);
-        } catch (SdkException unavailable) {
+        } catch (RuntimeException unavailable) {
+            if (!Outages.isOutage(unavailable)) {
+                throw unavailable;
+            }
             // Unrecorded again, so that the provider's retry is processed rather than taken for a duplicate.
             ledger.release(event);
             throw ApiProblem.serviceUnavailable("The event could not be queued; retry.", 5);
@@ -98,18 +114,28 @@ final class WebhookRoutes {
 
     private HttpResponse subscription(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);
-        String workspaceId = request.queryId("workspaceId")
-                .orElseThrow(() -> ApiProblem.badRequest("workspaceId is required."));
+        String workspaceId =
+                request.queryId("workspaceId").orElseThrow(() -> ApiProblem.badRequest("workspaceId is required."));
         Authenticator.requireRole(principal, workspaceId, Role.READ_ONLY);
         Entitlements.Entitlement entitlement = entitlements.of(workspaceId);
-        ObjectNode out = Json.MAPPER.createObjectNode().put("workspaceId", workspaceId).put("plan", entitlement.plan())
-                .put("status", entitlement.status()).put("provider", entitlement.provider())
-                .put("currentPeriodEnd", entitlement.currentPeriodEnd()).put("cancelAtPeriodEnd", entitlement.cancelAtPeriodEnd());
+        ObjectNode out = Json.MAPPER
+                .createObjectNode()
+                .put("workspaceId", workspaceId)
+                .put("plan", entitlement.plan())
+                .put("status", entitlement.status())
+                .put("provider", entitlement.provider())
+                .put("currentPeriodEnd", entitlement.currentPeriodEnd())
+                .put("cancelAtPeriodEnd", entitlement.cancelAtPeriodEnd());
         out.set("entitlements", Json.MAPPER.valueToTree(entitlement.limits()));
         ArrayNode payments = out.putArray("payments");
-        billing.payments(workspaceId).forEach(p -> payments.addObject().put("kind", p.kind().toLowerCase(java.util.Locale.ROOT))
-                .put("provider", p.provider()).put("id", p.id()).put("status", p.status()).put("amount", p.amount())
-                .put("currency", p.currency()));
+        billing.payments(workspaceId)
+                .forEach(p -> payments.addObject()
+                        .put("kind", p.kind().toLowerCase(Locale.ROOT))
+                        .put("provider", p.provider())
+                        .put("id", p.id())
+                        .put("status", p.status())
+                        .put("amount", p.amount())
+                        .put("currency", p.currency()));
         return HttpResponse.ok(out);
     }
 

@@ -3,7 +3,9 @@ package app.devskyy.webhooks;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.lambda.powertools.parameters.secrets.SecretsProvider;
@@ -17,17 +19,19 @@ import tools.jackson.databind.JsonNode;
  * Locally the seeds' environment variables ({@code STRIPE_WEBHOOK_SECRET}, ...; a comma separates
  * two secrets), with development values when unset.
  */
-record WebhookSecrets(List<String> stripe, List<String> woocommerce, List<SaltKey> phonePeSaltKeys,
+record WebhookSecrets(
+        List<String> stripe,
+        List<String> woocommerce,
+        List<SaltKey> phonePeSaltKeys,
         List<Credentials> phonePeCredentials) {
 
-    record SaltKey(String key, String index) {
-    }
+    record SaltKey(String key, String index) {}
 
-    record Credentials(String username, String password) {
-    }
+    record Credentials(String username, String password) {}
 
     /** The development values of the local server, documented in the README. */
     static final String DEV_STRIPE = "whsec_devskyy_local_stripe";
+
     static final String DEV_WOOCOMMERCE = "devskyy-local-woocommerce";
     static final String DEV_PHONEPE_SALT = "devskyy-local-phonepe-salt";
     static final String DEV_PHONEPE_USERNAME = "devskyy";
@@ -42,8 +46,10 @@ record WebhookSecrets(List<String> stripe, List<String> woocommerce, List<SaltKe
 
     static WebhookSecrets from(Config config, AwsClients aws) {
         if (!config.isLocal()) {
-            SecretsManagerClient client = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
-            return parse(SecretsProvider.builder().withClient(client).build().get(config.required("WEBHOOK_SECRETS_ARN")));
+            SecretsManagerClient client = aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER")
+                    .build();
+            return parse(
+                    SecretsProvider.builder().withClient(client).build().get(config.required("WEBHOOK_SECRETS_ARN")));
         }
         List<SaltKey> salts = new ArrayList<>();
         List<String> keys = split(config.string("PHONEPE_SALT_KEY", DEV_PHONEPE_SALT));
@@ -57,17 +63,25 @@ record WebhookSecrets(List<String> stripe, List<String> woocommerce, List<SaltKe
         for (int i = 0; i < passwords.size(); i++) {
             credentials.add(new Credentials(users.get(Math.min(i, users.size() - 1)), passwords.get(i)));
         }
-        return new WebhookSecrets(split(config.string("STRIPE_WEBHOOK_SECRET", DEV_STRIPE)),
-                split(config.string("WOOCOMMERCE_WEBHOOK_SECRET", DEV_WOOCOMMERCE)), salts, credentials);
+        return new WebhookSecrets(
+                split(config.string("STRIPE_WEBHOOK_SECRET", DEV_STRIPE)),
+                split(config.string("WOOCOMMERCE_WEBHOOK_SECRET", DEV_WOOCOMMERCE)),
+                salts,
+                credentials);
     }
 
     static WebhookSecrets parse(String json) {
-        JsonNode root = Json.tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode root = Json.tree(json.getBytes(StandardCharsets.UTF_8));
         List<SaltKey> salts = new ArrayList<>();
-        root.path("phonepe").path("saltKeys").forEach(s -> salts.add(new SaltKey(s.path("key").asString(), s.path("index").asString())));
+        root.path("phonepe")
+                .path("saltKeys")
+                .forEach(s -> salts.add(
+                        new SaltKey(s.path("key").asString(), s.path("index").asString())));
         List<Credentials> credentials = new ArrayList<>();
-        root.path("phonepe").path("credentials").forEach(c ->
-                credentials.add(new Credentials(c.path("username").asString(), c.path("password").asString())));
+        root.path("phonepe")
+                .path("credentials")
+                .forEach(c -> credentials.add(new Credentials(
+                        c.path("username").asString(), c.path("password").asString())));
         return new WebhookSecrets(strings(root.path("stripe")), strings(root.path("woocommerce")), salts, credentials);
     }
 
@@ -78,6 +92,10 @@ record WebhookSecrets(List<String> stripe, List<String> woocommerce, List<SaltKe
     }
 
     private static List<String> split(String value) {
-        return java.util.Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).limit(2).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .limit(2)
+                .toList();
     }
 }

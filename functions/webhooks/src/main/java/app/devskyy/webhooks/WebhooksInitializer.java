@@ -6,8 +6,8 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
-import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.snapstart.Priming;
@@ -38,37 +38,68 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
                 .register(Config.fromEnvironment(), context);
     }
 
-    private record Parts(AwsClients aws, DynamoDbClient dynamoDb, EventLedger ledger, BillingStore billing,
-            Entitlements entitlements, AuditLog audit, Clock clock) {
+    private record Parts(
+            AwsClients aws,
+            DynamoDbClient dynamoDb,
+            EventLedger ledger,
+            BillingStore billing,
+            Entitlements entitlements,
+            AuditLog audit,
+            Clock clock) {
 
         static Parts of(Config config) {
             AwsClients aws = new AwsClients(config);
             DynamoDbClient dynamoDb = aws.dynamoDb();
             Clock clock = Clock.systemUTC();
             String billingTable = config.required("BILLING_TABLE", "BillingTable");
-            AuditLog audit = new AuditLog(new DynamoTables(dynamoDb), config.required("AUDIT_TABLE", "AuditTable"),
-                    DataKeys.personalDataCipher(config, aws), Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)), clock);
-            return new Parts(aws, dynamoDb, new EventLedger(dynamoDb, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
-                    new BillingStore(dynamoDb, billingTable, clock), new Entitlements(dynamoDb, billingTable), audit, clock);
+            AuditLog audit = new AuditLog(
+                    new DynamoTables(dynamoDb),
+                    config.required("AUDIT_TABLE", "AuditTable"),
+                    DataKeys.personalDataCipher(config, aws),
+                    Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
+                    clock);
+            return new Parts(
+                    aws,
+                    dynamoDb,
+                    new EventLedger(dynamoDb, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
+                    new BillingStore(dynamoDb, billingTable, clock),
+                    new Entitlements(dynamoDb, billingTable),
+                    audit,
+                    clock);
         }
     }
 
     public static HttpApiFunction receiver(Config config) {
         Parts parts = Parts.of(config);
-        WebhookQueue queue = new WebhookQueue(parts.aws().configure(SqsClient.builder(), "SQS").build(),
+        WebhookQueue queue = new WebhookQueue(
+                parts.aws().configure(SqsClient.builder(), "SQS").build(),
                 config.required("WEBHOOK_QUEUE_URL", "WebhookQueue"));
-        HttpApiFunction function = new HttpApiFunction(new WebhookRoutes(WebhookSecrets.from(config, parts.aws()), parts.ledger(),
-                queue, parts.billing(), parts.entitlements(), parts.audit(), SessionTable.authenticator(config, parts.dynamoDb()),
-                parts.clock()).router(), new Telemetry(config));
-        Priming.register(RECEIVER, List.of(
-                () -> function.prime(PrimingEvents.request("POST", "/api/v1/webhooks/stripe", "{}")),
-                () -> function.prime(PrimingEvents.get("/api/v1/billing/subscription"))));
+        HttpApiFunction function = new HttpApiFunction(
+                new WebhookRoutes(
+                                WebhookSecrets.from(config, parts.aws()),
+                                parts.ledger(),
+                                queue,
+                                parts.billing(),
+                                parts.entitlements(),
+                                parts.audit(),
+                                SessionTable.authenticator(config, parts.dynamoDb()),
+                                parts.clock())
+                        .router(),
+                new Telemetry(config));
+        Priming.register(
+                RECEIVER,
+                List.of(
+                        () -> function.prime(PrimingEvents.request("POST", "/api/v1/webhooks/stripe", "{}")),
+                        () -> function.prime(PrimingEvents.get("/api/v1/billing/subscription"))));
         return function;
     }
 
     static WebhookProcessor processor(Config config) {
         Parts parts = Parts.of(config);
-        return new WebhookProcessor(PROCESSOR, parts.ledger(), new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
+        return new WebhookProcessor(
+                PROCESSOR,
+                parts.ledger(),
+                new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
                 new Telemetry(config));
     }
 }

@@ -1,5 +1,6 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +22,17 @@ import tools.jackson.databind.JsonNode;
  */
 final class WooCommerceVerifier {
 
-    private WooCommerceVerifier() {
-    }
+    private WooCommerceVerifier() {}
 
     /** The ping's form body; empty for anything else. */
     static Optional<String> ping(HttpRequest request) {
         String body = new String(request.body(), StandardCharsets.UTF_8).strip();
         boolean form = request.header("content-type").orElse("").startsWith("application/x-www-form-urlencoded");
-        return form && body.matches("webhook_id=\\d{1,20}") && request.header("x-wc-webhook-signature").isEmpty()
-                ? Optional.of(body.substring("webhook_id=".length())) : Optional.empty();
+        return form
+                        && body.matches("webhook_id=\\d{1,20}")
+                        && request.header("x-wc-webhook-signature").isEmpty()
+                ? Optional.of(body.substring("webhook_id=".length()))
+                : Optional.empty();
     }
 
     static InboundEvent verify(HttpRequest request, List<String> secrets) {
@@ -37,7 +40,8 @@ final class WooCommerceVerifier {
         byte[] body = request.body();
         boolean matched = false;
         for (String secret : secrets) {
-            matched |= Signatures.equal(Base64.getEncoder().encodeToString(Signatures.hmacSha256(secret, body)), presented.strip());
+            matched |= Signatures.equal(
+                    Base64.getEncoder().encodeToString(Signatures.hmacSha256(secret, body)), presented.strip());
         }
         if (!matched) {
             throw Signatures.rejected();
@@ -53,9 +57,11 @@ final class WooCommerceVerifier {
             throw ApiProblem.badRequest("The body names no resource id.");
         }
         long changedAt = modified(resource);
-        List<String> keys = new ArrayList<>(List.of("woocommerce#delivery#" + request.header("x-wc-webhook-id").orElse("") + "#" + delivery));
-        keys.add("woocommerce#" + topic.substring(0, topic.indexOf('.')) + "#" + resourceId + "#" + changedAt + "#" + topic);
-        var payload = app.devskyy.core.Json.MAPPER.createObjectNode();
+        List<String> keys = new ArrayList<>(List.of(
+                "woocommerce#delivery#" + request.header("x-wc-webhook-id").orElse("") + "#" + delivery));
+        keys.add("woocommerce#" + topic.substring(0, topic.indexOf('.')) + "#" + resourceId + "#" + changedAt + "#"
+                + topic);
+        var payload = Json.MAPPER.createObjectNode();
         payload.put("topic", topic);
         payload.put("resource", request.header("x-wc-webhook-resource").orElse(""));
         payload.put("event", request.header("x-wc-webhook-event").orElse(""));
@@ -68,7 +74,9 @@ final class WooCommerceVerifier {
     /** {@code date_modified_gmt} ({@code 2026-11-22T10:00:00}), in epoch milliseconds. */
     private static long modified(JsonNode resource) {
         try {
-            return LocalDateTime.parse(resource.path("date_modified_gmt").asString("")).toInstant(ZoneOffset.UTC).toEpochMilli();
+            return LocalDateTime.parse(resource.path("date_modified_gmt").asString(""))
+                    .toInstant(ZoneOffset.UTC)
+                    .toEpochMilli();
         } catch (DateTimeParseException missing) {
             throw ApiProblem.badRequest("The body has no valid date_modified_gmt.");
         }

@@ -2,6 +2,7 @@ package app.devskyy.benchmarks;
 
 import app.devskyy.auth.AuthInitializer;
 import app.devskyy.auth.AuthSecret;
+import app.devskyy.core.Json;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
@@ -36,25 +37,37 @@ public final class AuthBenchmarks {
 
     private static final int SAMPLES = 60;
 
-    private AuthBenchmarks() {
-    }
+    private AuthBenchmarks() {}
 
     public static void main(String[] args) throws Exception {
         StringBuilder report = new StringBuilder();
         report.append("| JMH benchmark | score | error (99.9%) | unit |\n|---|---|---|---|\n");
         Map<String, Double> scores = new HashMap<>();
         for (RunResult result : new Runner(new OptionsBuilder()
-                .include(AuthenticationBenchmark.class.getName())
-                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                .build()).run()) {
+                        .include(AuthenticationBenchmark.class.getName())
+                        .forks(1)
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(1))
+                        .build())
+                .run()) {
             var score = result.getPrimaryResult();
-            String name = result.getParams().getBenchmark().substring(result.getParams().getBenchmark().lastIndexOf('.') + 1);
+            String name = result.getParams()
+                    .getBenchmark()
+                    .substring(result.getParams().getBenchmark().lastIndexOf('.') + 1);
             scores.put(name, score.getScore());
-            report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s |%n", name, score.getScore(),
-                    score.getScoreError(), score.getScoreUnit()));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f | %.2f | %s |%n",
+                    name,
+                    score.getScore(),
+                    score.getScoreError(),
+                    score.getScoreUnit()));
         }
-        report.append(String.format(Locale.ROOT, "%nAuthenticator.verify / ES256 signature alone: %.2f%n",
+        report.append(String.format(
+                Locale.ROOT,
+                "%nAuthenticator.verify / ES256 signature alone: %.2f%n",
                 scores.get("authenticatorVerify") / scores.get("es256SignatureOnly")));
         report.append(endToEnd());
         System.out.print(report);
@@ -67,30 +80,59 @@ public final class AuthBenchmarks {
         try (EmbeddedDynamoDb engine = EmbeddedDynamoDb.start(null)) {
             byte[] piiKey = new byte[32];
             new SecureRandom().nextBytes(piiKey);
-            Map<String, String> settings = Map.of("DEVSKYY_ENV", "local", "DEVSKYY_METRICS", "off", "AWS_REGION", "us-east-1",
-                    "AWS_ENDPOINT_URL_DYNAMODB", engine.endpoint().toString(), "AUTH_SECRET", AuthSecret.generate(),
-                    "PII_DATA_KEY", Base64.getEncoder().encodeToString(piiKey),
-                    "MAIL_OUTBOX_DIR", Files.createTempDirectory("outbox").toString());
+            Map<String, String> settings = Map.of(
+                    "DEVSKYY_ENV",
+                    "local",
+                    "DEVSKYY_METRICS",
+                    "off",
+                    "AWS_REGION",
+                    "us-east-1",
+                    "AWS_ENDPOINT_URL_DYNAMODB",
+                    engine.endpoint().toString(),
+                    "AUTH_SECRET",
+                    AuthSecret.generate(),
+                    "PII_DATA_KEY",
+                    Base64.getEncoder().encodeToString(piiKey),
+                    "MAIL_OUTBOX_DIR",
+                    Files.createTempDirectory("outbox").toString());
             Config config = Config.of(settings);
             try (DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb()) {
-                engine.createTables(dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
+                engine.createTables(
+                        dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
             }
             HttpApiFunction auth = AuthInitializer.create(config);
             int accounts = 10;
             for (int i = 0; i < accounts; i++) {
-                call(auth, "POST", "/api/v1/auth/signup", "{\"email\":\"bench" + i + "@example.com\",\"password\":"
-                        + "\"correct horse battery\",\"displayName\":\"Bench\"}", "198.51.100." + i, null, 201);
+                call(
+                        auth,
+                        "POST",
+                        "/api/v1/auth/signup",
+                        "{\"email\":\"bench" + i + "@example.com\",\"password\":"
+                                + "\"correct horse battery\",\"displayName\":\"Bench\"}",
+                        "198.51.100." + i,
+                        null,
+                        201);
             }
             int[] next = {0};
             Supplier<APIGatewayV2HTTPResponse> login = () -> {
                 int n = next[0]++;
-                return call(auth, "POST", "/api/v1/auth/login", "{\"email\":\"bench" + (n % accounts)
-                        + "@example.com\",\"password\":\"correct horse battery\"}", "203.0." + (n / 250) + "." + (n % 250), null, 200);
+                return call(
+                        auth,
+                        "POST",
+                        "/api/v1/auth/login",
+                        "{\"email\":\"bench" + (n % accounts)
+                                + "@example.com\",\"password\":\"correct horse battery\"}",
+                        "203.0." + (n / 250) + "." + (n % 250),
+                        null,
+                        200);
             };
-            String token = app.devskyy.core.Json.tree(login.get().getBody().getBytes()).get("access_token").asString();
+            String token = Json.tree(login.get().getBody().getBytes())
+                    .get("access_token")
+                    .asString();
             double loginMs = median(login, SAMPLES);
             double meMs = median(() -> call(auth, "GET", "/api/v1/auth/me", null, "192.0.2.1", token, 200), SAMPLES);
-            double jwksMs = median(() -> call(auth, "GET", "/.well-known/jwks.json", null, "192.0.2.1", null, 200), SAMPLES);
+            double jwksMs =
+                    median(() -> call(auth, "GET", "/.well-known/jwks.json", null, "192.0.2.1", null, 200), SAMPLES);
             return String.format(Locale.ROOT, """
 
                     | through the auth function's handler, DynamoDB Local | median ms (%d samples) | ratio to JWKS route |
@@ -102,8 +144,8 @@ public final class AuthBenchmarks {
         }
     }
 
-    private static APIGatewayV2HTTPResponse call(HttpApiFunction function, String method, String path, String body, String ip,
-            String token, int expected) {
+    private static APIGatewayV2HTTPResponse call(
+            HttpApiFunction function, String method, String path, String body, String ip, String token, int expected) {
         APIGatewayV2HTTPEvent event = PrimingEvents.request(method, path, body);
         event.getRequestContext().getHttp().setSourceIp(ip);
         event.getRequestContext().setRequestId("bench");
@@ -114,7 +156,8 @@ public final class AuthBenchmarks {
         event.setHeaders(headers);
         APIGatewayV2HTTPResponse response = function.handle(event);
         if (response.getStatusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.getStatusCode() + ": " + response.getBody());
+            throw new IllegalStateException(
+                    method + " " + path + " answered " + response.getStatusCode() + ": " + response.getBody());
         }
         return response;
     }

@@ -43,10 +43,11 @@ public class AuthenticationBenchmark {
         SigningKeys keys = SigningKeys.generate();
         TokenSettings settings = new TokenSettings("https://api.devskyy.app", "devskyy-api", Duration.ofMinutes(15));
         // Revocations as other functions see them when warm: an answer from the per-instance cache.
-        authenticator = new Authenticator(keys.publicJwks(), settings,
-                SessionRevocations.cached(sessionId -> false, Clock.systemUTC()));
-        token = new AccessTokens(keys, settings, Clock.systemUTC()).issue(new Principal("usr_1", "ses_1",
-                Map.of("ws_1", Role.ADMIN, "ws_2", Role.DEVELOPER), Optional.empty()));
+        authenticator = new Authenticator(
+                keys.publicJwks(), settings, SessionRevocations.cached(sessionId -> false, Clock.systemUTC()));
+        token = new AccessTokens(keys, settings, Clock.systemUTC())
+                .issue(new Principal(
+                        "usr_1", "ses_1", Map.of("ws_1", Role.ADMIN, "ws_2", Role.DEVELOPER), Optional.empty()));
         signatureOnly = new ECDSAVerifier(keys.signingKey().toECPublicKey());
         passwords = Passwords.owaspMinimum();
         hash = passwords.hash("correct horse battery");

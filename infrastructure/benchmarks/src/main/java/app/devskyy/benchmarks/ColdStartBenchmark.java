@@ -1,14 +1,19 @@
 package app.devskyy.benchmarks;
 
+import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.local.LocalValues;
 import app.devskyy.local.SamTemplate;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +37,10 @@ import java.util.zip.ZipFile;
  */
 public final class ColdStartBenchmark {
 
-    private static final String PUBLIC_KEYS = app.devskyy.core.auth.SigningKeys.generate().publicJwks().toString();
+    private static final String PUBLIC_KEYS =
+            SigningKeys.generate().publicJwks().toString();
 
-    private ColdStartBenchmark() {
-    }
+    private ColdStartBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -63,20 +68,35 @@ public final class ColdStartBenchmark {
         }
 
         StringBuilder report = new StringBuilder();
-        report.append("| variant | samples | median ms | p10 ms | p90 ms | min ms | max ms |\n|---|---|---|---|---|---|---|\n");
+        report.append(
+                "| variant | samples | median ms | p10 ms | p90 ms | min ms | max ms |\n|---|---|---|---|---|---|---|\n");
         timings.forEach((variant, values) -> {
             double[] sorted = sorted(values);
-            report.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f |%n", variant,
-                    sorted.length, percentile(sorted, 50), percentile(sorted, 10), percentile(sorted, 90), sorted[0],
+            report.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f |%n",
+                    variant,
+                    sorted.length,
+                    percentile(sorted, 50),
+                    percentile(sorted, 10),
+                    percentile(sorted, 90),
+                    sorted[0],
                     sorted[sorted.length - 1]));
         });
-        report.append(String.format(Locale.ROOT, "%nratio of medians, FunctionInvoker / plain RequestHandler: %.2f%n",
+        report.append(String.format(
+                Locale.ROOT,
+                "%nratio of medians, FunctionInvoker / plain RequestHandler: %.2f%n",
                 percentile(sorted(timings.get("invoker")), 50) / percentile(sorted(timings.get("plain")), 50)));
         report.append("\n| first-touch cost, in invocation order | median ms | p10 ms | p90 ms |\n|---|---|---|---|\n");
         steps.forEach((step, values) -> {
             double[] sorted = sorted(values);
-            report.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", step, percentile(sorted, 50),
-                    percentile(sorted, 10), percentile(sorted, 90)));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.0f |%n",
+                    step,
+                    percentile(sorted, 50),
+                    percentile(sorted, 10),
+                    percentile(sorted, 90)));
         });
         report.append("\n| artifact | size |\n|---|---|\n");
         try (var modules = Files.list(Path.of("functions"))) {
@@ -87,8 +107,12 @@ public final class ColdStartBenchmark {
                 }
             }
         }
-        report.append(String.format(Locale.ROOT, "%n%s %s, JAVA_TOOL_OPTIONS=\"%s\", %d cores%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), jvmOptions,
+        report.append(String.format(
+                Locale.ROOT,
+                "%n%s %s, JAVA_TOOL_OPTIONS=\"%s\", %d cores%n",
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
+                jvmOptions,
                 Runtime.getRuntime().availableProcessors()));
         System.out.print(report);
         Files.writeString(Path.of("infrastructure/benchmarks/target/cold-start.md"), report);
@@ -100,7 +124,8 @@ public final class ColdStartBenchmark {
             throw new IllegalStateException(zip + " is missing: package the functions first");
         }
         // Beside the zip, in the function's own build folder.
-        Path root = zip.toAbsolutePath().resolveSibling(zip.getFileName().toString().replace(".zip", "") + "-unpacked");
+        Path root =
+                zip.toAbsolutePath().resolveSibling(zip.getFileName().toString().replace(".zip", "") + "-unpacked");
         try (ZipFile file = new ZipFile(zip.toFile())) {
             file.stream().filter(e -> !e.isDirectory()).forEach(entry -> {
                 Path target = root.resolve(entry.getName()).normalize();
@@ -109,7 +134,7 @@ public final class ColdStartBenchmark {
                 }
                 try (var in = file.getInputStream(entry)) {
                     Files.createDirectories(target.getParent());
-                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -121,23 +146,32 @@ public final class ColdStartBenchmark {
             jars.sorted().forEach(jar -> entries.add(jar.toString()));
         }
         entries.add(location(ColdStartProbe.class));
-        entries.add(location(com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class));
-        return String.join(java.io.File.pathSeparator, entries);
+        entries.add(location(PojoSerializer.class));
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String location(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
+            return Path.of(type.getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** Milliseconds from starting the JVM to its first answered event. */
-    static double run(String variant, Path event, String classpath, String jvmOptions,
-            Map<String, List<Double>> steps) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, ColdStartProbe.class.getName(), variant, event.toString());
+    static double run(String variant, Path event, String classpath, String jvmOptions, Map<String, List<Double>> steps)
+            throws Exception {
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classpath,
+                ColdStartProbe.class.getName(),
+                variant,
+                event.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         // What Lambda sets. AWS_EMF_ENVIRONMENT matters beyond fidelity: outside Lambda the EMF
         // library would otherwise probe for an EC2 metadata service and a CloudWatch agent.
@@ -155,7 +189,8 @@ public final class ColdStartBenchmark {
         Process process = builder.start();
         Double elapsed = null;
         StringBuilder output = new StringBuilder();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("PROBE-STATUS 200") && elapsed == null) {

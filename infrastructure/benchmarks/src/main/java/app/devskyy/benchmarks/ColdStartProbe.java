@@ -1,16 +1,22 @@
 package app.devskyy.benchmarks;
 
-import app.devskyy.core.FunctionStarter;
-import app.devskyy.core.LocalContext;
+import app.devskyy.core.Json;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.snapstart.PrimingEvents;
+import app.devskyy.core.testing.FunctionStarter;
+import app.devskyy.core.testing.LocalContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
 /**
@@ -19,25 +25,24 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
  */
 public final class ColdStartProbe {
 
-    private ColdStartProbe() {
-    }
+    private ColdStartProbe() {}
 
     /**
      * What each part costs when it is first touched, in the order a cold invocation touches them;
      * each step is charged only for what earlier steps did not already load.
      */
     private static int breakdown(byte[] event, LocalContext context) throws Exception {
-        System.out.println("PROBE-STEP jvm-start-to-main " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        System.out.println("PROBE-STEP jvm-start-to-main "
+                + ManagementFactory.getRuntimeMXBean().getUptime());
         long t = System.nanoTime();
-        org.slf4j.LoggerFactory.getLogger(ColdStartProbe.class).debug("first logger");
+        LoggerFactory.getLogger(ColdStartProbe.class).debug("first logger");
         t = step("log4j-powertools-json-layout", t);
-        app.devskyy.core.Json.write(Map.of("warm", 1));
+        Json.write(Map.of("warm", 1));
         t = step("jackson3-project-mapper", t);
-        new app.devskyy.core.observability.Telemetry(app.devskyy.core.config.Config.fromEnvironment())
-                .request("GET", "/warm", 200, 1.0);
+        new Telemetry(Config.fromEnvironment()).request("GET", "/warm", 200, 1.0);
         t = step("powertools-metrics-emf-jackson2", t);
         PlainHealthHandler handler = new PlainHealthHandler();
-        handler.handleRequest(app.devskyy.core.snapstart.PrimingEvents.get("/health"), context);
+        handler.handleRequest(PrimingEvents.get("/health"), context);
         t = step("health-handler-first-answer", t);
         FunctionInvoker invoker = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health", Map.of());
         t = step("spring-cloud-function-context", t);
@@ -63,13 +68,14 @@ public final class ColdStartProbe {
                         APIGatewayV2HTTPEvent.class, ColdStartProbe.class.getClassLoader());
                 PojoSerializer<APIGatewayV2HTTPResponse> out = LambdaEventSerializers.serializerFor(
                         APIGatewayV2HTTPResponse.class, ColdStartProbe.class.getClassLoader());
-                APIGatewayV2HTTPResponse response = new PlainHealthHandler()
-                        .handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
+                APIGatewayV2HTTPResponse response =
+                        new PlainHealthHandler().handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
                 out.toJson(response, new ByteArrayOutputStream());
                 yield response.getStatusCode();
             }
             case "invoker" -> {
-                FunctionInvoker invoker = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health", Map.of());
+                FunctionInvoker invoker =
+                        FunctionStarter.start("app.devskyy.health.HealthInitializer", "health", Map.of());
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 invoker.handleRequest(new ByteArrayInputStream(event), out, context);
                 yield out.toString().contains("\"statusCode\":200") ? 200 : -1;

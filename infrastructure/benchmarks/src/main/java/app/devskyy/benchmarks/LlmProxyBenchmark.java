@@ -15,9 +15,10 @@ import app.devskyy.local.EmbeddedDynamoDb;
 import app.devskyy.local.SamTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -52,8 +54,7 @@ public final class LlmProxyBenchmark {
              "choices": [{"index": 0, "message": {"role": "assistant", "content": "Paris."}, "finish_reason": "stop"}],
              "usage": {"prompt_tokens": 14, "completion_tokens": 2, "total_tokens": 16}}""";
 
-    private LlmProxyBenchmark() {
-    }
+    private LlmProxyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -70,42 +71,67 @@ public final class LlmProxyBenchmark {
         String base = "http://127.0.0.1:" + provider.getAddress().getPort() + "/v1";
         try (EmbeddedDynamoDb engine = EmbeddedDynamoDb.start(null)) {
             SigningKeys keys = SigningKeys.generate();
-            Map<String, String> settings = new HashMap<>(Map.of("DEVSKYY_ENV", "local", "DEVSKYY_METRICS", "off",
-                    "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB", engine.endpoint().toString(),
-                    "AUTH_JWKS", keys.publicJwks().toString(), "AUTH_ISSUER", "https://bench.devskyy.app",
-                    "OPENAI_API_KEY", "sk-bench", "OPENAI_BASE_URL", base,
-                    "LLM_ROUTING", "{\"aliases\": {\"bench\": {\"targets\": [\"openai/gpt-4.1-mini\"]}}}"));
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "DEVSKYY_ENV",
+                    "local",
+                    "DEVSKYY_METRICS",
+                    "off",
+                    "AWS_REGION",
+                    "us-east-1",
+                    "AWS_ENDPOINT_URL_DYNAMODB",
+                    engine.endpoint().toString(),
+                    "AUTH_JWKS",
+                    keys.publicJwks().toString(),
+                    "AUTH_ISSUER",
+                    "https://bench.devskyy.app",
+                    "OPENAI_API_KEY",
+                    "sk-bench",
+                    "OPENAI_BASE_URL",
+                    base,
+                    "LLM_ROUTING",
+                    "{\"aliases\": {\"bench\": {\"targets\": [\"openai/gpt-4.1-mini\"]}}}"));
             settings.put("LLM_DEFAULT_RPM", "1000000");
             Config config = Config.of(settings);
             try (DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb()) {
-                engine.createTables(dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
+                engine.createTables(
+                        dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
                 // The caller's session, as the auth function would have stored it at login.
-                dynamoDb.putItem(r -> r.tableName("AuthTable").item(Map.of("pk", AttributeValue.fromS("SESSION#ses_bench"),
-                        "sk", AttributeValue.fromS("SESSION"),
-                        "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)))));
+                dynamoDb.putItem(r -> r.tableName("AuthTable")
+                        .item(Map.of(
+                                "pk",
+                                AttributeValue.fromS("SESSION#ses_bench"),
+                                "sk",
+                                AttributeValue.fromS("SESSION"),
+                                "expiresAt",
+                                AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)))));
             }
             HttpApiFunction proxy = LlmProxyInitializer.create(config);
             String token = new AccessTokens(keys, TokenSettings.from(config), Clock.systemUTC())
-                    .issue(new Principal("usr_bench", "ses_bench", Map.of("ws_bench", Role.API_USER), Optional.empty()));
+                    .issue(new Principal(
+                            "usr_bench", "ses_bench", Map.of("ws_bench", Role.API_USER), Optional.empty()));
 
             OkHttpClient http = OutboundHttp.client();
             int[] n = {0};
             Runnable direct = () -> {
-                Request request = new Request.Builder().url(base + "/chat/completions")
+                Request request = new Request.Builder()
+                        .url(base + "/chat/completions")
                         .header("authorization", "Bearer sk-bench")
-                        .post(RequestBody.create(body("gpt-4.1-mini", n[0]++).getBytes(StandardCharsets.UTF_8),
-                                MediaType.get("application/json"))).build();
+                        .post(RequestBody.create(
+                                body("gpt-4.1-mini", n[0]++).getBytes(StandardCharsets.UTF_8),
+                                MediaType.get("application/json")))
+                        .build();
                 try (Response response = http.newCall(request).execute()) {
                     if (response.code() != 200 || response.body().string().isEmpty()) {
                         throw new IllegalStateException("provider answered " + response.code());
                     }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             };
             Runnable proxied = () -> {
                 // A new question each time: the cache is looked up, misses, and stores the answer.
-                APIGatewayV2HTTPEvent event = PrimingEvents.request("POST", "/api/v1/llm/chat/completions", body("bench", n[0]++));
+                APIGatewayV2HTTPEvent event =
+                        PrimingEvents.request("POST", "/api/v1/llm/chat/completions", body("bench", n[0]++));
                 Map<String, String> headers = new HashMap<>(event.getHeaders());
                 headers.put("authorization", "Bearer " + token);
                 headers.put("x-llm-cache", "on");
@@ -113,7 +139,8 @@ public final class LlmProxyBenchmark {
                 event.getRequestContext().setRequestId("bench-" + n[0]);
                 var response = proxy.handle(event);
                 if (response.getStatusCode() != 200) {
-                    throw new IllegalStateException("proxy answered " + response.getStatusCode() + ": " + response.getBody());
+                    throw new IllegalStateException(
+                            "proxy answered " + response.getStatusCode() + ": " + response.getBody());
                 }
             };
             // Interleaved rounds, so that both paths see the same machine state.
@@ -137,7 +164,8 @@ public final class LlmProxyBenchmark {
     }
 
     private static String body(String model, int n) {
-        return "{\"model\":\"" + model + "\",\"temperature\":0,\"max_tokens\":64,\"messages\":[{\"role\":\"system\",\"content\":"
+        return "{\"model\":\"" + model
+                + "\",\"temperature\":0,\"max_tokens\":64,\"messages\":[{\"role\":\"system\",\"content\":"
                 + "\"Answer in one word.\"},{\"role\":\"user\",\"content\":\"Capital of France? (" + n + ")\"}]}";
     }
 
@@ -148,7 +176,8 @@ public final class LlmProxyBenchmark {
         double d99 = Timings.percentile(direct, 0.99);
         double p50 = Timings.percentile(proxied, 0.5);
         double p99 = Timings.percentile(proxied, 0.99);
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT, """
                 | chat completion, warm, in-process (%d samples each) | p50 ms | p99 ms |
                 |---|---|---|
                 | straight to the mock provider (baseline) | %.3f | %.3f |

@@ -5,8 +5,7 @@ import java.util.List;
 /** Wall-clock samples of one call, and their percentiles: what the in-process benchmarks share. */
 final class Timings {
 
-    private Timings() {
-    }
+    private Timings() {}
 
     /** Runs {@code call} {@code samples} times, adding each duration (ms) to {@code times}. */
     static void measure(Runnable call, int samples, List<Double> times) {

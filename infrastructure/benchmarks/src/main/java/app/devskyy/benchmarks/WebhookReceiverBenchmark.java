@@ -2,9 +2,12 @@ package app.devskyy.benchmarks;
 
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.local.LocalApi;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,24 +33,30 @@ public final class WebhookReceiverBenchmark {
     private static final int SAMPLES = 1_000;
     private static final String SECRET = "whsec_benchmark";
 
-    private WebhookReceiverBenchmark() {
-    }
+    private WebhookReceiverBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("webhook-bench");
-        try (LocalApi api = LocalApi.start(new LocalApi.Options(0, data, Path.of("template.yaml"),
-                Map.of("STRIPE_WEBHOOK_SECRET", SECRET)))) {
+        try (LocalApi api = LocalApi.start(
+                new LocalApi.Options(0, data, Path.of("template.yaml"), Map.of("STRIPE_WEBHOOK_SECRET", SECRET)))) {
             OkHttpClient http = OutboundHttp.client();
             String base = "http://127.0.0.1:" + api.port();
             int[] n = {0};
-            Runnable live = () -> call(http, new Request.Builder().url(base + "/health/live").build());
+            Runnable live = () ->
+                    call(http, new Request.Builder().url(base + "/health/live").build());
             Runnable delivery = () -> {
                 long t = System.currentTimeMillis() / 1000;
-                String body = "{\"id\":\"evt_bench" + (n[0]++) + "\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":" + t
+                String body = "{\"id\":\"evt_bench" + (n[0]++)
+                        + "\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":" + t
                         + ",\"data\":{\"object\":{\"id\":\"in_bench\",\"customer\":\"cus_bench\"}}}";
-                call(http, new Request.Builder().url(base + "/api/v1/webhooks/stripe")
-                        .header("stripe-signature", "t=" + t + ",v1=" + hmac(t + "." + body))
-                        .post(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), MediaType.get("application/json"))).build());
+                call(
+                        http,
+                        new Request.Builder()
+                                .url(base + "/api/v1/webhooks/stripe")
+                                .header("stripe-signature", "t=" + t + ",v1=" + hmac(t + "." + body))
+                                .post(RequestBody.create(
+                                        body.getBytes(StandardCharsets.UTF_8), MediaType.get("application/json")))
+                                .build());
             };
             Timings.measure(live, WARMUP, new ArrayList<>());
             Timings.measure(delivery, WARMUP, new ArrayList<>());
@@ -59,14 +68,21 @@ public final class WebhookReceiverBenchmark {
             }
             liveTimes.sort(Double::compare);
             deliveryTimes.sort(Double::compare);
-            String report = String.format(Locale.ROOT, """
+            String report = String.format(
+                    Locale.ROOT,
+                    """
                     | through the local API over HTTP (%d samples each) | p50 ms | p99 ms |
                     |---|---|---|
                     | GET /health/live (baseline: no work) | %.2f | %.2f |
                     | POST /api/v1/webhooks/stripe (verify, claim, enqueue) | %.2f | %.2f |
 
                     ratio delivery / baseline: p50 %.2f
-                    """, SAMPLES, Timings.percentile(liveTimes, 0.5), Timings.percentile(liveTimes, 0.99), Timings.percentile(deliveryTimes, 0.5), Timings.percentile(deliveryTimes, 0.99),
+                    """,
+                    SAMPLES,
+                    Timings.percentile(liveTimes, 0.5),
+                    Timings.percentile(liveTimes, 0.99),
+                    Timings.percentile(deliveryTimes, 0.5),
+                    Timings.percentile(deliveryTimes, 0.99),
                     Timings.percentile(deliveryTimes, 0.5) / Timings.percentile(liveTimes, 0.5));
             System.out.print(report);
             Files.createDirectories(Path.of("infrastructure/benchmarks/target"));
@@ -81,7 +97,7 @@ public final class WebhookReceiverBenchmark {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -89,10 +105,11 @@ public final class WebhookReceiverBenchmark {
     private static void call(OkHttpClient http, Request request) {
         try (Response response = http.newCall(request).execute()) {
             if (response.code() != 200) {
-                throw new IllegalStateException(request.url() + " answered " + response.code() + ": " + response.body().string());
+                throw new IllegalStateException(request.url() + " answered " + response.code() + ": "
+                        + response.body().string());
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -23,8 +23,12 @@ class ColdStartProbeTest {
         Map<String, List<Double>> steps = new LinkedHashMap<>();
         for (String variant : List.of("plain", "invoker", "breakdown")) {
             // run() throws unless the probe printed status 200 and exited cleanly.
-            ColdStartBenchmark.run(variant, root.resolve("events/health/get-health.json"), classpath,
-                    "-XX:TieredStopAtLevel=1", steps);
+            ColdStartBenchmark.run(
+                    variant,
+                    root.resolve("events/health/get-health.json"),
+                    classpath,
+                    "-XX:TieredStopAtLevel=1",
+                    steps);
         }
         assertThat(new ArrayList<>(steps.keySet())).contains("jvm-start-to-main", "spring-cloud-function-first-event");
     }

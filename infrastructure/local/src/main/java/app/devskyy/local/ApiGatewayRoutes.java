@@ -14,13 +14,14 @@ import java.util.Optional;
 final class ApiGatewayRoutes {
 
     /** A chosen route and the path parameters API Gateway would pass. */
-    record Selected(SamTemplate.HttpRoute route, Map<String, String> pathParameters) {
-    }
+    record Selected(SamTemplate.HttpRoute route, Map<String, String> pathParameters) {}
 
     private final List<SamTemplate.HttpRoute> routes;
 
     ApiGatewayRoutes(List<SamTemplate.HttpRoute> routes) {
-        this.routes = routes.stream().sorted(Comparator.comparingInt(ApiGatewayRoutes::rank).reversed()).toList();
+        this.routes = routes.stream()
+                .sorted(Comparator.comparingInt(ApiGatewayRoutes::rank).reversed())
+                .toList();
     }
 
     Optional<Selected> select(String method, String path) {
@@ -55,7 +56,8 @@ final class ApiGatewayRoutes {
                 if (i >= actual.length) {
                     return null;
                 }
-                parameters.put(segment.substring(1, segment.length() - 2),
+                parameters.put(
+                        segment.substring(1, segment.length() - 2),
                         String.join("/", List.of(actual).subList(i, actual.length)));
                 return parameters;
             }

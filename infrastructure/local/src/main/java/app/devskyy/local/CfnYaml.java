@@ -25,12 +25,27 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CfnYaml {
 
-    private static final List<String> FUNCTIONS = List.of("And", "Base64", "Cidr", "Equals", "FindInMap", "GetAZs",
-            "GetAtt", "If", "ImportValue", "Join", "Not", "Or", "Select", "Split", "Sub", "Transform", "Length",
+    private static final List<String> FUNCTIONS = List.of(
+            "And",
+            "Base64",
+            "Cidr",
+            "Equals",
+            "FindInMap",
+            "GetAZs",
+            "GetAtt",
+            "If",
+            "ImportValue",
+            "Join",
+            "Not",
+            "Or",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "Length",
             "ToJsonString");
 
-    private CfnYaml() {
-    }
+    private CfnYaml() {}
 
     public static JsonNode read(Path file) throws IOException {
         return parse(Files.readString(file));

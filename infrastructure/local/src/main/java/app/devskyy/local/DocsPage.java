@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The API's documents on the local server: the OpenAPI contract as YAML and JSON, and a
@@ -13,15 +17,14 @@ import java.util.Optional;
  */
 final class DocsPage {
 
-    record Document(String contentType, byte[] body) {
-    }
+    record Document(String contentType, byte[] body) {}
 
     private final Document yaml;
     private final Document json;
     private final Document page;
-    private final java.nio.file.Path outbox;
+    private final Path outbox;
 
-    DocsPage(String openApiYaml, java.nio.file.Path outbox) {
+    DocsPage(String openApiYaml, Path outbox) {
         this.outbox = outbox;
         this.yaml = new Document("application/yaml", openApiYaml.getBytes(StandardCharsets.UTF_8));
         this.json = new Document("application/json", Json.writeBytes(CfnYaml.parse(openApiYaml)));
@@ -39,22 +42,34 @@ final class DocsPage {
                 + "article{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;margin:.5rem 0}"
                 + "pre{white-space:pre-wrap}</style></head><body><h1>Outbox</h1>"
                 + "<p>Emails the local server sent instead of delivering them. <a href=\"/docs\">API docs</a></p>");
-        try (var files = java.nio.file.Files.exists(outbox) ? java.nio.file.Files.list(outbox) : java.util.stream.Stream.<java.nio.file.Path>empty()) {
-            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json"))
-                    .sorted(java.util.Comparator.reverseOrder()).toList()) {
-                var mail = Json.tree(java.nio.file.Files.readAllBytes(file));
-                html.append("<article><h3>").append(escape(mail.path("subject").asString())).append("</h3><p>To ")
-                        .append(escape(mail.path("to").asString())).append(" &middot; ").append(escape(mail.path("sentAt").asString()))
-                        .append("</p><pre>").append(link(escape(mail.path("text").asString()))).append("</pre></article>");
+        try (var files = Files.exists(outbox) ? Files.list(outbox) : Stream.<Path>empty()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json"))
+                    .sorted(Comparator.reverseOrder())
+                    .toList()) {
+                var mail = Json.tree(Files.readAllBytes(file));
+                html.append("<article><h3>")
+                        .append(escape(mail.path("subject").asString()))
+                        .append("</h3><p>To ")
+                        .append(escape(mail.path("to").asString()))
+                        .append(" &middot; ")
+                        .append(escape(mail.path("sentAt").asString()))
+                        .append("</p><pre>")
+                        .append(link(escape(mail.path("text").asString())))
+                        .append("</pre></article>");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Document("text/html; charset=utf-8", html.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8));
+        return new Document(
+                "text/html; charset=utf-8",
+                html.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     /** Makes the (already escaped) http links of a text clickable. */

@@ -83,7 +83,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             if (ttl.path("Enabled").asBoolean(false)) {
                 dynamoDb.updateTimeToLive(r -> r.tableName(table.logicalId())
                         .timeToLiveSpecification(TimeToLiveSpecification.builder()
-                                .attributeName(ttl.path("AttributeName").asString()).enabled(true).build()));
+                                .attributeName(ttl.path("AttributeName").asString())
+                                .enabled(true)
+                                .build()));
             }
         }
     }
@@ -91,9 +93,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     static CreateTableRequest createRequest(SamTemplate.TableSpec table) {
         JsonNode properties = table.properties();
         List<AttributeDefinition> attributes = new ArrayList<>();
-        properties.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
-                .attributeName(a.path("AttributeName").asString())
-                .attributeType(a.path("AttributeType").asString()).build()));
+        properties
+                .path("AttributeDefinitions")
+                .forEach(a -> attributes.add(AttributeDefinition.builder()
+                        .attributeName(a.path("AttributeName").asString())
+                        .attributeType(a.path("AttributeType").asString())
+                        .build()));
         List<GlobalSecondaryIndex> indexes = new ArrayList<>();
         properties.path("GlobalSecondaryIndexes").forEach(index -> {
             JsonNode projection = index.path("Projection");
@@ -104,7 +109,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                     .keySchema(keySchema(index.path("KeySchema")))
                     .projection(Projection.builder()
                             .projectionType(projection.path("ProjectionType").asString("ALL"))
-                            .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey).build())
+                            .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey)
+                            .build())
                     .build());
         });
         return CreateTableRequest.builder()
@@ -120,7 +126,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         List<KeySchemaElement> elements = new ArrayList<>();
         keys.forEach(k -> elements.add(KeySchemaElement.builder()
                 .attributeName(k.path("AttributeName").asString())
-                .keyType(k.path("KeyType").asString()).build()));
+                .keyType(k.path("KeyType").asString())
+                .build()));
         return elements;
     }
 
@@ -128,10 +135,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         try {
             // sqlite4java is a runtime dependency of DynamoDB Local, so it is looked up by name.
             Class<?> sqlite = Class.forName("com.almworks.sqlite4java.SQLite");
-            Path jar = Path.of(sqlite.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(
+                    sqlite.getProtectionDomain().getCodeSource().getLocation().toURI());
             return jar.getParent();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot locate sqlite4java's native library; set sqlite4java.library.path", e);
+            throw new IllegalStateException(
+                    "cannot locate sqlite4java's native library; set sqlite4java.library.path", e);
         }
     }
 

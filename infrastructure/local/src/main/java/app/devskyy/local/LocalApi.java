@@ -1,13 +1,14 @@
 package app.devskyy.local;
 
-import app.devskyy.core.FunctionStarter;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.CorsPolicy;
+import app.devskyy.core.testing.FunctionStarter;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,8 +51,8 @@ public final class LocalApi implements AutoCloseable {
         Options options = Options.parse(args, System.getenv());
         LocalApi api = start(options);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(api::close));
-        LoggerFactory.getLogger(LocalApi.class).info("local API listening on http://localhost:{} (docs at /docs)",
-                api.port());
+        LoggerFactory.getLogger(LocalApi.class)
+                .info("local API listening on http://localhost:{} (docs at /docs)", api.port());
     }
 
     /** Starts DynamoDB Local, creates the tables, starts every function and listens. */
@@ -61,11 +62,15 @@ public final class LocalApi implements AutoCloseable {
         LocalValues values = new LocalValues(template.parameterDefaults(), REGION);
 
         // Bound first: the functions' settings name the port (the token issuer), which may be chosen by the system.
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir().resolve("dynamodb"));
         Path outbox = options.dataDir().resolve("outbox");
-        Map<String, String> localSettings = localSettings(dynamoDb, LocalSecrets.load(options.dataDir()),
-                server.getAddress().getPort(), outbox);
+        Map<String, String> localSettings = localSettings(
+                dynamoDb,
+                LocalSecrets.load(options.dataDir()),
+                server.getAddress().getPort(),
+                outbox);
         // Emailed links point at the local frontend: the first origin the template allows.
         localSettings.put("APP_BASE_URL", template.cors(values).allowOrigins().getFirst());
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
@@ -84,18 +89,25 @@ public final class LocalApi implements AutoCloseable {
             settings.putAll(localSettings);
             settings.putAll(options.settings());
             long start = System.nanoTime();
-            functions.put(function.logicalId(),
+            functions.put(
+                    function.logicalId(),
                     FunctionStarter.start(function.mainClass(values), function.definition(values), settings));
             log.info("started {} in {} ms", function.logicalId(), (System.nanoTime() - start) / 1_000_000);
         }
 
         CorsPolicy cors = template.cors(values);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        LocalQueues queues = new LocalQueues(template, functions,
-                Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
+        LocalQueues queues = new LocalQueues(
+                template, functions, Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
         server.createContext(LocalQueues.PATH, queues);
-        server.createContext("/", new LocalGateway(new ApiGatewayRoutes(template.httpRoutes()), functions, cors,
-                Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml")), outbox));
+        server.createContext(
+                "/",
+                new LocalGateway(
+                        new ApiGatewayRoutes(template.httpRoutes()),
+                        functions,
+                        cors,
+                        Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml")),
+                        outbox));
         server.start();
         return new LocalApi(dynamoDb, server, queues);
     }
@@ -104,7 +116,8 @@ public final class LocalApi implements AutoCloseable {
      * What the local deployment differs in: DynamoDB Local as endpoint, development values where
      * production would need real settings, and no EMF metrics on the terminal.
      */
-    private static Map<String, String> localSettings(EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port, Path outbox) {
+    private static Map<String, String> localSettings(
+            EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port, Path outbox) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DEVSKYY_ENV", "local");
         settings.put("DEVSKYY_METRICS", "off");
@@ -133,7 +146,7 @@ public final class LocalApi implements AutoCloseable {
         dynamoDb.close();
     }
 
-    public java.net.URI dynamoDbEndpoint() {
+    public URI dynamoDbEndpoint() {
         return dynamoDb.endpoint();
     }
 
@@ -168,8 +181,9 @@ public final class LocalApi implements AutoCloseable {
                     case "--port" -> port = require(args[i], value);
                     case "--data-dir" -> dataDir = require(args[i], value);
                     case "--template" -> template = require(args[i], value);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (options: --port N, --data-dir DIR, --template FILE)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown option " + args[i] + " (options: --port N, --data-dir DIR, --template FILE)");
                 }
                 i++;
             }
@@ -179,7 +193,10 @@ public final class LocalApi implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--port takes a number, not " + port);
             }
-            return new Options(portNumber, Path.of(dataDir).toAbsolutePath(), Path.of(template).toAbsolutePath());
+            return new Options(
+                    portNumber,
+                    Path.of(dataDir).toAbsolutePath(),
+                    Path.of(template).toAbsolutePath());
         }
 
         private static String require(String option, String value) {

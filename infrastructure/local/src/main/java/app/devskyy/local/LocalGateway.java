@@ -1,9 +1,9 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.LocalContext;
 import app.devskyy.core.http.CorsPolicy;
 import app.devskyy.core.http.SecurityHeaders;
+import app.devskyy.core.testing.LocalContext;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -14,10 +14,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,16 +44,21 @@ final class LocalGateway implements HttpHandler {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("local.access");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private final ApiGatewayRoutes routes;
     private final Map<String, FunctionInvoker> functions;
     private final CorsPolicy cors;
     private final DocsPage docs;
 
-    LocalGateway(ApiGatewayRoutes routes, Map<String, FunctionInvoker> functions, CorsPolicy cors, String openApiYaml,
-            java.nio.file.Path outbox) {
+    LocalGateway(
+            ApiGatewayRoutes routes,
+            Map<String, FunctionInvoker> functions,
+            CorsPolicy cors,
+            String openApiYaml,
+            Path outbox) {
         this.routes = routes;
         this.functions = Map.copyOf(functions);
         this.cors = cors;
@@ -71,7 +78,11 @@ final class LocalGateway implements HttpHandler {
             status = 499;
         } finally {
             exchange.close();
-            ACCESS.info("{} {} {} {}ms", method, path, status == 499 ? "aborted" : status,
+            ACCESS.info(
+                    "{} {} {} {}ms",
+                    method,
+                    path,
+                    status == 499 ? "aborted" : status,
                     (System.nanoTime() - start) / 1_000_000);
         }
     }
@@ -81,43 +92,73 @@ final class LocalGateway implements HttpHandler {
         Headers request = exchange.getRequestHeaders();
         String origin = request.getFirst("origin");
         if (CorsPolicy.isPreflight(method, origin, request.getFirst("access-control-request-method"))) {
-            Map<String, String> headers = cors.preflight(origin, request.getFirst("access-control-request-method"),
-                    request.getFirst("access-control-request-headers")).orElse(Map.of());
+            Map<String, String> headers = cors.preflight(
+                            origin,
+                            request.getFirst("access-control-request-method"),
+                            request.getFirst("access-control-request-headers"))
+                    .orElse(Map.of());
             return send(exchange, 204, headers, List.of(), new byte[0]);
         }
         Optional<DocsPage.Document> document = docs.find(method, path);
         if (document.isPresent()) {
-            return send(exchange, 200, Map.of("content-type", document.get().contentType()), List.of(),
+            return send(
+                    exchange,
+                    200,
+                    Map.of("content-type", document.get().contentType()),
+                    List.of(),
                     document.get().body());
         }
         Map<String, String> corsHeaders = cors.responseHeaders(origin);
         Optional<ApiGatewayRoutes.Selected> selected = routes.select(method, path);
         if (selected.isEmpty()) {
-            return problem(exchange, requestId, 404, "Not Found", "No route of the API matches this request.", corsHeaders);
+            return problem(
+                    exchange, requestId, 404, "Not Found", "No route of the API matches this request.", corsHeaders);
         }
         byte[] body = readBody(exchange.getRequestBody());
         if (body == null) {
-            return problem(exchange, requestId, 413, "Payload Too Large",
-                    "The request exceeds the " + MAX_REQUEST_BYTES + "-byte limit of a synchronous invocation.", corsHeaders);
+            return problem(
+                    exchange,
+                    requestId,
+                    413,
+                    "Payload Too Large",
+                    "The request exceeds the " + MAX_REQUEST_BYTES + "-byte limit of a synchronous invocation.",
+                    corsHeaders);
         }
         byte[] event = Json.writeBytes(event(exchange, method, path, selected.get(), body, requestId));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
-            functions.get(selected.get().route().functionId()).handleRequest(new ByteArrayInputStream(event), output,
-                    new LocalContext(selected.get().route().functionId(), requestId));
+            functions
+                    .get(selected.get().route().functionId())
+                    .handleRequest(
+                            new ByteArrayInputStream(event),
+                            output,
+                            new LocalContext(selected.get().route().functionId(), requestId));
             return respond(exchange, Json.tree(output.toByteArray()), corsHeaders);
         } catch (RuntimeException e) {
             // What API Gateway does when the integration fails: a bare 500, details only in the log.
-            LoggerFactory.getLogger(LocalGateway.class).error("function {} failed: {}",
-                    selected.get().route().functionId(), e.getClass().getName());
-            return problem(exchange, requestId, 500, "Internal Server Error", "The function failed; see the server log.",
+            LoggerFactory.getLogger(LocalGateway.class)
+                    .error(
+                            "function {} failed: {}",
+                            selected.get().route().functionId(),
+                            e.getClass().getName());
+            return problem(
+                    exchange,
+                    requestId,
+                    500,
+                    "Internal Server Error",
+                    "The function failed; see the server log.",
                     corsHeaders);
         }
     }
 
     /** The payload-2.0 event API Gateway would send for this request. */
-    private ObjectNode event(HttpExchange exchange, String method, String path, ApiGatewayRoutes.Selected selected,
-            byte[] body, String requestId) {
+    private ObjectNode event(
+            HttpExchange exchange,
+            String method,
+            String path,
+            ApiGatewayRoutes.Selected selected,
+            byte[] body,
+            String requestId) {
         ObjectNode event = Json.MAPPER.createObjectNode();
         String routeKey = selected.route().key();
         event.put("version", "2.0");
@@ -175,7 +216,11 @@ final class LocalGateway implements HttpHandler {
 
         if (body.length > 0) {
             boolean text = isText(exchange.getRequestHeaders().getFirst("content-type"));
-            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.put(
+                    "body",
+                    text
+                            ? new String(body, StandardCharsets.UTF_8)
+                            : Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", !text);
         } else {
             event.put("isBase64Encoded", false);
@@ -186,9 +231,11 @@ final class LocalGateway implements HttpHandler {
     private int respond(HttpExchange exchange, JsonNode response, Map<String, String> corsHeaders) throws IOException {
         int status = response.path("statusCode").asInt(200);
         Map<String, String> headers = new LinkedHashMap<>();
-        response.path("headers").properties().forEach(h -> headers.put(h.getKey(), h.getValue().asString()));
+        response.path("headers")
+                .properties()
+                .forEach(h -> headers.put(h.getKey(), h.getValue().asString()));
         headers.putAll(corsHeaders);
-        List<String> cookies = new java.util.ArrayList<>();
+        List<String> cookies = new ArrayList<>();
         response.path("cookies").forEach(c -> cookies.add(c.asString()));
         String body = response.path("body").asString("");
         byte[] bytes = response.path("isBase64Encoded").asBoolean(false)
@@ -198,10 +245,19 @@ final class LocalGateway implements HttpHandler {
     }
 
     /** A problem answered by the gateway itself, shaped like the functions' problems. */
-    private static int problem(HttpExchange exchange, String requestId, int status, String title, String detail,
-            Map<String, String> corsHeaders) throws IOException {
+    private static int problem(
+            HttpExchange exchange,
+            String requestId,
+            int status,
+            String title,
+            String detail,
+            Map<String, String> corsHeaders)
+            throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "https://api.devskyy.app/problems/" + title.toLowerCase(Locale.ROOT).replace(' ', '-'));
+        problem.put(
+                "type",
+                "https://api.devskyy.app/problems/"
+                        + title.toLowerCase(Locale.ROOT).replace(' ', '-'));
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);
@@ -214,12 +270,16 @@ final class LocalGateway implements HttpHandler {
         return send(exchange, status, headers, List.of(), Json.writeBytes(problem));
     }
 
-    private static int send(HttpExchange exchange, int status, Map<String, String> headers, List<String> cookies,
-            byte[] body) throws IOException {
+    private static int send(
+            HttpExchange exchange, int status, Map<String, String> headers, List<String> cookies, byte[] body)
+            throws IOException {
         Headers out = exchange.getResponseHeaders();
         headers.forEach(out::set);
         cookies.forEach(c -> out.add("set-cookie", c));
-        boolean empty = body.length == 0 || status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD");
+        boolean empty = body.length == 0
+                || status == 204
+                || status == 304
+                || exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, empty ? -1 : body.length);
         if (!empty) {
             try (OutputStream stream = exchange.getResponseBody()) {
@@ -266,8 +326,11 @@ final class LocalGateway implements HttpHandler {
             return true;
         }
         String type = contentType.toLowerCase(Locale.ROOT);
-        return type.startsWith("text/") || type.contains("json") || type.contains("xml")
-                || type.startsWith("application/x-www-form-urlencoded") || type.startsWith("application/javascript");
+        return type.startsWith("text/")
+                || type.contains("json")
+                || type.contains("xml")
+                || type.startsWith("application/x-www-form-urlencoded")
+                || type.startsWith("application/javascript");
     }
 
     /** Shaped like API Gateway's request ids ("Jx7QhgS3IAMEV1A="). */

@@ -1,7 +1,7 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.LocalContext;
+import app.devskyy.core.testing.LocalContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.ByteArrayInputStream;
@@ -40,14 +40,12 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalQueues.class);
 
     /** A message as SQS keeps it. */
-    public record Message(String id, String body, int receiveCount, long visibleAt) {
-    }
+    public record Message(String id, String body, int receiveCount, long visibleAt) {}
 
-    private record Queue(String id, long visibilityMillis, String deadLetterQueue, int maxReceiveCount, List<Message> messages) {
-    }
+    private record Queue(
+            String id, long visibilityMillis, String deadLetterQueue, int maxReceiveCount, List<Message> messages) {}
 
-    private record Consumer(String queueId, String functionId, int batchSize) {
-    }
+    private record Consumer(String queueId, String functionId, int batchSize) {}
 
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final List<Consumer> consumers = new ArrayList<>();
@@ -60,18 +58,35 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         this.functions = functions;
         template.resources("AWS::SQS::Queue").forEach((id, properties) -> {
             JsonNode redrive = properties.path("RedrivePolicy");
-            String deadLetter = redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asString(null);
-            queues.put(id, new Queue(id, visibilityMillis, deadLetter, redrive.path("maxReceiveCount").asInt(Integer.MAX_VALUE),
-                    new ArrayList<>()));
+            String deadLetter = redrive.path("deadLetterTargetArn")
+                    .path("Fn::GetAtt")
+                    .path(0)
+                    .asString(null);
+            queues.put(
+                    id,
+                    new Queue(
+                            id,
+                            visibilityMillis,
+                            deadLetter,
+                            redrive.path("maxReceiveCount").asInt(Integer.MAX_VALUE),
+                            new ArrayList<>()));
         });
-        template.resources("AWS::Serverless::Function").forEach((id, properties) -> properties.path("Events").properties()
-                .forEach(event -> {
-                    if ("SQS".equals(event.getValue().path("Type").asString())) {
-                        JsonNode source = event.getValue().path("Properties");
-                        consumers.add(new Consumer(source.path("Queue").path("Fn::GetAtt").path(0).asString(), id,
-                                source.path("BatchSize").asInt(10)));
-                    }
-                }));
+        template.resources("AWS::Serverless::Function")
+                .forEach((id, properties) -> properties
+                        .path("Events")
+                        .properties()
+                        .forEach(event -> {
+                            if ("SQS".equals(event.getValue().path("Type").asString())) {
+                                JsonNode source = event.getValue().path("Properties");
+                                consumers.add(new Consumer(
+                                        source.path("Queue")
+                                                .path("Fn::GetAtt")
+                                                .path(0)
+                                                .asString(),
+                                        id,
+                                        source.path("BatchSize").asInt(10)));
+                            }
+                        }));
         this.poller = Thread.ofVirtual().name("local-sqs").start(this::poll);
     }
 
@@ -128,7 +143,8 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         for (int i = 0; i < queue.messages().size() && batch.size() < consumer.batchSize(); i++) {
             Message message = queue.messages().get(i);
             if (message.visibleAt() <= now) {
-                Message received = new Message(message.id(), message.body(), message.receiveCount() + 1, now + queue.visibilityMillis());
+                Message received = new Message(
+                        message.id(), message.body(), message.receiveCount() + 1, now + queue.visibilityMillis());
                 queue.messages().set(i, received);
                 batch.add(received);
             }
@@ -140,21 +156,38 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         ObjectNode event = Json.MAPPER.createObjectNode();
         var records = event.putArray("Records");
         for (Message message : batch) {
-            ObjectNode record = records.addObject().put("messageId", message.id()).put("receiptHandle", message.id())
-                    .put("body", message.body()).put("md5OfBody", md5(message.body())).put("eventSource", "aws:sqs")
-                    .put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:" + consumer.queueId()).put("awsRegion", "us-east-1");
-            record.putObject("attributes").put("ApproximateReceiveCount", Integer.toString(message.receiveCount()))
+            ObjectNode record = records.addObject()
+                    .put("messageId", message.id())
+                    .put("receiptHandle", message.id())
+                    .put("body", message.body())
+                    .put("md5OfBody", md5(message.body()))
+                    .put("eventSource", "aws:sqs")
+                    .put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:" + consumer.queueId())
+                    .put("awsRegion", "us-east-1");
+            record.putObject("attributes")
+                    .put("ApproximateReceiveCount", Integer.toString(message.receiveCount()))
                     .put("SentTimestamp", Long.toString(clock.millis()));
             record.putObject("messageAttributes");
         }
         Set<String> failed = new HashSet<>();
         try {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            functions.get(consumer.functionId()).handleRequest(new ByteArrayInputStream(Json.writeBytes(event)), output,
-                    new LocalContext(consumer.functionId(), UUID.randomUUID().toString()));
-            Json.tree(output.toByteArray()).path("batchItemFailures").forEach(f -> failed.add(f.path("itemIdentifier").asString()));
+            functions
+                    .get(consumer.functionId())
+                    .handleRequest(
+                            new ByteArrayInputStream(Json.writeBytes(event)),
+                            output,
+                            new LocalContext(
+                                    consumer.functionId(), UUID.randomUUID().toString()));
+            Json.tree(output.toByteArray())
+                    .path("batchItemFailures")
+                    .forEach(f -> failed.add(f.path("itemIdentifier").asString()));
         } catch (IOException | RuntimeException invocationFailed) {
-            LOG.warn("{} failed on a batch of {}: {}", consumer.functionId(), batch.size(), invocationFailed.getClass().getSimpleName());
+            LOG.warn(
+                    "{} failed on a batch of {}: {}",
+                    consumer.functionId(),
+                    batch.size(),
+                    invocationFailed.getClass().getSimpleName());
             batch.forEach(m -> failed.add(m.id()));
         }
         settle(consumer.queueId(), batch, failed);
@@ -165,10 +198,18 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         Queue queue = queues.get(queueId);
         for (Message message : batch) {
             queue.messages().removeIf(m -> m.id().equals(message.id()) && !failed.contains(message.id()));
-            if (failed.contains(message.id()) && message.receiveCount() >= queue.maxReceiveCount() && queue.deadLetterQueue() != null) {
+            if (failed.contains(message.id())
+                    && message.receiveCount() >= queue.maxReceiveCount()
+                    && queue.deadLetterQueue() != null) {
                 queue.messages().removeIf(m -> m.id().equals(message.id()));
-                queues.get(queue.deadLetterQueue()).messages().add(new Message(message.id(), message.body(), message.receiveCount(), 0));
-                LOG.warn("message {} moved to {} after {} receives", message.id(), queue.deadLetterQueue(), message.receiveCount());
+                queues.get(queue.deadLetterQueue())
+                        .messages()
+                        .add(new Message(message.id(), message.body(), message.receiveCount(), 0));
+                LOG.warn(
+                        "message {} moved to {} after {} receives",
+                        message.id(),
+                        queue.deadLetterQueue(),
+                        message.receiveCount());
             }
         }
     }
@@ -183,14 +224,17 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
             int status = 200;
             if (!"AmazonSQS.SendMessage".equals(target)) {
                 status = 400;
-                answer.put("__type", "com.amazonaws.sqs#UnsupportedOperation").put("message", "The local SQS supports SendMessage.");
+                answer.put("__type", "com.amazonaws.sqs#UnsupportedOperation")
+                        .put("message", "The local SQS supports SendMessage.");
             } else {
                 try {
                     String body = request.path("MessageBody").asString();
-                    answer.put("MessageId", send(request.path("QueueUrl").asString(), body)).put("MD5OfMessageBody", md5(body));
+                    answer.put("MessageId", send(request.path("QueueUrl").asString(), body))
+                            .put("MD5OfMessageBody", md5(body));
                 } catch (IllegalArgumentException unknown) {
                     status = 400;
-                    answer.put("__type", "com.amazonaws.sqs#QueueDoesNotExist").put("message", "The queue does not exist.");
+                    answer.put("__type", "com.amazonaws.sqs#QueueDoesNotExist")
+                            .put("message", "The queue does not exist.");
                 }
             }
             byte[] bytes = Json.writeBytes(answer);
@@ -202,7 +246,8 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
 
     private static String md5(String body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,10 +26,11 @@ record LocalSecrets(String authSecret, String publicJwks, String personalDataKey
             new SecureRandom().nextBytes(key);
             return Base64.getEncoder().encodeToString(key);
         });
-        return new LocalSecrets(auth, AuthSecret.parse(auth).signingKeys().publicJwks().toString(), piiKey.strip());
+        return new LocalSecrets(
+                auth, AuthSecret.parse(auth).signingKeys().publicJwks().toString(), piiKey.strip());
     }
 
-    private static String readOrCreate(Path file, java.util.function.Supplier<String> generate) throws IOException {
+    private static String readOrCreate(Path file, Supplier<String> generate) throws IOException {
         if (Files.exists(file)) {
             return Files.readString(file);
         }

@@ -39,14 +39,17 @@ public final class LocalValues {
             return sub(node.get("Fn::Sub").asString());
         }
         if (node.has("Fn::GetAtt")) {
-            return getAtt(node.get("Fn::GetAtt").get(0).asString(), node.get("Fn::GetAtt").get(1).asString());
+            return getAtt(
+                    node.get("Fn::GetAtt").get(0).asString(),
+                    node.get("Fn::GetAtt").get(1).asString());
         }
         if (node.has("Fn::Join")) {
             List<String> parts = new ArrayList<>();
             node.get("Fn::Join").get(1).forEach(part -> parts.add(string(part)));
             return String.join(node.get("Fn::Join").get(0).asString(), parts);
         }
-        throw new IllegalArgumentException("the local server cannot evaluate " + node.propertyNames().iterator().next());
+        throw new IllegalArgumentException("the local server cannot evaluate "
+                + node.propertyNames().iterator().next());
     }
 
     /** A list value: a YAML sequence, or a reference to a comma-separated list parameter. */

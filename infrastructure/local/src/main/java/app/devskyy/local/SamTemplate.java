@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -37,8 +38,7 @@ public final class SamTemplate {
     }
 
     /** A DynamoDB table resource. */
-    public record TableSpec(String logicalId, JsonNode properties) {
-    }
+    public record TableSpec(String logicalId, JsonNode properties) {}
 
     private final JsonNode root;
 
@@ -68,11 +68,15 @@ public final class SamTemplate {
 
     public List<FunctionSpec> functions() {
         List<FunctionSpec> functions = new ArrayList<>();
-        JsonNode globals = root.path("Globals").path("Function").path("Environment").path("Variables");
+        JsonNode globals =
+                root.path("Globals").path("Function").path("Environment").path("Variables");
         resources("AWS::Serverless::Function").forEach((id, properties) -> {
             Map<String, JsonNode> environment = new LinkedHashMap<>();
             globals.properties().forEach(e -> environment.put(e.getKey(), e.getValue()));
-            properties.path("Environment").path("Variables").properties()
+            properties
+                    .path("Environment")
+                    .path("Variables")
+                    .properties()
                     .forEach(e -> environment.put(e.getKey(), e.getValue()));
             functions.add(new FunctionSpec(id, properties, environment));
         });
@@ -82,14 +86,19 @@ public final class SamTemplate {
     /** Every {@code HttpApi} event of every function. */
     public List<HttpRoute> httpRoutes() {
         List<HttpRoute> routes = new ArrayList<>();
-        resources("AWS::Serverless::Function").forEach((id, properties) -> properties.path("Events").properties()
-                .forEach(event -> {
-                    if ("HttpApi".equals(event.getValue().path("Type").asString())) {
-                        JsonNode route = event.getValue().path("Properties");
-                        routes.add(new HttpRoute(route.path("Method").asString().toUpperCase(java.util.Locale.ROOT),
-                                route.path("Path").asString(), id));
-                    }
-                }));
+        resources("AWS::Serverless::Function")
+                .forEach((id, properties) -> properties
+                        .path("Events")
+                        .properties()
+                        .forEach(event -> {
+                            if ("HttpApi".equals(event.getValue().path("Type").asString())) {
+                                JsonNode route = event.getValue().path("Properties");
+                                routes.add(new HttpRoute(
+                                        route.path("Method").asString().toUpperCase(Locale.ROOT),
+                                        route.path("Path").asString(),
+                                        id));
+                            }
+                        }));
         return routes;
     }
 
@@ -102,10 +111,16 @@ public final class SamTemplate {
     /** The CORS policy of the (one) HTTP API, with parameters at their defaults. */
     public CorsPolicy cors(LocalValues values) {
         JsonNode cors = resources("AWS::Serverless::HttpApi").values().stream()
-                .map(p -> p.path("CorsConfiguration")).findFirst().orElseThrow();
-        return new CorsPolicy(values.list(cors.get("AllowOrigins")), values.list(cors.get("AllowMethods")),
-                values.list(cors.get("AllowHeaders")), values.list(cors.get("ExposeHeaders")),
-                cors.path("AllowCredentials").asBoolean(false), cors.path("MaxAge").asInt(0));
+                .map(p -> p.path("CorsConfiguration"))
+                .findFirst()
+                .orElseThrow();
+        return new CorsPolicy(
+                values.list(cors.get("AllowOrigins")),
+                values.list(cors.get("AllowMethods")),
+                values.list(cors.get("AllowHeaders")),
+                values.list(cors.get("ExposeHeaders")),
+                cors.path("AllowCredentials").asBoolean(false),
+                cors.path("MaxAge").asInt(0));
     }
 
     /** Resource logical id to its {@code Properties}, for one resource type, in template order. */

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.SocketFactory;
@@ -46,8 +47,13 @@ final class ApiClient {
     ApiClient(int port, Duration readTimeout) {
         this.port = port;
         // Its own pool: pooled connections are matched by host, not by the socket factory that made them.
-        this.http = OutboundHttp.client().newBuilder().connectionPool(new ConnectionPool()).socketFactory(new BoundSockets(ip))
-                .readTimeout(readTimeout).callTimeout(readTimeout.plusSeconds(5)).build();
+        this.http = OutboundHttp.client()
+                .newBuilder()
+                .connectionPool(new ConnectionPool())
+                .socketFactory(new BoundSockets(ip))
+                .readTimeout(readTimeout)
+                .callTimeout(readTimeout.plusSeconds(5))
+                .build();
     }
 
     Answer send(String method, String path, String json, String token, String contentType) throws IOException {
@@ -56,10 +62,15 @@ final class ApiClient {
 
     Answer send(String method, String path, String json, String token, String contentType, Map<String, String> headers)
             throws IOException {
-        Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port + path)
+        Request.Builder request = new Request.Builder()
+                .url("http://127.0.0.1:" + port + path)
                 .header("user-agent", "ApiClient/1.0")
-                .method(method, json == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-                        : RequestBody.create(json.getBytes(StandardCharsets.UTF_8), MediaType.get(contentType)));
+                .method(
+                        method,
+                        json == null
+                                ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
+                                : RequestBody.create(
+                                        json.getBytes(StandardCharsets.UTF_8), MediaType.get(contentType)));
         if (token != null) {
             request.header("authorization", "Bearer " + token);
         }
@@ -67,19 +78,25 @@ final class ApiClient {
         try (Response response = http.newCall(request.build()).execute()) {
             String raw = response.body().string();
             Map<String, String> answered = new HashMap<>();
-            response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(java.util.Locale.ROOT), h.getSecond()));
+            response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(Locale.ROOT), h.getSecond()));
             boolean isJson = answered.getOrDefault("content-type", "").contains("json");
-            return new Answer(response.code(), answered,
-                    raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)), raw);
+            return new Answer(
+                    response.code(),
+                    answered,
+                    raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)),
+                    raw);
         }
     }
 
     /** Sends raw bytes as they are (not re-encoded), with the headers given; what hostile-input tests need. */
     Answer sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers)
             throws IOException {
-        RequestBody requestBody = body == null ? (method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create(new byte[0]))
+        RequestBody requestBody = body == null
+                ? (method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create(new byte[0]))
                 : RequestBody.create(body, MediaType.get(contentType));
-        Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + port + path).header("user-agent", "ApiClient/1.0")
+        Request.Builder request = new Request.Builder()
+                .url("http://127.0.0.1:" + port + path)
+                .header("user-agent", "ApiClient/1.0")
                 .method(method, requestBody);
         headers.forEach(request::header);
         try (Response response = http.newCall(request.build()).execute()) {
@@ -106,8 +123,10 @@ final class ApiClient {
 
     /** Signs up (asserting 201) and logs in; returns the login answer. */
     Answer account(String email, String password) throws IOException {
-        Answer created = post("/api/v1/auth/signup", "{\"email\":\"" + email + "\",\"password\":\"" + password
-                + "\",\"displayName\":\"Test User\"}", null);
+        Answer created = post(
+                "/api/v1/auth/signup",
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"displayName\":\"Test User\"}",
+                null);
         if (created.status() != 201) {
             throw new AssertionError("signup: " + created.raw());
         }

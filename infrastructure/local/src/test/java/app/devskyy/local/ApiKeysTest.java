@@ -12,20 +12,23 @@ class ApiKeysTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
 
-
-    record Owner(ApiClient client, String token, String workspaceId) {
-    }
+    record Owner(ApiClient client, String token, String workspaceId) {}
 
     private static Owner owner() throws IOException {
         ApiClient client = new ApiClient(api.port());
         String token = client.account(unique("KeyOwner"), PASSWORD).field("access_token");
-        String workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"Keys\"}", token).field("id");
+        String workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"Keys\"}", token)
+                .field("id");
         return new Owner(client, token, workspaceId);
     }
 
     private static Answer create(Owner owner, String role, String extra) throws IOException {
-        return owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"" + owner.workspaceId() + "\",\"name\":\"CI\",\"role\":\""
-                + role + "\"" + extra + "}", owner.token());
+        return owner.client()
+                .post(
+                        "/api/v1/auth/api-keys",
+                        "{\"workspaceId\":\"" + owner.workspaceId() + "\",\"name\":\"CI\",\"role\":\"" + role + "\""
+                                + extra + "}",
+                        owner.token());
     }
 
     @Test
@@ -39,23 +42,48 @@ class ApiKeysTest extends UsingLocalApi {
         Answer read = owner.client().get("/api/v1/auth/workspaces/" + owner.workspaceId(), key);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.field("role")).isEqualTo("read_only");
-        assertThat(owner.client().patch("/api/v1/auth/workspaces/" + owner.workspaceId(), "{\"name\":\"x\"}", key).status())
+        assertThat(owner.client()
+                        .patch("/api/v1/auth/workspaces/" + owner.workspaceId(), "{\"name\":\"x\"}", key)
+                        .status())
                 .isEqualTo(403);
         // Another function's Authenticator knows it too: authenticated, but not a platform admin.
         assertThat(owner.client().get("/health/detailed", key).status()).isEqualTo(403);
-        assertThat(owner.client().get("/health/detailed", "dsk_" + "A".repeat(43)).status()).isEqualTo(401);
+        assertThat(owner.client()
+                        .get("/health/detailed", "dsk_" + "A".repeat(43))
+                        .status())
+                .isEqualTo(401);
         // Listed without the secret, with its last use.
         Answer listed = owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token());
         assertThat(listed.raw()).doesNotContain(key).contains(created.field("prefix"));
-        assertThat(listed.body().path("apiKeys").get(0).path("lastUsedAt").asLong()).isPositive();
+        assertThat(listed.body().path("apiKeys").get(0).path("lastUsedAt").asLong())
+                .isPositive();
         // Keys do not mint keys.
-        assertThat(owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"" + owner.workspaceId()
-                + "\",\"name\":\"x\",\"role\":\"read_only\"}", key).status()).isEqualTo(403);
-        assertThat(owner.client().delete("/api/v1/auth/api-keys/" + created.field("id") + "?workspaceId=" + owner.workspaceId(),
-                owner.token()).status()).isEqualTo(204);
-        assertThat(owner.client().get("/api/v1/auth/workspaces/" + owner.workspaceId(), key).status()).isEqualTo(401);
-        assertThat(owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
-                .body().path("apiKeys").get(0).path("revoked").asBoolean()).isTrue();
+        assertThat(owner.client()
+                        .post(
+                                "/api/v1/auth/api-keys",
+                                "{\"workspaceId\":\"" + owner.workspaceId()
+                                        + "\",\"name\":\"x\",\"role\":\"read_only\"}",
+                                key)
+                        .status())
+                .isEqualTo(403);
+        assertThat(owner.client()
+                        .delete(
+                                "/api/v1/auth/api-keys/" + created.field("id") + "?workspaceId=" + owner.workspaceId(),
+                                owner.token())
+                        .status())
+                .isEqualTo(204);
+        assertThat(owner.client()
+                        .get("/api/v1/auth/workspaces/" + owner.workspaceId(), key)
+                        .status())
+                .isEqualTo(401);
+        assertThat(owner.client()
+                        .get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
+                        .body()
+                        .path("apiKeys")
+                        .get(0)
+                        .path("revoked")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -64,8 +92,11 @@ class ApiKeysTest extends UsingLocalApi {
         ApiClient devClient = new ApiClient(api.port());
         String devEmail = unique("KeyDev");
         String devToken = devClient.account(devEmail, PASSWORD).field("access_token");
-        owner.client().post("/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
-                "{\"email\":\"" + devEmail + "\",\"role\":\"developer\"}", owner.token());
+        owner.client()
+                .post(
+                        "/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
+                        "{\"email\":\"" + devEmail + "\",\"role\":\"developer\"}",
+                        owner.token());
         Owner dev = new Owner(devClient, devToken, owner.workspaceId());
         assertThat(create(dev, "admin", "").status()).isEqualTo(403);
         assertThat(create(dev, "developer", "").status()).isEqualTo(201);
@@ -74,16 +105,22 @@ class ApiKeysTest extends UsingLocalApi {
         ApiClient viewerClient = new ApiClient(api.port());
         String viewerEmail = unique("KeyViewer");
         String viewerToken = viewerClient.account(viewerEmail, PASSWORD).field("access_token");
-        owner.client().post("/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
-                "{\"email\":\"" + viewerEmail + "\",\"role\":\"read_only\"}", owner.token());
-        assertThat(create(new Owner(viewerClient, viewerToken, owner.workspaceId()), "read_only", "").status()).isEqualTo(403);
+        owner.client()
+                .post(
+                        "/api/v1/auth/workspaces/" + owner.workspaceId() + "/members",
+                        "{\"email\":\"" + viewerEmail + "\",\"role\":\"read_only\"}",
+                        owner.token());
+        assertThat(create(new Owner(viewerClient, viewerToken, owner.workspaceId()), "read_only", "")
+                        .status())
+                .isEqualTo(403);
     }
 
     @Test
     void aPlatformKeyReadsHealthDetailsInTheHealthFunction() throws Exception {
         Owner operator = owner();
         assertThat(create(operator, "read_only", ",\"platform\":true").status()).isEqualTo(403);
-        String operatorId = operator.client().get("/api/v1/auth/me", operator.token()).field("id");
+        String operatorId =
+                operator.client().get("/api/v1/auth/me", operator.token()).field("id");
         grantPlatformRole(operatorId, "super_admin");
         Answer created = create(operator, "read_only", ",\"platform\":true");
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
@@ -97,15 +134,30 @@ class ApiKeysTest extends UsingLocalApi {
     void badInput() throws Exception {
         Owner owner = owner();
         long now = System.currentTimeMillis() / 1000;
-        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now - 10)).status()).isEqualTo(422);
-        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now + 400L * 86400)).status()).isEqualTo(422);
-        assertThat(create(owner, "read_only", ",\"expiresAt\":\"soon\"").status()).isEqualTo(422);
-        assertThat(owner.client().post("/api/v1/auth/api-keys", "{\"workspaceId\":\"ws_other\",\"name\":\"x\",\"role\":\"read_only\"}",
-                owner.token()).status()).isEqualTo(404);
-        assertThat(owner.client().get("/api/v1/auth/api-keys", owner.token()).status()).isEqualTo(400);
-        assertThat(owner.client().delete("/api/v1/auth/api-keys/key_nope?workspaceId=" + owner.workspaceId(), owner.token())
-                .status()).isEqualTo(404);
-        assertThat(owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
-                .body().path("apiKeys")).isEmpty();
+        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now - 10)).status())
+                .isEqualTo(422);
+        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now + 400L * 86400))
+                        .status())
+                .isEqualTo(422);
+        assertThat(create(owner, "read_only", ",\"expiresAt\":\"soon\"").status())
+                .isEqualTo(422);
+        assertThat(owner.client()
+                        .post(
+                                "/api/v1/auth/api-keys",
+                                "{\"workspaceId\":\"ws_other\",\"name\":\"x\",\"role\":\"read_only\"}",
+                                owner.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(owner.client().get("/api/v1/auth/api-keys", owner.token()).status())
+                .isEqualTo(400);
+        assertThat(owner.client()
+                        .delete("/api/v1/auth/api-keys/key_nope?workspaceId=" + owner.workspaceId(), owner.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(owner.client()
+                        .get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
+                        .body()
+                        .path("apiKeys"))
+                .isEmpty();
     }
 }

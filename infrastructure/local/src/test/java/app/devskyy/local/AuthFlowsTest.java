@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -27,8 +28,7 @@ class AuthFlowsTest extends UsingLocalApi {
     ApiClient client;
     String ip;
 
-
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void caller() {
         client = new ApiClient(api.port());
         ip = client.ip;
@@ -51,8 +51,10 @@ class AuthFlowsTest extends UsingLocalApi {
     }
 
     private String signup(String email, String password) throws IOException {
-        Answer created = post("/api/v1/auth/signup", "{\"email\":\"" + email + "\",\"password\":\"" + password
-                + "\",\"displayName\":\"Test User\"}", null);
+        Answer created = post(
+                "/api/v1/auth/signup",
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"displayName\":\"Test User\"}",
+                null);
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         return created.field("id");
     }
@@ -84,8 +86,11 @@ class AuthFlowsTest extends UsingLocalApi {
     void emailsAreUniqueWhateverTheirCase() throws Exception {
         String email = unique("Grace");
         signup(email, "correct horse battery");
-        Answer again = post("/api/v1/auth/signup", "{\"email\":\"" + email.toUpperCase()
-                + "\",\"password\":\"another good passphrase\",\"displayName\":\"G\"}", null);
+        Answer again = post(
+                "/api/v1/auth/signup",
+                "{\"email\":\"" + email.toUpperCase()
+                        + "\",\"password\":\"another good passphrase\",\"displayName\":\"G\"}",
+                null);
         assertThat(again.status()).isEqualTo(409);
     }
 
@@ -98,12 +103,14 @@ class AuthFlowsTest extends UsingLocalApi {
         assertThat(jwks.headers().get("cache-control")).contains("public");
         assertThat(jwks.raw()).doesNotContain("\"d\"");
         var claims = new JwtConsumerBuilder()
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks.raw()).getJsonWebKeys()))
+                .setVerificationKeyResolver(
+                        new JwksVerificationKeyResolver(new JsonWebKeySet(jwks.raw()).getJsonWebKeys()))
                 .setExpectedIssuer("http://localhost:" + api.port())
                 .setExpectedAudience("devskyy-api")
                 .setExpectedType(true, "at+jwt")
                 .setRequireExpirationTime()
-                .build().processToClaims(accessToken);
+                .build()
+                .processToClaims(accessToken);
         assertThat(claims.getSubject()).startsWith("usr_");
     }
 
@@ -196,7 +203,9 @@ class AuthFlowsTest extends UsingLocalApi {
     void malformedOrUnknownRefreshTokensAre401() throws Exception {
         assertThat(refresh("short").status()).isEqualTo(401);
         assertThat(refresh("A".repeat(43)).status()).isEqualTo(401);
-        assertThat(post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + "x".repeat(129) + "\"}", null).status()).isEqualTo(422);
+        assertThat(post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + "x".repeat(129) + "\"}", null)
+                        .status())
+                .isEqualTo(422);
     }
 
     @Test
@@ -206,13 +215,16 @@ class AuthFlowsTest extends UsingLocalApi {
         String one = login(email, "correct horse battery").field("access_token");
         String two = login(email, "correct horse battery").field("access_token");
         String three = login(email, "correct horse battery").field("access_token");
-        assertThat(post("/api/v1/auth/logout", "{\"scope\":\"others\"}", one).status()).isEqualTo(204);
+        assertThat(post("/api/v1/auth/logout", "{\"scope\":\"others\"}", one).status())
+                .isEqualTo(204);
         assertThat(get("/api/v1/auth/me", one).status()).isEqualTo(200);
         assertThat(get("/api/v1/auth/me", two).status()).isEqualTo(401);
         assertThat(get("/api/v1/auth/me", three).status()).isEqualTo(401);
         assertThat(post("/api/v1/auth/logout", null, one).status()).isEqualTo(204);
         assertThat(get("/api/v1/auth/me", one).status()).isEqualTo(401);
-        assertThat(post("/api/v1/auth/logout", "{\"scope\":\"everything\"}", one).status()).isEqualTo(401);
+        assertThat(post("/api/v1/auth/logout", "{\"scope\":\"everything\"}", one)
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -226,17 +238,32 @@ class AuthFlowsTest extends UsingLocalApi {
         listed.body().path("sessions").forEach(s -> {
             assertThat(s.path("ip").asString()).isEqualTo(ip);
             assertThat(s.path("userAgent").asString()).isEqualTo("ApiClient/1.0");
-            assertThat(s.path("current").asBoolean()).isEqualTo(s.path("id").asString().equals(first.field("session_id")));
+            assertThat(s.path("current").asBoolean())
+                    .isEqualTo(s.path("id").asString().equals(first.field("session_id")));
         });
         String stranger = unique("Stranger");
         signup(stranger, "correct horse battery");
         String strangerToken = login(stranger, "correct horse battery").field("access_token");
-        assertThat(send("DELETE", "/api/v1/auth/sessions/" + second.field("session_id"), null, strangerToken, "application/json")
-                .status()).isEqualTo(404);
-        assertThat(get("/api/v1/auth/me", second.field("access_token")).status()).isEqualTo(200);
-        assertThat(send("DELETE", "/api/v1/auth/sessions/" + second.field("session_id"), null, first.field("access_token"),
-                "application/json").status()).isEqualTo(204);
-        assertThat(get("/api/v1/auth/me", second.field("access_token")).status()).isEqualTo(401);
+        assertThat(send(
+                                "DELETE",
+                                "/api/v1/auth/sessions/" + second.field("session_id"),
+                                null,
+                                strangerToken,
+                                "application/json")
+                        .status())
+                .isEqualTo(404);
+        assertThat(get("/api/v1/auth/me", second.field("access_token")).status())
+                .isEqualTo(200);
+        assertThat(send(
+                                "DELETE",
+                                "/api/v1/auth/sessions/" + second.field("session_id"),
+                                null,
+                                first.field("access_token"),
+                                "application/json")
+                        .status())
+                .isEqualTo(204);
+        assertThat(get("/api/v1/auth/me", second.field("access_token")).status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -246,8 +273,10 @@ class AuthFlowsTest extends UsingLocalApi {
         String token = login(email, "correct horse battery").field("access_token");
         List<Callable<Answer>> calls = new ArrayList<>();
         for (String next : List.of("first new passphrase", "second new passphrase")) {
-            calls.add(() -> post("/api/v1/auth/password/change",
-                    "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"" + next + "\"}", token));
+            calls.add(() -> post(
+                    "/api/v1/auth/password/change",
+                    "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"" + next + "\"}",
+                    token));
         }
         List<Integer> statuses = new ArrayList<>();
         try (var executor = Executors.newFixedThreadPool(2)) {
@@ -256,7 +285,8 @@ class AuthFlowsTest extends UsingLocalApi {
             }
         }
         assertThat(statuses).containsOnlyOnce(204).doesNotContain(500);
-        assertThat(statuses.stream().filter(status -> status != 204).toList()).allMatch(status -> status == 409 || status == 403);
+        assertThat(statuses.stream().filter(status -> status != 204).toList())
+                .allMatch(status -> status == 409 || status == 403);
         int accepted = (login(email, "first new passphrase").status() == 200 ? 1 : 0)
                 + (login(email, "second new passphrase").status() == 200 ? 1 : 0);
         assertThat(accepted).isEqualTo(1);
@@ -268,14 +298,23 @@ class AuthFlowsTest extends UsingLocalApi {
         signup(email, "correct horse battery");
         String mine = login(email, "correct horse battery").field("access_token");
         String other = login(email, "correct horse battery").field("access_token");
-        assertThat(post("/api/v1/auth/password/change",
-                "{\"currentPassword\":\"wrong one\",\"newPassword\":\"another long passphrase\"}", mine).status()).isEqualTo(403);
-        Answer weak = post("/api/v1/auth/password/change",
-                "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"password123\"}", mine);
+        assertThat(post(
+                                "/api/v1/auth/password/change",
+                                "{\"currentPassword\":\"wrong one\",\"newPassword\":\"another long passphrase\"}",
+                                mine)
+                        .status())
+                .isEqualTo(403);
+        Answer weak = post(
+                "/api/v1/auth/password/change",
+                "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"password123\"}",
+                mine);
         assertThat(weak.status()).isEqualTo(422);
         assertThat(weak.body().path("errors").get(0).path("pointer").asString()).isEqualTo("/newPassword");
-        assertThat(post("/api/v1/auth/password/change",
-                "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"another long passphrase\"}", mine).status())
+        assertThat(post(
+                                "/api/v1/auth/password/change",
+                                "{\"currentPassword\":\"correct horse battery\",\"newPassword\":\"another long passphrase\"}",
+                                mine)
+                        .status())
                 .isEqualTo(204);
         assertThat(get("/api/v1/auth/me", mine).status()).isEqualTo(200);
         assertThat(get("/api/v1/auth/me", other).status()).isEqualTo(401);
@@ -288,11 +327,16 @@ class AuthFlowsTest extends UsingLocalApi {
         String email = unique("Name");
         signup(email, "correct horse battery");
         String token = login(email, "correct horse battery").field("access_token");
-        Answer patched = send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"  Augusta  \"}", token, "application/json");
+        Answer patched =
+                send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"  Augusta  \"}", token, "application/json");
         assertThat(patched.status()).isEqualTo(200);
         assertThat(get("/api/v1/auth/me", token).field("displayName")).isEqualTo("Augusta");
-        assertThat(send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"   \"}", token, "application/json").status()).isEqualTo(422);
-        assertThat(send("PATCH", "/api/v1/auth/me", "{\"email\":\"x@y.z\"}", token, "application/json").status()).isEqualTo(422);
+        assertThat(send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"   \"}", token, "application/json")
+                        .status())
+                .isEqualTo(422);
+        assertThat(send("PATCH", "/api/v1/auth/me", "{\"email\":\"x@y.z\"}", token, "application/json")
+                        .status())
+                .isEqualTo(422);
     }
 
     @Test
@@ -300,8 +344,11 @@ class AuthFlowsTest extends UsingLocalApi {
         for (int i = 0; i < 5; i++) {
             signup(unique("Burst" + i), "correct horse battery");
         }
-        Answer limited = post("/api/v1/auth/signup", "{\"email\":\"" + unique("Burst") + "\",\"password\":\"correct horse battery\","
-                + "\"displayName\":\"B\"}", null);
+        Answer limited = post(
+                "/api/v1/auth/signup",
+                "{\"email\":\"" + unique("Burst") + "\",\"password\":\"correct horse battery\","
+                        + "\"displayName\":\"B\"}",
+                null);
         assertThat(limited.status()).isEqualTo(429);
         assertThat(Integer.parseInt(limited.headers().get("retry-after"))).isBetween(1, 60);
     }
@@ -322,36 +369,62 @@ class AuthFlowsTest extends UsingLocalApi {
     @Test
     void malformedSignupsAreRefusedAndWriteNothing() throws Exception {
         String email = unique("Bad");
-        assertBadSignups(email, List.of(
-                new String[] {"{\"email\":", "400"},
-                new String[] {"[{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"x\"}]", "422"},
-                new String[] {"email=" + email, "415"},
-                new String[] {"{\"email\":\"" + email + "\",\"password\":\"short\",\"displayName\":\"x\"}", "422"}));
+        assertBadSignups(
+                email,
+                List.of(
+                        new String[] {"{\"email\":", "400"},
+                        new String[] {
+                            "[{\"email\":\"" + email
+                                    + "\",\"password\":\"correct horse battery\",\"displayName\":\"x\"}]",
+                            "422"
+                        },
+                        new String[] {"email=" + email, "415"},
+                        new String[] {
+                            "{\"email\":\"" + email + "\",\"password\":\"short\",\"displayName\":\"x\"}", "422"
+                        }));
     }
 
     @Test
     void invalidSignupFieldsAreRefusedAndWriteNothing() throws Exception {
         String email = unique("Bad2");
-        assertBadSignups(email, List.of(
-                new String[] {"{\"email\":\"not-an-email\",\"password\":\"correct horse battery\",\"displayName\":\"x\"}", "422"},
-                new String[] {"{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"x\",\"role\":\"super_admin\"}", "422"},
-                new String[] {"{\"email\":\"" + email + "\",\"password\":\"password1234\",\"displayName\":\"x\"}", "422"},
-                new String[] {"{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\" \"}", "422"}));
+        assertBadSignups(
+                email,
+                List.of(
+                        new String[] {
+                            "{\"email\":\"not-an-email\",\"password\":\"correct horse battery\",\"displayName\":\"x\"}",
+                            "422"
+                        },
+                        new String[] {
+                            "{\"email\":\"" + email
+                                    + "\",\"password\":\"correct horse battery\",\"displayName\":\"x\",\"role\":\"super_admin\"}",
+                            "422"
+                        },
+                        new String[] {
+                            "{\"email\":\"" + email + "\",\"password\":\"password1234\",\"displayName\":\"x\"}", "422"
+                        },
+                        new String[] {
+                            "{\"email\":\"" + email
+                                    + "\",\"password\":\"correct horse battery\",\"displayName\":\" \"}",
+                            "422"
+                        }));
     }
 
     @Test
     void badInputOnTheOtherRoutesIsA4xxProblem() throws Exception {
-        for (String path : List.of("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",
-                "/api/v1/auth/password/change")) {
+        for (String path : List.of(
+                "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/password/change")) {
             Answer malformed = post(path, "{", "x");
             assertThat(malformed.status()).as(path).isBetween(400, 499);
             assertThat(malformed.headers().get("content-type")).isEqualTo("application/problem+json");
         }
-        assertThat(post("/api/v1/auth/login", "{\"email\":\"a@b.co\"}", null).status()).isEqualTo(422);
+        assertThat(post("/api/v1/auth/login", "{\"email\":\"a@b.co\"}", null).status())
+                .isEqualTo(422);
         assertThat(post("/api/v1/auth/login", "[]", null).status()).isEqualTo(422);
         assertThat(get("/api/v1/auth/me", null).status()).isEqualTo(401);
         assertThat(get("/api/v1/auth/sessions", "not-a-token").status()).isEqualTo(401);
-        assertThat(send("DELETE", "/api/v1/auth/me", null, null, "application/json").status()).isEqualTo(405);
+        assertThat(send("DELETE", "/api/v1/auth/me", null, null, "application/json")
+                        .status())
+                .isEqualTo(405);
         assertThat(get("/api/v1/auth/nothing/here", null).status()).isEqualTo(404);
     }
 
@@ -361,10 +434,15 @@ class AuthFlowsTest extends UsingLocalApi {
         signup(email, "correct horse battery");
         assertThat(login(email, "correct horse battery").status()).isEqualTo(200);
         try (DynamoDbClient dynamoDb = dynamoDb()) {
-            String everything = dynamoDb.scan(r -> r.tableName("AuthTable")).items().toString();
-            assertThat(everything).contains("USER#").contains("$argon2id$v=19$m=19456,t=2,p=1$")
-                    .doesNotContain(email.toLowerCase()).doesNotContain("correct horse battery")
-                    .doesNotContain("ApiClient/1.0").doesNotContain("Test User");
+            String everything =
+                    dynamoDb.scan(r -> r.tableName("AuthTable")).items().toString();
+            assertThat(everything)
+                    .contains("USER#")
+                    .contains("$argon2id$v=19$m=19456,t=2,p=1$")
+                    .doesNotContain(email.toLowerCase())
+                    .doesNotContain("correct horse battery")
+                    .doesNotContain("ApiClient/1.0")
+                    .doesNotContain("Test User");
         }
     }
 }

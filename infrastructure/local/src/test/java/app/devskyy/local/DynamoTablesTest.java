@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -49,12 +49,18 @@ class DynamoTablesTest {
     }
 
     /** Built once, as every store's schema is. */
-    static final StaticImmutableTableSchema<Claim, Claim.Builder> SCHEMA = StaticImmutableTableSchema
-            .builder(Claim.class, Claim.Builder.class)
+    static final StaticImmutableTableSchema<Claim, Claim.Builder> SCHEMA = StaticImmutableTableSchema.builder(
+                    Claim.class, Claim.Builder.class)
             .newItemBuilder(Claim.Builder::new, Claim.Builder::build)
-            .addAttribute(String.class, a -> a.name("pk").getter(Claim::pk).setter(Claim.Builder::pk)
-                    .tags(StaticAttributeTags.primaryPartitionKey()))
-            .addAttribute(Long.class, a -> a.name("expiresAt").getter(Claim::expiresAt).setter(Claim.Builder::expiresAt))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("pk")
+                            .getter(Claim::pk)
+                            .setter(Claim.Builder::pk)
+                            .tags(StaticAttributeTags.primaryPartitionKey()))
+            .addAttribute(
+                    Long.class,
+                    a -> a.name("expiresAt").getter(Claim::expiresAt).setter(Claim.Builder::expiresAt))
             .build();
 
     static EmbeddedDynamoDb engine;
@@ -65,8 +71,14 @@ class DynamoTablesTest {
     static void start() throws Exception {
         engine = EmbeddedDynamoDb.start(null);
         SamTemplate template = SamTemplate.load(Events.repositoryRoot().resolve("template.yaml"));
-        client = new AwsClients(Config.of(Map.of("DEVSKYY_ENV", "local", "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_DYNAMODB", engine.endpoint().toString()))).dynamoDb();
+        client = new AwsClients(Config.of(Map.of(
+                        "DEVSKYY_ENV",
+                        "local",
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        engine.endpoint().toString())))
+                .dynamoDb();
         engine.createTables(client, template.tables());
         claims = new DynamoTables(client).table("IdempotencyTable", SCHEMA);
     }
@@ -88,7 +100,9 @@ class DynamoTablesTest {
     void aConditionalClaimSucceedsOnceOnly() {
         PutItemEnhancedRequest<Claim> claim = PutItemEnhancedRequest.builder(Claim.class)
                 .item(new Claim("webhook#evt_2", 1_800_000_000L))
-                .conditionExpression(Expression.builder().expression("attribute_not_exists(pk)").build())
+                .conditionExpression(Expression.builder()
+                        .expression("attribute_not_exists(pk)")
+                        .build())
                 .build();
         claims.putItem(claim);
         assertThatThrownBy(() -> claims.putItem(claim)).isInstanceOf(ConditionalCheckFailedException.class);

@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.devskyy.core.Json;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
 
 /** Email verification and password reset through the local API and its outbox. */
@@ -20,7 +26,6 @@ class EmailFlowsTest extends UsingLocalApi {
     private static final String PASSWORD = "correct horse battery";
     private static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{43})");
 
-
     /** The emails sent to an address, oldest first. */
     private static List<JsonNode> mailTo(String email) throws IOException {
         Path outbox = dataDir.resolve("outbox");
@@ -28,13 +33,16 @@ class EmailFlowsTest extends UsingLocalApi {
             return List.of();
         }
         try (var files = Files.list(outbox)) {
-            return files.sorted().map(f -> {
-                try {
-                    return Json.tree(Files.readAllBytes(f));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).filter(m -> m.path("to").asString().equals(email.toLowerCase())).toList();
+            return files.sorted()
+                    .map(f -> {
+                        try {
+                            return Json.tree(Files.readAllBytes(f));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .filter(m -> m.path("to").asString().equals(email.toLowerCase()))
+                    .toList();
         }
     }
 
@@ -49,25 +57,37 @@ class EmailFlowsTest extends UsingLocalApi {
         ApiClient client = new ApiClient(api.port());
         String email = unique("Verify");
         String token = client.account(email, PASSWORD).field("access_token");
-        assertThat(client.get("/api/v1/auth/me", token).body().path("emailVerified").asBoolean()).isFalse();
+        assertThat(client.get("/api/v1/auth/me", token)
+                        .body()
+                        .path("emailVerified")
+                        .asBoolean())
+                .isFalse();
         List<JsonNode> mails = mailTo(email);
         assertThat(mails).hasSize(1);
         assertThat(mails.getFirst().path("subject").asString()).isEqualTo("Confirm your email address");
-        assertThat(mails.getFirst().path("html").asString()).contains("<a href=\"http://localhost:5173/verify-email?token=");
+        assertThat(mails.getFirst().path("html").asString())
+                .contains("<a href=\"http://localhost:5173/verify-email?token=");
         String link = token(mails.getFirst());
         Answer verified = client.post("/api/v1/auth/email/verify", "{\"token\":\"" + link + "\"}", null);
         assertThat(verified.status()).isEqualTo(200);
         assertThat(verified.body().path("emailVerified").asBoolean()).isTrue();
         // Tokens issued from now on say so.
-        String fresh = client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
+        String fresh = client.post(
+                        "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
                 .field("access_token");
-        assertThat(new String(java.util.Base64.getUrlDecoder().decode(fresh.split("\\.")[1]))).contains("\"email_verified\":true");
-        assertThat(client.post("/api/v1/auth/email/verify", "{\"token\":\"" + link + "\"}", null).status()).isEqualTo(400);
-        assertThat(client.post("/api/v1/auth/email/verify/resend", null, token).status()).isEqualTo(409);
+        assertThat(new String(Base64.getUrlDecoder().decode(fresh.split("\\.")[1])))
+                .contains("\"email_verified\":true");
+        assertThat(client.post("/api/v1/auth/email/verify", "{\"token\":\"" + link + "\"}", null)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.post("/api/v1/auth/email/verify/resend", null, token).status())
+                .isEqualTo(409);
         // The outbox page lists it for a developer to click.
         Answer page = client.get("/docs/outbox", null);
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.raw()).contains("Confirm your email address").contains(email.toLowerCase())
+        assertThat(page.raw())
+                .contains("Confirm your email address")
+                .contains(email.toLowerCase())
                 .contains("<a href=\"http://localhost:5173/verify-email?token=" + link + "\">");
     }
 
@@ -76,7 +96,8 @@ class EmailFlowsTest extends UsingLocalApi {
         ApiClient client = new ApiClient(api.port());
         String email = unique("Resend");
         String token = client.account(email, PASSWORD).field("access_token");
-        assertThat(client.post("/api/v1/auth/email/verify/resend", null, token).status()).isEqualTo(202);
+        assertThat(client.post("/api/v1/auth/email/verify/resend", null, token).status())
+                .isEqualTo(202);
         Answer limited = client.post("/api/v1/auth/email/verify/resend", null, token);
         assertThat(limited.status()).isEqualTo(429);
         assertThat(mailTo(email)).hasSize(2);
@@ -94,21 +115,45 @@ class EmailFlowsTest extends UsingLocalApi {
         List<JsonNode> mails = mailTo(email);
         assertThat(mails).extracting(m -> m.path("subject").asString()).contains("Reset your DevSkyy password");
         String reset = token(mails.getLast());
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset + "\",\"newPassword\":\"password123\"}", null)
-                .status()).isEqualTo(422);
+        assertThat(client.post(
+                                "/api/v1/auth/password/reset",
+                                "{\"token\":\"" + reset + "\",\"newPassword\":\"password123\"}",
+                                null)
+                        .status())
+                .isEqualTo(422);
         // A verification token does not reset a password.
         String verification = token(mails.getFirst());
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + verification
-                + "\",\"newPassword\":\"another long passphrase\"}", null).status()).isEqualTo(400);
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset
-                + "\",\"newPassword\":\"another long passphrase\"}", null).status()).isEqualTo(204);
+        assertThat(client.post(
+                                "/api/v1/auth/password/reset",
+                                "{\"token\":\"" + verification + "\",\"newPassword\":\"another long passphrase\"}",
+                                null)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.post(
+                                "/api/v1/auth/password/reset",
+                                "{\"token\":\"" + reset + "\",\"newPassword\":\"another long passphrase\"}",
+                                null)
+                        .status())
+                .isEqualTo(204);
         assertThat(client.get("/api/v1/auth/me", session).status()).isEqualTo(401);
-        assertThat(client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
-                .status()).isEqualTo(401);
-        assertThat(client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"another long passphrase\"}", null)
-                .status()).isEqualTo(200);
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset
-                + "\",\"newPassword\":\"yet another passphrase\"}", null).status()).isEqualTo(400);
+        assertThat(client.post(
+                                "/api/v1/auth/login",
+                                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}",
+                                null)
+                        .status())
+                .isEqualTo(401);
+        assertThat(client.post(
+                                "/api/v1/auth/login",
+                                "{\"email\":\"" + email + "\",\"password\":\"another long passphrase\"}",
+                                null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(client.post(
+                                "/api/v1/auth/password/reset",
+                                "{\"token\":\"" + reset + "\",\"newPassword\":\"yet another passphrase\"}",
+                                null)
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -120,28 +165,47 @@ class EmailFlowsTest extends UsingLocalApi {
         String reset = token(mailTo(email).getLast());
         // Arrange: the hour has passed.
         try (var dynamoDb = dynamoDb()) {
-            String hash = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(reset.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            String hash = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(reset.getBytes(StandardCharsets.US_ASCII)));
             dynamoDb.updateItem(r -> r.tableName("AuthTable")
-                    .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EMAILTOKEN#" + hash),
-                            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EMAILTOKEN")))
-                    .updateExpression("SET expiresAt = :past").conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(java.util.Map.of(":past",
-                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 - 1)))));
+                    .key(Map.of(
+                            "pk", AttributeValue.fromS("EMAILTOKEN#" + hash), "sk", AttributeValue.fromS("EMAILTOKEN")))
+                    .updateExpression("SET expiresAt = :past")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(
+                            ":past", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 - 1)))));
         }
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"" + reset
-                + "\",\"newPassword\":\"another long passphrase\"}", null).status()).isEqualTo(400);
-        assertThat(client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
-                .status()).isEqualTo(200);
+        assertThat(client.post(
+                                "/api/v1/auth/password/reset",
+                                "{\"token\":\"" + reset + "\",\"newPassword\":\"another long passphrase\"}",
+                                null)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.post(
+                                "/api/v1/auth/login",
+                                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}",
+                                null)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void badInput() throws Exception {
         ApiClient client = new ApiClient(api.port());
-        assertThat(client.post("/api/v1/auth/email/verify", "{\"token\":\"../../x\"}", null).status()).isEqualTo(400);
-        assertThat(client.post("/api/v1/auth/email/verify", "{}", null).status()).isEqualTo(422);
-        assertThat(client.post("/api/v1/auth/password/forgot", "{\"email\":", null).status()).isEqualTo(400);
-        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"x\"}", null).status()).isEqualTo(422);
-        assertThat(client.post("/api/v1/auth/email/verify/resend", null, null).status()).isEqualTo(401);
+        assertThat(client.post("/api/v1/auth/email/verify", "{\"token\":\"../../x\"}", null)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.post("/api/v1/auth/email/verify", "{}", null).status())
+                .isEqualTo(422);
+        assertThat(client.post("/api/v1/auth/password/forgot", "{\"email\":", null)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.post("/api/v1/auth/password/reset", "{\"token\":\"x\"}", null)
+                        .status())
+                .isEqualTo(422);
+        assertThat(client.post("/api/v1/auth/email/verify/resend", null, null).status())
+                .isEqualTo(401);
     }
 }

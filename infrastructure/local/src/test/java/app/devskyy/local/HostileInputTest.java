@@ -49,14 +49,52 @@ class HostileInputTest extends UsingLocalApi {
     private static final Set<String> WRITTEN_BY_REFUSALS = Set.of("RateLimitTable", "AuditTable");
 
     private static final String DEEP = "[".repeat(200) + "]".repeat(200);
-    private static final List<String> HOSTILE_VALUES = List.of("null", "true", "\"\"", "0", "-1", "1.5", "1e19", "-1e19",
-            "1e308", "1e400", "-1e400", "9223372036854775808", "2147483648", "3e9", "[]", "{}", DEEP, "\"" + "A".repeat(10_000) + "\"",
-            "\"\\u0000\"", "\"" + "\uD83D\uDCA5".repeat(300) + "\"", "\"../../etc/passwd\"", "{\"$gt\":\"\"}",
-            "[\"a\",1,null]", "\"2026-13-45T99:99:99Z\"");
-    private static final List<String> HOSTILE_SEGMENTS = List.of("x".repeat(2048), "m".repeat(1024), "%00", "..%2F..",
-            "%C3%A9t%C3%A9", "a%20b", "'%3B--", "%F0%9F%92%A5", "-1", "1e19");
-    private static final List<String> HOSTILE_QUERY = List.of("x".repeat(7000), "1e19", "-1", "0", "abc", "%00",
-            "2026-13-45", String.join(",", Collections.nCopies(800, "dup")), "%FF%FE");
+    private static final List<String> HOSTILE_VALUES = List.of(
+            "null",
+            "true",
+            "\"\"",
+            "0",
+            "-1",
+            "1.5",
+            "1e19",
+            "-1e19",
+            "1e308",
+            "1e400",
+            "-1e400",
+            "9223372036854775808",
+            "2147483648",
+            "3e9",
+            "[]",
+            "{}",
+            DEEP,
+            "\"" + "A".repeat(10_000) + "\"",
+            "\"\\u0000\"",
+            "\"" + "\uD83D\uDCA5".repeat(300) + "\"",
+            "\"../../etc/passwd\"",
+            "{\"$gt\":\"\"}",
+            "[\"a\",1,null]",
+            "\"2026-13-45T99:99:99Z\"");
+    private static final List<String> HOSTILE_SEGMENTS = List.of(
+            "x".repeat(2048),
+            "m".repeat(1024),
+            "%00",
+            "..%2F..",
+            "%C3%A9t%C3%A9",
+            "a%20b",
+            "'%3B--",
+            "%F0%9F%92%A5",
+            "-1",
+            "1e19");
+    private static final List<String> HOSTILE_QUERY = List.of(
+            "x".repeat(7000),
+            "1e19",
+            "-1",
+            "0",
+            "abc",
+            "%00",
+            "2026-13-45",
+            String.join(",", Collections.nCopies(800, "dup")),
+            "%FF%FE");
 
     static JsonNode spec;
     static final String PASSWORD = "correct horse battery";
@@ -66,6 +104,7 @@ class HostileInputTest extends UsingLocalApi {
     static String userId;
     /** Another account: what user-administration variants act on, so the campaign never disables its own caller. */
     static String victimId;
+
     static ApiClient client;
     static final List<String> failures = new ArrayList<>();
 
@@ -79,14 +118,17 @@ class HostileInputTest extends UsingLocalApi {
         grantPlatformRole(userId, "super_admin");
         Answer victim = client.account(unique("victim"), PASSWORD);
         victimId = client.get("/api/v1/auth/me", victim.field("access_token")).field("id");
-        workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"Hostile\"}", login.field("access_token")).field("id");
-        token = client.post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+        workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"Hostile\"}", login.field("access_token"))
+                .field("id");
+        token = client.post(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
                 .field("access_token");
     }
 
     private static void signInAgain() throws IOException {
         // From another address: the campaign's own login variants have spent this one's login allowance.
-        Answer login = new ApiClient(api.port()).post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        Answer login = new ApiClient(api.port())
+                .post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
         assertThat(login.status()).as("signing in again").isEqualTo(200);
         token = login.field("access_token");
     }
@@ -107,7 +149,8 @@ class HostileInputTest extends UsingLocalApi {
                     sent++;
                     statuses.add(answer.status());
                     if (answer.status() >= 500) {
-                        failures.add(answer.status() + " " + method + " " + path.getKey() + " <- " + variant.describe());
+                        failures.add(
+                                answer.status() + " " + method + " " + path.getKey() + " <- " + variant.describe());
                     }
                 }
                 // Logout ends the caller's session whatever its body says; sign in again for the next operation.
@@ -117,18 +160,22 @@ class HostileInputTest extends UsingLocalApi {
                 if (statuses.stream().allMatch(status -> status >= 400)) {
                     Map<String, String> after = snapshot();
                     if (!after.equals(before)) {
-                        failures.add("write by refused requests: " + method + " " + path.getKey() + " " + changed(before, after));
+                        failures.add("write by refused requests: " + method + " " + path.getKey() + " "
+                                + changed(before, after));
                     }
                 }
             }
         }
-        assertThat(failures).as("hostile variants answered with a 5xx or that wrote (of %d sent)", sent).isEmpty();
+        assertThat(failures)
+                .as("hostile variants answered with a 5xx or that wrote (of %d sent)", sent)
+                .isEmpty();
         assertThat(sent).isGreaterThan(2000);
         // The campaign ran as the admin throughout, so its variants reached the handlers' own checks.
         assertThat(client.get("/api/v1/auth/me", token).status()).isEqualTo(200);
     }
 
-    record Variant(String method, String path, Map<String, String> headers, byte[] body, String contentType, String what) {
+    record Variant(
+            String method, String path, Map<String, String> headers, byte[] body, String contentType, String what) {
         String describe() {
             return what.length() > 160 ? what.substring(0, 160) + "..." : what;
         }
@@ -145,8 +192,7 @@ class HostileInputTest extends UsingLocalApi {
                 case "path" -> validPath.put(name, plausible(template, name));
                 case "query" -> query.add(name);
                 case "header" -> headers.add(name);
-                default -> {
-                }
+                default -> {}
             }
         }
         Map<String, String> baseHeaders = new TreeMap<>(Map.of("x-workspace-id", workspaceId));
@@ -162,7 +208,12 @@ class HostileInputTest extends UsingLocalApi {
             for (String hostile : HOSTILE_SEGMENTS) {
                 Map<String, String> values = new LinkedHashMap<>(validPath);
                 values.put(name, hostile);
-                out.add(new Variant(method, fill(template, values), baseHeaders, validBody, "application/json",
+                out.add(new Variant(
+                        method,
+                        fill(template, values),
+                        baseHeaders,
+                        validBody,
+                        "application/json",
                         "path " + name + "=" + hostile));
             }
         }
@@ -171,8 +222,13 @@ class HostileInputTest extends UsingLocalApi {
         }
         for (String name : query) {
             for (String hostile : HOSTILE_QUERY) {
-                out.add(new Variant(method, base + "?" + name + "=" + hostile + "&" + name + "=" + hostile, baseHeaders,
-                        validBody, "application/json", "query " + name + "=" + hostile));
+                out.add(new Variant(
+                        method,
+                        base + "?" + name + "=" + hostile + "&" + name + "=" + hostile,
+                        baseHeaders,
+                        validBody,
+                        "application/json",
+                        "query " + name + "=" + hostile));
             }
         }
         for (String name : List.of("x-workspace-id", "idempotency-key")) {
@@ -182,34 +238,56 @@ class HostileInputTest extends UsingLocalApi {
                 out.add(new Variant(method, base, h, validBody, "application/json", "header " + name + "=" + hostile));
             }
         }
-        headers.forEach(name -> out.add(new Variant(method, base, Map.of(name, "z".repeat(4000)), validBody,
-                "application/json", "header " + name)));
+        headers.forEach(name -> out.add(new Variant(
+                method, base, Map.of(name, "z".repeat(4000)), validBody, "application/json", "header " + name)));
         if (template.startsWith("/api/v1/webhooks/")) {
             out.addAll(signedWebhooks(method));
         }
         if (!method.equals("POST") && !method.equals("PATCH") && !method.equals("PUT")) {
             return out;
         }
-        for (String whole : List.of("[]", "null", "\"text\"", "1e400", "{}", "{\"a\":", DEEP, "[" + "{\"a\":".repeat(500))) {
-            out.add(new Variant(method, base, baseHeaders, whole.getBytes(StandardCharsets.UTF_8), "application/json",
+        for (String whole :
+                List.of("[]", "null", "\"text\"", "1e400", "{}", "{\"a\":", DEEP, "[" + "{\"a\":".repeat(500))) {
+            out.add(new Variant(
+                    method,
+                    base,
+                    baseHeaders,
+                    whole.getBytes(StandardCharsets.UTF_8),
+                    "application/json",
                     "body " + whole));
         }
-        out.add(new Variant(method, base, baseHeaders, new byte[] {(byte) 0xC3, (byte) 0x28, '{', '}'}, "application/json",
+        out.add(new Variant(
+                method,
+                base,
+                baseHeaders,
+                new byte[] {(byte) 0xC3, (byte) 0x28, '{', '}'},
+                "application/json",
                 "body not UTF-8"));
-        out.add(new Variant(method, base, baseHeaders, validBody == null ? new byte[0] : validBody, "text/plain",
+        out.add(new Variant(
+                method,
+                base,
+                baseHeaders,
+                validBody == null ? new byte[0] : validBody,
+                "text/plain",
                 "body as text/plain"));
         if (valid instanceof ObjectNode object) {
             for (String property : object.propertyNames()) {
                 for (String hostile : HOSTILE_VALUES) {
                     ObjectNode mutated = object.deepCopy();
                     mutated.set(property, Json.tree(hostile.getBytes(StandardCharsets.UTF_8)));
-                    out.add(new Variant(method, base, baseHeaders, Json.writeBytes(mutated), "application/json",
+                    out.add(new Variant(
+                            method,
+                            base,
+                            baseHeaders,
+                            Json.writeBytes(mutated),
+                            "application/json",
                             "body ." + property + "=" + hostile));
                 }
             }
             ObjectNode extra = object.deepCopy();
             extra.put("__proto__", 1);
-            out.add(new Variant(method, base, baseHeaders, Json.writeBytes(extra), "application/json", "unknown property"));
+            out.add(new Variant(
+                    method, base, baseHeaders, Json.writeBytes(extra), "application/json", "unknown property"));
         }
         return out;
     }
@@ -244,7 +322,10 @@ class HostileInputTest extends UsingLocalApi {
             return inline.isMissingNode() ? null : inline;
         }
         try {
-            Path file = Events.repositoryRoot().resolve("infrastructure").resolve(ref.asString()).normalize();
+            Path file = Events.repositoryRoot()
+                    .resolve("infrastructure")
+                    .resolve(ref.asString())
+                    .normalize();
             return Json.tree(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -267,12 +348,20 @@ class HostileInputTest extends UsingLocalApi {
                 return example(schema.path(choice).get(0));
             }
         }
-        String type = schema.path("type").isArray() ? schema.path("type").get(0).asString() : schema.path("type").asString("object");
+        String type = schema.path("type").isArray()
+                ? schema.path("type").get(0).asString()
+                : schema.path("type").asString("object");
         return switch (type) {
-            case "string" -> Json.MAPPER.getNodeFactory().stringNode(
-                    "x".repeat(Math.max(1, Math.min(24, schema.path("minLength").asInt(8)))));
-            case "integer" -> Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asLong(1));
-            case "number" -> Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asDouble(1));
+            case "string" ->
+                Json.MAPPER
+                        .getNodeFactory()
+                        .stringNode("x"
+                                .repeat(Math.max(
+                                        1, Math.min(24, schema.path("minLength").asInt(8)))));
+            case "integer" ->
+                Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asLong(1));
+            case "number" ->
+                Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asDouble(1));
             case "boolean" -> Json.MAPPER.getNodeFactory().booleanNode(true);
             case "array" -> {
                 ArrayNode array = Json.MAPPER.createArrayNode();
@@ -300,40 +389,68 @@ class HostileInputTest extends UsingLocalApi {
         List<Variant> out = new ArrayList<>();
         long t = Instant.now().getEpochSecond();
         List<String> stripeBodies = new ArrayList<>(List.of(
-                "{\"id\":\"evt_" + "a".repeat(3000) + "\",\"type\":\"invoice.paid\",\"created\":" + t + ",\"data\":{\"object\":{}}}",
+                "{\"id\":\"evt_" + "a".repeat(3000) + "\",\"type\":\"invoice.paid\",\"created\":" + t
+                        + ",\"data\":{\"object\":{}}}",
                 "{\"id\":1e400,\"type\":[],\"created\":\"soon\",\"data\":[]}",
                 "{\"id\":\"evt_h1\",\"type\":\"customer.subscription.updated\",\"created\":1e400,\"data\":{\"object\":"
                         + "{\"customer\":{},\"status\":7,\"current_period_end\":\"49.00\",\"items\":{\"data\":[{\"price\":[]}]}}}}",
                 "{\"id\":\"evt_h2\",\"type\":\"checkout.session.completed\",\"created\":" + t + ",\"data\":{\"object\":"
-                        + "{\"client_reference_id\":\"" + "w".repeat(2048) + "\",\"customer\":\"cus_" + "c".repeat(3000) + "\"}}}",
-                "{\"id\":\"evt_h3\",\"type\":\"invoice.paid\",\"created\":" + t + ",\"data\":{\"object\":{\"amount_paid\":\"49.00\","
+                        + "{\"client_reference_id\":\"" + "w".repeat(2048) + "\",\"customer\":\"cus_" + "c".repeat(3000)
+                        + "\"}}}",
+                "{\"id\":\"evt_h3\",\"type\":\"invoice.paid\",\"created\":" + t
+                        + ",\"data\":{\"object\":{\"amount_paid\":\"49.00\","
                         + "\"currency\":{},\"customer\":\"cus_1\",\"id\":[1]}}}"));
         for (String body : stripeBodies) {
             String signature = "t=" + t + ",v1=" + hex(hmac("whsec_devskyy_local_stripe", t + "." + body));
-            out.add(new Variant(method, "/api/v1/webhooks/stripe", Map.of("stripe-signature", signature),
-                    body.getBytes(StandardCharsets.UTF_8), "application/json", "signed stripe " + body));
+            out.add(new Variant(
+                    method,
+                    "/api/v1/webhooks/stripe",
+                    Map.of("stripe-signature", signature),
+                    body.getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    "signed stripe " + body));
         }
         for (String amount : List.of("\"49.00\"", "{}", "1e400", "-1e19", "[]", "null")) {
             String inner = "{\"success\":true,\"code\":\"PAYMENT_SUCCESS\",\"data\":{\"merchantTransactionId\":\"MT"
                     + "t".repeat(3000) + "\",\"transactionId\":\"T1\",\"amount\":" + amount + "}}";
             String response = Base64.getEncoder().encodeToString(inner.getBytes(StandardCharsets.UTF_8));
             String body = "{\"response\":\"" + response + "\"}";
-            out.add(new Variant(method, "/api/v1/webhooks/phonepe",
+            out.add(new Variant(
+                    method,
+                    "/api/v1/webhooks/phonepe",
                     Map.of("x-verify", Digests.sha256Hex(response + "devskyy-local-phonepe-salt") + "###1"),
-                    body.getBytes(StandardCharsets.UTF_8), "application/json", "signed phonepe callback amount " + amount));
+                    body.getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    "signed phonepe callback amount " + amount));
             String webhook = "{\"event\":\"checkout.order.completed\",\"payload\":{\"orderId\":\"OMO" + "o".repeat(3000)
                     + "\",\"state\":\"COMPLETED\",\"amount\":" + amount + ",\"metaInfo\":{\"udf1\":" + amount
                     + "},\"paymentDetails\":[{\"timestamp\":" + amount + "}]}}";
-            out.add(new Variant(method, "/api/v1/webhooks/phonepe",
+            out.add(new Variant(
+                    method,
+                    "/api/v1/webhooks/phonepe",
                     Map.of("authorization", "SHA256 " + Digests.sha256Hex("devskyy:devskyy-local-phonepe")),
-                    webhook.getBytes(StandardCharsets.UTF_8), "application/json", "signed phonepe webhook amount " + amount));
+                    webhook.getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    "signed phonepe webhook amount " + amount));
         }
-        for (String body : List.of("{\"id\":1e400,\"date_modified_gmt\":{},\"meta_data\":[{\"key\":\"workspace_id\",\"value\":[]}]}",
+        for (String body : List.of(
+                "{\"id\":1e400,\"date_modified_gmt\":{},\"meta_data\":[{\"key\":\"workspace_id\",\"value\":[]}]}",
                 "{\"id\":\"" + "9".repeat(3000) + "\",\"status\":7,\"total\":\"49.00\",\"meta_data\":{}}")) {
-            out.add(new Variant(method, "/api/v1/webhooks/woocommerce", Map.of("x-wc-webhook-signature",
-                    Base64.getEncoder().encodeToString(hmac("devskyy-local-woocommerce", body)), "x-wc-webhook-topic",
-                    "order.updated", "x-wc-webhook-delivery-id", "1e400", "x-wc-webhook-id", "w".repeat(3000)),
-                    body.getBytes(StandardCharsets.UTF_8), "application/json", "signed woocommerce " + body));
+            out.add(new Variant(
+                    method,
+                    "/api/v1/webhooks/woocommerce",
+                    Map.of(
+                            "x-wc-webhook-signature",
+                            Base64.getEncoder().encodeToString(hmac("devskyy-local-woocommerce", body)),
+                            "x-wc-webhook-topic",
+                            "order.updated",
+                            "x-wc-webhook-delivery-id",
+                            "1e400",
+                            "x-wc-webhook-id",
+                            "w".repeat(3000)),
+                    body.getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    "signed woocommerce " + body));
         }
         return out;
     }
@@ -353,7 +470,8 @@ class HostileInputTest extends UsingLocalApi {
                     continue;
                 }
                 dynamoDb.scanPaginator(r -> r.tableName(table)).items().forEach(item -> {
-                    String key = table + " " + item.get("pk").s() + (item.containsKey("sk") ? " " + item.get("sk").s() : "");
+                    String key = table + " " + item.get("pk").s()
+                            + (item.containsKey("sk") ? " " + item.get("sk").s() : "");
                     // A refused login still counts in the email's lockout; that counter is the refusal working.
                     if (!key.contains(" LOCKOUT#")) {
                         items.put(key, item.toString());

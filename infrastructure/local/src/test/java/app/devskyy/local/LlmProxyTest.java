@@ -49,11 +49,13 @@ class LlmProxyTest {
 
     @TempDir
     static Path dataDir;
+
     static LocalApi api;
     static final MockWebServer openai = new MockWebServer();
     static final MockWebServer backup = new MockWebServer();
     /** How each provider answers a request body; tests replace it. */
     static volatile Function<JsonNode, MockResponse> openaiAnswers;
+
     static volatile Function<JsonNode, MockResponse> backupAnswers;
 
     @BeforeAll
@@ -63,13 +65,26 @@ class LlmProxyTest {
         openai.start();
         backup.start();
         Map<String, String> settings = new HashMap<>(Map.of(
-                "OPENAI_API_KEY", "sk-mock", "OPENAI_BASE_URL", openai.url("/v1").toString(),
-                "LLM_COMPATIBLE_PROVIDERS", "backup=" + backup.url("/v1"),
-                "LLM_ROUTING", ROUTING, "LLM_PRICES", PRICES, "LLM_BACKOFF_MS", "1", "LLM_BREAKER_FAILURES", "100000"));
-        for (String unused : List.of("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY", "COHERE_API_KEY", "GROQ_API_KEY")) {
+                "OPENAI_API_KEY",
+                "sk-mock",
+                "OPENAI_BASE_URL",
+                openai.url("/v1").toString(),
+                "LLM_COMPATIBLE_PROVIDERS",
+                "backup=" + backup.url("/v1"),
+                "LLM_ROUTING",
+                ROUTING,
+                "LLM_PRICES",
+                PRICES,
+                "LLM_BACKOFF_MS",
+                "1",
+                "LLM_BREAKER_FAILURES",
+                "100000"));
+        for (String unused :
+                List.of("ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY", "COHERE_API_KEY", "GROQ_API_KEY")) {
             settings.put(unused, "");
         }
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml"), settings));
+        api = LocalApi.start(
+                new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml"), settings));
     }
 
     @AfterAll
@@ -97,11 +112,17 @@ class LlmProxyTest {
                 if (request.getUrl().encodedPath().endsWith("/embeddings")) {
                     var data = new StringBuilder();
                     for (int i = 0; i < body.path("input").size(); i++) {
-                        data.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i)
-                                .append(",\"embedding\":[0.25,").append(-0.5 - i).append("]}");
+                        data.append(i == 0 ? "" : ",")
+                                .append("{\"object\":\"embedding\",\"index\":")
+                                .append(i)
+                                .append(",\"embedding\":[0.25,")
+                                .append(-0.5 - i)
+                                .append("]}");
                     }
-                    return json(200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"text-embedding-3-small\","
-                            + "\"usage\":{\"prompt_tokens\":12,\"total_tokens\":12}}");
+                    return json(
+                            200,
+                            "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"text-embedding-3-small\","
+                                    + "\"usage\":{\"prompt_tokens\":12,\"total_tokens\":12}}");
                 }
                 return answers.get().apply(body);
             }
@@ -109,7 +130,8 @@ class LlmProxyTest {
     }
 
     static MockResponse json(int code, String body, String... headers) {
-        MockResponse.Builder response = new MockResponse.Builder().code(code).body(body).addHeader("content-type", "application/json");
+        MockResponse.Builder response =
+                new MockResponse.Builder().code(code).body(body).addHeader("content-type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
             response.addHeader(headers[i], headers[i + 1]);
         }
@@ -118,18 +140,19 @@ class LlmProxyTest {
 
     /** A completion whose output is the request's whole output allowance: its cost is known in advance. */
     static MockResponse completion(String provider, JsonNode request) {
-        int max = request.path("max_completion_tokens").asInt(request.path("max_tokens").asInt(50));
+        int max = request.path("max_completion_tokens")
+                .asInt(request.path("max_tokens").asInt(50));
         String text = "answer from " + provider + " to " + request.path("model").asString();
         return json(200, """
                 {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "%s",
                  "choices": [{"index": 0, "message": {"role": "assistant", "content": "%s"}, "finish_reason": "stop"}],
                  "usage": {"prompt_tokens": 10, "completion_tokens": %d, "total_tokens": %d,
-                           "prompt_tokens_details": {"cached_tokens": 4}}}"""
-                .formatted(request.path("model").asString(), text, max, max + 10));
+                           "prompt_tokens_details": {"cached_tokens": 4}}}""".formatted(request.path("model").asString(), text, max, max + 10));
     }
 
     private static String request(String model, String extra) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]" + extra + "}";
+        return "{\"model\":\"" + model
+                + "\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]" + extra + "}";
     }
 
     @Test
@@ -139,10 +162,14 @@ class LlmProxyTest {
         int before = openai.getRequestCount();
         Answer answer = ws.chat(key[1], request("mock", ""));
         assertThat(answer.status()).as(answer.raw()).isEqualTo(200);
-        assertThat(answer.body().at("/choices/0/message/content").asString()).isEqualTo("answer from openai to gpt-4.1-mini");
+        assertThat(answer.body().at("/choices/0/message/content").asString())
+                .isEqualTo("answer from openai to gpt-4.1-mini");
         assertThat(answer.body().path("object").asString()).isEqualTo("chat.completion");
-        assertThat(answer.headers()).containsEntry("x-llm-provider", "openai").containsEntry("x-llm-attempts", "1")
-                .containsEntry("x-llm-cost-usd", "0.000050").containsEntry("x-llm-cache", "off");
+        assertThat(answer.headers())
+                .containsEntry("x-llm-provider", "openai")
+                .containsEntry("x-llm-attempts", "1")
+                .containsEntry("x-llm-cost-usd", "0.000050")
+                .containsEntry("x-llm-cache", "off");
         RecordedRequest sent = openai.takeRequest();
         assertThat(sent.getHeaders().get("authorization")).isEqualTo("Bearer sk-mock");
         assertThat(openai.getRequestCount()).isEqualTo(before + 1);
@@ -154,8 +181,13 @@ class LlmProxyTest {
         assertThat(usage.at("/totals/costUsd").decimalValue()).isEqualByComparingTo("0.00005");
         assertThat(usage.at("/rows/0/apiKeyId").asString()).isEqualTo(key[0]);
         assertThat(usage.at("/rows/0/model").asString()).isEqualTo("gpt-4.1-mini");
-        assertThat(ws.get("/api/v1/llm/budget").body().path("spentUsd").decimalValue()).isEqualByComparingTo("0.00005");
-        assertThat(ws.get("/api/v1/llm/usage?provider=backup").body().at("/totals/requests").asInt()).isZero();
+        assertThat(ws.get("/api/v1/llm/budget").body().path("spentUsd").decimalValue())
+                .isEqualByComparingTo("0.00005");
+        assertThat(ws.get("/api/v1/llm/usage?provider=backup")
+                        .body()
+                        .at("/totals/requests")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -166,7 +198,8 @@ class LlmProxyTest {
         assertThat(fellBack.status()).as(fellBack.raw()).isEqualTo(200);
         assertThat(fellBack.headers()).containsEntry("x-llm-provider", "backup").containsEntry("x-llm-attempts", "3");
 
-        openaiAnswers = body -> json(400, "{\"error\":{\"message\":\"Invalid 'messages': too long\",\"type\":\"invalid_request_error\"}}");
+        openaiAnswers = body -> json(
+                400, "{\"error\":{\"message\":\"Invalid 'messages': too long\",\"type\":\"invalid_request_error\"}}");
         int backupCalls = backup.getRequestCount();
         Answer rejected = ws.chat(ws.adminToken(), request("mock", ""));
         assertThat(rejected.status()).isEqualTo(400);
@@ -193,25 +226,39 @@ class LlmProxyTest {
         assertThat(ws.chat(ws.adminToken(), deterministic).headers()).containsEntry("x-llm-cache", "miss");
         Answer hit = ws.chat(ws.adminToken(), deterministic);
         assertThat(hit.headers()).containsEntry("x-llm-cache", "hit").containsEntry("x-llm-cost-usd", "0.000000");
-        assertThat(hit.body().at("/choices/0/message/content").asString()).isEqualTo("answer from openai to gpt-4.1-mini");
+        assertThat(hit.body().at("/choices/0/message/content").asString())
+                .isEqualTo("answer from openai to gpt-4.1-mini");
         assertThat(openai.getRequestCount()).isEqualTo(calls + 1);
         // A provider-specific parameter, the output limit, a sampling change: each its own entry.
-        assertThat(ws.chat(ws.adminToken(), request("mock", ",\"temperature\":0,\"top_k\":41")).headers()).containsEntry("x-llm-cache", "miss");
-        assertThat(ws.chat(ws.adminToken(), deterministic.replace("\"max_tokens\":50", "\"max_tokens\":51")).headers())
+        assertThat(ws.chat(ws.adminToken(), request("mock", ",\"temperature\":0,\"top_k\":41"))
+                        .headers())
                 .containsEntry("x-llm-cache", "miss");
-        assertThat(ws.chat(ws.adminToken(), request("mock", ",\"temperature\":0.7")).headers()).containsEntry("x-llm-cache", "off");
+        assertThat(ws.chat(ws.adminToken(), deterministic.replace("\"max_tokens\":50", "\"max_tokens\":51"))
+                        .headers())
+                .containsEntry("x-llm-cache", "miss");
+        assertThat(ws.chat(ws.adminToken(), request("mock", ",\"temperature\":0.7"))
+                        .headers())
+                .containsEntry("x-llm-cache", "off");
         // max_completion_tokens is max_tokens under its newer name: the same request.
-        assertThat(ws.chat(ws.adminToken(), deterministic.replace("max_tokens", "max_completion_tokens")).headers())
+        assertThat(ws.chat(ws.adminToken(), deterministic.replace("max_tokens", "max_completion_tokens"))
+                        .headers())
                 .containsEntry("x-llm-cache", "hit");
         // Asked for, a sampled answer is cached too; refused, nothing is.
         String sampled = request("solo", ",\"temperature\":0.9");
-        assertThat(ws.chat(ws.adminToken(), sampled, Map.of("x-llm-cache", "on")).headers()).containsEntry("x-llm-cache", "miss");
-        assertThat(ws.chat(ws.adminToken(), sampled, Map.of("x-llm-cache", "on")).headers()).containsEntry("x-llm-cache", "hit");
-        assertThat(ws.chat(ws.adminToken(), deterministic, Map.of("x-llm-cache", "off")).headers()).containsEntry("x-llm-cache", "off");
+        assertThat(ws.chat(ws.adminToken(), sampled, Map.of("x-llm-cache", "on"))
+                        .headers())
+                .containsEntry("x-llm-cache", "miss");
+        assertThat(ws.chat(ws.adminToken(), sampled, Map.of("x-llm-cache", "on"))
+                        .headers())
+                .containsEntry("x-llm-cache", "hit");
+        assertThat(ws.chat(ws.adminToken(), deterministic, Map.of("x-llm-cache", "off"))
+                        .headers())
+                .containsEntry("x-llm-cache", "off");
         // Another workspace never sees this one's answers.
         LlmWorkspace other = LlmWorkspace.create(api);
         assertThat(other.chat(other.adminToken(), deterministic).headers()).containsEntry("x-llm-cache", "miss");
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/cacheHits").asInt()).isEqualTo(3);
+        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/cacheHits").asInt())
+                .isEqualTo(3);
     }
 
     @Test
@@ -247,10 +294,14 @@ class LlmProxyTest {
     void anApiKeysBudgetLimitsThatKeyAlone() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         String[] key = ws.key("api_user");
-        assertThat(ws.put("/api/v1/llm/budget/keys/" + key[0], "{\"monthlyUsd\":0.00005}").status()).isEqualTo(200);
+        assertThat(ws.put("/api/v1/llm/budget/keys/" + key[0], "{\"monthlyUsd\":0.00005}")
+                        .status())
+                .isEqualTo(200);
         assertThat(ws.chat(key[1], request("solo", "")).status()).isEqualTo(200);
         assertThat(ws.chat(key[1], request("solo", "")).status()).isEqualTo(429);
-        assertThat(ws.chat(ws.adminToken(), request("solo", "")).status()).as("the workspace has no budget").isEqualTo(200);
+        assertThat(ws.chat(ws.adminToken(), request("solo", "")).status())
+                .as("the workspace has no budget")
+                .isEqualTo(200);
         JsonNode budget = ws.get("/api/v1/llm/budget").body();
         assertThat(budget.at("/keys/0/apiKeyId").asString()).isEqualTo(key[0]);
         assertThat(budget.at("/keys/0/spentUsd").decimalValue()).isEqualByComparingTo("0.00005");
@@ -266,12 +317,16 @@ class LlmProxyTest {
         Answer anonymous = ws.chat(null, request("mock", ""));
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.body().at("/error/type").asString()).isEqualTo("authentication_error");
-        assertThat(ws.chat("dsk_" + "x".repeat(43), request("mock", "")).status()).isEqualTo(401);
-        Answer foreign = ws.chat(stranger.adminToken(), request("mock", ""), Map.of("x-workspace-id", ws.workspaceId()));
+        assertThat(ws.chat("dsk_" + "x".repeat(43), request("mock", "")).status())
+                .isEqualTo(401);
+        Answer foreign =
+                ws.chat(stranger.adminToken(), request("mock", ""), Map.of("x-workspace-id", ws.workspaceId()));
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.body().at("/error/type").asString()).isEqualTo("permission_error");
         assertThat(ws.chat(reader[1], request("mock", "")).status()).isEqualTo(403);
-        assertThat(ws.chat(ws.adminToken(), request("mock", ""), Map.of("x-workspace-id", "../../etc")).status()).isEqualTo(400);
+        assertThat(ws.chat(ws.adminToken(), request("mock", ""), Map.of("x-workspace-id", "../../etc"))
+                        .status())
+                .isEqualTo(400);
 
         Answer malformed = ws.chat(ws.adminToken(), "{\"model\":");
         assertThat(malformed.status()).isEqualTo(400);
@@ -279,15 +334,24 @@ class LlmProxyTest {
         Answer invalid = ws.chat(ws.adminToken(), request("mock", ",\"temperature\":5"));
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.body().at("/error/param").asString()).isEqualTo("temperature");
-        assertThat(ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[]}").status()).isEqualTo(422);
-        assertThat(ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}").status())
+        assertThat(ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[]}")
+                        .status())
+                .isEqualTo(422);
+        assertThat(ws.chat(
+                                ws.adminToken(),
+                                "{\"model\":\"mock\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}")
+                        .status())
                 .isEqualTo(422);
         assertThat(ws.chat(ws.adminToken(), "[]").status()).isEqualTo(422);
-        Answer image = ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
-                + "\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}");
+        Answer image = ws.chat(
+                ws.adminToken(),
+                "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
+                        + "\"image_url\",\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}");
         assertThat(image.status()).isEqualTo(422);
-        Answer badPadding = ws.chat(ws.adminToken(), "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
-                + "\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,A\"}}]}]}");
+        Answer badPadding = ws.chat(
+                ws.adminToken(),
+                "{\"model\":\"mock\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
+                        + "\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,A\"}}]}]}");
         assertThat(badPadding.status()).isEqualTo(422);
         assertThat(badPadding.body().at("/error/param").asString()).isEqualTo("messages.0.content.0.image_url.url");
         Answer stream = ws.chat(ws.adminToken(), request("mock", ",\"stream\":true"));
@@ -296,8 +360,16 @@ class LlmProxyTest {
         Answer unknown = ws.chat(ws.adminToken(), request("gpt-17", ""));
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().at("/error/code").asString()).isEqualTo("model_not_found");
-        assertThat(ws.client().send("POST", "/api/v1/llm/chat/completions", request("mock", ""), ws.adminToken(), "text/plain",
-                Map.of("x-workspace-id", ws.workspaceId())).status()).isEqualTo(415);
+        assertThat(ws.client()
+                        .send(
+                                "POST",
+                                "/api/v1/llm/chat/completions",
+                                request("mock", ""),
+                                ws.adminToken(),
+                                "text/plain",
+                                Map.of("x-workspace-id", ws.workspaceId()))
+                        .status())
+                .isEqualTo(415);
         Answer wrongMethod = ws.get("/api/v1/llm/chat/completions");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.headers()).containsEntry("allow", "POST");
@@ -305,35 +377,58 @@ class LlmProxyTest {
         assertThat(ws.chat(ws.adminToken(), huge).status()).isEqualTo(413);
 
         assertThat(openai.getRequestCount() + backup.getRequestCount()).isEqualTo(calls);
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt()).isZero();
+        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt())
+                .isZero();
         assertThat(ws.get("/api/v1/llm/usage?provider=a%20b").status()).isEqualTo(400);
         assertThat(ws.get("/api/v1/llm/usage?from=2026-13-01").status()).isEqualTo(400);
-        assertThat(ws.get("/api/v1/llm/usage?from=2020-01-01&to=2026-01-01").status()).isEqualTo(400);
+        assertThat(ws.get("/api/v1/llm/usage?from=2020-01-01&to=2026-01-01").status())
+                .isEqualTo(400);
         String[] developer = ws.key("developer");
-        assertThat(ws.client().send("PUT", "/api/v1/llm/budget", "{\"monthlyUsd\":1}", developer[1], "application/json").status())
+        assertThat(ws.client()
+                        .send("PUT", "/api/v1/llm/budget", "{\"monthlyUsd\":1}", developer[1], "application/json")
+                        .status())
                 .isEqualTo(403);
         assertThat(ws.put("/api/v1/llm/budget", "{\"monthlyUsd\":-1}").status()).isEqualTo(422);
         assertThat(ws.put("/api/v1/llm/budget", "{}").status()).isEqualTo(422);
-        assertThat(ws.get("/api/v1/llm/budget").body().path("monthlyUsd").isNull()).isTrue();
-        assertThat(ws.put("/api/v1/llm/budget/keys/key_1", "{\"monthlyUsd\":\"ten\"}").status()).isEqualTo(422);
-        assertThat(ws.put("/api/v1/llm/budget/keys/key.1", "{\"monthlyUsd\":1}").status()).isEqualTo(404);
-        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
-                .status()).as("one model is no round table").isEqualTo(422);
-        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\",\"solo\"],\"messages\":[{\"role\":\"wizard\"}]}")
-                .status()).as("messages obey the chat schema").isEqualTo(422);
-        assertThat(ws.post("/api/v1/llm/round-table", "{\"models\":[\"mock\",\"gpt-17\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
-                .status()).isEqualTo(404);
+        assertThat(ws.get("/api/v1/llm/budget").body().path("monthlyUsd").isNull())
+                .isTrue();
+        assertThat(ws.put("/api/v1/llm/budget/keys/key_1", "{\"monthlyUsd\":\"ten\"}")
+                        .status())
+                .isEqualTo(422);
+        assertThat(ws.put("/api/v1/llm/budget/keys/key.1", "{\"monthlyUsd\":1}").status())
+                .isEqualTo(404);
+        assertThat(ws.post(
+                                "/api/v1/llm/round-table",
+                                "{\"models\":[\"mock\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                        .status())
+                .as("one model is no round table")
+                .isEqualTo(422);
+        assertThat(ws.post(
+                                "/api/v1/llm/round-table",
+                                "{\"models\":[\"mock\",\"solo\"],\"messages\":[{\"role\":\"wizard\"}]}")
+                        .status())
+                .as("messages obey the chat schema")
+                .isEqualTo(422);
+        assertThat(ws.post(
+                                "/api/v1/llm/round-table",
+                                "{\"models\":[\"mock\",\"gpt-17\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
+                        .status())
+                .isEqualTo(404);
         assertThat(ws.get("/api/v1/llm/models/" + "x".repeat(300)).status()).isEqualTo(404);
     }
 
     @Test
     void autoRoutesByTaskAndSaysSo() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
-        Answer code = ws.chat(ws.adminToken(), "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":"
-                + "\"Refactor this Java method to remove the bug\"}]}");
+        Answer code = ws.chat(
+                ws.adminToken(),
+                "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":"
+                        + "\"Refactor this Java method to remove the bug\"}]}");
         assertThat(code.status()).isEqualTo(200);
         assertThat(code.headers()).containsEntry("x-llm-route", "auto:code->mock");
-        Answer chat = ws.chat(ws.adminToken(), "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"Good morning!\"}]}");
+        Answer chat = ws.chat(
+                ws.adminToken(),
+                "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"Good morning!\"}]}");
         assertThat(chat.headers()).containsEntry("x-llm-route", "auto:chat->solo");
     }
 
@@ -343,14 +438,15 @@ class LlmProxyTest {
         backupAnswers = body -> body.path("model").asString().equals("fails")
                 ? json(400, "{\"error\":{\"message\":\"model fails is not served\"}}")
                 : completion("backup", body);
-        openaiAnswers = body -> body.at("/response_format/json_schema/name").asString().equals("verdict")
-                ? json(200, """
+        openaiAnswers =
+                body -> body.at("/response_format/json_schema/name").asString().equals("verdict")
+                        ? json(200, """
                         {"id": "j", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini",
                          "choices": [{"index": 0, "message": {"role": "assistant", "content":
                            "{\\"scores\\":[{\\"candidate\\":1,\\"score\\":4,\\"reason\\":\\"vague\\"},{\\"candidate\\":2,\\"score\\":9,\\"reason\\":\\"precise\\"}]}"},
                            "finish_reason": "stop"}],
                          "usage": {"prompt_tokens": 100, "completion_tokens": 30, "total_tokens": 130}}""")
-                : completion("openai", body);
+                        : completion("openai", body);
         Answer verdict = ws.post("/api/v1/llm/round-table", """
                 {"models": ["solo", "backup/gpt-backup", "backup/fails"], "judge": "solo", "max_tokens": 20,
                  "rubric": "Precision.", "messages": [{"role": "user", "content": "Name a fabric for summer."}]}""");
@@ -366,7 +462,8 @@ class LlmProxyTest {
         assertThat(candidates.get(0).path("latencyMs").isNumber()).isTrue();
         assertThat(candidates.get(2).path("error").asString()).startsWith("400");
         // Three calls were made for the caller: two candidates and the judge.
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt()).isEqualTo(4);
+        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt())
+                .isEqualTo(4);
     }
 
     @Test
@@ -376,14 +473,19 @@ class LlmProxyTest {
         assertThat(floats.status()).as(floats.raw()).isEqualTo(200);
         assertThat(floats.body().path("data")).hasSize(2);
         assertThat(floats.body().at("/data/1/embedding/1").asDouble()).isEqualTo(-1.5);
-        Answer packed = ws.post("/api/v1/llm/embeddings", "{\"model\":\"vectors\",\"input\":\"linen\",\"encoding_format\":\"base64\"}");
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(packed.body().at("/data/0/embedding").asString()))
+        Answer packed = ws.post(
+                "/api/v1/llm/embeddings", "{\"model\":\"vectors\",\"input\":\"linen\",\"encoding_format\":\"base64\"}");
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(packed.body().at("/data/0/embedding").asString()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(bytes.getFloat()).isEqualTo(0.25f);
         assertThat(bytes.getFloat()).isEqualTo(-0.5f);
-        assertThat(ws.post("/api/v1/llm/embeddings", "{\"model\":\"mock\",\"input\":\"x\"}").status())
-                .as("a chat alias is no embedding model").isEqualTo(404);
-        assertThat(ws.post("/api/v1/llm/embeddings", "{\"model\":\"vectors\",\"input\":[1,2]}").status())
+        assertThat(ws.post("/api/v1/llm/embeddings", "{\"model\":\"mock\",\"input\":\"x\"}")
+                        .status())
+                .as("a chat alias is no embedding model")
+                .isEqualTo(404);
+        assertThat(ws.post("/api/v1/llm/embeddings", "{\"model\":\"vectors\",\"input\":[1,2]}")
+                        .status())
                 .isEqualTo(422);
     }
 
@@ -391,8 +493,12 @@ class LlmProxyTest {
     void modelsListTheReachableAliasesAndTargets() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         JsonNode models = ws.get("/api/v1/llm/models").body();
-        List<String> ids = models.path("data").valueStream().map(m -> m.path("id").asString()).toList();
-        assertThat(ids).contains("mock", "solo", "vectors", "auto", "openai/gpt-4.1-mini", "backup/gpt-backup")
+        List<String> ids = models.path("data")
+                .valueStream()
+                .map(m -> m.path("id").asString())
+                .toList();
+        assertThat(ids)
+                .contains("mock", "solo", "vectors", "auto", "openai/gpt-4.1-mini", "backup/gpt-backup")
                 .doesNotContain("devskyy-offline");
         assertThat(ws.get("/api/v1/llm/models/mock").body().path("targets")).hasSize(2);
         assertThat(ws.get("/api/v1/llm/models/nope").status()).isEqualTo(404);

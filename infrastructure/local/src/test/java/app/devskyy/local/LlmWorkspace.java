@@ -4,6 +4,7 @@ import static app.devskyy.local.ApiClient.unique;
 
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,16 +18,20 @@ record LlmWorkspace(ApiClient client, String adminToken, String workspaceId) {
     static LlmWorkspace create(LocalApi api) throws IOException {
         ApiClient client = new ApiClient(api.port());
         Answer login = client.account(unique("llm"), PASSWORD);
-        String workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"LLM\"}", login.field("access_token")).field("id");
-        String token = client.post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+        String workspaceId = client.post("/api/v1/auth/workspaces", "{\"name\":\"LLM\"}", login.field("access_token"))
+                .field("id");
+        String token = client.post(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
                 .field("access_token");
         return new LlmWorkspace(client, token, workspaceId);
     }
 
     /** A new API key of {@code role}: its id and secret. */
     String[] key(String role) throws IOException {
-        Answer created = client.post("/api/v1/auth/api-keys", "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"llm\",\"role\":\""
-                + role + "\"}", adminToken);
+        Answer created = client.post(
+                "/api/v1/auth/api-keys",
+                "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"llm\",\"role\":\"" + role + "\"}",
+                adminToken);
         if (created.status() != 201) {
             throw new AssertionError(created.raw());
         }
@@ -35,14 +40,20 @@ record LlmWorkspace(ApiClient client, String adminToken, String workspaceId) {
 
     /** Calls with the admin's token name the workspace: the account also has the personal one made at signup. */
     Answer chat(String credential, String json, Map<String, String> headers) throws IOException {
-        return client.send("POST", "/api/v1/llm/chat/completions", json, credential, "application/json", named(credential, headers));
+        return client.send(
+                "POST",
+                "/api/v1/llm/chat/completions",
+                json,
+                credential,
+                "application/json",
+                named(credential, headers));
     }
 
     private Map<String, String> named(String credential, Map<String, String> headers) {
         if (!adminToken.equals(credential) || headers.containsKey("x-workspace-id")) {
             return headers;
         }
-        Map<String, String> all = new java.util.HashMap<>(headers);
+        Map<String, String> all = new HashMap<>(headers);
         all.put("x-workspace-id", workspaceId);
         return all;
     }

@@ -2,19 +2,24 @@ package app.devskyy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.FunctionStarter;
 import app.devskyy.core.Json;
-import app.devskyy.core.LocalContext;
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.testing.Events;
+import app.devskyy.core.testing.FunctionStarter;
+import app.devskyy.core.testing.LocalContext;
+import app.devskyy.core.testing.TestSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.MediaType;
@@ -22,6 +27,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +71,10 @@ class LocalApiTest {
         return http.newCall(request.build()).execute();
     }
 
-    private static DynamoDbClient dynamoDb(java.net.URI endpoint) {
-        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+    private static DynamoDbClient dynamoDb(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
     }
@@ -75,10 +83,16 @@ class LocalApiTest {
     private static Response replay(JsonNode event) throws IOException {
         String method = event.at("/requestContext/http/method").asString();
         JsonNode body = event.get("body");
-        Request.Builder request = new Request.Builder().url(url(event.path("rawPath").asString()))
-                .method(method, body == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-                        : RequestBody.create(body.asString().getBytes(StandardCharsets.UTF_8),
-                                MediaType.get(event.at("/headers/content-type").asString("application/json"))));
+        Request.Builder request = new Request.Builder()
+                .url(url(event.path("rawPath").asString()))
+                .method(
+                        method,
+                        body == null
+                                ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
+                                : RequestBody.create(
+                                        body.asString().getBytes(StandardCharsets.UTF_8),
+                                        MediaType.get(event.at("/headers/content-type")
+                                                .asString("application/json"))));
         for (String header : List.of("authorization", "user-agent", "origin")) {
             JsonNode value = event.path("headers").get(header);
             if (value != null) {
@@ -90,10 +104,10 @@ class LocalApiTest {
 
     @Test
     void everyRouteOfTheTemplateIsAnsweredByItsFunction() throws IOException {
-        Map<String, JsonNode> samples = new java.util.HashMap<>();
-        try (var files = java.nio.file.Files.walk(Events.repositoryRoot().resolve("events"))) {
+        Map<String, JsonNode> samples = new HashMap<>();
+        try (var files = Files.walk(Events.repositoryRoot().resolve("events"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                JsonNode event = Json.tree(java.nio.file.Files.readAllBytes(file));
+                JsonNode event = Json.tree(Files.readAllBytes(file));
                 if (event.has("routeKey")) {
                     samples.put(event.path("routeKey").asString(), event);
                 }
@@ -105,8 +119,12 @@ class LocalApiTest {
                 try (Response response = call(new Request.Builder().url(url(unknown)))) {
                     assertThat(response.code()).as(route.key()).isEqualTo(404);
                     // The OpenAI-compatible family answers in OpenAI's error envelope, every other in RFC 9457.
-                    assertThat(response.header("content-type")).as(route.key())
-                            .isEqualTo(unknown.startsWith("/api/v1/llm/") ? "application/json" : "application/problem+json");
+                    assertThat(response.header("content-type"))
+                            .as(route.key())
+                            .isEqualTo(
+                                    unknown.startsWith("/api/v1/llm/")
+                                            ? "application/json"
+                                            : "application/problem+json");
                     assertThat(response.header("x-request-id")).isNotBlank();
                 }
                 continue;
@@ -126,7 +144,8 @@ class LocalApiTest {
             assertThat(response.header("content-type")).isEqualTo("application/health+json");
             JsonNode body = Json.tree(response.body().bytes());
             assertThat(body.get("status").asString()).isIn("pass", "warn");
-            JsonNode check = body.get("checks").get("dynamodb:idempotency:responseTime").get(0);
+            JsonNode check =
+                    body.get("checks").get("dynamodb:idempotency:responseTime").get(0);
             assertThat(check.get("status").asString()).isIn("pass", "warn");
             assertThat(check.get("observedValue").asDouble()).isPositive();
         }
@@ -136,24 +155,36 @@ class LocalApiTest {
     void tablesAreCreatedAsTheTemplateDefinesThem() {
         try (DynamoDbClient dynamoDb = dynamoDb(api.dynamoDbEndpoint())) {
             for (SamTemplate.TableSpec table : template.tables()) {
-                TableDescription description = dynamoDb.describeTable(r -> r.tableName(table.logicalId())).table();
+                TableDescription description = dynamoDb.describeTable(r -> r.tableName(table.logicalId()))
+                        .table();
                 JsonNode key = table.properties().path("KeySchema").get(0);
-                assertThat(description.keySchema().getFirst().attributeName()).isEqualTo(key.path("AttributeName").asString());
-                assertThat(description.keySchema().getFirst().keyType()).isEqualTo(KeyType.fromValue(key.path("KeyType").asString()));
+                assertThat(description.keySchema().getFirst().attributeName())
+                        .isEqualTo(key.path("AttributeName").asString());
+                assertThat(description.keySchema().getFirst().keyType())
+                        .isEqualTo(KeyType.fromValue(key.path("KeyType").asString()));
             }
         }
     }
 
     @Test
     void readinessFailsWith503WhenAConfiguredTableIsMissing() {
-        var function = FunctionStarter.start("app.devskyy.health.HealthInitializer", "health",
-                app.devskyy.core.testing.TestSettings.withAuthenticator(Map.of(
-                        "DEVSKYY_ENV", "local", "AWS_REGION", "us-east-1",
-                        "AWS_ENDPOINT_URL_DYNAMODB", api.dynamoDbEndpoint().toString(),
-                        "HEALTH_TABLES", "orders=NoSuchTable")));
+        var function = FunctionStarter.start(
+                "app.devskyy.health.HealthInitializer",
+                "health",
+                TestSettings.withAuthenticator(Map.of(
+                        "DEVSKYY_ENV",
+                        "local",
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        api.dynamoDbEndpoint().toString(),
+                        "HEALTH_TABLES",
+                        "orders=NoSuchTable")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            function.handleRequest(new ByteArrayInputStream(Events.raw("health/get-health-ready.json")), out,
+            function.handleRequest(
+                    new ByteArrayInputStream(Events.raw("health/get-health-ready.json")),
+                    out,
                     new LocalContext("health", "r-1"));
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -161,7 +192,8 @@ class LocalApiTest {
         JsonNode response = Json.tree(out.toByteArray());
         assertThat(response.get("statusCode").asInt()).isEqualTo(503);
         JsonNode body = Json.tree(response.get("body").asString().getBytes(StandardCharsets.UTF_8));
-        assertThat(body.at("/checks/dynamodb:orders:responseTime/0/status").asString()).isEqualTo("fail");
+        assertThat(body.at("/checks/dynamodb:orders:responseTime/0/status").asString())
+                .isEqualTo("fail");
         assertThat(response.get("body").asString()).doesNotContain("NoSuchTable");
     }
 
@@ -173,7 +205,10 @@ class LocalApiTest {
             assertThat(page.body().string()).contains("/openapi.json");
         }
         try (Response json = call(new Request.Builder().url(url("/openapi.json")))) {
-            assertThat(Json.tree(json.body().bytes()).at("/paths/~1health/get/operationId").asString()).isEqualTo("getHealth");
+            assertThat(Json.tree(json.body().bytes())
+                            .at("/paths/~1health/get/operationId")
+                            .asString())
+                    .isEqualTo("getHealth");
         }
         try (Response yaml = call(new Request.Builder().url(url("/openapi.yaml")))) {
             assertThat(yaml.body().string()).startsWith("openapi: 3.1.0");
@@ -183,8 +218,11 @@ class LocalApiTest {
     @Test
     void corsFollowsTheTemplatesConfiguration() throws IOException {
         String allowed = template.parameterDefaults().get("CorsAllowedOrigins").split(",")[0];
-        Request.Builder preflight = new Request.Builder().url(url("/health")).method("OPTIONS", null)
-                .header("origin", allowed).header("access-control-request-method", "GET")
+        Request.Builder preflight = new Request.Builder()
+                .url(url("/health"))
+                .method("OPTIONS", null)
+                .header("origin", allowed)
+                .header("access-control-request-method", "GET")
                 .header("access-control-request-headers", "authorization");
         try (Response response = call(preflight)) {
             assertThat(response.code()).isEqualTo(204);
@@ -195,7 +233,8 @@ class LocalApiTest {
         try (Response response = call(preflight.header("origin", "https://evil.example"))) {
             assertThat(response.header("access-control-allow-origin")).isNull();
         }
-        try (Response response = call(new Request.Builder().url(url("/health/live")).header("origin", allowed))) {
+        try (Response response =
+                call(new Request.Builder().url(url("/health/live")).header("origin", allowed))) {
             assertThat(response.header("access-control-allow-origin")).isEqualTo(allowed);
             assertThat(response.header("access-control-expose-headers")).contains("x-request-id");
         }
@@ -204,12 +243,14 @@ class LocalApiTest {
     @Test
     void aBodyOverTheLambdaPayloadLimitIs413() throws IOException {
         byte[] big = new byte[LocalGateway.MAX_REQUEST_BYTES + 10];
-        java.util.Arrays.fill(big, (byte) 'a');
-        try (Response response = call(new Request.Builder().url(url("/health"))
+        Arrays.fill(big, (byte) 'a');
+        try (Response response = call(new Request.Builder()
+                .url(url("/health"))
                 .post(RequestBody.create(big, MediaType.get("application/json"))))) {
             assertThat(response.code()).isEqualTo(413);
             assertThat(response.header("content-type")).isEqualTo("application/problem+json");
-            assertThat(Json.tree(response.body().bytes()).get("requestId").asString()).isEqualTo(response.header("x-request-id"));
+            assertThat(Json.tree(response.body().bytes()).get("requestId").asString())
+                    .isEqualTo(response.header("x-request-id"));
         }
     }
 
@@ -239,7 +280,8 @@ class LocalApiTest {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), api.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100000\r\n\r\n{\"partial\":").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 100000\r\n\r\n{\"partial\":")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
         assertAlive();
@@ -249,15 +291,18 @@ class LocalApiTest {
     void dataSurvivesARestart() throws IOException {
         String table = template.tables().getFirst().logicalId();
         Path otherDir = dataDir.resolve("restart");
-        LocalApi first = LocalApi.start(new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
+        LocalApi first = LocalApi.start(
+                new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
         try (DynamoDbClient dynamoDb = dynamoDb(first.dynamoDbEndpoint())) {
             dynamoDb.putItem(r -> r.tableName(table).item(Map.of("pk", AttributeValue.fromS("kept"))));
         } finally {
             first.close();
         }
-        LocalApi second = LocalApi.start(new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
+        LocalApi second = LocalApi.start(
+                new LocalApi.Options(0, otherDir, Events.repositoryRoot().resolve("template.yaml")));
         try (DynamoDbClient dynamoDb = dynamoDb(second.dynamoDbEndpoint())) {
-            assertThat(dynamoDb.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("kept")))).hasItem())
+            assertThat(dynamoDb.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("kept"))))
+                            .hasItem())
                     .isTrue();
         } finally {
             second.close();
@@ -269,13 +314,13 @@ class LocalApiTest {
         LocalApi.Options fromEnv = LocalApi.Options.parse(new String[0], Map.of("PORT", "4100", "DATA_DIR", "/tmp/x"));
         assertThat(fromEnv.port()).isEqualTo(4100);
         assertThat(fromEnv.dataDir()).isEqualTo(Path.of("/tmp/x"));
-        LocalApi.Options fromFlags = LocalApi.Options.parse(new String[] {"--port", "4200", "--data-dir", "/tmp/y"},
-                Map.of("PORT", "4100"));
+        LocalApi.Options fromFlags =
+                LocalApi.Options.parse(new String[] {"--port", "4200", "--data-dir", "/tmp/y"}, Map.of("PORT", "4100"));
         assertThat(fromFlags.port()).isEqualTo(4200);
         assertThat(fromFlags.dataDir()).isEqualTo(Path.of("/tmp/y"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--port", "x"}, Map.of()))
+        Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--port", "x"}, Map.of()))
                 .hasMessageContaining("--port");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--bogus"}, Map.of()))
+        Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--bogus"}, Map.of()))
                 .hasMessageContaining("--bogus");
     }
 

@@ -3,10 +3,12 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.core.Json;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,7 +21,6 @@ import org.junit.jupiter.api.Test;
 class MfaFlowsTest extends UsingLocalApi {
 
     private static final String PASSWORD = "correct horse battery";
-
 
     /** RFC 6238 as an authenticator app does it: base32 secret, HMAC-SHA-1, 6 digits, 30 s. */
     static String appCode(String base32Secret, long stepOffset) throws Exception {
@@ -37,15 +38,19 @@ class MfaFlowsTest extends UsingLocalApi {
         }
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(secret.array(), "HmacSHA1"));
-        byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(System.currentTimeMillis() / 30_000 + stepOffset).array());
+        byte[] hash = mac.doFinal(ByteBuffer.allocate(8)
+                .putLong(System.currentTimeMillis() / 30_000 + stepOffset)
+                .array());
         int offset = hash[19] & 0xf;
-        int value = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16) | ((hash[offset + 2] & 0xff) << 8)
+        int value = ((hash[offset] & 0x7f) << 24)
+                | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8)
                 | (hash[offset + 3] & 0xff);
         return String.format("%06d", value % 1_000_000);
     }
 
-    record Enrolled(ApiClient client, String email, String token, String factorId, String secret, List<String> recoveryCodes) {
-    }
+    record Enrolled(
+            ApiClient client, String email, String token, String factorId, String secret, List<String> recoveryCodes) {}
 
     /**
      * Signs up, enrolls TOTP and activates it with the current step's code; logins then use the
@@ -57,11 +62,15 @@ class MfaFlowsTest extends UsingLocalApi {
         String token = client.account(email, PASSWORD).field("access_token");
         Answer enrollment = client.post("/api/v1/auth/mfa/totp", null, token);
         assertThat(enrollment.status()).isEqualTo(201);
-        assertThat(enrollment.field("otpauthUri")).startsWith("otpauth://totp/DevSkyy:").contains("secret=" + enrollment.field("secret"));
-        assertThat(java.util.Base64.getDecoder().decode(enrollment.field("qrCode"))).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(enrollment.field("otpauthUri"))
+                .startsWith("otpauth://totp/DevSkyy:")
+                .contains("secret=" + enrollment.field("secret"));
+        assertThat(Base64.getDecoder().decode(enrollment.field("qrCode"))).startsWith(0x89, 'P', 'N', 'G');
         String factorId = enrollment.field("factorId");
-        Answer verified = client.post("/api/v1/auth/mfa/totp/" + factorId + "/verify",
-                "{\"code\":\"" + appCode(enrollment.field("secret"), 0) + "\"}", token);
+        Answer verified = client.post(
+                "/api/v1/auth/mfa/totp/" + factorId + "/verify",
+                "{\"code\":\"" + appCode(enrollment.field("secret"), 0) + "\"}",
+                token);
         assertThat(verified.status()).as(verified.raw()).isEqualTo(200);
         List<String> codes = new ArrayList<>();
         verified.body().path("recoveryCodes").forEach(c -> codes.add(c.asString()));
@@ -69,17 +78,24 @@ class MfaFlowsTest extends UsingLocalApi {
     }
 
     private static Answer login(Enrolled user) throws IOException {
-        return user.client().post("/api/v1/auth/login", "{\"email\":\"" + user.email() + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        return user.client()
+                .post(
+                        "/api/v1/auth/login",
+                        "{\"email\":\"" + user.email() + "\",\"password\":\"" + PASSWORD + "\"}",
+                        null);
     }
 
     private static Answer challenge(Enrolled user, String challengeId, String field, String value) throws IOException {
-        return user.client().post("/api/v1/auth/mfa/challenge",
-                "{\"challenge_id\":\"" + challengeId + "\",\"" + field + "\":\"" + value + "\"}", null);
+        return user.client()
+                .post(
+                        "/api/v1/auth/mfa/challenge",
+                        "{\"challenge_id\":\"" + challengeId + "\",\"" + field + "\":\"" + value + "\"}",
+                        null);
     }
 
     private static String claim(String jwt, String name) {
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
-        return app.devskyy.core.Json.tree(payload.getBytes()).path(name).asString();
+        String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        return Json.tree(payload.getBytes()).path(name).asString();
     }
 
     @Test
@@ -90,18 +106,25 @@ class MfaFlowsTest extends UsingLocalApi {
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().path("mfa_required").asBoolean()).isTrue();
         assertThat(first.body().has("access_token")).isFalse();
-        Answer wrong = challenge(user, first.field("challenge_id"), "code", "000000".equals(appCode(user.secret(), 1)) ? "111111" : "000000");
+        Answer wrong = challenge(
+                user,
+                first.field("challenge_id"),
+                "code",
+                "000000".equals(appCode(user.secret(), 1)) ? "111111" : "000000");
         assertThat(wrong.status()).isEqualTo(401);
         String code = appCode(user.secret(), 1);
         Answer done = challenge(user, first.field("challenge_id"), "code", code);
         assertThat(done.status()).as(done.raw()).isEqualTo(200);
         assertThat(claim(done.field("access_token"), "aal")).isEqualTo("aal2");
         // A challenge is single use, and a code is accepted once (the very same code string, replayed).
-        assertThat(challenge(user, first.field("challenge_id"), "code", code).status()).isEqualTo(401);
+        assertThat(challenge(user, first.field("challenge_id"), "code", code).status())
+                .isEqualTo(401);
         Answer again = login(user);
-        assertThat(challenge(user, again.field("challenge_id"), "code", code).status()).isEqualTo(401);
+        assertThat(challenge(user, again.field("challenge_id"), "code", code).status())
+                .isEqualTo(401);
         // Refreshing keeps the session's assurance level.
-        Answer refreshed = user.client().post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + done.field("refresh_token") + "\"}", null);
+        Answer refreshed = user.client()
+                .post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + done.field("refresh_token") + "\"}", null);
         assertThat(claim(refreshed.field("access_token"), "aal")).isEqualTo("aal2");
     }
 
@@ -111,16 +134,32 @@ class MfaFlowsTest extends UsingLocalApi {
         String code = user.recoveryCodes().getFirst();
         Answer signedIn = challenge(user, login(user).field("challenge_id"), "recovery_code", code.toLowerCase());
         assertThat(signedIn.status()).as(signedIn.raw()).isEqualTo(200);
-        assertThat(challenge(user, login(user).field("challenge_id"), "recovery_code", code).status()).isEqualTo(401);
+        assertThat(challenge(user, login(user).field("challenge_id"), "recovery_code", code)
+                        .status())
+                .isEqualTo(401);
         // The enrolment session is aal1: regenerating needs aal2.
-        assertThat(user.client().post("/api/v1/auth/mfa/recovery-codes", null, user.token()).status()).isEqualTo(403);
-        Answer regenerated = user.client().post("/api/v1/auth/mfa/recovery-codes", null, signedIn.field("access_token"));
+        assertThat(user.client()
+                        .post("/api/v1/auth/mfa/recovery-codes", null, user.token())
+                        .status())
+                .isEqualTo(403);
+        Answer regenerated =
+                user.client().post("/api/v1/auth/mfa/recovery-codes", null, signedIn.field("access_token"));
         assertThat(regenerated.status()).isEqualTo(200);
         assertThat(regenerated.body().path("recoveryCodes")).hasSize(10);
-        assertThat(challenge(user, login(user).field("challenge_id"), "recovery_code", user.recoveryCodes().get(1)).status())
+        assertThat(challenge(
+                                user,
+                                login(user).field("challenge_id"),
+                                "recovery_code",
+                                user.recoveryCodes().get(1))
+                        .status())
                 .isEqualTo(401);
-        assertThat(challenge(user, login(user).field("challenge_id"), "recovery_code",
-                regenerated.body().path("recoveryCodes").get(0).asString()).status()).isEqualTo(200);
+        assertThat(challenge(
+                                user,
+                                login(user).field("challenge_id"),
+                                "recovery_code",
+                                regenerated.body().path("recoveryCodes").get(0).asString())
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -128,22 +167,42 @@ class MfaFlowsTest extends UsingLocalApi {
         ApiClient client = new ApiClient(api.port());
         String email = unique("Remove");
         String first = client.account(email, PASSWORD).field("access_token");
-        String second = client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
+        String second = client.post(
+                        "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null)
                 .field("access_token");
         Answer enrollment = client.post("/api/v1/auth/mfa/totp", null, first);
         String factorId = enrollment.field("factorId");
-        assertThat(client.post("/api/v1/auth/mfa/totp/" + factorId + "/verify", "{\"code\":\"12345\"}", first).status()).isEqualTo(422);
+        assertThat(client.post("/api/v1/auth/mfa/totp/" + factorId + "/verify", "{\"code\":\"12345\"}", first)
+                        .status())
+                .isEqualTo(422);
         String activation = appCode(enrollment.field("secret"), 0);
-        assertThat(client.post("/api/v1/auth/mfa/totp/" + factorId + "/verify",
-                "{\"code\":\"" + activation + "\"}", first).status()).isEqualTo(200);
+        assertThat(client.post(
+                                "/api/v1/auth/mfa/totp/" + factorId + "/verify",
+                                "{\"code\":\"" + activation + "\"}",
+                                first)
+                        .status())
+                .isEqualTo(200);
         assertThat(client.get("/api/v1/auth/me", second).status()).isEqualTo(401);
         assertThat(client.post("/api/v1/auth/mfa/totp", null, first).status()).isEqualTo(409);
         // The code used to activate the factor cannot remove it.
-        assertThat(client.send("DELETE", "/api/v1/auth/mfa/totp/" + factorId,
-                "{\"code\":\"" + activation + "\"}", first, "application/json").status()).isEqualTo(422);
-        assertThat(client.send("DELETE", "/api/v1/auth/mfa/totp/" + factorId,
-                "{\"code\":\"" + appCode(enrollment.field("secret"), 1) + "\"}", first, "application/json").status()).isEqualTo(204);
-        Answer plain = client.post("/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
+        assertThat(client.send(
+                                "DELETE",
+                                "/api/v1/auth/mfa/totp/" + factorId,
+                                "{\"code\":\"" + activation + "\"}",
+                                first,
+                                "application/json")
+                        .status())
+                .isEqualTo(422);
+        assertThat(client.send(
+                                "DELETE",
+                                "/api/v1/auth/mfa/totp/" + factorId,
+                                "{\"code\":\"" + appCode(enrollment.field("secret"), 1) + "\"}",
+                                first,
+                                "application/json")
+                        .status())
+                .isEqualTo(204);
+        Answer plain = client.post(
+                "/api/v1/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}", null);
         assertThat(plain.body().has("access_token")).isTrue();
         assertThat(claim(plain.field("access_token"), "aal")).isEqualTo("aal1");
     }
@@ -152,8 +211,11 @@ class MfaFlowsTest extends UsingLocalApi {
     void wrongSecondFactorsCountInTheLockout() throws Exception {
         Enrolled user = enrolled("Guess");
         String challengeId = login(user).field("challenge_id");
-        String wrong = "000000".equals(appCode(user.secret(), 0)) || "000000".equals(appCode(user.secret(), -1))
-                || "000000".equals(appCode(user.secret(), 1)) ? "999999" : "000000";
+        String wrong = "000000".equals(appCode(user.secret(), 0))
+                        || "000000".equals(appCode(user.secret(), -1))
+                        || "000000".equals(appCode(user.secret(), 1))
+                ? "999999"
+                : "000000";
         for (int i = 0; i < 5; i++) {
             assertThat(challenge(user, challengeId, "code", wrong).status()).isEqualTo(401);
         }
@@ -165,13 +227,21 @@ class MfaFlowsTest extends UsingLocalApi {
     @Test
     void withMfaOnApiKeysNeedAnAal2Session() throws Exception {
         Enrolled user = enrolled("Keys");
-        String workspaceId = user.client().get("/api/v1/auth/me", user.token()).body().path("workspaces").get(0).path("id").asString();
+        String workspaceId = user.client()
+                .get("/api/v1/auth/me", user.token())
+                .body()
+                .path("workspaces")
+                .get(0)
+                .path("id")
+                .asString();
         String body = "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"CI\",\"role\":\"developer\"}";
         Answer refused = user.client().post("/api/v1/auth/api-keys", body, user.token());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.field("type")).endsWith("/second-factor-required");
-        String aal2 = challenge(user, login(user).field("challenge_id"), "code", appCode(user.secret(), 1)).field("access_token");
-        assertThat(user.client().post("/api/v1/auth/api-keys", body, aal2).status()).isEqualTo(201);
+        String aal2 = challenge(user, login(user).field("challenge_id"), "code", appCode(user.secret(), 1))
+                .field("access_token");
+        assertThat(user.client().post("/api/v1/auth/api-keys", body, aal2).status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -182,27 +252,47 @@ class MfaFlowsTest extends UsingLocalApi {
         other.account(otherEmail, PASSWORD);
         String adminId = admin.client().get("/api/v1/auth/me", admin.token()).field("id");
         grantPlatformRole(adminId, "super_admin");
-        String targetId = admin.client().get("/api/v1/auth/users?email=" + otherEmail.replace("+", "%2B"), admin.token())
-                .body().path("users").get(0).path("id").asString();
+        String targetId = admin.client()
+                .get("/api/v1/auth/users?email=" + otherEmail.replace("+", "%2B"), admin.token())
+                .body()
+                .path("users")
+                .get(0)
+                .path("id")
+                .asString();
         Answer refused = admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", admin.token());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.field("type")).endsWith("/second-factor-required");
-        String aal2 = challenge(admin, login(admin).field("challenge_id"), "code", appCode(admin.secret(), 1)).field("access_token");
-        assertThat(admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", aal2).status()).isEqualTo(200);
+        String aal2 = challenge(admin, login(admin).field("challenge_id"), "code", appCode(admin.secret(), 1))
+                .field("access_token");
+        assertThat(admin.client()
+                        .patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", aal2)
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void badInputOnMfaRoutes() throws Exception {
         Enrolled user = enrolled("BadMfa");
         String challengeId = login(user).field("challenge_id");
-        assertThat(user.client().post("/api/v1/auth/mfa/challenge", "{\"challenge_id\":\"" + challengeId + "\"}", null).status())
+        assertThat(user.client()
+                        .post("/api/v1/auth/mfa/challenge", "{\"challenge_id\":\"" + challengeId + "\"}", null)
+                        .status())
                 .isEqualTo(422);
-        assertThat(user.client().post("/api/v1/auth/mfa/challenge", "{\"challenge_id\":\"" + challengeId
-                + "\",\"code\":\"123456\",\"recovery_code\":\"AAAA-BBBB-CCCC-DDDD\"}", null).status()).isEqualTo(422);
+        assertThat(user.client()
+                        .post(
+                                "/api/v1/auth/mfa/challenge",
+                                "{\"challenge_id\":\"" + challengeId
+                                        + "\",\"code\":\"123456\",\"recovery_code\":\"AAAA-BBBB-CCCC-DDDD\"}",
+                                null)
+                        .status())
+                .isEqualTo(422);
         assertThat(challenge(user, "chl_unknown", "code", "123456").status()).isEqualTo(401);
         assertThat(challenge(user, "../../etc", "code", "123456").status()).isEqualTo(401);
-        assertThat(user.client().post("/api/v1/auth/mfa/totp/mfa_nope/verify", "{\"code\":\"123456\"}", user.token()).status())
+        assertThat(user.client()
+                        .post("/api/v1/auth/mfa/totp/mfa_nope/verify", "{\"code\":\"123456\"}", user.token())
+                        .status())
                 .isEqualTo(404);
-        assertThat(user.client().post("/api/v1/auth/mfa/totp", null, null).status()).isEqualTo(401);
+        assertThat(user.client().post("/api/v1/auth/mfa/totp", null, null).status())
+                .isEqualTo(401);
     }
 }

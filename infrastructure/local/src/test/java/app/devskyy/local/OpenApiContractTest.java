@@ -7,6 +7,7 @@ import app.devskyy.core.testing.Events;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -41,11 +42,14 @@ class OpenApiContractTest {
     @Test
     void templateRoutesAndSpecOperationsAreTheSameSet() {
         Set<String> operations = new TreeSet<>();
-        spec.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-            if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(op.getKey())) {
-                operations.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
-            }
-        }));
+        spec.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    if (Set.of("get", "put", "post", "delete", "patch", "head", "options")
+                            .contains(op.getKey())) {
+                        operations.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
+                    }
+                }));
         assertThat(operations).isEqualTo(templateOperations());
     }
 
@@ -61,14 +65,18 @@ class OpenApiContractTest {
     @Test
     void requestBodySchemasAreTheFilesTheFunctionsValidateWith() {
         Path root = Events.repositoryRoot();
-        spec.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
-            JsonNode schema = op.getValue().at("/requestBody/content/application~1json/schema/$ref");
-            if (!schema.isMissingNode()) {
-                Path file = root.resolve("infrastructure").resolve(schema.asString()).normalize();
-                assertThat(file).as(op.getKey() + " " + path.getKey()).exists();
-                assertThat(file.toString()).contains("/src/main/resources/schemas/");
-            }
-        }));
+        spec.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    JsonNode schema = op.getValue().at("/requestBody/content/application~1json/schema/$ref");
+                    if (!schema.isMissingNode()) {
+                        Path file = root.resolve("infrastructure")
+                                .resolve(schema.asString())
+                                .normalize();
+                        assertThat(file).as(op.getKey() + " " + path.getKey()).exists();
+                        assertThat(file.toString()).contains("/src/main/resources/schemas/");
+                    }
+                }));
     }
 
     @Test
@@ -79,17 +87,25 @@ class OpenApiContractTest {
                 JsonNode event = Json.tree(Files.readAllBytes(file));
                 if (event.has("Records")) {
                     // An SQS event (a queue's consumer), not an HTTP request.
-                    assertThat(event.at("/Records/0/eventSource").asString()).as(file.toString()).isEqualTo("aws:sqs");
+                    assertThat(event.at("/Records/0/eventSource").asString())
+                            .as(file.toString())
+                            .isEqualTo("aws:sqs");
                     continue;
                 }
-                assertThat(event.path("version").asString()).as(file + " is payload 2.0").isEqualTo("2.0");
+                assertThat(event.path("version").asString())
+                        .as(file + " is payload 2.0")
+                        .isEqualTo("2.0");
                 String routeKey = event.path("routeKey").asString();
                 assertThat(template.httpRoutes().stream().map(SamTemplate.HttpRoute::key))
-                        .as(file + " names a route of the template").contains(routeKey);
+                        .as(file + " names a route of the template")
+                        .contains(routeKey);
                 String method = event.at("/requestContext/http/method").asString();
                 assertThat(routeKey).as(file + " routeKey matches its method").startsWith(method + " ");
-                assertThat(new ApiGatewayRoutes(template.httpRoutes()).select(method, event.path("rawPath").asString())
-                        .map(selected -> selected.route().key())).as(file + " is routed by its routeKey").contains(routeKey);
+                assertThat(new ApiGatewayRoutes(template.httpRoutes())
+                                .select(method, event.path("rawPath").asString())
+                                .map(selected -> selected.route().key()))
+                        .as(file + " is routed by its routeKey")
+                        .contains(routeKey);
                 sampled.add(routeKey);
             }
         }

@@ -34,7 +34,8 @@ class OutageTest {
 
     @BeforeAll
     static void startThenLoseDynamoDb() throws Exception {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
+        api = LocalApi.start(
+                new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
         client = new ApiClient(api.port(), WAIT);
         LlmWorkspace workspace = LlmWorkspace.create(api);
         token = workspace.adminToken();
@@ -61,29 +62,48 @@ class OutageTest {
         assertUnavailable(me);
         assertThat(me.headers().get("content-type")).startsWith("application/problem+json");
         assertThat(me.body().path("status").asInt()).isEqualTo(503);
-        assertUnavailable(new ApiClient(api.port(), WAIT).post("/api/v1/auth/login",
-                "{\"email\":\"" + unique("gone") + "\",\"password\":\"correct horse battery\"}", null));
-        assertUnavailable(new ApiClient(api.port(), WAIT).post("/api/v1/auth/signup",
-                "{\"email\":\"" + unique("gone") + "\",\"password\":\"correct horse battery\",\"displayName\":\"G\"}", null));
+        assertUnavailable(new ApiClient(api.port(), WAIT)
+                .post(
+                        "/api/v1/auth/login",
+                        "{\"email\":\"" + unique("gone") + "\",\"password\":\"correct horse battery\"}",
+                        null));
+        assertUnavailable(new ApiClient(api.port(), WAIT)
+                .post(
+                        "/api/v1/auth/signup",
+                        "{\"email\":\"" + unique("gone")
+                                + "\",\"password\":\"correct horse battery\",\"displayName\":\"G\"}",
+                        null));
     }
 
     @Test
     void theLlmProxyAnswers503InOpenAisEnvelope() throws Exception {
-        Answer chat = client.send("POST", "/api/v1/llm/chat/completions",
-                "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", token, "application/json",
+        Answer chat = client.send(
+                "POST",
+                "/api/v1/llm/chat/completions",
+                "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                token,
+                "application/json",
                 Map.of("x-workspace-id", workspaceId));
         assertUnavailable(chat);
         assertThat(chat.body().path("error").path("message").asString()).isNotEmpty();
-        assertUnavailable(client.send("GET", "/api/v1/llm/usage", null, token, "application/json",
-                Map.of("x-workspace-id", workspaceId)));
+        assertUnavailable(client.send(
+                "GET", "/api/v1/llm/usage", null, token, "application/json", Map.of("x-workspace-id", workspaceId)));
     }
 
     @Test
     void webhooksAndBillingAnswer503SoProvidersRetry() throws Exception {
         long t = Instant.now().getEpochSecond();
-        String body = WebhooksTest.stripeEvent("evt_outage_1", "invoice.paid", t,
+        String body = WebhooksTest.stripeEvent(
+                "evt_outage_1",
+                "invoice.paid",
+                t,
                 "{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_1\",\"amount_paid\":100,\"currency\":\"usd\"}");
-        assertUnavailable(client.send("POST", "/api/v1/webhooks/stripe", body, null, "application/json",
+        assertUnavailable(client.send(
+                "POST",
+                "/api/v1/webhooks/stripe",
+                body,
+                null,
+                "application/json",
                 Map.of("stripe-signature", WebhooksTest.signStripe(body, "whsec_devskyy_local_stripe", t))));
         assertUnavailable(client.get("/api/v1/billing/subscription?workspaceId=" + workspaceId, token));
     }

@@ -47,9 +47,18 @@ class RateLimiterTest {
     static void start() throws Exception {
         upstash = UpstashRestEndpoint.start("AXrl");
         dynamo = EmbeddedDynamoDb.start(null);
-        dynamoDb = new AwsClients(Config.of(Map.of("DEVSKYY_ENV", "local", "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString()))).dynamoDb();
-        dynamo.createTables(dynamoDb, SamTemplate.load(Events.repositoryRoot().resolve("template.yaml")).tables());
+        dynamoDb = new AwsClients(Config.of(Map.of(
+                        "DEVSKYY_ENV",
+                        "local",
+                        "AWS_REGION",
+                        "us-east-1",
+                        "AWS_ENDPOINT_URL_DYNAMODB",
+                        dynamo.endpoint().toString())))
+                .dynamoDb();
+        dynamo.createTables(
+                dynamoDb,
+                SamTemplate.load(Events.repositoryRoot().resolve("template.yaml"))
+                        .tables());
     }
 
     @AfterAll
@@ -61,7 +70,8 @@ class RateLimiterTest {
 
     static Stream<RateLimiter> limiters() {
         return Stream.of(
-                new UpstashRateLimiter(new UpstashClient(HttpUrl.get(upstash.url()), upstash.token(), OutboundHttp.client())),
+                new UpstashRateLimiter(
+                        new UpstashClient(HttpUrl.get(upstash.url()), upstash.token(), OutboundHttp.client())),
                 new DynamoDbRateLimiter(dynamoDb, "RateLimitTable", Clock.systemUTC()));
     }
 
@@ -75,12 +85,16 @@ class RateLimiterTest {
         Limit limit = new Limit("login-ip", 5, Duration.ofHours(1));
         String key = uniqueKey();
         for (int i = 0; i < 5; i++) {
-            assertThat(limiter.acquire(limit, key).allowed()).as("request " + (i + 1)).isTrue();
+            assertThat(limiter.acquire(limit, key).allowed())
+                    .as("request " + (i + 1))
+                    .isTrue();
         }
         Decision refused = limiter.acquire(limit, key);
         assertThat(refused.allowed()).isFalse();
         // The next slot opens one emission interval (12 minutes) after the burst.
-        assertThat(refused.retryAfter()).isGreaterThan(Duration.ofMinutes(11)).isLessThanOrEqualTo(Duration.ofMinutes(12));
+        assertThat(refused.retryAfter())
+                .isGreaterThan(Duration.ofMinutes(11))
+                .isLessThanOrEqualTo(Duration.ofMinutes(12));
         assertThat(refused.retryAfterSeconds()).isBetween(11 * 60, 12 * 60);
     }
 
@@ -122,8 +136,8 @@ class RateLimiterTest {
 
     @Test
     void anUnreachableStoreFailsOpenOrClosedAsTheCallerSays() {
-        RateLimiter unreachable = new UpstashRateLimiter(new UpstashClient(HttpUrl.get("http://127.0.0.1:1/"), "t",
-                OutboundHttp.client()));
+        RateLimiter unreachable = new UpstashRateLimiter(
+                new UpstashClient(HttpUrl.get("http://127.0.0.1:1/"), "t", OutboundHttp.client()));
         RateLimits limits = new RateLimits(unreachable);
         Limit limit = Limit.perMinute("login-ip", 10);
         limits.enforce(limit, "198.51.100.7", RateLimits.FailurePolicy.OPEN);

@@ -12,11 +12,14 @@ import com.networknt.schema.SpecificationVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * template.yaml against the official SAM schema, and the invariants the project keeps: every
@@ -36,7 +39,8 @@ class TemplateTest {
 
     @Test
     void shortFormIntrinsicsAreReadIntoTheirLongForms() {
-        JsonNode tables = template.root().at("/Resources/HealthFunction/Properties/Environment/Variables/HEALTH_TABLES");
+        JsonNode tables =
+                template.root().at("/Resources/HealthFunction/Properties/Environment/Variables/HEALTH_TABLES");
         assertThat(tables.get("Fn::Sub").asString()).startsWith("idempotency=${IdempotencyTable}");
         JsonNode arn = template.root().at("/Resources/HealthFunction/Properties/Policies/0/Statement/0/Resource/0");
         assertThat(arn.get("Fn::GetAtt")).hasSize(2);
@@ -51,16 +55,19 @@ class TemplateTest {
 
     @Test
     void theSchemaCheckCatchesABrokenFunction() {
-        tools.jackson.databind.node.ObjectNode broken = (tools.jackson.databind.node.ObjectNode) template.root().deepCopy();
-        ((tools.jackson.databind.node.ObjectNode) broken.at("/Resources/HealthFunction/Properties"))
-                .put("MemorySize", "a lot").put("NoSuchProperty", true);
+        ObjectNode broken = (ObjectNode) template.root().deepCopy();
+        ((ObjectNode) broken.at("/Resources/HealthFunction/Properties"))
+                .put("MemorySize", "a lot")
+                .put("NoSuchProperty", true);
         assertThat(samSchema().validate(broken)).isNotEmpty();
     }
 
     /** The official SAM schema; the test is reported skipped, never passed, where it is absent. */
     private static Schema samSchema() {
         Path schemaFile = Events.repositoryRoot().resolveSibling("shared").resolve("schemas/sam.schema.json");
-        assumeThat(Files.exists(schemaFile)).as("the SAM schema at " + schemaFile).isTrue();
+        assumeThat(Files.exists(schemaFile))
+                .as("the SAM schema at " + schemaFile)
+                .isTrue();
         return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
                 .getSchema(Json.MAPPER.readTree(schemaFile.toFile()));
     }
@@ -71,33 +78,50 @@ class TemplateTest {
         assertThat(template.functions()).isNotEmpty();
         for (SamTemplate.FunctionSpec function : template.functions()) {
             JsonNode own = function.properties();
-            assertThat(setting(own, globals, "Runtime").asString()).as(function.logicalId()).isEqualTo("java25");
-            assertThat(setting(own, globals, "SnapStart").path("ApplyOn").asString()).as(function.logicalId())
+            assertThat(setting(own, globals, "Runtime").asString())
+                    .as(function.logicalId())
+                    .isEqualTo("java25");
+            assertThat(setting(own, globals, "SnapStart").path("ApplyOn").asString())
+                    .as(function.logicalId())
                     .isEqualTo("PublishedVersions");
-            assertThat(setting(own, globals, "AutoPublishAlias").asString()).as(function.logicalId()).isEqualTo("live");
-            assertThat(setting(own, globals, "Handler").asString()).as(function.logicalId())
+            assertThat(setting(own, globals, "AutoPublishAlias").asString())
+                    .as(function.logicalId())
+                    .isEqualTo("live");
+            assertThat(setting(own, globals, "Handler").asString())
+                    .as(function.logicalId())
                     .isEqualTo("org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest");
             assertThat(setting(own, globals, "Tracing").asString()).isEqualTo("Active");
-            assertThat(own.path("LoggingConfig").has("LogGroup")).as(function.logicalId() + " has its own log group").isTrue();
+            assertThat(own.path("LoggingConfig").has("LogGroup"))
+                    .as(function.logicalId() + " has its own log group")
+                    .isTrue();
         }
     }
 
     @Test
-    void everyDefinitionNamesAFunctionItsInitializerRegisters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir)
-            throws Exception {
+    void everyDefinitionNamesAFunctionItsInitializerRegisters(@TempDir Path dataDir) throws Exception {
         LocalSecrets secrets = LocalSecrets.load(dataDir);
-        java.util.Map<String, String> settings = java.util.Map.of("DEVSKYY_ENV", "local", "AUTH_SECRET", secrets.authSecret(),
-                "AUTH_JWKS", secrets.publicJwks(), "PII_DATA_KEY", secrets.personalDataKey(),
-                "MAIL_OUTBOX_DIR", dataDir.resolve("outbox").toString());
+        Map<String, String> settings = Map.of(
+                "DEVSKYY_ENV",
+                "local",
+                "AUTH_SECRET",
+                secrets.authSecret(),
+                "AUTH_JWKS",
+                secrets.publicJwks(),
+                "PII_DATA_KEY",
+                secrets.personalDataKey(),
+                "MAIL_OUTBOX_DIR",
+                dataDir.resolve("outbox").toString());
         for (SamTemplate.FunctionSpec function : template.functions()) {
             String mainClass = function.mainClass(values);
             String definition = function.definition(values);
             assertThat(mainClass).as(function.logicalId() + " MAIN_CLASS").isNotBlank();
-            assertThat(definition).as(function.logicalId() + " SPRING_CLOUD_FUNCTION_DEFINITION").isNotBlank();
+            assertThat(definition)
+                    .as(function.logicalId() + " SPRING_CLOUD_FUNCTION_DEFINITION")
+                    .isNotBlank();
             @SuppressWarnings("unchecked")
             ApplicationContextInitializer<GenericApplicationContext> initializer =
-                    (ApplicationContextInitializer<GenericApplicationContext>) Class.forName(mainClass)
-                            .getDeclaredConstructor().newInstance();
+                    (ApplicationContextInitializer<GenericApplicationContext>)
+                            Class.forName(mainClass).getDeclaredConstructor().newInstance();
             try (GenericApplicationContext context = new GenericApplicationContext()) {
                 settings.forEach(System::setProperty);
                 try {
@@ -105,7 +129,8 @@ class TemplateTest {
                 } finally {
                     settings.keySet().forEach(System::clearProperty);
                 }
-                assertThat(context.containsBeanDefinition(definition)).as(function.logicalId() + " registers " + definition)
+                assertThat(context.containsBeanDefinition(definition))
+                        .as(function.logicalId() + " registers " + definition)
                         .isTrue();
             }
         }
@@ -113,9 +138,12 @@ class TemplateTest {
 
     @Test
     void everyRouteGoesToAFunctionOfTheTemplate() {
-        List<String> functionIds = template.functions().stream().map(SamTemplate.FunctionSpec::logicalId).toList();
+        List<String> functionIds = template.functions().stream()
+                .map(SamTemplate.FunctionSpec::logicalId)
+                .toList();
         assertThat(template.httpRoutes()).isNotEmpty();
-        assertThat(template.httpRoutes()).allSatisfy(route -> assertThat(functionIds).contains(route.functionId()));
+        assertThat(template.httpRoutes())
+                .allSatisfy(route -> assertThat(functionIds).contains(route.functionId()));
     }
 
     @Test
@@ -123,9 +151,14 @@ class TemplateTest {
         assertThat(template.tables()).isNotEmpty();
         for (SamTemplate.TableSpec table : template.tables()) {
             JsonNode resource = template.root().path("Resources").path(table.logicalId());
-            assertThat(resource.path("DeletionPolicy").asString()).as(table.logicalId()).isEqualTo("Retain");
-            assertThat(table.properties().at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean())
-                    .as(table.logicalId() + " PITR").isTrue();
+            assertThat(resource.path("DeletionPolicy").asString())
+                    .as(table.logicalId())
+                    .isEqualTo("Retain");
+            assertThat(table.properties()
+                            .at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled")
+                            .asBoolean())
+                    .as(table.logicalId() + " PITR")
+                    .isTrue();
             assertThat(table.properties().path("BillingMode").asString()).isEqualTo("PAY_PER_REQUEST");
         }
     }

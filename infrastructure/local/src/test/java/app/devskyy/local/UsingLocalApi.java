@@ -23,7 +23,8 @@ abstract class UsingLocalApi {
 
     @BeforeAll
     static void startLocalApi() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
+        api = LocalApi.start(
+                new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
     }
 
     @AfterAll
@@ -38,8 +39,11 @@ abstract class UsingLocalApi {
 
     /** The same, for test classes that start a local API of their own (with settings of their own). */
     static DynamoDbClient dynamoDb(LocalApi api) {
-        return DynamoDbClient.builder().endpointOverride(api.dynamoDbEndpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        return DynamoDbClient.builder()
+                .endpointOverride(api.dynamoDbEndpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
     }
 
     /** Arranges a platform role, as an operator grants the first one: directly in the table. */

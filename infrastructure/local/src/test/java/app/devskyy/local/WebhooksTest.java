@@ -7,12 +7,14 @@ import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import com.stripe.net.Webhook;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,15 +48,31 @@ class WebhooksTest {
 
     @TempDir
     static Path dataDir;
+
     static LocalApi api;
     static DynamoDbClient dynamoDb;
 
     @BeforeAll
     static void start() throws IOException {
-        api = LocalApi.start(new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml"), Map.of(
-                "STRIPE_WEBHOOK_SECRET", STRIPE_NEW + "," + STRIPE_OLD, "WOOCOMMERCE_WEBHOOK_SECRET", "woo_test",
-                "PHONEPE_SALT_KEY", "salt_test", "PHONEPE_SALT_INDEX", "2", "PHONEPE_WEBHOOK_USERNAME", "pp",
-                "PHONEPE_WEBHOOK_PASSWORD", "pp_secret", LocalApi.VISIBILITY_SETTING, "100")));
+        api = LocalApi.start(new LocalApi.Options(
+                0,
+                dataDir,
+                Events.repositoryRoot().resolve("template.yaml"),
+                Map.of(
+                        "STRIPE_WEBHOOK_SECRET",
+                        STRIPE_NEW + "," + STRIPE_OLD,
+                        "WOOCOMMERCE_WEBHOOK_SECRET",
+                        "woo_test",
+                        "PHONEPE_SALT_KEY",
+                        "salt_test",
+                        "PHONEPE_SALT_INDEX",
+                        "2",
+                        "PHONEPE_WEBHOOK_USERNAME",
+                        "pp",
+                        "PHONEPE_WEBHOOK_PASSWORD",
+                        "pp_secret",
+                        LocalApi.VISIBILITY_SETTING,
+                        "100")));
         dynamoDb = UsingLocalApi.dynamoDb(api);
     }
 
@@ -71,13 +89,15 @@ class WebhooksTest {
     }
 
     static String stripeEvent(String id, String type, long created, String object) {
-        return "{\"id\":\"" + id + "\",\"object\":\"event\",\"api_version\":\"2025-09-30.clover\",\"created\":" + created
-                + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
+        return "{\"id\":\"" + id + "\",\"object\":\"event\",\"api_version\":\"2025-09-30.clover\",\"created\":"
+                + created + ",\"livemode\":false,\"type\":\"" + type + "\",\"data\":{\"object\":" + object + "}}";
     }
 
     static String subscription(String workspace, String customer, boolean cancelAtPeriodEnd) {
-        return "{\"id\":\"sub_" + customer + "\",\"object\":\"subscription\",\"customer\":\"" + customer + "\",\"status\":\"active\","
-                + "\"cancel_at_period_end\":" + cancelAtPeriodEnd + ",\"metadata\":{\"workspace_id\":\"" + workspace + "\"},"
+        return "{\"id\":\"sub_" + customer + "\",\"object\":\"subscription\",\"customer\":\"" + customer
+                + "\",\"status\":\"active\","
+                + "\"cancel_at_period_end\":" + cancelAtPeriodEnd + ",\"metadata\":{\"workspace_id\":\"" + workspace
+                + "\"},"
                 + "\"items\":{\"data\":[{\"current_period_end\":1798000000,\"price\":{\"id\":\"price_1\",\"lookup_key\":\"pro_monthly\"}}]}}";
     }
 
@@ -85,7 +105,8 @@ class WebhooksTest {
         return Webhook.Signature.generateSignatureHeader(payload, secret, timestamp);
     }
 
-    private static Answer post(ApiClient client, String provider, String body, Map<String, String> headers, String contentType)
+    private static Answer post(
+            ApiClient client, String provider, String body, Map<String, String> headers, String contentType)
             throws IOException {
         return client.send("POST", "/api/v1/webhooks/" + provider, body, null, contentType, headers);
     }
@@ -95,7 +116,9 @@ class WebhooksTest {
     }
 
     private static JsonNode billing(LlmWorkspace ws) throws IOException {
-        return ws.client().get("/api/v1/billing/subscription?workspaceId=" + ws.workspaceId(), ws.adminToken()).body();
+        return ws.client()
+                .get("/api/v1/billing/subscription?workspaceId=" + ws.workspaceId(), ws.adminToken())
+                .body();
     }
 
     /** Waits for the processor, which runs after the receiver answered. */
@@ -106,7 +129,7 @@ class WebhooksTest {
         assertThat(condition.getAsBoolean()).as("the processor's effect").isTrue();
     }
 
-    private static BooleanSupplier check(java.util.concurrent.Callable<Boolean> condition) {
+    private static BooleanSupplier check(Callable<Boolean> condition) {
         return () -> {
             try {
                 return condition.call();
@@ -117,12 +140,18 @@ class WebhooksTest {
     }
 
     private static boolean recorded(String key) {
-        return dynamoDb.getItem(r -> r.tableName("IdempotencyTable").key(Map.of("pk", AttributeValue.fromS(key)))).hasItem();
+        return dynamoDb.getItem(r -> r.tableName("IdempotencyTable").key(Map.of("pk", AttributeValue.fromS(key))))
+                .hasItem();
     }
 
     private static List<String> auditActions(LlmWorkspace ws) throws IOException {
-        JsonNode audit = ws.client().get("/api/v1/auth/audit?workspaceId=" + ws.workspaceId() + "&limit=100", ws.adminToken()).body();
-        return audit.path("events").valueStream().map(e -> e.path("action").asString()).toList();
+        JsonNode audit = ws.client()
+                .get("/api/v1/auth/audit?workspaceId=" + ws.workspaceId() + "&limit=100", ws.adminToken())
+                .body();
+        return audit.path("events")
+                .valueStream()
+                .map(e -> e.path("action").asString())
+                .toList();
     }
 
     static String hmacBase64(String secret, String body) throws Exception {
@@ -132,7 +161,8 @@ class WebhooksTest {
     }
 
     static String sha256(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     // ---- Stripe
@@ -144,26 +174,52 @@ class WebhooksTest {
         String customer = "cus_" + System.nanoTime();
         long t = now();
         // The update (newer) arrives before the creation (older), and before the checkout links the customer.
-        String updated = stripeEvent("evt_u" + customer, "customer.subscription.updated", t - 10, subscription(ws.workspaceId(), customer, true));
-        String created = stripeEvent("evt_c" + customer, "customer.subscription.created", t - 20, subscription(ws.workspaceId(), customer, false));
-        String invoice = stripeEvent("evt_i" + customer, "invoice.paid", t - 5, "{\"id\":\"in_" + customer + "\",\"object\":\"invoice\","
-                + "\"customer\":\"" + customer + "\",\"amount_paid\":4900,\"amount_due\":4900,\"currency\":\"usd\"}");
-        String checkout = stripeEvent("evt_k" + customer, "checkout.session.completed", t - 30, "{\"id\":\"cs_" + customer + "\","
-                + "\"object\":\"checkout.session\",\"client_reference_id\":\"" + ws.workspaceId() + "\",\"customer\":\"" + customer
-                + "\",\"mode\":\"subscription\",\"payment_status\":\"paid\"}");
-        assertThat(stripe(stripe, updated, signStripe(updated, STRIPE_NEW, t)).body().path("duplicate").asBoolean()).isFalse();
+        String updated = stripeEvent(
+                "evt_u" + customer,
+                "customer.subscription.updated",
+                t - 10,
+                subscription(ws.workspaceId(), customer, true));
+        String created = stripeEvent(
+                "evt_c" + customer,
+                "customer.subscription.created",
+                t - 20,
+                subscription(ws.workspaceId(), customer, false));
+        String invoice = stripeEvent(
+                "evt_i" + customer,
+                "invoice.paid",
+                t - 5,
+                "{\"id\":\"in_" + customer + "\",\"object\":\"invoice\"," + "\"customer\":\"" + customer
+                        + "\",\"amount_paid\":4900,\"amount_due\":4900,\"currency\":\"usd\"}");
+        String checkout = stripeEvent(
+                "evt_k" + customer,
+                "checkout.session.completed",
+                t - 30,
+                "{\"id\":\"cs_" + customer + "\","
+                        + "\"object\":\"checkout.session\",\"client_reference_id\":\"" + ws.workspaceId()
+                        + "\",\"customer\":\"" + customer
+                        + "\",\"mode\":\"subscription\",\"payment_status\":\"paid\"}");
+        assertThat(stripe(stripe, updated, signStripe(updated, STRIPE_NEW, t))
+                        .body()
+                        .path("duplicate")
+                        .asBoolean())
+                .isFalse();
         // Rotation: the old secret still signs.
-        assertThat(stripe(stripe, created, signStripe(created, STRIPE_OLD, t)).status()).isEqualTo(200);
-        assertThat(stripe(stripe, invoice, signStripe(invoice, STRIPE_NEW, t)).status()).isEqualTo(200);
+        assertThat(stripe(stripe, created, signStripe(created, STRIPE_OLD, t)).status())
+                .isEqualTo(200);
+        assertThat(stripe(stripe, invoice, signStripe(invoice, STRIPE_NEW, t)).status())
+                .isEqualTo(200);
         eventually(check(() -> billing(ws).path("status").asString().equals("active")));
         // The invoice names only the customer: parked until the checkout links it to the workspace.
         assertThat(billing(ws).path("payments")).isEmpty();
-        assertThat(stripe(stripe, checkout, signStripe(checkout, STRIPE_NEW, t)).status()).isEqualTo(200);
+        assertThat(stripe(stripe, checkout, signStripe(checkout, STRIPE_NEW, t)).status())
+                .isEqualTo(200);
         eventually(check(() -> billing(ws).path("payments").size() == 1));
 
         JsonNode state = billing(ws);
         assertThat(state.path("plan").asString()).isEqualTo("pro");
-        assertThat(state.path("cancelAtPeriodEnd").asBoolean()).as("the newer update wins").isTrue();
+        assertThat(state.path("cancelAtPeriodEnd").asBoolean())
+                .as("the newer update wins")
+                .isTrue();
         assertThat(state.path("entitlements").path("monthlyLlmUsd").asLong()).isEqualTo(100);
         assertThat(state.at("/payments/0/amount").asLong()).isEqualTo(4900);
         assertThat(state.at("/payments/0/status").asString()).isEqualTo("paid");
@@ -171,7 +227,8 @@ class WebhooksTest {
         Answer again = stripe(stripe, updated, signStripe(updated, STRIPE_NEW, t));
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.body().path("duplicate").asBoolean()).isTrue();
-        assertThat(auditActions(ws)).contains("billing.customer.subscription.updated", "billing.payment.paid", "billing.checkout.completed")
+        assertThat(auditActions(ws))
+                .contains("billing.customer.subscription.updated", "billing.payment.paid", "billing.checkout.completed")
                 .doesNotContain("billing.customer.subscription.created");
     }
 
@@ -179,10 +236,11 @@ class WebhooksTest {
     void deliveriesThatFailVerificationAreRefusedAndLeaveNoTrace() throws Exception {
         ApiClient forger = new ApiClient(api.port());
         long t = now();
-        String event = stripeEvent("evt_forged" + System.nanoTime(), "invoice.paid", t, "{\"id\":\"in_x\",\"customer\":\"cus_x\"}");
+        String event = stripeEvent(
+                "evt_forged" + System.nanoTime(), "invoice.paid", t, "{\"id\":\"in_x\",\"customer\":\"cus_x\"}");
         String id = Json.tree(event.getBytes(StandardCharsets.UTF_8)).path("id").asString();
         String tampered = event.replace("in_x", "in_y");
-        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         refused.put("wrong secret", signStripe(event, "whsec_someone_else", t));
         refused.put("stale", signStripe(event, STRIPE_NEW, t - 301));
         refused.put("future", signStripe(event, STRIPE_NEW, t + 301));
@@ -192,24 +250,52 @@ class WebhooksTest {
         for (Map.Entry<String, String> attempt : refused.entrySet()) {
             Answer answer = stripe(forger, event, attempt.getValue());
             assertThat(answer.status()).as(attempt.getKey()).isEqualTo(401);
-            assertThat(answer.body().path("detail").asString()).as(attempt.getKey()).isEqualTo("The webhook signature could not be verified.");
+            assertThat(answer.body().path("detail").asString())
+                    .as(attempt.getKey())
+                    .isEqualTo("The webhook signature could not be verified.");
         }
-        assertThat(stripe(forger, tampered, signStripe(event, STRIPE_NEW, t)).status()).as("tampered body").isEqualTo(401);
-        assertThat(post(forger, "stripe", event, Map.of(), "application/json").status()).as("no signature header").isEqualTo(401);
+        assertThat(stripe(forger, tampered, signStripe(event, STRIPE_NEW, t)).status())
+                .as("tampered body")
+                .isEqualTo(401);
+        assertThat(post(forger, "stripe", event, Map.of(), "application/json").status())
+                .as("no signature header")
+                .isEqualTo(401);
         assertThat(recorded("stripe#" + id)).isFalse();
         // Bytes are checked as received: a base64-encoded delivery is decoded before the check.
-        Answer binary = post(forger, "stripe", event, Map.of("stripe-signature", signStripe(event, STRIPE_NEW, t)), "application/octet-stream");
+        Answer binary = post(
+                forger,
+                "stripe",
+                event,
+                Map.of("stripe-signature", signStripe(event, STRIPE_NEW, t)),
+                "application/octet-stream");
         assertThat(binary.status()).isEqualTo(200);
         assertThat(recorded("stripe#" + id)).isTrue();
-        assertThat(post(forger, "paypal", event, Map.of(), "application/json").status()).isEqualTo(404);
+        assertThat(post(forger, "paypal", event, Map.of(), "application/json").status())
+                .isEqualTo(404);
         LlmWorkspace member = LlmWorkspace.create(api);
-        assertThat(member.client().get("/api/v1/billing/subscription", member.adminToken()).status()).isEqualTo(400);
-        assertThat(member.client().get("/api/v1/billing/subscription?workspaceId=../x", member.adminToken()).status()).isEqualTo(400);
-        assertThat(member.client().get("/api/v1/billing/subscription?workspaceId=ws_not_mine", member.adminToken()).status()).isEqualTo(404);
-        assertThat(forger.get("/api/v1/billing/subscription?workspaceId=" + member.workspaceId(), null).status()).isEqualTo(401);
-        assertThat(member.client().get("/api/v1/billing/unmatched", member.adminToken()).status()).as("platform admins only").isEqualTo(403);
+        assertThat(member.client()
+                        .get("/api/v1/billing/subscription", member.adminToken())
+                        .status())
+                .isEqualTo(400);
+        assertThat(member.client()
+                        .get("/api/v1/billing/subscription?workspaceId=../x", member.adminToken())
+                        .status())
+                .isEqualTo(400);
+        assertThat(member.client()
+                        .get("/api/v1/billing/subscription?workspaceId=ws_not_mine", member.adminToken())
+                        .status())
+                .isEqualTo(404);
+        assertThat(forger.get("/api/v1/billing/subscription?workspaceId=" + member.workspaceId(), null)
+                        .status())
+                .isEqualTo(401);
+        assertThat(member.client()
+                        .get("/api/v1/billing/unmatched", member.adminToken())
+                        .status())
+                .as("platform admins only")
+                .isEqualTo(403);
         String notJson = "{\"id\":";
-        assertThat(stripe(forger, notJson, signStripe(notJson, STRIPE_NEW, t)).status()).isEqualTo(400);
+        assertThat(stripe(forger, notJson, signStripe(notJson, STRIPE_NEW, t)).status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -217,9 +303,14 @@ class WebhooksTest {
         LlmWorkspace ws = LlmWorkspace.create(api);
         long t = now();
         String charge = "ch_" + System.nanoTime();
-        String event = stripeEvent("evt_r" + charge, "charge.refunded", t, "{\"id\":\"" + charge + "\",\"object\":\"charge\","
-                + "\"customer\":\"cus_none\",\"metadata\":{\"workspace_id\":\"" + ws.workspaceId() + "\"},\"amount_refunded\":1500,"
-                + "\"refunded\":true,\"currency\":\"usd\"}");
+        String event = stripeEvent(
+                "evt_r" + charge,
+                "charge.refunded",
+                t,
+                "{\"id\":\"" + charge + "\",\"object\":\"charge\","
+                        + "\"customer\":\"cus_none\",\"metadata\":{\"workspace_id\":\"" + ws.workspaceId()
+                        + "\"},\"amount_refunded\":1500,"
+                        + "\"refunded\":true,\"currency\":\"usd\"}");
         String signature = signStripe(event, STRIPE_NEW, t);
         List<Callable<Answer>> deliveries = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -233,25 +324,48 @@ class WebhooksTest {
             }
         }
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
-        assertThat(answers.stream().filter(a -> !a.body().path("duplicate").asBoolean())).hasSize(1);
+        assertThat(answers.stream().filter(a -> !a.body().path("duplicate").asBoolean()))
+                .hasSize(1);
         eventually(check(() -> billing(ws).path("payments").size() == 1));
-        eventually(check(() -> "processed".equals(dynamoDb.getItem(r -> r.tableName("IdempotencyTable")
-                .key(Map.of("pk", AttributeValue.fromS("stripe#evt_r" + charge)))).item().get("status").s())));
+        eventually(check(() -> "processed"
+                .equals(dynamoDb.getItem(r -> r.tableName("IdempotencyTable")
+                                .key(Map.of("pk", AttributeValue.fromS("stripe#evt_r" + charge))))
+                        .item()
+                        .get("status")
+                        .s())));
         assertThat(billing(ws).at("/payments/0/kind").asString()).isEqualTo("refund");
-        assertThat(auditActions(ws).stream().filter(a -> a.equals("billing.refund.refunded"))).hasSize(1);
+        assertThat(auditActions(ws).stream().filter(a -> a.equals("billing.refund.refunded")))
+                .hasSize(1);
     }
 
     // ---- WooCommerce
 
-    private static Answer woo(ApiClient client, String body, String topic, String delivery, String secret) throws Exception {
-        return post(client, "woocommerce", body, Map.of("x-wc-webhook-signature", hmacBase64(secret, body), "x-wc-webhook-topic", topic,
-                "x-wc-webhook-resource", "order", "x-wc-webhook-event", topic.substring(6), "x-wc-webhook-id", "12",
-                "x-wc-webhook-delivery-id", delivery), "application/json");
+    private static Answer woo(ApiClient client, String body, String topic, String delivery, String secret)
+            throws Exception {
+        return post(
+                client,
+                "woocommerce",
+                body,
+                Map.of(
+                        "x-wc-webhook-signature",
+                        hmacBase64(secret, body),
+                        "x-wc-webhook-topic",
+                        topic,
+                        "x-wc-webhook-resource",
+                        "order",
+                        "x-wc-webhook-event",
+                        topic.substring(6),
+                        "x-wc-webhook-id",
+                        "12",
+                        "x-wc-webhook-delivery-id",
+                        delivery),
+                "application/json");
     }
 
     static String order(long id, String workspace, String status, String modified) {
-        return "{\"id\":" + id + ",\"status\":\"" + status + "\",\"currency\":\"USD\",\"total\":\"129.00\",\"date_modified_gmt\":\""
-                + modified + "\",\"meta_data\":[{\"id\":1,\"key\":\"workspace_id\",\"value\":\"" + workspace + "\"}]}";
+        return "{\"id\":" + id + ",\"status\":\"" + status
+                + "\",\"currency\":\"USD\",\"total\":\"129.00\",\"date_modified_gmt\":\"" + modified
+                + "\",\"meta_data\":[{\"id\":1,\"key\":\"workspace_id\",\"value\":\"" + workspace + "\"}]}";
     }
 
     @Test
@@ -265,12 +379,24 @@ class WebhooksTest {
         long id = System.nanoTime() % 1_000_000_000L;
         String refunded = order(id, ws.workspaceId(), "refunded", "2026-11-22T10:20:00");
         String processing = order(id, ws.workspaceId(), "processing", "2026-11-22T10:01:15");
-        assertThat(woo(store, refunded, "order.updated", "d-2-" + id, "woo_test").status()).isEqualTo(200);
+        assertThat(woo(store, refunded, "order.updated", "d-2-" + id, "woo_test")
+                        .status())
+                .isEqualTo(200);
         // The same change again under a new delivery id: still a duplicate.
-        assertThat(woo(store, refunded, "order.updated", "d-3-" + id, "woo_test").body().path("duplicate").asBoolean()).isTrue();
+        assertThat(woo(store, refunded, "order.updated", "d-3-" + id, "woo_test")
+                        .body()
+                        .path("duplicate")
+                        .asBoolean())
+                .isTrue();
         // An older change arriving later leaves the newer state.
-        assertThat(woo(store, processing, "order.updated", "d-1-" + id, "woo_test").body().path("duplicate").asBoolean()).isFalse();
-        assertThat(woo(store, refunded.replace("129.00", "1.00"), "order.updated", "d-4-" + id, "wrong").status()).isEqualTo(401);
+        assertThat(woo(store, processing, "order.updated", "d-1-" + id, "woo_test")
+                        .body()
+                        .path("duplicate")
+                        .asBoolean())
+                .isFalse();
+        assertThat(woo(store, refunded.replace("129.00", "1.00"), "order.updated", "d-4-" + id, "wrong")
+                        .status())
+                .isEqualTo(401);
         eventually(check(() -> billing(ws).path("payments").size() == 1));
         Thread.sleep(500);
         assertThat(billing(ws).at("/payments/0/status").asString()).isEqualTo("refunded");
@@ -284,30 +410,61 @@ class WebhooksTest {
         LlmWorkspace ws = LlmWorkspace.create(api);
         ApiClient phonepe = new ApiClient(api.port());
         String order = "ord_" + System.nanoTime();
-        String webhook = "{\"event\":\"checkout.order.completed\",\"payload\":{\"orderId\":\"OMO" + order + "\",\"merchantId\":\"M\","
-                + "\"merchantOrderId\":\"" + order + "\",\"state\":\"COMPLETED\",\"amount\":499900,\"metaInfo\":{\"udf1\":\""
-                + ws.workspaceId() + "\"},\"paymentDetails\":[{\"paymentMode\":\"UPI_QR\",\"transactionId\":\"OM1\",\"timestamp\":"
+        String webhook = "{\"event\":\"checkout.order.completed\",\"payload\":{\"orderId\":\"OMO" + order
+                + "\",\"merchantId\":\"M\","
+                + "\"merchantOrderId\":\"" + order
+                + "\",\"state\":\"COMPLETED\",\"amount\":499900,\"metaInfo\":{\"udf1\":\""
+                + ws.workspaceId()
+                + "\"},\"paymentDetails\":[{\"paymentMode\":\"UPI_QR\",\"transactionId\":\"OM1\",\"timestamp\":"
                 + System.currentTimeMillis() + ",\"amount\":499900,\"state\":\"COMPLETED\"}]}}";
-        assertThat(post(phonepe, "phonepe", webhook, Map.of("authorization", sha256("pp:pp_secret")), "application/json").status())
+        assertThat(post(
+                                phonepe,
+                                "phonepe",
+                                webhook,
+                                Map.of("authorization", sha256("pp:pp_secret")),
+                                "application/json")
+                        .status())
                 .isEqualTo(200);
-        assertThat(post(phonepe, "phonepe", webhook, Map.of("authorization", sha256("pp:guess")), "application/json").status())
+        assertThat(post(phonepe, "phonepe", webhook, Map.of("authorization", sha256("pp:guess")), "application/json")
+                        .status())
                 .isEqualTo(401);
         eventually(check(() -> billing(ws).path("payments").size() == 1));
         assertThat(billing(ws).at("/payments/0/status").asString()).isEqualTo("paid");
         assertThat(billing(ws).at("/payments/0/currency").asString()).isEqualTo("INR");
 
         // The S2S callback names no workspace: kept as unmatched, not dropped.
-        String response = Base64.getEncoder().encodeToString(("{\"success\":true,\"code\":\"PAYMENT_SUCCESS\",\"data\":{"
-                + "\"merchantTransactionId\":\"MT" + order + "\",\"transactionId\":\"T" + order + "\",\"amount\":100,\"state\":\"COMPLETED\"}}")
-                .getBytes(StandardCharsets.UTF_8));
+        String response = Base64.getEncoder()
+                .encodeToString(("{\"success\":true,\"code\":\"PAYMENT_SUCCESS\",\"data\":{"
+                                + "\"merchantTransactionId\":\"MT" + order + "\",\"transactionId\":\"T" + order
+                                + "\",\"amount\":100,\"state\":\"COMPLETED\"}}")
+                        .getBytes(StandardCharsets.UTF_8));
         String body = "{\"response\":\"" + response + "\"}";
-        assertThat(post(phonepe, "phonepe", body, Map.of("x-verify", sha256(response + "salt_test") + "###1"), "application/json").status())
-                .as("another salt index").isEqualTo(401);
-        assertThat(post(phonepe, "phonepe", body, Map.of("x-verify", sha256(response + "salt_test") + "###2"), "application/json").status())
+        assertThat(post(
+                                phonepe,
+                                "phonepe",
+                                body,
+                                Map.of("x-verify", sha256(response + "salt_test") + "###1"),
+                                "application/json")
+                        .status())
+                .as("another salt index")
+                .isEqualTo(401);
+        assertThat(post(
+                                phonepe,
+                                "phonepe",
+                                body,
+                                Map.of("x-verify", sha256(response + "salt_test") + "###2"),
+                                "application/json")
+                        .status())
                 .isEqualTo(200);
-        eventually(check(() -> dynamoDb.query(r -> r.tableName("BillingTable").keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("UNMATCHED"), ":p", AttributeValue.fromS("phonepe#MT" + order))))
-                .count() == 1));
+        eventually(check(() -> dynamoDb.query(r -> r.tableName("BillingTable")
+                                .keyConditionExpression("pk = :pk AND begins_with(sk, :p)")
+                                .expressionAttributeValues(Map.of(
+                                        ":pk",
+                                        AttributeValue.fromS("UNMATCHED"),
+                                        ":p",
+                                        AttributeValue.fromS("phonepe#MT" + order))))
+                        .count()
+                == 1));
     }
 
     // ---- the queue
@@ -316,21 +473,43 @@ class WebhooksTest {
     void aPoisonMessageIsRetriedThenDeadLetteredWhileTheRestOfItsBatchIsDone() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         long id = System.nanoTime() % 1_000_000_000L;
-        String good = Json.write(Map.of("provider", "woocommerce", "id", "q-" + id, "type", "order.updated",
-                "dedupeKeys", List.of("woocommerce#queue-test#" + id), "changedAt", 1795342800000L,
-                "payload", Json.tree(("{\"data\":" + order(id, ws.workspaceId(), "completed", "2026-11-22T10:20:00") + "}")
+        String good = Json.write(Map.of(
+                "provider",
+                "woocommerce",
+                "id",
+                "q-" + id,
+                "type",
+                "order.updated",
+                "dedupeKeys",
+                List.of("woocommerce#queue-test#" + id),
+                "changedAt",
+                1795342800000L,
+                "payload",
+                Json.tree(("{\"data\":" + order(id, ws.workspaceId(), "completed", "2026-11-22T10:20:00") + "}")
                         .getBytes(StandardCharsets.UTF_8))));
         // The receiver records an event before queueing it; so does this test, for the good one.
-        dynamoDb.putItem(r -> r.tableName("IdempotencyTable").item(Map.of("pk", AttributeValue.fromS("woocommerce#queue-test#" + id),
-                "status", AttributeValue.fromS("queued"))));
-        try (SqsClient sqs = SqsClient.builder().endpointOverride(java.net.URI.create("http://127.0.0.1:" + api.port() + "/_aws/sqs"))
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        dynamoDb.putItem(r -> r.tableName("IdempotencyTable")
+                .item(Map.of(
+                        "pk",
+                        AttributeValue.fromS("woocommerce#queue-test#" + id),
+                        "status",
+                        AttributeValue.fromS("queued"))));
+        try (SqsClient sqs = SqsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + api.port() + "/_aws/sqs"))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build()) {
-            String poison = sqs.sendMessage(r -> r.queueUrl("WebhookQueue").messageBody("{\"provider\": \"stripe\", not json")).messageId();
+            String poison = sqs.sendMessage(
+                            r -> r.queueUrl("WebhookQueue").messageBody("{\"provider\": \"stripe\", not json"))
+                    .messageId();
             sqs.sendMessage(r -> r.queueUrl("WebhookQueue").messageBody(good));
             eventually(check(() -> billing(ws).path("payments").size() == 1));
-            eventually(check(() -> api.queues().messages("WebhookDeadLetterQueue").stream().anyMatch(m -> m.id().equals(poison))));
-            var dead = api.queues().messages("WebhookDeadLetterQueue").stream().filter(m -> m.id().equals(poison)).findFirst().orElseThrow();
+            eventually(check(() ->
+                    api.queues().messages("WebhookDeadLetterQueue").stream().anyMatch(m -> m.id().equals(poison))));
+            var dead = api.queues().messages("WebhookDeadLetterQueue").stream()
+                    .filter(m -> m.id().equals(poison))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(dead.receiveCount()).isEqualTo(5);
             assertThat(api.queues().messages("WebhookQueue")).noneMatch(m -> m.id().equals(poison));
         }

@@ -18,8 +18,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         return MAPPER.writeValueAsString(value);

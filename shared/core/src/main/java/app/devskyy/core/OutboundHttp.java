@@ -18,8 +18,7 @@ public final class OutboundHttp {
             .retryOnConnectionFailure(true)
             .build();
 
-    private OutboundHttp() {
-    }
+    private OutboundHttp() {}
 
     public static OkHttpClient client() {
         return CLIENT;

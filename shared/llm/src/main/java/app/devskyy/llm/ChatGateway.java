@@ -6,8 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,22 +29,21 @@ public final class ChatGateway {
      * @param backoff the first retry's wait; doubled per retry, with full jitter
      * @param longestWait a provider's {@code Retry-After} beyond this sends the call to the next target instead
      */
-    public record Policy(Duration overall, Duration perAttempt, int attemptsPerTarget, Duration backoff,
-            Duration longestWait) {
+    public record Policy(
+            Duration overall, Duration perAttempt, int attemptsPerTarget, Duration backoff, Duration longestWait) {
 
         /** API Gateway cuts at 30 s: 25 s leaves room for accounting and the answer. */
         public static Policy defaults() {
-            return new Policy(Duration.ofSeconds(25), Duration.ofSeconds(20), 2, Duration.ofMillis(250), Duration.ofSeconds(4));
+            return new Policy(
+                    Duration.ofSeconds(25), Duration.ofSeconds(20), 2, Duration.ofMillis(250), Duration.ofSeconds(4));
         }
     }
 
     /** What happened to one attempt: {@code ok}, a failure kind in lower case, or {@code circuit_open}. */
-    public record Attempt(Target target, String outcome, long millis) {
-    }
+    public record Attempt(Target target, String outcome, long millis) {}
 
     /** The answer, the target that gave it, and every attempt on the way. */
-    public record Outcome<T>(T result, Target target, List<Attempt> attempts, long latencyMillis) {
-    }
+    public record Outcome<T>(T result, Target target, List<Attempt> attempts, long latencyMillis) {}
 
     /** A provider call, for chat or embeddings. */
     @FunctionalInterface
@@ -91,7 +92,11 @@ public final class ChatGateway {
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public ChatGateway(Map<String, ChatProvider> providers, CircuitBreakers breakers, Policy policy, Clock clock,
+    public ChatGateway(
+            Map<String, ChatProvider> providers,
+            CircuitBreakers breakers,
+            Policy policy,
+            Clock clock,
             Sleeper sleeper) {
         this.providers = Map.copyOf(providers);
         this.breakers = breakers;
@@ -104,7 +109,7 @@ public final class ChatGateway {
         this(providers, breakers, policy, Clock.systemUTC(), d -> Thread.sleep(d));
     }
 
-    public java.util.Set<String> reachableProviders() {
+    public Set<String> reachableProviders() {
         return providers.keySet();
     }
 
@@ -132,7 +137,8 @@ public final class ChatGateway {
                     deadlineReached = true;
                     break targets;
                 }
-                Duration timeout = Duration.ofMillis(Math.min(policy.perAttempt().toMillis(), remaining));
+                Duration timeout =
+                        Duration.ofMillis(Math.min(policy.perAttempt().toMillis(), remaining));
                 Permit permit = breakers.check(target.provider(), timeout);
                 if (permit == Permit.REFUSED) {
                     attempts.add(new Attempt(target, "circuit_open", 0));
@@ -145,7 +151,8 @@ public final class ChatGateway {
                     attempts.add(new Attempt(target, "ok", clock.millis() - began));
                     return new Outcome<>(result, target, attempts, clock.millis() - start);
                 } catch (ProviderException failure) {
-                    attempts.add(new Attempt(target, failure.kind().name().toLowerCase(java.util.Locale.ROOT), clock.millis() - began));
+                    attempts.add(new Attempt(
+                            target, failure.kind().name().toLowerCase(Locale.ROOT), clock.millis() - began));
                     last = failure;
                     if (failure.kind().countsAsFailure()) {
                         breakers.failed(target.provider(), permit);
@@ -182,20 +189,29 @@ public final class ChatGateway {
     }
 
     private GatewayException failure(List<Attempt> attempts, ProviderException last, boolean deadlineReached) {
-        boolean allOpen = !attempts.isEmpty() && attempts.stream().allMatch(a -> a.outcome().equals("circuit_open"));
+        boolean allOpen = !attempts.isEmpty()
+                && attempts.stream().allMatch(a -> a.outcome().equals("circuit_open"));
         if (allOpen) {
-            return new GatewayException(503, "Every provider for this model is failing; retry shortly.", breakers.coolDown(), attempts);
+            return new GatewayException(
+                    503, "Every provider for this model is failing; retry shortly.", breakers.coolDown(), attempts);
         }
         if (deadlineReached || (last != null && last.kind() == Kind.TIMEOUT)) {
             return new GatewayException(504, "No provider answered in time.", null, attempts);
         }
-        boolean allLimited = attempts.stream().filter(a -> !a.outcome().equals("circuit_open"))
+        boolean allLimited = attempts.stream()
+                .filter(a -> !a.outcome().equals("circuit_open"))
                 .allMatch(a -> a.outcome().equals("rate_limited"));
         if (allLimited && last != null) {
-            return new GatewayException(429, "Every provider for this model is rate limiting; retry later.",
-                    last.retryAfter().orElse(Duration.ofSeconds(1)), attempts);
+            return new GatewayException(
+                    429,
+                    "Every provider for this model is rate limiting; retry later.",
+                    last.retryAfter().orElse(Duration.ofSeconds(1)),
+                    attempts);
         }
-        return new GatewayException(502, "No provider could answer: " + (last == null ? "none reachable" : last.getMessage()),
-                null, attempts);
+        return new GatewayException(
+                502,
+                "No provider could answer: " + (last == null ? "none reachable" : last.getMessage()),
+                null,
+                attempts);
     }
 }

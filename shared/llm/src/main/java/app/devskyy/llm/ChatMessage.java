@@ -33,16 +33,19 @@ public record ChatMessage(String role, List<Part> content, String name, List<Too
     }
 
     /** A function call the model asks for; {@code arguments} is a JSON document as text. */
-    public record ToolCall(String id, String name, String arguments) {
-    }
+    public record ToolCall(String id, String name, String arguments) {}
 
     public static ChatMessage of(String role, String text) {
         return new ChatMessage(role, List.of(Part.text(text)), null, List.of(), null);
     }
 
     public static ChatMessage assistant(String text, List<ToolCall> toolCalls) {
-        return new ChatMessage("assistant", text == null || text.isEmpty() ? List.of() : List.of(Part.text(text)), null,
-                toolCalls, null);
+        return new ChatMessage(
+                "assistant",
+                text == null || text.isEmpty() ? List.of() : List.of(Part.text(text)),
+                null,
+                toolCalls,
+                null);
     }
 
     /** The text parts, joined. */

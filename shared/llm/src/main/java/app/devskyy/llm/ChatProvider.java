@@ -18,7 +18,11 @@ public interface ChatProvider {
     /** Embeddings of {@code inputs}, for providers that offer them. */
     default EmbeddingResult embed(List<String> inputs, String model, Integer dimensions, Duration timeout)
             throws ProviderException {
-        throw new ProviderException(ProviderException.Kind.MISCONFIGURED, name(), 0, null,
+        throw new ProviderException(
+                ProviderException.Kind.MISCONFIGURED,
+                name(),
+                0,
+                null,
                 name() + " offers no embeddings through this gateway");
     }
 }

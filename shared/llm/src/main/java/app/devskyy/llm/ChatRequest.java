@@ -1,5 +1,6 @@
 package app.devskyy.llm;
 
+import app.devskyy.core.Json;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -10,20 +11,28 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code reasoning_effort}, ...): each adapter takes those it supports, and the response cache
  * keys on all of them.
  */
-public record ChatRequest(List<ChatMessage> messages, Double temperature, Double topP, Integer maxTokens,
-        List<String> stop, List<Tool> tools, ToolChoice toolChoice, ResponseFormat responseFormat, String user,
-        Integer n, ObjectNode extra) {
+public record ChatRequest(
+        List<ChatMessage> messages,
+        Double temperature,
+        Double topP,
+        Integer maxTokens,
+        List<String> stop,
+        List<Tool> tools,
+        ToolChoice toolChoice,
+        ResponseFormat responseFormat,
+        String user,
+        Integer n,
+        ObjectNode extra) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
         stop = stop == null ? List.of() : List.copyOf(stop);
         tools = tools == null ? List.of() : List.copyOf(tools);
-        extra = extra == null ? app.devskyy.core.Json.MAPPER.createObjectNode() : extra;
+        extra = extra == null ? Json.MAPPER.createObjectNode() : extra;
     }
 
     /** A function the model may call; {@code parameters} is its JSON Schema. */
-    public record Tool(String name, String description, JsonNode parameters, Boolean strict) {
-    }
+    public record Tool(String name, String description, JsonNode parameters, Boolean strict) {}
 
     /** {@code auto}, {@code none}, {@code required}, or {@code function} with the function's name. */
     public record ToolChoice(String mode, String function) {
@@ -44,15 +53,18 @@ public record ChatRequest(List<ChatMessage> messages, Double temperature, Double
     }
 
     public ChatRequest withMaxTokens(int tokens) {
-        return new ChatRequest(messages, temperature, topP, tokens, stop, tools, toolChoice, responseFormat, user, n, extra);
+        return new ChatRequest(
+                messages, temperature, topP, tokens, stop, tools, toolChoice, responseFormat, user, n, extra);
     }
 
     public ChatRequest withMessages(List<ChatMessage> replaced) {
-        return new ChatRequest(replaced, temperature, topP, maxTokens, stop, tools, toolChoice, responseFormat, user, n, extra);
+        return new ChatRequest(
+                replaced, temperature, topP, maxTokens, stop, tools, toolChoice, responseFormat, user, n, extra);
     }
 
     public ChatRequest withTemperature(Double value) {
-        return new ChatRequest(messages, value, topP, maxTokens, stop, tools, toolChoice, responseFormat, user, n, extra);
+        return new ChatRequest(
+                messages, value, topP, maxTokens, stop, tools, toolChoice, responseFormat, user, n, extra);
     }
 
     /** How many alternatives are asked for ({@code n}, 1 by default). */
@@ -62,7 +74,12 @@ public record ChatRequest(List<ChatMessage> messages, Double temperature, Double
 
     /** The system messages' text, joined: for providers that take the system prompt apart. */
     public String systemPrompt() {
-        return String.join("\n\n", messages.stream().filter(m -> "system".equals(m.role())).map(ChatMessage::text).toList());
+        return String.join(
+                "\n\n",
+                messages.stream()
+                        .filter(m -> "system".equals(m.role()))
+                        .map(ChatMessage::text)
+                        .toList());
     }
 
     /**

@@ -12,8 +12,7 @@ public record ChatResult(String id, String model, List<Choice> choices, Usage us
         choices = List.copyOf(choices);
     }
 
-    public record Choice(int index, ChatMessage message, String finishReason) {
-    }
+    public record Choice(int index, ChatMessage message, String finishReason) {}
 
     /** The first choice's text: what a caller that asked for one answer reads. */
     public String text() {

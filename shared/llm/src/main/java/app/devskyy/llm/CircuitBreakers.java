@@ -116,21 +116,26 @@ public final class CircuitBreakers {
         return new Store() {
             @Override
             public long[] read(String open, String tripped, String failures) throws IOException {
-                var answers = upstash.pipeline(List.of(List.of("EXISTS", open), List.of("EXISTS", tripped), List.of("GET", failures)));
-                return new long[] {answers.get(0).asLong(), answers.get(1).asLong(),
-                    answers.get(2).isNull() ? 0 : Long.parseLong(answers.get(2).asString())};
+                var answers = upstash.pipeline(
+                        List.of(List.of("EXISTS", open), List.of("EXISTS", tripped), List.of("GET", failures)));
+                return new long[] {
+                    answers.get(0).asLong(),
+                    answers.get(1).asLong(),
+                    answers.get(2).isNull() ? 0 : Long.parseLong(answers.get(2).asString())
+                };
             }
 
             @Override
             public boolean setIfAbsent(String key, Duration ttl) throws IOException {
-                return !upstash.command("SET", key, "1", "NX", "PX", Long.toString(ttl.toMillis())).isNull();
+                return !upstash.command("SET", key, "1", "NX", "PX", Long.toString(ttl.toMillis()))
+                        .isNull();
             }
 
             @Override
             public long increment(String key, Duration ttl) throws IOException {
                 // The window starts with the first failure: SET NX gives the key its expiry, INCR keeps it.
-                var answers = upstash.pipeline(List.of(List.of("SET", key, "0", "NX", "PX", Long.toString(ttl.toMillis())),
-                        List.of("INCR", key)));
+                var answers = upstash.pipeline(List.of(
+                        List.of("SET", key, "0", "NX", "PX", Long.toString(ttl.toMillis())), List.of("INCR", key)));
                 return answers.get(1).asLong();
             }
 
@@ -168,7 +173,9 @@ public final class CircuitBreakers {
             @Override
             public synchronized long[] read(String open, String tripped, String failures) {
                 long[] count = live(failures);
-                return new long[] {live(open) == null ? 0 : 1, live(tripped) == null ? 0 : 1, count == null ? 0 : count[0]};
+                return new long[] {
+                    live(open) == null ? 0 : 1, live(tripped) == null ? 0 : 1, count == null ? 0 : count[0]
+                };
             }
 
             @Override
@@ -183,7 +190,9 @@ public final class CircuitBreakers {
             @Override
             public synchronized long increment(String key, Duration ttl) {
                 long[] entry = live(key);
-                long[] next = entry == null ? new long[] {1, clock.millis() + ttl.toMillis()} : new long[] {entry[0] + 1, entry[1]};
+                long[] next = entry == null
+                        ? new long[] {1, clock.millis() + ttl.toMillis()}
+                        : new long[] {entry[0] + 1, entry[1]};
                 entries.put(key, next);
                 return next[0];
             }

@@ -16,11 +16,17 @@ import tools.jackson.databind.node.ObjectNode;
 public final class OpenAiWire {
 
     /** Request fields that are not part of {@link ChatRequest}'s typed parameters but are passed on. */
-    public static final Set<String> EXTRA_PARAMETERS = Set.of("frequency_penalty", "presence_penalty", "seed",
-            "logit_bias", "reasoning_effort", "parallel_tool_calls", "top_k", "service_tier");
+    public static final Set<String> EXTRA_PARAMETERS = Set.of(
+            "frequency_penalty",
+            "presence_penalty",
+            "seed",
+            "logit_bias",
+            "reasoning_effort",
+            "parallel_tool_calls",
+            "top_k",
+            "service_tier");
 
-    private OpenAiWire() {
-    }
+    private OpenAiWire() {}
 
     // ---- requests
 
@@ -29,10 +35,16 @@ public final class OpenAiWire {
         List<ChatMessage> messages = new ArrayList<>();
         body.path("messages").forEach(m -> messages.add(readMessage(m)));
         List<ChatRequest.Tool> tools = new ArrayList<>();
-        body.path("tools").forEach(t -> tools.add(new ChatRequest.Tool(t.path("function").path("name").asString(),
-                t.path("function").path("description").asString(null),
-                t.path("function").has("parameters") ? t.path("function").get("parameters") : null,
-                t.path("function").has("strict") ? t.path("function").get("strict").asBoolean() : null)));
+        body.path("tools")
+                .forEach(t -> tools.add(new ChatRequest.Tool(
+                        t.path("function").path("name").asString(),
+                        t.path("function").path("description").asString(null),
+                        t.path("function").has("parameters")
+                                ? t.path("function").get("parameters")
+                                : null,
+                        t.path("function").has("strict")
+                                ? t.path("function").get("strict").asBoolean()
+                                : null)));
         ObjectNode extra = Json.MAPPER.createObjectNode();
         for (String name : EXTRA_PARAMETERS.stream().sorted().toList()) {
             if (body.has(name) && !body.get(name).isNull()) {
@@ -40,10 +52,18 @@ public final class OpenAiWire {
             }
         }
         JsonNode max = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
-        return new ChatRequest(messages, number(body, "temperature"), number(body, "top_p"),
-                max == null || max.isNull() ? null : max.asInt(), stops(body.get("stop")), tools, toolChoice(body.get("tool_choice")),
-                responseFormat(body.get("response_format")), body.path("user").asString(null),
-                body.has("n") && !body.get("n").isNull() ? body.get("n").asInt() : null, extra);
+        return new ChatRequest(
+                messages,
+                number(body, "temperature"),
+                number(body, "top_p"),
+                max == null || max.isNull() ? null : max.asInt(),
+                stops(body.get("stop")),
+                tools,
+                toolChoice(body.get("tool_choice")),
+                responseFormat(body.get("response_format")),
+                body.path("user").asString(null),
+                body.has("n") && !body.get("n").isNull() ? body.get("n").asInt() : null,
+                extra);
     }
 
     private static ChatMessage readMessage(JsonNode m) {
@@ -53,15 +73,24 @@ public final class OpenAiWire {
         if (content != null && content.isString()) {
             parts.add(ChatMessage.Part.text(content.asString()));
         } else if (content != null && content.isArray()) {
-            content.forEach(p -> parts.add("image_url".equals(p.path("type").asString())
-                    ? ChatMessage.Part.image(p.path("image_url").path("url").asString())
-                    : ChatMessage.Part.text(p.path("text").asString())));
+            content.forEach(p -> parts.add(
+                    "image_url".equals(p.path("type").asString())
+                            ? ChatMessage.Part.image(
+                                    p.path("image_url").path("url").asString())
+                            : ChatMessage.Part.text(p.path("text").asString())));
         }
         List<ChatMessage.ToolCall> calls = new ArrayList<>();
-        m.path("tool_calls").forEach(c -> calls.add(new ChatMessage.ToolCall(c.path("id").asString(),
-                c.path("function").path("name").asString(), c.path("function").path("arguments").asString("{}"))));
+        m.path("tool_calls")
+                .forEach(c -> calls.add(new ChatMessage.ToolCall(
+                        c.path("id").asString(),
+                        c.path("function").path("name").asString(),
+                        c.path("function").path("arguments").asString("{}"))));
         // "developer" is OpenAI's newer name for the system role.
-        return new ChatMessage("developer".equals(role) ? "system" : role, parts, m.path("name").asString(null), calls,
+        return new ChatMessage(
+                "developer".equals(role) ? "system" : role,
+                parts,
+                m.path("name").asString(null),
+                calls,
                 m.path("tool_call_id").asString(null));
     }
 
@@ -88,7 +117,8 @@ public final class OpenAiWire {
         if (choice.isString()) {
             return ChatRequest.ToolChoice.of(choice.asString());
         }
-        return new ChatRequest.ToolChoice("function", choice.path("function").path("name").asString());
+        return new ChatRequest.ToolChoice(
+                "function", choice.path("function").path("name").asString());
     }
 
     private static ChatRequest.ResponseFormat responseFormat(JsonNode format) {
@@ -96,7 +126,9 @@ public final class OpenAiWire {
             return null;
         }
         JsonNode schema = format.path("json_schema");
-        return new ChatRequest.ResponseFormat(format.path("type").asString(), schema.path("name").asString(null),
+        return new ChatRequest.ResponseFormat(
+                format.path("type").asString(),
+                schema.path("name").asString(null),
                 schema.has("schema") ? schema.get("schema") : null,
                 schema.has("strict") ? schema.get("strict").asBoolean() : null);
     }
@@ -106,8 +138,8 @@ public final class OpenAiWire {
      * {@code max_completion_tokens} for OpenAI (its reasoning models refuse the older name) and
      * {@code max_tokens} for the compatible servers that only know that one.
      */
-    public static ObjectNode writeChatRequest(ChatRequest request, String model, String maxTokensField,
-            Set<String> extrasAccepted) {
+    public static ObjectNode writeChatRequest(
+            ChatRequest request, String model, String maxTokensField, Set<String> extrasAccepted) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
@@ -233,11 +265,15 @@ public final class OpenAiWire {
     public static ChatResult readChatResult(JsonNode body, String model) {
         List<ChatResult.Choice> choices = new ArrayList<>();
         for (JsonNode c : body.path("choices")) {
-            choices.add(new ChatResult.Choice(c.path("index").asInt(choices.size()), readMessage(c.path("message")),
+            choices.add(new ChatResult.Choice(
+                    c.path("index").asInt(choices.size()),
+                    readMessage(c.path("message")),
                     finishReason(c.path("finish_reason").asString("stop"))));
         }
         JsonNode u = body.path("usage");
-        Usage usage = new Usage(u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong(),
+        Usage usage = new Usage(
+                u.path("prompt_tokens").asLong(),
+                u.path("completion_tokens").asLong(),
                 u.path("prompt_tokens_details").path("cached_tokens").asLong(),
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong());
         return new ChatResult(body.path("id").asString(""), body.path("model").asString(model), choices, usage);
@@ -305,7 +341,8 @@ public final class OpenAiWire {
         for (JsonNode item : body.path("data")) {
             vectors.add(floats(item.path("embedding")));
         }
-        return new EmbeddingResult(vectors, body.path("usage").path("prompt_tokens").asLong());
+        return new EmbeddingResult(
+                vectors, body.path("usage").path("prompt_tokens").asLong());
     }
 
     public static float[] floats(JsonNode array) {

@@ -1,6 +1,7 @@
 package app.devskyy.llm;
 
 import app.devskyy.core.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +16,7 @@ import tools.jackson.databind.JsonNode;
 public final class Prices {
 
     /** Micro-dollars per token. */
-    public record Price(double input, double cachedInput, double output, double reasoning) {
-    }
+    public record Price(double input, double cachedInput, double output, double reasoning) {}
 
     private final String version;
     private final Map<String, Price> prices;
@@ -31,14 +31,19 @@ public final class Prices {
     }
 
     public static Prices parse(String json) {
-        JsonNode root = Json.tree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode root = Json.tree(json.getBytes(StandardCharsets.UTF_8));
         Map<String, Price> prices = new HashMap<>();
         root.path("models").properties().forEach(e -> {
             JsonNode p = e.getValue();
             double input = p.path("input").asDouble();
             double output = p.path("output").asDouble();
-            prices.put(e.getKey(), new Price(input, p.path("cachedInput").asDouble(input), output,
-                    p.path("reasoning").asDouble(output)));
+            prices.put(
+                    e.getKey(),
+                    new Price(
+                            input,
+                            p.path("cachedInput").asDouble(input),
+                            output,
+                            p.path("reasoning").asDouble(output)));
         });
         return new Prices(root.path("version").asString("unversioned"), prices);
     }
@@ -53,8 +58,8 @@ public final class Prices {
 
     /** The cost of {@code usage} on {@code target}, in micro-dollars; 0 for an unpriced (self-hosted) model. */
     public long costMicros(Target target, Usage usage) {
-        return of(target).map(p -> (long) Math.ceil(
-                (usage.promptTokens() - usage.cachedTokens()) * p.input()
+        return of(target)
+                .map(p -> (long) Math.ceil((usage.promptTokens() - usage.cachedTokens()) * p.input()
                         + usage.cachedTokens() * p.cachedInput()
                         + (usage.completionTokens() - usage.reasoningTokens()) * p.output()
                         + usage.reasoningTokens() * p.reasoning()))

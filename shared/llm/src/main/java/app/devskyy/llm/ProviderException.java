@@ -63,7 +63,8 @@ public final class ProviderException extends Exception {
     /** For providers that answer one choice: a request for several goes to the next target. */
     public static void requireSingleChoice(String provider, ChatRequest request) throws ProviderException {
         if (request.choices() > 1) {
-            throw new ProviderException(Kind.MISCONFIGURED, provider, 0, null, provider + " answers one choice (n = 1)");
+            throw new ProviderException(
+                    Kind.MISCONFIGURED, provider, 0, null, provider + " answers one choice (n = 1)");
         }
     }
 

@@ -10,7 +10,9 @@ import app.devskyy.llm.providers.GeminiProvider;
 import app.devskyy.llm.providers.OfflineProvider;
 import app.devskyy.llm.providers.OpenAiCompatibleProvider;
 import app.devskyy.llm.providers.ProviderHttp;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -32,8 +34,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ProviderRegistry {
 
-    private record Known(String name, String keyVariable, String baseVariable, String defaultBase) {
-    }
+    private record Known(String name, String keyVariable, String baseVariable, String defaultBase) {}
 
     private static final Known[] KNOWN = {
         new Known("openai", "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
@@ -44,32 +45,39 @@ public final class ProviderRegistry {
         new Known("groq", "GROQ_API_KEY", "GROQ_BASE_URL", "https://api.groq.com/openai/v1"),
     };
 
-    private ProviderRegistry() {
-    }
+    private ProviderRegistry() {}
 
     public static Map<String, ChatProvider> fromConfig(Config config, AwsClients aws) {
-        JsonNode secret = config.optional("LLM_PROVIDER_KEYS_ARN").filter(arn -> !arn.isBlank())
+        JsonNode secret = config.optional("LLM_PROVIDER_KEYS_ARN")
+                .filter(arn -> !arn.isBlank())
                 .map(arn -> Json.tree(SecretsProvider.builder()
-                        .withClient(aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build()).build()
-                        .get(arn).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .withClient(aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER")
+                                .build())
+                        .build()
+                        .get(arn)
+                        .getBytes(StandardCharsets.UTF_8)))
                 .orElse(Json.MAPPER.createObjectNode());
         ProviderHttp http = ProviderHttp.shared();
         Map<String, ChatProvider> providers = new LinkedHashMap<>();
         for (Known known : KNOWN) {
-            Optional<String> key = config.optional(known.keyVariable()).filter(k -> !k.isBlank())
-                    .or(() -> Optional.ofNullable(secret.path(known.name()).asString(null)).filter(k -> !k.isBlank()));
+            Optional<String> key = config.optional(known.keyVariable())
+                    .filter(k -> !k.isBlank())
+                    .or(() -> Optional.ofNullable(secret.path(known.name()).asString(null))
+                            .filter(k -> !k.isBlank()));
             if (key.isEmpty()) {
                 continue;
             }
             HttpUrl base = HttpUrl.get(config.string(known.baseVariable(), known.defaultBase()));
-            providers.put(known.name(), switch (known.name()) {
-                case "openai" -> OpenAiCompatibleProvider.openAi(base, key.get(), http);
-                case "anthropic" -> new AnthropicProvider(base, key.get(), http);
-                case "google" -> new GeminiProvider(base, key.get(), http);
-                case "mistral" -> OpenAiCompatibleProvider.mistral(base, key.get(), http);
-                case "cohere" -> new CohereProvider(base, key.get(), http);
-                default -> OpenAiCompatibleProvider.groq(base, key.get(), http);
-            });
+            providers.put(
+                    known.name(),
+                    switch (known.name()) {
+                        case "openai" -> OpenAiCompatibleProvider.openAi(base, key.get(), http);
+                        case "anthropic" -> new AnthropicProvider(base, key.get(), http);
+                        case "google" -> new GeminiProvider(base, key.get(), http);
+                        case "mistral" -> OpenAiCompatibleProvider.mistral(base, key.get(), http);
+                        case "cohere" -> new CohereProvider(base, key.get(), http);
+                        default -> OpenAiCompatibleProvider.groq(base, key.get(), http);
+                    });
         }
         for (String entry : config.list("LLM_COMPATIBLE_PROVIDERS")) {
             int equals = entry.indexOf('=');
@@ -77,14 +85,23 @@ public final class ProviderRegistry {
                 throw new Config.InvalidSettingException("LLM_COMPATIBLE_PROVIDERS");
             }
             String name = entry.substring(0, equals).strip();
-            String keyVariable = name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_API_KEY";
-            providers.put(name, OpenAiCompatibleProvider.compatible(name, HttpUrl.get(entry.substring(equals + 1).strip()),
-                    config.optional(keyVariable).orElse(secret.path(name).asString(null)), http));
+            String keyVariable = name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY";
+            providers.put(
+                    name,
+                    OpenAiCompatibleProvider.compatible(
+                            name,
+                            HttpUrl.get(entry.substring(equals + 1).strip()),
+                            config.optional(keyVariable)
+                                    .orElse(secret.path(name).asString(null)),
+                            http));
         }
         if (config.flag("LLM_BEDROCK", false)) {
             // The gateway retries and falls back itself; SDK retries would spend its deadline on one provider.
-            providers.put("bedrock", new BedrockProvider(aws.configure(BedrockRuntimeClient.builder(), "BEDROCK_RUNTIME")
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()));
+            providers.put(
+                    "bedrock",
+                    new BedrockProvider(aws.configure(BedrockRuntimeClient.builder(), "BEDROCK_RUNTIME")
+                            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                            .build()));
         }
         if (providers.isEmpty()) {
             providers.put(OfflineProvider.NAME, new OfflineProvider());

@@ -19,8 +19,7 @@ public final class Redactor {
     private static final Pattern CARD = Pattern.compile("\\b\\d(?:[ -]?\\d){12,18}\\b");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w])\\+?\\d[\\d ().-]{7,}\\d(?![\\w])");
 
-    private Redactor() {
-    }
+    private Redactor() {}
 
     public static String redact(String text) {
         if (text == null || text.isEmpty()) {
@@ -31,7 +30,9 @@ public final class Redactor {
         Matcher cards = CARD.matcher(out);
         StringBuilder masked = new StringBuilder();
         while (cards.find()) {
-            cards.appendReplacement(masked, luhn(cards.group().replaceAll("[ -]", "")) ? "[CARD]" : Matcher.quoteReplacement(cards.group()));
+            cards.appendReplacement(
+                    masked,
+                    luhn(cards.group().replaceAll("[ -]", "")) ? "[CARD]" : Matcher.quoteReplacement(cards.group()));
         }
         cards.appendTail(masked);
         return PHONE.matcher(masked.toString()).replaceAll("[PHONE]");

@@ -14,10 +14,10 @@ public final class TokenEstimator {
     static final int MESSAGE_OVERHEAD = 8;
     /** Per image: above what any provider charges for one image at its default detail. */
     static final int IMAGE_TOKENS = 2_000;
+
     static final int REQUEST_OVERHEAD = 16;
 
-    private TokenEstimator() {
-    }
+    private TokenEstimator() {}
 
     public static long estimate(String text) {
         return (text.getBytes(StandardCharsets.UTF_8).length + 3) / 4;
@@ -36,8 +36,10 @@ public final class TokenEstimator {
             }
         }
         for (ChatRequest.Tool tool : request.tools()) {
-            tokens += bytes(tool.name()) + bytes(tool.description())
-                    + (tool.parameters() == null ? 0 : bytes(tool.parameters().toString())) + MESSAGE_OVERHEAD;
+            tokens += bytes(tool.name())
+                    + bytes(tool.description())
+                    + (tool.parameters() == null ? 0 : bytes(tool.parameters().toString()))
+                    + MESSAGE_OVERHEAD;
         }
         if (request.responseFormat() != null && request.responseFormat().schema() != null) {
             tokens += bytes(request.responseFormat().schema().toString());

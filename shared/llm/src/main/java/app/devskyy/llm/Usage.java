@@ -14,7 +14,10 @@ public record Usage(long promptTokens, long completionTokens, long cachedTokens,
     }
 
     public Usage plus(Usage other) {
-        return new Usage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
-                cachedTokens + other.cachedTokens, reasoningTokens + other.reasoningTokens);
+        return new Usage(
+                promptTokens + other.promptTokens,
+                completionTokens + other.completionTokens,
+                cachedTokens + other.cachedTokens,
+                reasoningTokens + other.reasoningTokens);
     }
 }

@@ -12,11 +12,13 @@ import app.devskyy.llm.ChatGateway.GatewayException;
 import app.devskyy.llm.CircuitBreakers.Permit;
 import app.devskyy.llm.providers.OpenAiCompatibleProvider;
 import app.devskyy.llm.providers.ProviderHttp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.HttpUrl;
@@ -60,11 +62,13 @@ class ChatGatewayTest {
     }
 
     private ChatGateway gateway(CircuitBreakers breakers, ChatGateway.Policy policy) {
-        return new ChatGateway(providers(), breakers, policy, java.time.Clock.systemUTC(), waits::add);
+        return new ChatGateway(providers(), breakers, policy, Clock.systemUTC(), waits::add);
     }
 
     private ChatGateway gateway() {
-        return gateway(new CircuitBreakers(CircuitBreakers.inInstance(clock), 100, Duration.ofMinutes(1), Duration.ofSeconds(30)),
+        return gateway(
+                new CircuitBreakers(
+                        CircuitBreakers.inInstance(clock), 100, Duration.ofMinutes(1), Duration.ofSeconds(30)),
                 ChatGateway.Policy.defaults());
     }
 
@@ -77,7 +81,9 @@ class ChatGatewayTest {
     }
 
     private static List<String> outcomes(List<Attempt> attempts) {
-        return attempts.stream().map(t -> t.target().provider() + ":" + t.outcome()).toList();
+        return attempts.stream()
+                .map(t -> t.target().provider() + ":" + t.outcome())
+                .toList();
     }
 
     @Test
@@ -89,7 +95,8 @@ class ChatGatewayTest {
         var outcome = gateway().chat(ROUTE, Requests.simple());
         assertThat(outcome.target().provider()).isEqualTo("b");
         assertThat(outcome.result().text()).isEqualTo("hello");
-        assertThat(outcomes(outcome.attempts())).containsExactly("a:unavailable", "a:unavailable", "b:rate_limited", "b:ok");
+        assertThat(outcomes(outcome.attempts()))
+                .containsExactly("a:unavailable", "a:unavailable", "b:rate_limited", "b:ok");
         assertThat(waits).hasSize(2);
         assertThat(waits.get(0)).isBetween(Duration.ofMillis(1), Duration.ofMillis(250));
         assertThat(waits.get(1)).as("the provider's Retry-After").isEqualTo(Duration.ofSeconds(1));
@@ -129,10 +136,20 @@ class ChatGatewayTest {
 
     @Test
     void theOverallDeadlineHoldsWhenProvidersHang() {
-        a.enqueue(new MockResponse.Builder().body(OK).headersDelay(5, java.util.concurrent.TimeUnit.SECONDS).build());
-        b.enqueue(new MockResponse.Builder().body(OK).headersDelay(5, java.util.concurrent.TimeUnit.SECONDS).build());
-        var policy = new ChatGateway.Policy(Duration.ofMillis(900), Duration.ofMillis(400), 1, Duration.ofMillis(10), Duration.ofSeconds(1));
-        var gateway = gateway(new CircuitBreakers(CircuitBreakers.inInstance(clock), 100, Duration.ofMinutes(1), Duration.ofSeconds(30)), policy);
+        a.enqueue(new MockResponse.Builder()
+                .body(OK)
+                .headersDelay(5, TimeUnit.SECONDS)
+                .build());
+        b.enqueue(new MockResponse.Builder()
+                .body(OK)
+                .headersDelay(5, TimeUnit.SECONDS)
+                .build());
+        var policy = new ChatGateway.Policy(
+                Duration.ofMillis(900), Duration.ofMillis(400), 1, Duration.ofMillis(10), Duration.ofSeconds(1));
+        var gateway = gateway(
+                new CircuitBreakers(
+                        CircuitBreakers.inInstance(clock), 100, Duration.ofMinutes(1), Duration.ofSeconds(30)),
+                policy);
         assertThatThrownBy(() -> gateway.chat(ROUTE, Requests.simple()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.status()).isEqualTo(504);
@@ -142,8 +159,10 @@ class ChatGatewayTest {
 
     @Test
     void anOpenCircuitSkipsItsProviderUntilAProbeSucceeds() throws Exception {
-        var breakers = new CircuitBreakers(CircuitBreakers.inInstance(clock), 2, Duration.ofMinutes(1), Duration.ofSeconds(30));
-        var policy = new ChatGateway.Policy(Duration.ofSeconds(10), Duration.ofSeconds(5), 1, Duration.ofMillis(10), Duration.ofSeconds(1));
+        var breakers = new CircuitBreakers(
+                CircuitBreakers.inInstance(clock), 2, Duration.ofMinutes(1), Duration.ofSeconds(30));
+        var policy = new ChatGateway.Policy(
+                Duration.ofSeconds(10), Duration.ofSeconds(5), 1, Duration.ofMillis(10), Duration.ofSeconds(1));
         ChatGateway gateway = gateway(breakers, policy);
         for (int i = 0; i < 2; i++) {
             answer(a, 500, "{}");
@@ -157,7 +176,9 @@ class ChatGatewayTest {
 
         clock.advance(Duration.ofSeconds(31));
         answer(a, 200, OK);
-        assertThat(gateway.chat(ROUTE, Requests.simple()).target().provider()).as("the half-open probe").isEqualTo("a");
+        assertThat(gateway.chat(ROUTE, Requests.simple()).target().provider())
+                .as("the half-open probe")
+                .isEqualTo("a");
         answer(a, 200, OK);
         assertThat(breakers.check("a", Duration.ofSeconds(1))).isEqualTo(Permit.ALLOWED);
         assertThat(gateway.chat(ROUTE, Requests.simple()).target().provider()).isEqualTo("a");
@@ -165,10 +186,12 @@ class ChatGatewayTest {
 
     @Test
     void everyCircuitOpenIsA503() {
-        var breakers = new CircuitBreakers(CircuitBreakers.inInstance(clock), 1, Duration.ofMinutes(1), Duration.ofSeconds(30));
+        var breakers = new CircuitBreakers(
+                CircuitBreakers.inInstance(clock), 1, Duration.ofMinutes(1), Duration.ofSeconds(30));
         breakers.failed("a", Permit.ALLOWED);
         breakers.failed("b", Permit.ALLOWED);
-        assertThatThrownBy(() -> gateway(breakers, ChatGateway.Policy.defaults()).chat(ROUTE, Requests.simple()))
+        assertThatThrownBy(
+                        () -> gateway(breakers, ChatGateway.Policy.defaults()).chat(ROUTE, Requests.simple()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
@@ -180,18 +203,24 @@ class ChatGatewayTest {
     void instancesShareABreakerThroughRedis() {
         try (UpstashRestEndpoint redis = UpstashRestEndpoint.start("breaker-token")) {
             UpstashClient upstash = new UpstashClient(HttpUrl.get(redis.url()), redis.token(), OutboundHttp.client());
-            var first = new CircuitBreakers(CircuitBreakers.upstash(upstash), 3, Duration.ofMinutes(1), Duration.ofSeconds(30));
-            var second = new CircuitBreakers(CircuitBreakers.upstash(upstash), 3, Duration.ofMinutes(1), Duration.ofSeconds(30));
+            var first = new CircuitBreakers(
+                    CircuitBreakers.upstash(upstash), 3, Duration.ofMinutes(1), Duration.ofSeconds(30));
+            var second = new CircuitBreakers(
+                    CircuitBreakers.upstash(upstash), 3, Duration.ofMinutes(1), Duration.ofSeconds(30));
             first.failed("openai", Permit.ALLOWED);
             second.failed("openai", Permit.ALLOWED);
             assertThat(first.check("openai", Duration.ofSeconds(5))).isEqualTo(Permit.ALLOWED);
             first.failed("openai", Permit.ALLOWED);
-            assertThat(second.check("openai", Duration.ofSeconds(5))).as("opened by the other instance").isEqualTo(Permit.REFUSED);
+            assertThat(second.check("openai", Duration.ofSeconds(5)))
+                    .as("opened by the other instance")
+                    .isEqualTo(Permit.REFUSED);
             assertThat(redis.redis("PTTL", "llm:cb:openai:open").asLong()).isBetween(1L, 30_000L);
 
-            redis.redis("DEL", "llm:cb:openai:open");  // the cool-down has passed
+            redis.redis("DEL", "llm:cb:openai:open"); // the cool-down has passed
             assertThat(second.check("openai", Duration.ofSeconds(5))).isEqualTo(Permit.PROBE);
-            assertThat(first.check("openai", Duration.ofSeconds(5))).as("one probe at a time").isEqualTo(Permit.REFUSED);
+            assertThat(first.check("openai", Duration.ofSeconds(5)))
+                    .as("one probe at a time")
+                    .isEqualTo(Permit.REFUSED);
             second.succeeded("openai", Permit.PROBE);
             assertThat(first.check("openai", Duration.ofSeconds(5))).isEqualTo(Permit.ALLOWED);
         }

@@ -1,15 +1,15 @@
 package app.devskyy.llm;
 
 import app.devskyy.core.Json;
+import java.nio.charset.StandardCharsets;
 
 /** Chat requests the provider tests translate, written as a caller writes them: OpenAI JSON. */
 public final class Requests {
 
-    private Requests() {
-    }
+    private Requests() {}
 
     public static ChatRequest of(String openAiJson) {
-        return OpenAiWire.readChatRequest(Json.tree(openAiJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return OpenAiWire.readChatRequest(Json.tree(openAiJson.getBytes(StandardCharsets.UTF_8)));
     }
 
     static final String WEATHER_TOOL = """

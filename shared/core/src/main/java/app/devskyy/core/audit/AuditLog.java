@@ -1,14 +1,20 @@
 package app.devskyy.core.audit;
 
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.RecordSchema;
 import app.devskyy.core.crypto.PersonalDataCipher;
+import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.privacy.Category;
+import app.devskyy.core.privacy.PersonalItems;
+import app.devskyy.core.privacy.PersonalItems.Finder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import app.devskyy.core.aws.DynamoTables;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
@@ -25,27 +31,75 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class AuditLog {
 
+    /**
+     * The personal items of the audit table: an account's own trail goes with the account; a
+     * workspace's trail stays (it is the workspace's security record) without naming the person.
+     */
+    public static final List<PersonalItems> PERSONAL_DATA = List.of(
+            PersonalItems.deleted(
+                            "AuditTable",
+                            "account event",
+                            Set.of(Category.NETWORK, Category.ACTIVITY),
+                            Finder.partition("USER#{userId}", null))
+                    .decrypting(Map.of("ipCipher", "audit:{pk}:{sk}:ip", "agentCipher", "audit:{pk}:{sk}:agent")),
+            PersonalItems.deleted(
+                    "AuditTable",
+                    "own workspace event",
+                    Set.of(Category.NETWORK, Category.ACTIVITY),
+                    Finder.partition("WS#{ownWorkspaceId}", null)),
+            PersonalItems.pseudonymised(
+                    "AuditTable",
+                    "workspace event naming them",
+                    Set.of(Category.NETWORK, Category.ACTIVITY),
+                    Finder.scan(Map.of("actorId", "{userId}", "targetId", "{userId}")),
+                    List.of("actorId", "targetId", "ipCipher", "agentCipher"),
+                    "a workspace's security trail is kept for its members (legitimate interest, GDPR Art. 6(1)(f))"));
+
     /** Where a request came from; for machine actors (a payment provider's webhook) the provider's address. */
-    public record Origin(String ip, String userAgent) {
+    public record Origin(String ip, String userAgent) {}
+
+    record Event(
+            String pk,
+            String sk,
+            String action,
+            String outcome,
+            String actorId,
+            String targetId,
+            String ipCipher,
+            String agentCipher,
+            long at,
+            long expiresAt) {
+
+        static final TableSchema<Event> SCHEMA = RecordSchema.of(
+                        Event.class,
+                        f -> new Event(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("action"),
+                                f.string("outcome"),
+                                f.string("actorId"),
+                                f.string("targetId"),
+                                f.string("ipCipher"),
+                                f.string("agentCipher"),
+                                f.number("at", 0),
+                                f.number("expiresAt", 0)))
+                .partitionKey("pk", Event::pk)
+                .sortKey("sk", Event::sk)
+                .string("action", Event::action)
+                .string("outcome", Event::outcome)
+                .string("actorId", Event::actorId)
+                .string("targetId", Event::targetId)
+                .string("ipCipher", Event::ipCipher)
+                .string("agentCipher", Event::agentCipher)
+                .number("at", Event::at)
+                .number("expiresAt", Event::expiresAt)
+                .build();
     }
 
-    record Event(String pk, String sk, String action, String outcome, String actorId, String targetId, String ipCipher,
-            String agentCipher, long at, long expiresAt) {
+    public record View(
+            String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {}
 
-        static final TableSchema<Event> SCHEMA = RecordSchema.of(Event.class, f -> new Event(f.string("pk"), f.string("sk"),
-                        f.string("action"), f.string("outcome"), f.string("actorId"), f.string("targetId"),
-                        f.string("ipCipher"), f.string("agentCipher"), f.number("at", 0), f.number("expiresAt", 0)))
-                .partitionKey("pk", Event::pk).sortKey("sk", Event::sk).string("action", Event::action)
-                .string("outcome", Event::outcome).string("actorId", Event::actorId).string("targetId", Event::targetId)
-                .string("ipCipher", Event::ipCipher).string("agentCipher", Event::agentCipher).number("at", Event::at)
-                .number("expiresAt", Event::expiresAt).build();
-    }
-
-    public record View(String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {
-    }
-
-    public record PageView(List<View> events, String next) {
-    }
+    public record PageView(List<View> events, String next) {}
 
     private final DynamoDbTable<Event> events;
     private final PersonalDataCipher pii;
@@ -75,24 +129,46 @@ public final class AuditLog {
     private void write(String pk, String action, String outcome, String actorId, String targetId, Origin origin) {
         long now = clock.millis();
         String sk = String.format("%013d#%s", now, UUID.randomUUID());
-        events.putItem(new Event(pk, sk, action, outcome, actorId, targetId,
-                pii.encrypt(origin.ip(), context(pk, sk, "ip")), pii.encrypt(origin.userAgent(), context(pk, sk, "agent")),
-                now, (now + retention.toMillis()) / 1000));
+        events.putItem(new Event(
+                pk,
+                sk,
+                action,
+                outcome,
+                actorId,
+                targetId,
+                pii.encrypt(origin.ip(), context(pk, sk, "ip")),
+                pii.encrypt(origin.userAgent(), context(pk, sk, "agent")),
+                now,
+                (now + retention.toMillis()) / 1000));
     }
 
     /** A page of a workspace's events, oldest first; {@code cursor} is the previous page's {@code next}. */
     public PageView workspaceEvents(String workspaceId, int limit, String cursor) {
         String pk = "WS#" + workspaceId;
         Page<Event> page = events.query(r -> {
-            r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(pk).build())).limit(limit);
-            if (cursor != null) {
-                r.exclusiveStartKey(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Cursors.decode(cursor))));
-            }
-        }).iterator().next();
-        List<View> views = page.items().stream().map(e -> new View(e.action(), e.outcome(), e.actorId(), e.targetId(),
-                pii.decrypt(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
-                pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")), e.at())).toList();
-        String next = page.lastEvaluatedKey() == null ? null : Cursors.encode(page.lastEvaluatedKey().get("sk").s());
+                    r.queryConditional(QueryConditional.keyEqualTo(
+                                    Key.builder().partitionValue(pk).build()))
+                            .limit(limit);
+                    if (cursor != null) {
+                        r.exclusiveStartKey(Map.of(
+                                "pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Cursors.decode(cursor))));
+                    }
+                })
+                .iterator()
+                .next();
+        List<View> views = page.items().stream()
+                .map(e -> new View(
+                        e.action(),
+                        e.outcome(),
+                        e.actorId(),
+                        e.targetId(),
+                        pii.decrypt(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
+                        pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")),
+                        e.at()))
+                .toList();
+        String next = page.lastEvaluatedKey() == null
+                ? null
+                : Cursors.encode(page.lastEvaluatedKey().get("sk").s());
         return new PageView(views, next);
     }
 
@@ -102,22 +178,21 @@ public final class AuditLog {
 
     /** Opaque page cursors: the sort key of the last item, base64url; anything else is a 400. */
     public static final class Cursors {
-        private Cursors() {
-        }
+        private Cursors() {}
 
         public static String encode(String sortKey) {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
         }
 
         public static String decode(String cursor) {
             try {
-                String sortKey = new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                String sortKey = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 if (!sortKey.matches("[0-9A-Za-z#_-]{1,100}")) {
                     throw new IllegalArgumentException();
                 }
                 return sortKey;
             } catch (IllegalArgumentException e) {
-                throw app.devskyy.core.http.ApiProblem.badRequest("The cursor is not one this API issued.");
+                throw ApiProblem.badRequest("The cursor is not one this API issued.");
             }
         }
     }

@@ -55,7 +55,10 @@ public final class AccessTokens {
                 .claim("aal", principal.assurance())
                 .claim("email_verified", principal.emailVerified());
         principal.platformRole().ifPresent(role -> claims.claim("role", role.wire()));
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(keys.signingKey().getKeyID()).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(TYPE)
+                .keyID(keys.signingKey().getKeyID())
+                .build();
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(new ECDSASigner(keys.signingKey()));

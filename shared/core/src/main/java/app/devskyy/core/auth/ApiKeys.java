@@ -1,5 +1,6 @@
 package app.devskyy.core.auth;
 
+import app.devskyy.core.crypto.Digests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,12 +25,13 @@ public interface ApiKeys {
     ApiKeys NONE = key -> Optional.empty();
 
     static boolean looksLikeKey(String credential) {
-        return credential.startsWith(PREFIX) && credential.length() == PREFIX.length() + 43
+        return credential.startsWith(PREFIX)
+                && credential.length() == PREFIX.length() + 43
                 && credential.substring(PREFIX.length()).matches("[A-Za-z0-9_-]{43}");
     }
 
     static String hash(String key) {
-        return app.devskyy.core.crypto.Digests.sha256(key);
+        return Digests.sha256(key);
     }
 
     /** Reuses each answer for up to a minute: a revoked key stops working within a minute. */
@@ -38,8 +40,7 @@ public interface ApiKeys {
             private static final int MAX_ENTRIES = 10_000;
             private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
 
-            record Answer(Optional<Principal> principal, Instant until) {
-            }
+            record Answer(Optional<Principal> principal, Instant until) {}
 
             @Override
             public Optional<Principal> resolve(String presentedKey) {

@@ -40,12 +40,16 @@ public final class Authenticator {
     public Authenticator(JWKSet publicKeys, TokenSettings settings, SessionRevocations revocations, ApiKeys apiKeys) {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AccessTokens.TYPE));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(publicKeys)));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(),
-                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "sid", "exp", "iat", "jti"));
+        processor.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(publicKeys)));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                settings.audience(),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                Set.of("sub", "sid", "exp", "iat", "jti"));
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
-        this.knownKeyIds = Set.copyOf(publicKeys.getKeys().stream().map(k -> k.getKeyID()).toList());
+        this.knownKeyIds =
+                Set.copyOf(publicKeys.getKeys().stream().map(k -> k.getKeyID()).toList());
         this.revocations = revocations;
         this.apiKeys = apiKeys;
     }
@@ -71,7 +75,8 @@ public final class Authenticator {
         JWTClaimsSet claims;
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (jwt.getHeader().getKeyID() == null || !knownKeyIds.contains(jwt.getHeader().getKeyID())) {
+            if (jwt.getHeader().getKeyID() == null
+                    || !knownKeyIds.contains(jwt.getHeader().getKeyID())) {
                 throw unauthorized(true);
             }
             claims = processor.process(jwt, null);
@@ -93,13 +98,19 @@ public final class Authenticator {
             Map<String, Role> memberships = new HashMap<>();
             Map<String, Object> workspaces = claims.getJSONObjectClaim("ws");
             if (workspaces != null) {
-                workspaces.forEach((workspace, role) ->
-                        memberships.put(workspace, Role.fromWire(String.valueOf(role)).orElseThrow()));
+                workspaces.forEach((workspace, role) -> memberships.put(
+                        workspace, Role.fromWire(String.valueOf(role)).orElseThrow()));
             }
-            Optional<Role> platformRole = Optional.ofNullable(claims.getStringClaim("role")).map(r -> Role.fromWire(r).orElseThrow());
+            Optional<Role> platformRole = Optional.ofNullable(claims.getStringClaim("role"))
+                    .map(r -> Role.fromWire(r).orElseThrow());
             String assurance = claims.getStringClaim("aal") == null ? Principal.AAL1 : claims.getStringClaim("aal");
             boolean emailVerified = Boolean.TRUE.equals(claims.getBooleanClaim("email_verified"));
-            return new Principal(claims.getSubject(), claims.getStringClaim("sid"), memberships, platformRole, assurance,
+            return new Principal(
+                    claims.getSubject(),
+                    claims.getStringClaim("sid"),
+                    memberships,
+                    platformRole,
+                    assurance,
                     emailVerified);
         } catch (Exception malformed) {
             throw unauthorized(true);
@@ -129,7 +140,10 @@ public final class Authenticator {
     /** Operations that need a second factor in this session (changing MFA, API keys, admin actions). */
     public static void requireSecondFactor(Principal principal) {
         if (!Principal.AAL2.equals(principal.assurance())) {
-            throw ApiProblem.of(403, "second-factor-required", "Forbidden",
+            throw ApiProblem.of(
+                    403,
+                    "second-factor-required",
+                    "Forbidden",
                     "This operation needs a session signed in with a second factor (aal2).");
         }
     }
@@ -146,8 +160,16 @@ public final class Authenticator {
     }
 
     private static ApiProblem unauthorized(boolean tokenPresented) {
-        return new ApiProblem(401, "unauthorized", "Unauthorized",
-                "A valid access token is required (Authorization: Bearer).", List.of(),
-                Map.of("www-authenticate", tokenPresented ? "Bearer realm=\"devskyy\", error=\"invalid_token\"" : "Bearer realm=\"devskyy\""));
+        return new ApiProblem(
+                401,
+                "unauthorized",
+                "Unauthorized",
+                "A valid access token is required (Authorization: Bearer).",
+                List.of(),
+                Map.of(
+                        "www-authenticate",
+                        tokenPresented
+                                ? "Bearer realm=\"devskyy\", error=\"invalid_token\""
+                                : "Bearer realm=\"devskyy\""));
     }
 }

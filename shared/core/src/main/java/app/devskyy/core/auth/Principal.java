@@ -10,8 +10,13 @@ import java.util.Optional;
  * password, {@code aal2} after a second factor. {@code emailVerified} says whether the user
  * confirmed the email address, for routes that require it.
  */
-public record Principal(String userId, String sessionId, Map<String, Role> memberships, Optional<Role> platformRole,
-        String assurance, boolean emailVerified) {
+public record Principal(
+        String userId,
+        String sessionId,
+        Map<String, Role> memberships,
+        Optional<Role> platformRole,
+        String assurance,
+        boolean emailVerified) {
 
     public static final String AAL1 = "aal1";
     public static final String AAL2 = "aal2";

@@ -5,7 +5,11 @@ import java.util.Optional;
 
 /** Roles, highest first. A role includes every right of the roles below it. */
 public enum Role {
-    SUPER_ADMIN, ADMIN, DEVELOPER, API_USER, READ_ONLY;
+    SUPER_ADMIN,
+    ADMIN,
+    DEVELOPER,
+    API_USER,
+    READ_ONLY;
 
     /** The name in tokens and API bodies: {@code super_admin}, {@code read_only}, ... */
     public String wire() {

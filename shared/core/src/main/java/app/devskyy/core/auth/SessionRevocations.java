@@ -23,8 +23,7 @@ public interface SessionRevocations {
             private static final int MAX_ENTRIES = 50_000;
             private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
 
-            record Answer(boolean revoked, Instant until) {
-            }
+            record Answer(boolean revoked, Instant until) {}
 
             @Override
             public boolean isRevoked(String sessionId) {

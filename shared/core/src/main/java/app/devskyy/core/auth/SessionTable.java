@@ -2,10 +2,13 @@ package app.devskyy.core.auth;
 
 import app.devskyy.core.config.Config;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Reads session state from the auth table ({@code AUTH_TABLE}, item {@code SESSION#<id>/SESSION})
@@ -14,16 +17,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 public final class SessionTable {
 
-    private SessionTable() {
-    }
+    private SessionTable() {}
 
     /** Revoked when the session is gone, revoked or past its expiry; a consistent read each time. */
     public static SessionRevocations revocations(DynamoDbClient dynamoDb, String table, Clock clock) {
         return sessionId -> {
-            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId), "sk", AttributeValue.fromS("SESSION"))))
+            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
+                            .consistentRead(true)
+                            .key(Map.of(
+                                    "pk",
+                                    AttributeValue.fromS("SESSION#" + sessionId),
+                                    "sk",
+                                    AttributeValue.fromS("SESSION"))))
                     .item();
-            return item == null || item.isEmpty() || item.containsKey("revokedAt")
+            return item == null
+                    || item.isEmpty()
+                    || item.containsKey("revokedAt")
                     || Long.parseLong(item.get("expiresAt").n()) * 1000 <= clock.millis();
         };
     }
@@ -35,27 +44,46 @@ public final class SessionTable {
      */
     public static ApiKeys apiKeys(DynamoDbClient dynamoDb, String table, Clock clock) {
         return presented -> {
-            Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("APIKEY#" + ApiKeys.hash(presented)),
-                    "sk", AttributeValue.fromS("APIKEY"));
-            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(key)).item();
+            Map<String, AttributeValue> key = Map.of(
+                    "pk",
+                    AttributeValue.fromS("APIKEY#" + ApiKeys.hash(presented)),
+                    "sk",
+                    AttributeValue.fromS("APIKEY"));
+            Map<String, AttributeValue> item = dynamoDb.getItem(
+                            r -> r.tableName(table).consistentRead(true).key(key))
+                    .item();
             long now = clock.millis();
-            if (item == null || item.isEmpty() || item.containsKey("revokedAt")
-                    || (item.containsKey("expiresAt") && Long.parseLong(item.get("expiresAt").n()) * 1000 <= now)) {
-                return java.util.Optional.empty();
+            if (item == null
+                    || item.isEmpty()
+                    || item.containsKey("revokedAt")
+                    || (item.containsKey("expiresAt")
+                            && Long.parseLong(item.get("expiresAt").n()) * 1000 <= now)) {
+                return Optional.empty();
             }
             try {
-                dynamoDb.updateItem(r -> r.tableName(table).key(key).updateExpression("SET lastUsedAt = :now")
-                        .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
-                        .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
-                                ":stale", AttributeValue.fromN(Long.toString(now - 300_000)))));
-            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException recent) {
+                dynamoDb.updateItem(r -> r.tableName(table)
+                        .key(key)
+                        .updateExpression("SET lastUsedAt = :now")
+                        .conditionExpression(
+                                "attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
+                        .expressionAttributeValues(Map.of(
+                                ":now",
+                                AttributeValue.fromN(Long.toString(now)),
+                                ":stale",
+                                AttributeValue.fromN(Long.toString(now - 300_000)))));
+            } catch (ConditionalCheckFailedException recent) {
                 // Recorded less than five minutes ago.
             }
             String keyId = item.get("keyId").s();
-            java.util.Optional<Role> platformRole = item.containsKey("platformRole")
-                    ? Role.fromWire(item.get("platformRole").s()) : java.util.Optional.empty();
-            return Role.fromWire(item.get("role").s()).map(role -> new Principal("key:" + keyId, "key:" + keyId,
-                    Map.of(item.get("workspaceId").s(), role), platformRole));
+            Optional<Role> platformRole = item.containsKey("platformRole")
+                    ? Role.fromWire(item.get("platformRole").s())
+                    : Optional.empty();
+            return Role.fromWire(item.get("role").s())
+                    .map(role -> new Principal(
+                            "key:" + keyId,
+                            "key:" + keyId,
+                            Map.of(item.get("workspaceId").s(), role),
+                            platformRole));
         };
     }
 
@@ -67,11 +95,13 @@ public final class SessionTable {
         JWKSet keys;
         try {
             keys = JWKSet.parse(config.required("AUTH_JWKS"));
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new Config.InvalidSettingException("AUTH_JWKS");
         }
         String table = config.required("AUTH_TABLE", "AuthTable");
-        return new Authenticator(keys, TokenSettings.from(config),
+        return new Authenticator(
+                keys,
+                TokenSettings.from(config),
                 SessionRevocations.cached(revocations(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()),
                 ApiKeys.cached(apiKeys(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()));
     }

@@ -12,6 +12,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 
 /**
@@ -28,7 +29,9 @@ public final class SigningKeys {
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("a signing key set needs at least one key");
         }
-        this.keys = keys.stream().sorted(Comparator.comparing(SigningKeys::issued).reversed()).toList();
+        this.keys = keys.stream()
+                .sorted(Comparator.comparing(SigningKeys::issued).reversed())
+                .toList();
     }
 
     /** Parses a private JWK Set; every key must be an EC P-256 key with its private part. */
@@ -36,7 +39,10 @@ public final class SigningKeys {
         try {
             List<ECKey> keys = new ArrayList<>();
             for (JWK jwk : JWKSet.parse(jwkSetJson).getKeys()) {
-                if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve()) || !ec.isPrivate() || ec.getKeyID() == null) {
+                if (!(jwk instanceof ECKey ec)
+                        || !Curve.P_256.equals(ec.getCurve())
+                        || !ec.isPrivate()
+                        || ec.getKeyID() == null) {
                     throw new IllegalArgumentException("signing keys must be private EC P-256 keys with a kid");
                 }
                 keys.add(ec);
@@ -61,8 +67,12 @@ public final class SigningKeys {
 
     private static ECKey newKey() {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true).issueTime(java.util.Date.from(Instant.now())).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .keyIDFromThumbprint(true)
+                    .issueTime(Date.from(Instant.now()))
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }

@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -62,8 +63,7 @@ public final class AwsClients {
      *
      * @param serviceId the service's part of {@code AWS_ENDPOINT_URL_<SERVICE>}, such as {@code SECRETS_MANAGER}
      */
-    public <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
-            B builder, String serviceId) {
+    public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String serviceId) {
         builder.region(Region.of(config.required("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -76,5 +76,4 @@ public final class AwsClients {
         endpoint(serviceId).ifPresent(builder::endpointOverride);
         return builder;
     }
-
 }

@@ -1,5 +1,6 @@
 package app.devskyy.core.aws;
 
+import java.util.function.Consumer;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
@@ -18,7 +19,8 @@ public final class DynamoTables {
     private final DynamoDbEnhancedClient enhanced;
 
     public DynamoTables(DynamoDbClient dynamoDb) {
-        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
+        this.enhanced =
+                DynamoDbEnhancedClient.builder().dynamoDbClient(dynamoDb).build();
     }
 
     public <T> DynamoDbTable<T> table(String tableName, TableSchema<T> schema) {
@@ -26,7 +28,7 @@ public final class DynamoTables {
     }
 
     /** Writes several items of any of these tables all or none (a DynamoDB transaction). */
-    public void transact(java.util.function.Consumer<TransactWriteItemsEnhancedRequest.Builder> items) {
+    public void transact(Consumer<TransactWriteItemsEnhancedRequest.Builder> items) {
         enhanced.transactWriteItems(items);
     }
 }

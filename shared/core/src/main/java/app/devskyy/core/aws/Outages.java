@@ -2,9 +2,9 @@ package app.devskyy.core.aws;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Tells a dependency's outage from a defect: what an HTTP function answers with 503 and
@@ -18,8 +18,7 @@ public final class Outages {
     /** What a caller is told to wait before trying again. */
     public static final int RETRY_AFTER_SECONDS = 2;
 
-    private Outages() {
-    }
+    private Outages() {}
 
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -57,20 +57,29 @@ public final class RecordSchema<T> {
     }
 
     public RecordSchema<T> string(String name, Function<T, String> getter, StaticAttributeTag... tags) {
-        builder.addAttribute(String.class, a -> a.name(name).getter(getter::apply)
-                .setter((fields, value) -> fields.values.put(name, value)).tags(tags));
+        builder.addAttribute(
+                String.class,
+                a -> a.name(name)
+                        .getter(getter::apply)
+                        .setter((fields, value) -> fields.values.put(name, value))
+                        .tags(tags));
         return this;
     }
 
     public RecordSchema<T> number(String name, Function<T, Long> getter, StaticAttributeTag... tags) {
-        builder.addAttribute(Long.class, a -> a.name(name).getter(getter::apply)
-                .setter((fields, value) -> fields.values.put(name, value)).tags(tags));
+        builder.addAttribute(
+                Long.class,
+                a -> a.name(name)
+                        .getter(getter::apply)
+                        .setter((fields, value) -> fields.values.put(name, value))
+                        .tags(tags));
         return this;
     }
 
     public RecordSchema<T> bool(String name, Function<T, Boolean> getter) {
-        builder.addAttribute(Boolean.class, a -> a.name(name).getter(getter::apply)
-                .setter((fields, value) -> fields.values.put(name, value)));
+        builder.addAttribute(
+                Boolean.class,
+                a -> a.name(name).getter(getter::apply).setter((fields, value) -> fields.values.put(name, value)));
         return this;
     }
 

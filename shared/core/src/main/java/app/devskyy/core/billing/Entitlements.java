@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,9 +23,13 @@ public final class Entitlements {
     private static final Set<String> ENTITLED = Set.of("active", "trialing", "past_due");
 
     /** A workspace's plan, its limits, and the subscription behind it (empty fields for the default plan). */
-    public record Entitlement(String plan, Map<String, Long> limits, String status, String provider, long currentPeriodEnd,
-            boolean cancelAtPeriodEnd) {
-    }
+    public record Entitlement(
+            String plan,
+            Map<String, Long> limits,
+            String status,
+            String provider,
+            long currentPeriodEnd,
+            boolean cancelAtPeriodEnd) {}
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -39,7 +44,10 @@ public final class Entitlements {
         Map<String, Map<String, Long>> all = new LinkedHashMap<>();
         root.path("plans").properties().forEach(plan -> {
             Map<String, Long> limits = new LinkedHashMap<>();
-            plan.getValue().properties().forEach(limit -> limits.put(limit.getKey(), limit.getValue().asLong()));
+            plan.getValue()
+                    .properties()
+                    .forEach(
+                            limit -> limits.put(limit.getKey(), limit.getValue().asLong()));
             all.put(plan.getKey(), Map.copyOf(limits));
         });
         this.plans = Map.copyOf(all);
@@ -58,21 +66,35 @@ public final class Entitlements {
         if (name == null) {
             return defaultPlan;
         }
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        return plans.keySet().stream().filter(p -> lower.equals(p) || lower.startsWith(p + "_") || lower.startsWith(p + "-"))
-                .findFirst().orElse(defaultPlan);
+        String lower = name.toLowerCase(Locale.ROOT);
+        return plans.keySet().stream()
+                .filter(p -> lower.equals(p) || lower.startsWith(p + "_") || lower.startsWith(p + "-"))
+                .findFirst()
+                .orElse(defaultPlan);
     }
 
     public Entitlement of(String workspaceId) {
         Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS("WS#" + workspaceId), "sk", AttributeValue.fromS("SUBSCRIPTION")))).item();
+                        .key(Map.of(
+                                "pk",
+                                AttributeValue.fromS("WS#" + workspaceId),
+                                "sk",
+                                AttributeValue.fromS("SUBSCRIPTION"))))
+                .item();
         if (item == null || item.isEmpty()) {
             return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, 0, false);
         }
         String status = item.get("status").s();
         String plan = ENTITLED.contains(status) ? planOf(item.get("plan").s()) : defaultPlan;
-        return new Entitlement(plan, plans.get(plan), status, item.get("provider").s(),
-                item.containsKey("currentPeriodEnd") ? Long.parseLong(item.get("currentPeriodEnd").n()) : 0,
-                item.containsKey("cancelAtPeriodEnd") && item.get("cancelAtPeriodEnd").bool());
+        return new Entitlement(
+                plan,
+                plans.get(plan),
+                status,
+                item.get("provider").s(),
+                item.containsKey("currentPeriodEnd")
+                        ? Long.parseLong(item.get("currentPeriodEnd").n())
+                        : 0,
+                item.containsKey("cancelAtPeriodEnd")
+                        && item.get("cancelAtPeriodEnd").bool());
     }
 }

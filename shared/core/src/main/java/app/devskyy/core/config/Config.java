@@ -3,7 +3,10 @@ package app.devskyy.core.config;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,7 @@ public final class Config {
     }
 
     /** For tests: settings from a fixed map. */
-    public static Config of(java.util.Map<String, String> settings) {
+    public static Config of(Map<String, String> settings) {
         return new Config(settings::get);
     }
 
@@ -77,25 +80,32 @@ public final class Config {
     }
 
     public boolean flag(String name, boolean defaultValue) {
-        return optional(name).map(v -> parse(name, v, s -> switch (s.toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "on", "1", "yes" -> true;
-            case "false", "off", "0", "no" -> false;
-            default -> throw new IllegalArgumentException(s);
-        })).orElse(defaultValue);
+        return optional(name)
+                .map(v -> parse(name, v, s -> switch (s.toLowerCase(Locale.ROOT)) {
+                    case "true", "on", "1", "yes" -> true;
+                    case "false", "off", "0", "no" -> false;
+                    default -> throw new IllegalArgumentException(s);
+                }))
+                .orElse(defaultValue);
     }
 
     public Duration millis(String name, Duration defaultValue) {
-        return optional(name).map(v -> Duration.ofMillis(parse(name, v, Long::parseLong))).orElse(defaultValue);
+        return optional(name)
+                .map(v -> Duration.ofMillis(parse(name, v, Long::parseLong)))
+                .orElse(defaultValue);
     }
 
     /** A comma-separated list; empty when unset. */
     public List<String> list(String name) {
         return optional(name)
-                .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+                .map(v -> Arrays.stream(v.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
                 .orElse(List.of());
     }
 
-    private static <T> T parse(String name, String value, java.util.function.Function<String, T> parser) {
+    private static <T> T parse(String name, String value, Function<String, T> parser) {
         try {
             return parser.apply(value);
         } catch (RuntimeException e) {

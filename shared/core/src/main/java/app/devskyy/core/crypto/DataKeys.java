@@ -14,8 +14,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 public final class DataKeys {
 
-    private DataKeys() {
-    }
+    private DataKeys() {}
 
     public static PersonalDataCipher personalDataCipher(Config config, AwsClients aws) {
         if (config.isLocal()) {
@@ -27,7 +26,8 @@ public final class DataKeys {
         byte[] ciphertext = Base64.getDecoder().decode(config.required("PII_DATA_KEY_CIPHERTEXT"));
         try (KmsClient kms = aws.kms()) {
             return new PersonalDataCipher(kms.decrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(ciphertext)))
-                    .plaintext().asByteArray());
+                    .plaintext()
+                    .asByteArray());
         }
     }
 }

@@ -75,7 +75,10 @@ public abstract class EventFunction<I, O> implements Function<Message<byte[]>, b
             }
             return event;
         } catch (JacksonException unreadable) {
-            LOG.error("{} received an event it cannot read ({} at {})", name, unreadable.getClass().getSimpleName(),
+            LOG.error(
+                    "{} received an event it cannot read ({} at {})",
+                    name,
+                    unreadable.getClass().getSimpleName(),
                     unreadable.getLocation());
             throw new PermanentFailure("UnreadableEvent", "the event does not have the expected shape");
         }

@@ -18,8 +18,7 @@ public final class FunctionCatalog {
 
     private final Map<String, Function<Config, ?>> builders = new LinkedHashMap<>();
 
-    private FunctionCatalog() {
-    }
+    private FunctionCatalog() {}
 
     public static FunctionCatalog of() {
         return new FunctionCatalog();
@@ -55,7 +54,9 @@ public final class FunctionCatalog {
     }
 
     private static <F> void register(String name, F function, GenericApplicationContext context) {
-        context.registerBean(name, FunctionRegistration.class,
+        context.registerBean(
+                name,
+                FunctionRegistration.class,
                 () -> new FunctionRegistration<>(function, name).type(function.getClass()));
     }
 }

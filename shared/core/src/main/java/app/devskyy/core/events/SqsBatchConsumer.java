@@ -26,8 +26,7 @@ import org.slf4j.MDC;
 public abstract class SqsBatchConsumer<T> extends EventFunction<SqsBatchConsumer.Batch, SqsBatchConsumer.Response> {
 
     /** The SQS event, as much of it as a consumer reads. */
-    public record Batch(@JsonProperty("Records") List<Message> records) {
-    }
+    public record Batch(@JsonProperty("Records") List<Message> records) {}
 
     /** One SQS message. {@code attributes} holds {@code MessageGroupId} and {@code ApproximateReceiveCount}. */
     public record Message(String messageId, String body, Map<String, String> attributes, String eventSourceARN) {
@@ -43,11 +42,9 @@ public abstract class SqsBatchConsumer<T> extends EventFunction<SqsBatchConsumer
     }
 
     /** The partial batch response SQS reads. */
-    public record Response(List<Failure> batchItemFailures) {
-    }
+    public record Response(List<Failure> batchItemFailures) {}
 
-    public record Failure(String itemIdentifier) {
-    }
+    public record Failure(String itemIdentifier) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchConsumer.class);
 
@@ -60,7 +57,9 @@ public abstract class SqsBatchConsumer<T> extends EventFunction<SqsBatchConsumer
 
     @Override
     protected String correlationId(Batch batch) {
-        return batch.records() == null || batch.records().isEmpty() ? "empty-batch" : batch.records().getFirst().messageId();
+        return batch.records() == null || batch.records().isEmpty()
+                ? "empty-batch"
+                : batch.records().getFirst().messageId();
     }
 
     @Override
@@ -78,7 +77,9 @@ public abstract class SqsBatchConsumer<T> extends EventFunction<SqsBatchConsumer
                 accept(Json.MAPPER.readValue(message.body().getBytes(StandardCharsets.UTF_8), bodyType), message);
             } catch (RuntimeException failed) {
                 // Type only: an exception's message may quote the body.
-                LOG.warn("message failed ({}); SQS will deliver it again", failed.getClass().getSimpleName());
+                LOG.warn(
+                        "message failed ({}); SQS will deliver it again",
+                        failed.getClass().getSimpleName());
                 failures.add(new Failure(message.messageId()));
                 if (group != null) {
                     stoppedGroups.add(group);

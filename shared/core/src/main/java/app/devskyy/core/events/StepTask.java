@@ -34,10 +34,16 @@ public abstract class StepTask<I, O> extends EventFunction<I, O> {
             throw new PermanentFailure(problem.slug(), problem.getMessage());
         } catch (RuntimeException e) {
             if (Outages.isOutage(e)) {
-                LOG.warn("{} met an outage ({}); the state machine retries", name(), e.getClass().getSimpleName());
+                LOG.warn(
+                        "{} met an outage ({}); the state machine retries",
+                        name(),
+                        e.getClass().getSimpleName());
                 throw new TransientFailure("DependencyUnavailable", "a dependency is unavailable", null);
             }
-            LOG.error("{} failed ({} at {})", name(), e.getClass().getName(),
+            LOG.error(
+                    "{} failed ({} at {})",
+                    name(),
+                    e.getClass().getName(),
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "unknown");
             throw new PermanentFailure("Unexpected", "the task failed; its logs carry the execution's correlation id");
         }

@@ -20,7 +20,12 @@ public final class ApiProblem extends RuntimeException {
     private final List<FieldError> errors;
     private final Map<String, String> headers;
 
-    public ApiProblem(int status, String slug, String title, String detail, List<FieldError> errors,
+    public ApiProblem(
+            int status,
+            String slug,
+            String title,
+            String detail,
+            List<FieldError> errors,
             Map<String, String> headers) {
         super(detail, null, false, false);
         this.status = status;
@@ -47,39 +52,66 @@ public final class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem methodNotAllowed(String method, List<String> allowed) {
-        return new ApiProblem(405, "method-not-allowed", "Method Not Allowed",
-                "This resource does not support " + method + ".", List.of(),
+        return new ApiProblem(
+                405,
+                "method-not-allowed",
+                "Method Not Allowed",
+                "This resource does not support " + method + ".",
+                List.of(),
                 Map.of("allow", String.join(", ", allowed)));
     }
 
     public static ApiProblem payloadTooLarge(long limitBytes) {
-        return of(413, "payload-too-large", "Payload Too Large",
+        return of(
+                413,
+                "payload-too-large",
+                "Payload Too Large",
                 "The request body exceeds the limit of " + limitBytes + " bytes.");
     }
 
     public static ApiProblem unsupportedMediaType(String expected) {
-        return of(415, "unsupported-media-type", "Unsupported Media Type",
+        return of(
+                415,
+                "unsupported-media-type",
+                "Unsupported Media Type",
                 "The request body must be sent as " + expected + ".");
     }
 
     public static ApiProblem validation(List<FieldError> errors) {
-        return new ApiProblem(422, "validation-failed", "Unprocessable Content",
-                "The request body does not match the schema of this operation.", errors, Map.of());
+        return new ApiProblem(
+                422,
+                "validation-failed",
+                "Unprocessable Content",
+                "The request body does not match the schema of this operation.",
+                errors,
+                Map.of());
     }
 
     public static ApiProblem tooManyRequests(int retryAfterSeconds) {
-        return new ApiProblem(429, "too-many-requests", "Too Many Requests",
-                "Too many requests; retry after " + retryAfterSeconds + " seconds.", List.of(),
+        return new ApiProblem(
+                429,
+                "too-many-requests",
+                "Too Many Requests",
+                "Too many requests; retry after " + retryAfterSeconds + " seconds.",
+                List.of(),
                 Map.of("retry-after", Integer.toString(retryAfterSeconds)));
     }
 
     public static ApiProblem serviceUnavailable(String detail, int retryAfterSeconds) {
-        return new ApiProblem(503, "service-unavailable", "Service Unavailable", detail, List.of(),
+        return new ApiProblem(
+                503,
+                "service-unavailable",
+                "Service Unavailable",
+                detail,
+                List.of(),
                 Map.of("retry-after", Integer.toString(retryAfterSeconds)));
     }
 
     public static ApiProblem internal() {
-        return of(500, "internal-error", "Internal Server Error",
+        return of(
+                500,
+                "internal-error",
+                "Internal Server Error",
                 "The request could not be completed. Quote the request id when reporting it.");
     }
 

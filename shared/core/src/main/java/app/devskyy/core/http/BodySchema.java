@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BodySchema {
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     private final Schema schema;
 
@@ -42,7 +43,8 @@ public final class BodySchema {
     public void check(JsonNode document) {
         List<Error> errors = schema.validate(document);
         if (!errors.isEmpty()) {
-            throw ApiProblem.validation(errors.stream().map(BodySchema::toFieldError).toList());
+            throw ApiProblem.validation(
+                    errors.stream().map(BodySchema::toFieldError).toList());
         }
     }
 

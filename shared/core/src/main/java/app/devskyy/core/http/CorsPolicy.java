@@ -11,13 +11,20 @@ import java.util.Optional;
  * (it answers preflights itself and sets the headers on every response); the local server applies
  * this same policy, read from {@code template.yaml}, so that a browser sees the same answers.
  */
-public record CorsPolicy(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders,
-        List<String> exposeHeaders, boolean allowCredentials, int maxAgeSeconds) {
+public record CorsPolicy(
+        List<String> allowOrigins,
+        List<String> allowMethods,
+        List<String> allowHeaders,
+        List<String> exposeHeaders,
+        boolean allowCredentials,
+        int maxAgeSeconds) {
 
     public CorsPolicy {
         allowOrigins = List.copyOf(allowOrigins);
-        allowMethods = allowMethods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-        allowHeaders = allowHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        allowMethods =
+                allowMethods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
+        allowHeaders =
+                allowHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         exposeHeaders = List.copyOf(exposeHeaders);
     }
 
@@ -35,14 +42,16 @@ public record CorsPolicy(List<String> allowOrigins, List<String> allowMethods, L
      * case the browser blocks the call.
      */
     public Optional<Map<String, String>> preflight(String origin, String requestedMethod, String requestedHeaders) {
-        boolean methodAllowed = allowMethods.contains("*") || allowMethods.contains(requestedMethod.toUpperCase(Locale.ROOT));
+        boolean methodAllowed =
+                allowMethods.contains("*") || allowMethods.contains(requestedMethod.toUpperCase(Locale.ROOT));
         if (!allowsOrigin(origin) || !methodAllowed) {
             return Optional.empty();
         }
         Map<String, String> headers = new LinkedHashMap<>(originHeaders(origin));
         headers.put("access-control-allow-methods", String.join(",", allowMethods));
         if (requestedHeaders != null && !requestedHeaders.isBlank()) {
-            headers.put("access-control-allow-headers",
+            headers.put(
+                    "access-control-allow-headers",
                     allowHeaders.contains("*") ? requestedHeaders : String.join(",", allowHeaders));
         }
         headers.put("access-control-max-age", Integer.toString(maxAgeSeconds));

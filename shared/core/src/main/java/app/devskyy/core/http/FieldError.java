@@ -6,5 +6,4 @@ package app.devskyy.core.http;
  * @param pointer JSON Pointer (RFC 6901) to the offending value, "" for the whole document
  * @param detail  what is wrong, in words meant for the API caller
  */
-public record FieldError(String pointer, String detail) {
-}
+public record FieldError(String pointer, String detail) {}

@@ -35,7 +35,8 @@ import tools.jackson.databind.ObjectReader;
 public final class HttpApiFunction implements Function<Message<byte[]>, APIGatewayV2HTTPResponse> {
 
     /** Events gain fields over time; unknown ones are ignored here, unlike in request bodies. */
-    private static final ObjectReader EVENT_READER = Json.MAPPER.readerFor(APIGatewayV2HTTPEvent.class)
+    private static final ObjectReader EVENT_READER = Json.MAPPER
+            .readerFor(APIGatewayV2HTTPEvent.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Default body limit: far below the 6 MB synchronous Lambda payload, far above any JSON command. */
@@ -88,8 +89,8 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         long start = System.nanoTime();
         Answer answer = answer(event);
-        telemetry.request(answer.method(), answer.route(), answer.response().status(),
-                (System.nanoTime() - start) / 1_000_000.0);
+        telemetry.request(
+                answer.method(), answer.route(), answer.response().status(), (System.nanoTime() - start) / 1_000_000.0);
         return toEvent(answer.response(), requestId(event), method(event).equals("HEAD"));
     }
 
@@ -102,8 +103,7 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
     }
 
     /** A response and the route that produced it ({@code unmatched} when none did). */
-    private record Answer(String method, String route, HttpResponse response) {
-    }
+    private record Answer(String method, String route, HttpResponse response) {}
 
     private Answer answer(APIGatewayV2HTTPEvent event) {
         // Metrics dimensions come from the route table, never from the request, so that a caller
@@ -114,18 +114,29 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
             Router.Match match = router.match(method(event), event.getRawPath() == null ? "/" : event.getRawPath());
             route = match.route().template();
             method = match.route().method();
-            HttpResponse response = match.route().handler().handle(new HttpRequest(event, match.pathParameters(), maxBodyBytes));
+            HttpResponse response =
+                    match.route().handler().handle(new HttpRequest(event, match.pathParameters(), maxBodyBytes));
             return new Answer(method, route, response);
         } catch (ApiProblem problem) {
             return new Answer(method, route, problem(problem, event));
         } catch (RuntimeException e) {
             if (Outages.isOutage(e)) {
                 LOG.warn("dependency unavailable ({}) on {} {}", e.getClass().getSimpleName(), method, route);
-                return new Answer(method, route, problem(ApiProblem.serviceUnavailable(
-                        "A service this request needs is unavailable; retry shortly.", Outages.RETRY_AFTER_SECONDS), event));
+                return new Answer(
+                        method,
+                        route,
+                        problem(
+                                ApiProblem.serviceUnavailable(
+                                        "A service this request needs is unavailable; retry shortly.",
+                                        Outages.RETRY_AFTER_SECONDS),
+                                event));
             }
             // Type and origin only: exception messages can quote input, and input may be personal data.
-            LOG.error("unhandled {} on {} {} at {}", e.getClass().getName(), method, route,
+            LOG.error(
+                    "unhandled {} on {} {} at {}",
+                    e.getClass().getName(),
+                    method,
+                    route,
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "unknown");
             return new Answer(method, route, problem(ApiProblem.internal(), event));
         }
@@ -158,6 +169,7 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
     private static String method(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
         return context == null || context.getHttp() == null || context.getHttp().getMethod() == null
-                ? "GET" : context.getHttp().getMethod();
+                ? "GET"
+                : context.getHttp().getMethod();
     }
 }

@@ -84,8 +84,7 @@ public final class HttpRequest {
 
     public Optional<String> header(String name) {
         Map<String, String> headers = event.getHeaders();
-        return headers == null ? Optional.empty()
-                : Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        return headers == null ? Optional.empty() : Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
     public Optional<String> cookie(String name) {
@@ -94,7 +93,10 @@ public final class HttpRequest {
             return Optional.empty();
         }
         String prefix = name + "=";
-        return cookies.stream().filter(c -> c.startsWith(prefix)).map(c -> c.substring(prefix.length())).findFirst();
+        return cookies.stream()
+                .filter(c -> c.startsWith(prefix))
+                .map(c -> c.substring(prefix.length()))
+                .findFirst();
     }
 
     /** The raw body, decoded from base64 when API Gateway encoded it; empty when there is none. */
@@ -110,7 +112,9 @@ public final class HttpRequest {
         }
         byte[] bytes;
         try {
-            bytes = event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+            bytes = event.getIsBase64Encoded()
+                    ? Base64.getDecoder().decode(body)
+                    : body.getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("The request body is not valid base64.");
         }
@@ -150,7 +154,8 @@ public final class HttpRequest {
             return Json.convert(document, type);
         } catch (JacksonException e) {
             // The schema should make this unreachable; a mismatch is still the caller's input, never a 500.
-            throw ApiProblem.validation(List.of(new FieldError("", "The body cannot be read as this operation's input.")));
+            throw ApiProblem.validation(
+                    List.of(new FieldError("", "The body cannot be read as this operation's input.")));
         }
     }
 
@@ -175,7 +180,8 @@ public final class HttpRequest {
 
     private static boolean isJson(String contentType) {
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+        return mediaType.equals("application/json")
+                || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 
     public APIGatewayV2HTTPEvent event() {

@@ -3,6 +3,7 @@ package app.devskyy.core.http;
 import app.devskyy.core.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public record HttpResponse(int status, Map<String, String> headers, List<String>
     /** A copy with one more header, replacing any header of the same (lower-case) name. */
     public HttpResponse withHeader(String name, String value) {
         Map<String, String> copy = new LinkedHashMap<>(headers);
-        copy.put(name.toLowerCase(java.util.Locale.ROOT), value);
+        copy.put(name.toLowerCase(Locale.ROOT), value);
         return new HttpResponse(status, copy, cookies, body);
     }
 }

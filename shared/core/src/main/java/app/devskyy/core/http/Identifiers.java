@@ -18,8 +18,7 @@ public final class Identifiers {
     /** The longest query parameter value any route reads (API Gateway joins repeated ones with commas). */
     public static final int MAX_QUERY_LENGTH = 1024;
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     public static boolean isId(String value) {
         return value != null && ID.matcher(value).matches();

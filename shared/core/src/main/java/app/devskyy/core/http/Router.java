@@ -16,23 +16,21 @@ import java.util.Set;
 public final class Router {
 
     /** One entry of the table, as declared. */
-    public record Route(String method, String template, RouteHandler handler) {
-    }
+    public record Route(String method, String template, RouteHandler handler) {}
 
     /** A matched route and the path parameters taken from the request path. */
-    public record Match(Route route, Map<String, String> pathParameters) {
-    }
+    public record Match(Route route, Map<String, String> pathParameters) {}
 
     /** A route with its template split once, at build time. */
-    private record Compiled(Route route, String[] segments) {
-    }
+    private record Compiled(Route route, String[] segments) {}
 
     private final List<Route> routes;
     private final List<Compiled> compiled;
 
     private Router(List<Route> routes) {
         this.routes = List.copyOf(routes);
-        this.compiled = routes.stream().map(r -> new Compiled(r, split(r.template()))).toList();
+        this.compiled =
+                routes.stream().map(r -> new Compiled(r, split(r.template()))).toList();
     }
 
     public static Builder builder() {

@@ -18,6 +18,5 @@ public final class SecurityHeaders {
             "cross-origin-resource-policy", "same-origin",
             "cache-control", "no-store");
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 }

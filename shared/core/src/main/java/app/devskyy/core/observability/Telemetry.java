@@ -53,7 +53,10 @@ public final class Telemetry {
                 m.addMetric("ServerErrors", status >= 500 ? 1 : 0, MetricUnit.COUNT);
             });
         } catch (RuntimeException e) {
-            LOG.warn("metrics for {} not recorded: {}", routeTemplate, e.getClass().getName());
+            LOG.warn(
+                    "metrics for {} not recorded: {}",
+                    routeTemplate,
+                    e.getClass().getName());
         }
     }
 

@@ -43,7 +43,8 @@ public final class DynamoDbRateLimiter implements RateLimiter {
             for (int round = 0; round < 2; round++) {
                 long now = clock.millis();
                 try {
-                    dynamoDb.updateItem(r -> r.tableName(table).key(itemKey)
+                    dynamoDb.updateItem(r -> r.tableName(table)
+                            .key(itemKey)
                             .updateExpression("SET tat = :next, expiresAt = :expires")
                             .conditionExpression("attribute_not_exists(tat) OR tat < :now")
                             .expressionAttributeValues(Map.of(
@@ -56,7 +57,8 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                 }
                 long maxTat = now + period - interval;
                 try {
-                    dynamoDb.updateItem(r -> r.tableName(table).key(itemKey)
+                    dynamoDb.updateItem(r -> r.tableName(table)
+                            .key(itemKey)
                             .updateExpression("SET tat = tat + :interval, expiresAt = :expires")
                             .conditionExpression("tat >= :now AND tat <= :max")
                             .expressionAttributeValues(Map.of(
@@ -68,7 +70,9 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                     return Decision.allow();
                 } catch (ConditionalCheckFailedException refused) {
                     Map<String, AttributeValue> old = refused.item();
-                    long tat = old == null || !old.containsKey("tat") ? currentTat(itemKey) : Long.parseLong(old.get("tat").n());
+                    long tat = old == null || !old.containsKey("tat")
+                            ? currentTat(itemKey)
+                            : Long.parseLong(old.get("tat").n());
                     if (tat >= now) {
                         return Decision.deny(tat + interval - period - now);
                     }
@@ -81,8 +85,12 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     }
 
     private long currentTat(Map<String, AttributeValue> itemKey) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).key(itemKey).consistentRead(true)).item();
-        return item == null || !item.containsKey("tat") ? 0 : Long.parseLong(item.get("tat").n());
+        Map<String, AttributeValue> item = dynamoDb.getItem(
+                        r -> r.tableName(table).key(itemKey).consistentRead(true))
+                .item();
+        return item == null || !item.containsKey("tat")
+                ? 0
+                : Long.parseLong(item.get("tat").n());
     }
 
     private static AttributeValue number(long value) {

@@ -1,5 +1,6 @@
 package app.devskyy.core.ratelimit;
 
+import app.devskyy.core.crypto.Digests;
 
 /**
  * Counts requests against a {@link Limit}, atomically across all function instances.
@@ -31,7 +32,7 @@ public interface RateLimiter {
      * account ids are not stored in the clear in the limiter's store.
      */
     static String storageKey(Limit limit, String key) {
-        return "rl:" + limit.name() + ":" + app.devskyy.core.crypto.Digests.sha256(key).substring(0, 22);
+        return "rl:" + limit.name() + ":" + Digests.sha256(key).substring(0, 22);
     }
 
     /** The limiter's store did not answer. */

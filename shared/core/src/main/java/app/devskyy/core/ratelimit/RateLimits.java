@@ -1,14 +1,24 @@
 package app.devskyy.core.ratelimit;
 
+import app.devskyy.core.config.Config;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.upstash.UpstashClient;
+import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Applies limits to requests: 429 with {@code Retry-After} when a limit is exhausted, and the
  * caller's stated policy when the store is unreachable.
  */
 public final class RateLimits {
+
+    /** The rate-limit table, declared free of personal data for the registry. */
+    public static final Map<String, String> FREE_OF_PERSONAL_DATA = Map.of(
+            "RateLimitTable",
+            "one-way hashes of limit keys and arrival times, gone by TTL within each limit's period; nothing to find by person");
 
     /** What to do when the limiter's store cannot be reached. */
     public enum FailurePolicy {
@@ -30,12 +40,11 @@ public final class RateLimits {
      * Upstash when the deployment configures it, otherwise DynamoDB ({@code RATE_LIMIT_TABLE},
      * the local default).
      */
-    public static RateLimits fromConfig(app.devskyy.core.config.Config config,
-            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb) {
-        RateLimiter limiter = app.devskyy.core.upstash.UpstashClient.fromConfig(config)
+    public static RateLimits fromConfig(Config config, DynamoDbClient dynamoDb) {
+        RateLimiter limiter = UpstashClient.fromConfig(config)
                 .<RateLimiter>map(UpstashRateLimiter::new)
-                .orElseGet(() -> new DynamoDbRateLimiter(dynamoDb, config.required("RATE_LIMIT_TABLE", "RateLimitTable"),
-                        java.time.Clock.systemUTC()));
+                .orElseGet(() -> new DynamoDbRateLimiter(
+                        dynamoDb, config.required("RATE_LIMIT_TABLE", "RateLimitTable"), Clock.systemUTC()));
         return new RateLimits(limiter);
     }
 

@@ -42,11 +42,17 @@ public final class UpstashRateLimiter implements RateLimiter {
         }
         JsonNode result;
         try {
-            result = upstash.eval(SCRIPT, List.of(RateLimiter.storageKey(limit, key)),
-                    List.of(Long.toString(limit.intervalMillis(Math.max(1, units))), Long.toString(limit.period().toMillis())));
+            result = upstash.eval(
+                    SCRIPT,
+                    List.of(RateLimiter.storageKey(limit, key)),
+                    List.of(
+                            Long.toString(limit.intervalMillis(Math.max(1, units))),
+                            Long.toString(limit.period().toMillis())));
         } catch (IOException e) {
             throw new StoreUnavailableException(e);
         }
-        return result.get(0).asLong() == 1 ? Decision.allow() : Decision.deny(result.get(1).asLong());
+        return result.get(0).asLong() == 1
+                ? Decision.allow()
+                : Decision.deny(result.get(1).asLong());
     }
 }

@@ -10,8 +10,7 @@ import java.util.Map;
  */
 public final class PrimingEvents {
 
-    private PrimingEvents() {
-    }
+    private PrimingEvents() {}
 
     public static APIGatewayV2HTTPEvent request(String method, String path, String body) {
         return APIGatewayV2HTTPEvent.builder()

@@ -1,10 +1,13 @@
 package app.devskyy.core.upstash;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.OutboundHttp;
+import app.devskyy.core.config.Config;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -36,14 +39,16 @@ public final class UpstashClient {
      * The deployment's Upstash database, when {@code UPSTASH_REDIS_REST_URL} is set (the token,
      * {@code UPSTASH_REDIS_REST_TOKEN}, is then required).
      */
-    public static java.util.Optional<UpstashClient> fromConfig(app.devskyy.core.config.Config config) {
-        return config.optional("UPSTASH_REDIS_REST_URL").map(url -> new UpstashClient(HttpUrl.get(url),
-                config.required("UPSTASH_REDIS_REST_TOKEN"), app.devskyy.core.OutboundHttp.client()));
+    public static Optional<UpstashClient> fromConfig(Config config) {
+        return config.optional("UPSTASH_REDIS_REST_URL")
+                .map(url -> new UpstashClient(
+                        HttpUrl.get(url), config.required("UPSTASH_REDIS_REST_TOKEN"), OutboundHttp.client()));
     }
 
     /** The same client with another deadline for a whole call. */
     public UpstashClient withCallTimeout(Duration timeout) {
-        return new UpstashClient(url, token, http.newBuilder().callTimeout(timeout).build());
+        return new UpstashClient(
+                url, token, http.newBuilder().callTimeout(timeout).build());
     }
 
     /** Runs one command and returns its {@code result} ({@code null} node for a Redis nil). */
@@ -92,9 +97,10 @@ public final class UpstashClient {
                 throw new UpstashException("answer of HTTP " + response.code() + " is not JSON");
             }
             if (!response.isSuccessful()) {
-                throw new UpstashException(answer.has("error")
-                        ? "command failed with HTTP " + response.code()
-                        : "unexpected answer, HTTP " + response.code());
+                throw new UpstashException(
+                        answer.has("error")
+                                ? "command failed with HTTP " + response.code()
+                                : "unexpected answer, HTTP " + response.code());
             }
             return answer;
         }

@@ -3,7 +3,14 @@ package app.devskyy.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.devskyy.core.config.Config;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.http.HttpResponse;
+import app.devskyy.core.http.Router;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.testing.HttpEvents;
+import app.devskyy.core.testing.MutableClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -28,6 +35,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -39,9 +47,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Token verification, including the attacks of RFC 8725 and the OWASP JWT cheat sheet. */
 class AuthenticatorTest {
 
-    static final TokenSettings SETTINGS = new TokenSettings("https://api.devskyy.app", "devskyy-api", Duration.ofMinutes(15));
-    static final Principal ALICE = new Principal("u-alice", "s-1", Map.of("ws-1", Role.ADMIN, "ws-2", Role.READ_ONLY),
-            Optional.empty());
+    static final TokenSettings SETTINGS =
+            new TokenSettings("https://api.devskyy.app", "devskyy-api", Duration.ofMinutes(15));
+    static final Principal ALICE =
+            new Principal("u-alice", "s-1", Map.of("ws-1", Role.ADMIN, "ws-2", Role.READ_ONLY), Optional.empty());
 
     final SigningKeys keys = SigningKeys.generate();
     final Set<String> revoked = new HashSet<>();
@@ -63,14 +72,22 @@ class AuthenticatorTest {
     }
 
     private JWSHeader.Builder header() {
-        return new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID(keys.signingKey().getKeyID());
+        return new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(AccessTokens.TYPE)
+                .keyID(keys.signingKey().getKeyID());
     }
 
     private JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(SETTINGS.issuer()).audience(SETTINGS.audience()).subject("u-alice")
-                .claim("sid", "s-1").issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .jwtID("j-1").claim("ws", Map.of("ws-1", "admin"));
+        return new JWTClaimsSet.Builder()
+                .issuer(SETTINGS.issuer())
+                .audience(SETTINGS.audience())
+                .subject("u-alice")
+                .claim("sid", "s-1")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .jwtID("j-1")
+                .claim("ws", Map.of("ws-1", "admin"));
     }
 
     @Test
@@ -82,9 +99,11 @@ class AuthenticatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
     void unsignedTokensAreRejectedWhateverTheCaseOfNone(String alg) {
-        String header = base64("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\"" + keys.signingKey().getKeyID() + "\"}");
-        String payload = base64("{\"iss\":\"https://api.devskyy.app\",\"aud\":\"devskyy-api\",\"sub\":\"u-admin\",\"sid\":\"s\","
-                + "\"exp\":" + (Instant.now().getEpochSecond() + 600) + ",\"iat\":1,\"jti\":\"x\"}");
+        String header = base64("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\""
+                + keys.signingKey().getKeyID() + "\"}");
+        String payload =
+                base64("{\"iss\":\"https://api.devskyy.app\",\"aud\":\"devskyy-api\",\"sub\":\"u-admin\",\"sid\":\"s\","
+                        + "\"exp\":" + (Instant.now().getEpochSecond() + 600) + ",\"iat\":1,\"jti\":\"x\"}");
         assertRejected(header + "." + payload + ".");
         assertRejected(header + "." + payload);
     }
@@ -92,13 +111,22 @@ class AuthenticatorTest {
     @Test
     void hs256SignedWithThePublicKeyIsRejected() throws Exception {
         byte[] publicKeyAsSecret = keys.publicJwks().toString().getBytes(StandardCharsets.UTF_8);
-        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(AccessTokens.TYPE)
-                .keyID(keys.signingKey().getKeyID()).build(), claims().build());
+        SignedJWT forged = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(AccessTokens.TYPE)
+                        .keyID(keys.signingKey().getKeyID())
+                        .build(),
+                claims().build());
         forged.sign(new MACSigner(publicKeyAsSecret));
         assertRejected(forged.serialize());
-        SignedJWT forgedWithPoint = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(AccessTokens.TYPE)
-                .keyID(keys.signingKey().getKeyID()).build(), claims().build());
-        forgedWithPoint.sign(new MACSigner(keys.signingKey().toPublicJWK().toECPublicKey().getEncoded()));
+        SignedJWT forgedWithPoint = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(AccessTokens.TYPE)
+                        .keyID(keys.signingKey().getKeyID())
+                        .build(),
+                claims().build());
+        forgedWithPoint.sign(
+                new MACSigner(keys.signingKey().toPublicJWK().toECPublicKey().getEncoded()));
         assertRejected(forgedWithPoint.serialize());
     }
 
@@ -110,19 +138,33 @@ class AuthenticatorTest {
 
     @Test
     void aMissingKeyIdIsRejected() throws Exception {
-        assertRejected(signed(new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).build(), claims().build()));
+        assertRejected(signed(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(AccessTokens.TYPE)
+                        .build(),
+                claims().build()));
     }
 
     @Test
     void keysOfferedInTheHeaderAreNeverFollowedOrTrusted() throws Exception {
         ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID("attacker").generate();
         for (JWSHeader header : new JWSHeader[] {
-                new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID("attacker")
-                        .jwkURL(URI.create("https://attacker.example/jwks.json")).build(),
-                new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID(keys.signingKey().getKeyID())
-                        .x509CertURL(URI.create("https://attacker.example/cert.pem")).build(),
-                new JWSHeader.Builder(JWSAlgorithm.ES256).type(AccessTokens.TYPE).keyID(keys.signingKey().getKeyID())
-                        .jwk(attacker.toPublicJWK()).build()}) {
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(AccessTokens.TYPE)
+                    .keyID("attacker")
+                    .jwkURL(URI.create("https://attacker.example/jwks.json"))
+                    .build(),
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(AccessTokens.TYPE)
+                    .keyID(keys.signingKey().getKeyID())
+                    .x509CertURL(URI.create("https://attacker.example/cert.pem"))
+                    .build(),
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                    .type(AccessTokens.TYPE)
+                    .keyID(keys.signingKey().getKeyID())
+                    .jwk(attacker.toPublicJWK())
+                    .build()
+        }) {
             SignedJWT jwt = new SignedJWT(header, claims().build());
             jwt.sign(new ECDSASigner(attacker));
             assertRejected(jwt.serialize());
@@ -144,19 +186,33 @@ class AuthenticatorTest {
     @Test
     void expiredAndNotYetValidTokensAreRejectedBeyondTheLeeway() throws Exception {
         Instant now = Instant.now();
-        assertRejected(new AccessTokens(keys, SETTINGS, Clock.fixed(now.minus(Duration.ofMinutes(16)), ZoneOffset.UTC)).issue(ALICE));
-        assertRejected(signed(header().build(), claims().notBeforeTime(Date.from(now.plusSeconds(120))).build()));
+        assertRejected(new AccessTokens(keys, SETTINGS, Clock.fixed(now.minus(Duration.ofMinutes(16)), ZoneOffset.UTC))
+                .issue(ALICE));
+        assertRejected(signed(
+                header().build(),
+                claims().notBeforeTime(Date.from(now.plusSeconds(120))).build()));
         // Within the 30 s leeway a slightly skewed clock is tolerated.
-        assertThat(authenticator.verify(signed(header().build(),
-                claims().notBeforeTime(Date.from(now.plusSeconds(10))).build())).userId()).isEqualTo("u-alice");
+        assertThat(authenticator
+                        .verify(signed(
+                                header().build(),
+                                claims().notBeforeTime(Date.from(now.plusSeconds(10)))
+                                        .build()))
+                        .userId())
+                .isEqualTo("u-alice");
     }
 
     @Test
     void wrongIssuerAudienceOrTypeIsRejected() throws Exception {
-        assertRejected(new AccessTokens(keys, new TokenSettings("https://evil.example", "devskyy-api", Duration.ofMinutes(5)),
-                Clock.systemUTC()).issue(ALICE));
-        assertRejected(new AccessTokens(keys, new TokenSettings(SETTINGS.issuer(), "another-api", Duration.ofMinutes(5)),
-                Clock.systemUTC()).issue(ALICE));
+        assertRejected(new AccessTokens(
+                        keys,
+                        new TokenSettings("https://evil.example", "devskyy-api", Duration.ofMinutes(5)),
+                        Clock.systemUTC())
+                .issue(ALICE));
+        assertRejected(new AccessTokens(
+                        keys,
+                        new TokenSettings(SETTINGS.issuer(), "another-api", Duration.ofMinutes(5)),
+                        Clock.systemUTC())
+                .issue(ALICE));
         assertRejected(signed(header().type(JOSEObjectType.JWT).build(), claims().build()));
         assertRejected(signed(header().type(new JOSEObjectType("refresh+jwt")).build(), claims().build()));
     }
@@ -164,7 +220,8 @@ class AuthenticatorTest {
     @Test
     void aTokenWithoutSessionOrWithUnknownRolesIsRejected() throws Exception {
         assertRejected(signed(header().build(), claims().claim("sid", null).build()));
-        assertRejected(signed(header().build(), claims().claim("ws", Map.of("ws-1", "owner")).build()));
+        assertRejected(signed(
+                header().build(), claims().claim("ws", Map.of("ws-1", "owner")).build()));
         assertRejected(signed(header().build(), claims().claim("role", "god").build()));
     }
 
@@ -190,36 +247,46 @@ class AuthenticatorTest {
         String fresh = new AccessTokens(rotated, SETTINGS, Clock.systemUTC()).issue(ALICE);
         assertThat(after.verify(before).userId()).isEqualTo("u-alice");
         assertThat(after.verify(fresh).userId()).isEqualTo("u-alice");
-        assertThat(rotated.signingKey().getKeyID()).isNotEqualTo(keys.signingKey().getKeyID());
-        assertThat(rotated.publicJwks().getKeys()).hasSize(2).allSatisfy(k -> assertThat(k.isPrivate()).isFalse());
+        assertThat(rotated.signingKey().getKeyID())
+                .isNotEqualTo(keys.signingKey().getKeyID());
+        assertThat(rotated.publicJwks().getKeys())
+                .hasSize(2)
+                .allSatisfy(k -> assertThat(k.isPrivate()).isFalse());
     }
 
     @Test
     void anIndependentLibraryVerifiesOurTokensFromTheJwksDocumentAlone() throws Exception {
         String jwksDocument = keys.publicJwks().toString();
         JwtConsumer consumer = new JwtConsumerBuilder()
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwksDocument).getJsonWebKeys()))
+                .setVerificationKeyResolver(
+                        new JwksVerificationKeyResolver(new JsonWebKeySet(jwksDocument).getJsonWebKeys()))
                 .setExpectedIssuer(SETTINGS.issuer())
                 .setExpectedAudience(SETTINGS.audience())
                 .setRequireExpirationTime()
                 .setRequireSubject()
                 .setExpectedType(true, "at+jwt")
-                .setJwsAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.ConstraintType.PERMIT, "ES256")
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, "ES256")
                 .build();
         var claims = consumer.processToClaims(tokens.issue(ALICE));
         assertThat(claims.getSubject()).isEqualTo("u-alice");
         assertThat(claims.getStringClaimValue("sid")).isEqualTo("s-1");
-        assertThat(claims.getExpirationTime().getValueInMillis() - claims.getIssuedAt().getValueInMillis())
+        assertThat(claims.getExpirationTime().getValueInMillis()
+                        - claims.getIssuedAt().getValueInMillis())
                 .isLessThanOrEqualTo(Duration.ofMinutes(15).toMillis());
     }
 
     @Test
     void requestsNeedABearerHeader() {
-        app.devskyy.core.http.HttpApiFunction function = new app.devskyy.core.http.HttpApiFunction(
-                app.devskyy.core.http.Router.builder().get("/me", request -> app.devskyy.core.http.HttpResponse.ok(
-                        Map.of("sub", authenticator.authenticate(request).userId()))).build(),
-                new app.devskyy.core.observability.Telemetry(app.devskyy.core.config.Config.of(Map.of("DEVSKYY_METRICS", "off"))));
-        var event = app.devskyy.core.testing.HttpEvents.request("GET", "/me");
+        HttpApiFunction function = new HttpApiFunction(
+                Router.builder()
+                        .get(
+                                "/me",
+                                request -> HttpResponse.ok(Map.of(
+                                        "sub",
+                                        authenticator.authenticate(request).userId())))
+                        .build(),
+                new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))));
+        var event = HttpEvents.request("GET", "/me");
         assertThat(function.handle(event).getStatusCode()).isEqualTo(401);
         assertThat(function.handle(event).getHeaders()).containsEntry("www-authenticate", "Bearer realm=\"devskyy\"");
         event.getHeaders().put("authorization", "Basic dTpw");
@@ -233,14 +300,17 @@ class AuthenticatorTest {
     void rolesAreEnforcedPerWorkspace() {
         assertThat(Authenticator.requireRole(ALICE, "ws-1", Role.DEVELOPER)).isEqualTo(Role.ADMIN);
         assertThatThrownBy(() -> Authenticator.requireRole(ALICE, "ws-2", Role.API_USER))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
         assertThatThrownBy(() -> Authenticator.requireRole(ALICE, "ws-other", Role.READ_ONLY))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
         Principal operator = new Principal("u-op", "s-9", Map.of(), Optional.of(Role.SUPER_ADMIN));
         assertThat(Authenticator.requireRole(operator, "ws-any", Role.ADMIN)).isEqualTo(Role.SUPER_ADMIN);
         Authenticator.requirePlatformRole(operator, Role.ADMIN);
         assertThatThrownBy(() -> Authenticator.requirePlatformRole(ALICE, Role.ADMIN))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
     }
 
     @Test
@@ -254,20 +324,24 @@ class AuthenticatorTest {
         Principal plain = authenticator.verify(tokens.issue(ALICE));
         assertThat(plain.assurance()).isEqualTo("aal1");
         assertThatThrownBy(() -> Authenticator.requireSecondFactor(plain))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(403));
         assertThatThrownBy(() -> Authenticator.requireVerifiedEmail(plain))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.type()).endsWith("/email-not-verified"));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.type()).endsWith("/email-not-verified"));
     }
 
     @Test
     void revocationAnswersAreReusedForAtMostAMinute() {
         int[] lookups = {0};
         boolean[] revokedNow = {false};
-        app.devskyy.core.testing.MutableClock clock = new app.devskyy.core.testing.MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
-        SessionRevocations cached = SessionRevocations.cached(sid -> {
-            lookups[0]++;
-            return revokedNow[0];
-        }, clock);
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+        SessionRevocations cached = SessionRevocations.cached(
+                sid -> {
+                    lookups[0]++;
+                    return revokedNow[0];
+                },
+                clock);
         assertThat(cached.isRevoked("s-1")).isFalse();
         revokedNow[0] = true;
         clock.advance(Duration.ofSeconds(59));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.devskyy.core.config.Config;
 import java.net.URI;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class AwsClientsTest {
@@ -25,7 +26,7 @@ class AwsClientsTest {
 
     @Test
     void productionNeedsARegion() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AwsClients(Config.of(Map.of())).dynamoDb())
+        Assertions.assertThatThrownBy(() -> new AwsClients(Config.of(Map.of())).dynamoDb())
                 .hasMessageContaining("AWS_REGION");
     }
 }

@@ -35,14 +35,16 @@ class PersonalDataCipherTest {
         byte[] bytes = Base64.getUrlDecoder().decode(sealed.substring(3));
         bytes[bytes.length / 2] ^= 0x01;
         String altered = "v1." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        assertThatThrownBy(() -> cipher.decrypt(altered, "user:u-1:email")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cipher.decrypt(altered, "user:u-1:email"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PersonalDataCipher(key()).decrypt(sealed, "user:u-1:email"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void blindIndexesAreStablePerKeyAndRevealNothing() {
-        assertThat(cipher.blindIndex("ada@example.com")).isEqualTo(cipher.blindIndex("ada@example.com"))
+        assertThat(cipher.blindIndex("ada@example.com"))
+                .isEqualTo(cipher.blindIndex("ada@example.com"))
                 .isNotEqualTo(cipher.blindIndex("bob@example.com"))
                 .isNotEqualTo(new PersonalDataCipher(key()).blindIndex("ada@example.com"))
                 .doesNotContain("ada");
@@ -57,26 +59,36 @@ class PersonalDataCipherTest {
             kms.enqueue(new mockwebserver3.MockResponse.Builder()
                     .addHeader("content-type", "application/x-amz-json-1.1")
                     .body("{\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/k-1\",\"Plaintext\":\""
-                            + Base64.getEncoder().encodeToString(dataKey) + "\",\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}")
+                            + Base64.getEncoder().encodeToString(dataKey)
+                            + "\",\"EncryptionAlgorithm\":\"SYMMETRIC_DEFAULT\"}")
                     .build());
-            Config production = Config.of(Map.of("AWS_REGION", "us-east-1",
-                    "AWS_ENDPOINT_URL_KMS", kms.url("/").toString(),
-                    "PII_DATA_KEY_CIPHERTEXT", Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes())));
+            Config production = Config.of(Map.of(
+                    "AWS_REGION",
+                    "us-east-1",
+                    "AWS_ENDPOINT_URL_KMS",
+                    kms.url("/").toString(),
+                    "PII_DATA_KEY_CIPHERTEXT",
+                    Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes())));
             PersonalDataCipher fromKms = DataKeys.personalDataCipher(production, new AwsClients(production));
-            assertThat(fromKms.blindIndex("ada@example.com")).isEqualTo(new PersonalDataCipher(dataKey).blindIndex("ada@example.com"));
+            assertThat(fromKms.blindIndex("ada@example.com"))
+                    .isEqualTo(new PersonalDataCipher(dataKey).blindIndex("ada@example.com"));
             var request = kms.takeRequest();
             assertThat(request.getHeaders().get("x-amz-target")).isEqualTo("TrentService.Decrypt");
-            assertThat(request.getBody().utf8()).contains(Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes()));
+            assertThat(request.getBody().utf8())
+                    .contains(Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes()));
         }
     }
 
     @Test
     void productionRefusesAPlaintextKey() {
         String plaintextKey = Base64.getEncoder().encodeToString(key());
-        assertThatThrownBy(() -> DataKeys.personalDataCipher(Config.of(Map.of("PII_DATA_KEY", plaintextKey)),
-                new AwsClients(Config.of(Map.of()))))
+        assertThatThrownBy(() -> DataKeys.personalDataCipher(
+                        Config.of(Map.of("PII_DATA_KEY", plaintextKey)), new AwsClients(Config.of(Map.of()))))
                 .hasMessageContaining("PII_DATA_KEY_CIPHERTEXT");
-        assertThat(DataKeys.personalDataCipher(Config.of(Map.of("DEVSKYY_ENV", "local", "PII_DATA_KEY", plaintextKey)),
-                new AwsClients(Config.of(Map.of()))).blindIndex("x")).isNotBlank();
+        assertThat(DataKeys.personalDataCipher(
+                                Config.of(Map.of("DEVSKYY_ENV", "local", "PII_DATA_KEY", plaintextKey)),
+                                new AwsClients(Config.of(Map.of())))
+                        .blindIndex("x"))
+                .isNotBlank();
     }
 }

@@ -32,7 +32,10 @@ class EventFunctionsTest {
     }
 
     private static ObjectNode message(String id, String body, String group) {
-        ObjectNode record = Json.MAPPER.createObjectNode().put("messageId", id).put("body", body)
+        ObjectNode record = Json.MAPPER
+                .createObjectNode()
+                .put("messageId", id)
+                .put("body", body)
                 .put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:orders" + (group == null ? "" : ".fifo"));
         ObjectNode attributes = record.putObject("attributes").put("ApproximateReceiveCount", "1");
         if (group != null) {
@@ -71,19 +74,27 @@ class EventFunctionsTest {
 
     @Test
     void onlyFailedMessagesGoBackToTheQueue() {
-        JsonNode response = batch(start("orders"), message("m1", "{\"id\":\"a\",\"quantity\":1}", null),
-                message("m2", "{\"id\":\"b\",\"quantity\":0}", null), message("m3", "not json", null),
+        JsonNode response = batch(
+                start("orders"),
+                message("m1", "{\"id\":\"a\",\"quantity\":1}", null),
+                message("m2", "{\"id\":\"b\",\"quantity\":0}", null),
+                message("m3", "not json", null),
                 message("m4", "{\"id\":\"d\",\"quantity\":2}", null));
-        assertThat(response.path("batchItemFailures").findValuesAsString("itemIdentifier")).containsExactly("m2", "m3");
+        assertThat(response.path("batchItemFailures").findValuesAsString("itemIdentifier"))
+                .containsExactly("m2", "m3");
         assertThat(SampleEventFamily.HANDLED).containsExactly("a", "d");
     }
 
     @Test
     void onAFifoQueueAFailureHoldsBackTheRestOfItsGroupOnly() {
-        JsonNode response = batch(start("orders"), message("m1", "{\"id\":\"a1\",\"quantity\":0}", "A"),
-                message("m2", "{\"id\":\"b1\",\"quantity\":1}", "B"), message("m3", "{\"id\":\"a2\",\"quantity\":1}", "A"),
+        JsonNode response = batch(
+                start("orders"),
+                message("m1", "{\"id\":\"a1\",\"quantity\":0}", "A"),
+                message("m2", "{\"id\":\"b1\",\"quantity\":1}", "B"),
+                message("m3", "{\"id\":\"a2\",\"quantity\":1}", "A"),
                 message("m4", "{\"id\":\"b2\",\"quantity\":1}", "B"));
-        assertThat(response.path("batchItemFailures").findValuesAsString("itemIdentifier")).containsExactly("m1", "m3");
+        assertThat(response.path("batchItemFailures").findValuesAsString("itemIdentifier"))
+                .containsExactly("m1", "m3");
         assertThat(SampleEventFamily.HANDLED).containsExactly("b1", "b2");
     }
 
@@ -98,29 +109,35 @@ class EventFunctionsTest {
     @Test
     void taskFailuresLeaveAsTheTwoNamedErrorTypes() {
         Invoker invoker = start("plan");
-        assertThatThrownBy(() -> invoker.invokeRaw("{\"executionName\":\"r\",\"goal\":\"outage\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(TransientFailure.class).hasMessageContaining("DependencyUnavailable");
+        assertThatThrownBy(() -> invoker.invokeRaw(
+                        "{\"executionName\":\"r\",\"goal\":\"outage\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("DependencyUnavailable");
         // The Lambda runtime reports the class name as errorType, which ASL's ErrorEquals matches.
         assertThat(TransientFailure.class.getName()).isEqualTo("app.devskyy.core.events.TransientFailure");
-        assertThatThrownBy(() -> invoker.invokeRaw("{\"executionName\":\"r\",\"goal\":\"bug\"}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(PermanentFailure.class).hasMessageNotContaining("secret-goal-text");
+        assertThatThrownBy(() -> invoker.invokeRaw(
+                        "{\"executionName\":\"r\",\"goal\":\"bug\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageNotContaining("secret-goal-text");
         assertThatThrownBy(() -> invoker.invokeRaw("[1,2]".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(PermanentFailure.class).hasMessageContaining("UnreadableEvent");
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("UnreadableEvent");
     }
 
     @Test
     void aJobIsHandedItsScheduledTimeFromSchedulerOrARule() {
         Invoker invoker = start("nightly");
         JsonNode fromScheduler = invoker.invoke((ObjectNode) Json.tree(("{\"scheduledTime\":\"2026-12-01T03:00:00Z\","
-                + "\"executionId\":\"e-1\",\"scheduleArn\":\"arn:aws:scheduler:us-east-1:1:schedule/default/nightly\"}")
+                        + "\"executionId\":\"e-1\",\"scheduleArn\":\"arn:aws:scheduler:us-east-1:1:schedule/default/nightly\"}")
                 .getBytes(StandardCharsets.UTF_8)));
         assertThat(fromScheduler.path("slot").asString()).isEqualTo("2026-12-01T03:00:00Z");
         JsonNode fromRule = invoker.invoke((ObjectNode) Json.tree(("{\"version\":\"0\",\"id\":\"x\",\"detail-type\":"
-                + "\"Scheduled Event\",\"source\":\"aws.events\",\"time\":\"2026-12-02T03:00:00Z\",\"detail\":{}}")
+                        + "\"Scheduled Event\",\"source\":\"aws.events\",\"time\":\"2026-12-02T03:00:00Z\",\"detail\":{}}")
                 .getBytes(StandardCharsets.UTF_8)));
         assertThat(fromRule.path("slot").asString()).isEqualTo("2026-12-02T03:00:00Z");
         assertThatThrownBy(() -> invoker.invokeRaw("{}".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(PermanentFailure.class).hasMessageContaining("NoScheduledTime");
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("NoScheduledTime");
     }
 
     @Test
@@ -133,7 +150,8 @@ class EventFunctionsTest {
             ((ObjectNode) request.path("requestContext")).put("requestId", "Ab3xYz0AbcDEF=");
             assertThat(http.invoke(request).path("statusCode").asInt()).isEqualTo(200);
             batch(orders, message("msg-7", "{\"id\":\"a\",\"quantity\":1}", null));
-            plan.invoke((ObjectNode) Json.tree("{\"executionName\":\"run-9\",\"goal\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+            plan.invoke((ObjectNode)
+                    Json.tree("{\"executionName\":\"run-9\",\"goal\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
 
             assertThat(correlationOf(logs.lines(), "pinged")).isEqualTo("Ab3xYz0AbcDEF=");
             assertThat(correlationOf(logs.lines(), "order received")).isEqualTo("msg-7");
@@ -143,7 +161,11 @@ class EventFunctionsTest {
     }
 
     private static String correlationOf(List<JsonNode> lines, String message) {
-        return lines.stream().filter(line -> message.equals(line.path("message").asString())).findFirst()
-                .orElseThrow(() -> new AssertionError("no log line " + message)).path("correlation_id").asString();
+        return lines.stream()
+                .filter(line -> message.equals(line.path("message").asString()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no log line " + message))
+                .path("correlation_id")
+                .asString();
     }
 }

@@ -24,14 +24,11 @@ public class SampleEventFamily implements ApplicationContextInitializer<GenericA
     static final AtomicInteger BUILDS = new AtomicInteger();
     static final List<String> HANDLED = new ArrayList<>();
 
-    record Order(String id, int quantity) {
-    }
+    record Order(String id, int quantity) {}
 
-    record Plan(String executionName, String goal) {
-    }
+    record Plan(String executionName, String goal) {}
 
-    record Planned(String executionName, List<String> steps) {
-    }
+    record Planned(String executionName, List<String> steps) {}
 
     @Override
     public void initialize(GenericApplicationContext context) {
@@ -45,10 +42,14 @@ public class SampleEventFamily implements ApplicationContextInitializer<GenericA
 
     static HttpApiFunction http(Config config) {
         BUILDS.incrementAndGet();
-        return new HttpApiFunction(Router.builder().get("/ping", request -> {
-            LOG.info("pinged");
-            return HttpResponse.ok(Map.of("pong", true));
-        }).build(), new Telemetry(config));
+        return new HttpApiFunction(
+                Router.builder()
+                        .get("/ping", request -> {
+                            LOG.info("pinged");
+                            return HttpResponse.ok(Map.of("pong", true));
+                        })
+                        .build(),
+                new Telemetry(config));
     }
 
     /** Fails orders of quantity 0, as a handler with a bug for some input would. */

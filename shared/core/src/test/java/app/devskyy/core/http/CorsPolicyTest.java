@@ -7,13 +7,20 @@ import org.junit.jupiter.api.Test;
 
 class CorsPolicyTest {
 
-    private final CorsPolicy policy = new CorsPolicy(List.of("https://app.devskyy.app"), List.of("GET", "POST"),
-            List.of("Authorization", "Content-Type"), List.of("x-request-id"), false, 600);
+    private final CorsPolicy policy = new CorsPolicy(
+            List.of("https://app.devskyy.app"),
+            List.of("GET", "POST"),
+            List.of("Authorization", "Content-Type"),
+            List.of("x-request-id"),
+            false,
+            600);
 
     @Test
     void preflightFromAnAllowedOriginListsWhatIsAllowed() {
-        var headers = policy.preflight("https://app.devskyy.app", "POST", "content-type").orElseThrow();
-        assertThat(headers).containsEntry("access-control-allow-origin", "https://app.devskyy.app")
+        var headers = policy.preflight("https://app.devskyy.app", "POST", "content-type")
+                .orElseThrow();
+        assertThat(headers)
+                .containsEntry("access-control-allow-origin", "https://app.devskyy.app")
                 .containsEntry("access-control-allow-methods", "GET,POST")
                 .containsEntry("access-control-allow-headers", "authorization,content-type")
                 .containsEntry("access-control-max-age", "600")

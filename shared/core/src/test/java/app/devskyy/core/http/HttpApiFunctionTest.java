@@ -19,29 +19,34 @@ import tools.jackson.databind.JsonNode;
 /** The HTTP conventions every family inherits: problems, bodies, headers. */
 class HttpApiFunctionTest {
 
-    record Item(String name, int quantity, List<String> tags) {
-    }
+    record Item(String name, int quantity, List<String> tags) {}
 
     private static final BodySchema ITEM = BodySchema.load(HttpApiFunctionTest.class, "test-item");
 
     /** What the handlers stored: a request that is refused must leave this untouched. */
     private final List<Item> stored = new ArrayList<>();
 
-    private final HttpApiFunction function = new HttpApiFunction(Router.builder()
-            .post("/items", request -> {
-                Item item = request.jsonBody(ITEM, Item.class);
-                stored.add(item);
-                return HttpResponse.json(201, item);
-            })
-            .get("/echo/{word}", request -> HttpResponse.ok(Map.of(
-                    "word", request.pathParameter("word"),
-                    "q", request.query("q").orElse(""),
-                    "session", request.cookie("session").orElse(""),
-                    "agent", request.header("User-Agent").orElse(""))))
-            .get("/boom", request -> {
-                throw new IllegalStateException("secret-token-123 leaked into an exception message");
-            })
-            .build(), new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))), 64, ProblemFormat.RFC_9457);
+    private final HttpApiFunction function = new HttpApiFunction(
+            Router.builder()
+                    .post("/items", request -> {
+                        Item item = request.jsonBody(ITEM, Item.class);
+                        stored.add(item);
+                        return HttpResponse.json(201, item);
+                    })
+                    .get(
+                            "/echo/{word}",
+                            request -> HttpResponse.ok(Map.of(
+                                    "word", request.pathParameter("word"),
+                                    "q", request.query("q").orElse(""),
+                                    "session", request.cookie("session").orElse(""),
+                                    "agent", request.header("User-Agent").orElse(""))))
+                    .get("/boom", request -> {
+                        throw new IllegalStateException("secret-token-123 leaked into an exception message");
+                    })
+                    .build(),
+            new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))),
+            64,
+            ProblemFormat.RFC_9457);
 
     @Test
     void validBodyIsBoundAndStored() {
@@ -72,12 +77,15 @@ class HttpApiFunctionTest {
 
     @Test
     void schemaViolationIs422WithEveryFieldError() {
-        JsonNode problem = problem(function.handle(
-                HttpEvents.json("POST", "/items", "{\"quantity\":0,\"tags\":[\"waytoolongtag\"],\"extra\":1}")), 422);
+        JsonNode problem = problem(
+                function.handle(
+                        HttpEvents.json("POST", "/items", "{\"quantity\":0,\"tags\":[\"waytoolongtag\"],\"extra\":1}")),
+                422);
         List<String> pointers = new ArrayList<>();
         problem.get("errors").forEach(e -> pointers.add(e.get("pointer").asString()));
         assertThat(pointers).contains("/name", "/quantity", "/tags/0", "");
-        problem.get("errors").forEach(e -> assertThat(e.get("detail").asString()).isNotBlank());
+        problem.get("errors")
+                .forEach(e -> assertThat(e.get("detail").asString()).isNotBlank());
         assertThat(stored).isEmpty();
     }
 
@@ -114,8 +122,10 @@ class HttpApiFunctionTest {
 
     @Test
     void base64BodiesAreDecoded() {
-        APIGatewayV2HTTPEvent event = HttpEvents.json("POST", "/items", Base64.getEncoder()
-                .encodeToString("{\"name\":\"é\",\"quantity\":3}".getBytes(StandardCharsets.UTF_8)));
+        APIGatewayV2HTTPEvent event = HttpEvents.json(
+                "POST",
+                "/items",
+                Base64.getEncoder().encodeToString("{\"name\":\"é\",\"quantity\":3}".getBytes(StandardCharsets.UTF_8)));
         event.setIsBase64Encoded(true);
         assertThat(function.handle(event).getStatusCode()).isEqualTo(201);
         assertThat(stored).containsExactly(new Item("é", 3, null));
@@ -143,10 +153,13 @@ class HttpApiFunctionTest {
 
     @Test
     void everyResponseCarriesRequestIdAndSecurityHeaders() {
-        for (APIGatewayV2HTTPEvent event : List.of(HttpEvents.request("GET", "/echo/x"),
-                HttpEvents.request("GET", "/missing"), HttpEvents.request("GET", "/boom"))) {
+        for (APIGatewayV2HTTPEvent event : List.of(
+                HttpEvents.request("GET", "/echo/x"),
+                HttpEvents.request("GET", "/missing"),
+                HttpEvents.request("GET", "/boom"))) {
             APIGatewayV2HTTPResponse response = function.handle(event);
-            assertThat(response.getHeaders()).containsEntry("x-request-id", event.getRequestContext().getRequestId())
+            assertThat(response.getHeaders())
+                    .containsEntry("x-request-id", event.getRequestContext().getRequestId())
                     .containsEntry("x-content-type-options", "nosniff")
                     .containsEntry("cache-control", "no-store")
                     .containsKey("strict-transport-security")
@@ -194,7 +207,8 @@ class HttpApiFunctionTest {
         assertThat(body.get("status").asInt()).isEqualTo(status);
         assertThat(body.get("type").asString()).startsWith("https://");
         assertThat(body.get("title").asString()).isNotBlank();
-        assertThat(body.get("requestId").asString()).isEqualTo(response.getHeaders().get("x-request-id"));
+        assertThat(body.get("requestId").asString())
+                .isEqualTo(response.getHeaders().get("x-request-id"));
         return body;
     }
 }

@@ -43,22 +43,25 @@ class RouterTest {
     @Test
     void unknownPathIs404() {
         assertThatThrownBy(() -> router.match("GET", "/nothing/here"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
         assertThatThrownBy(() -> router.match("GET", "/items/1/extra"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
         assertThatThrownBy(() -> router.match("GET", "/items//"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.status()).isEqualTo(404));
     }
 
     @Test
     void knownPathWithOtherMethodIs405ListingTheAllowedOnes() {
-        assertThatThrownBy(() -> router.match("PUT", "/items/9"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> {
-                    assertThat(p.status()).isEqualTo(405);
-                    assertThat(p.headers()).containsEntry("allow", "GET, DELETE, HEAD");
-                });
+        assertThatThrownBy(() -> router.match("PUT", "/items/9")).isInstanceOfSatisfying(ApiProblem.class, p -> {
+            assertThat(p.status()).isEqualTo(405);
+            assertThat(p.headers()).containsEntry("allow", "GET, DELETE, HEAD");
+        });
         assertThatThrownBy(() -> router.match("GET", "/items"))
-                .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.headers()).containsEntry("allow", "POST"));
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.headers()).containsEntry("allow", "POST"));
     }
 
     @Test

@@ -30,29 +30,40 @@ class TelemetryTest {
 
     @Test
     void eachRequestEmitsOneEmfRecordWithTheRouteTemplateAsDimension() {
-        HttpApiFunction function = new HttpApiFunction(Router.builder()
-                .get("/items/{id}", request -> HttpResponse.ok(Map.of("id", request.pathParameter("id"))))
-                .build(), new Telemetry(Config.of(Map.of())));
+        HttpApiFunction function = new HttpApiFunction(
+                Router.builder()
+                        .get("/items/{id}", request -> HttpResponse.ok(Map.of("id", request.pathParameter("id"))))
+                        .build(),
+                new Telemetry(Config.of(Map.of())));
         String output = captureStdout(() -> {
-            assertThat(function.handle(HttpEvents.request("GET", "/items/42")).getStatusCode()).isEqualTo(200);
-            assertThat(function.handle(HttpEvents.request("GET", "/nowhere")).getStatusCode()).isEqualTo(404);
+            assertThat(function.handle(HttpEvents.request("GET", "/items/42")).getStatusCode())
+                    .isEqualTo(200);
+            assertThat(function.handle(HttpEvents.request("GET", "/nowhere")).getStatusCode())
+                    .isEqualTo(404);
         });
-        assertThat(output).contains("\"_aws\"").contains("\"Route\":\"GET:/items/{id}\"")
-                .contains("\"Route\":\"ANY:unmatched\"").contains("\"ClientErrors\":1.0").contains("\"Requests\":1.0");
+        assertThat(output)
+                .contains("\"_aws\"")
+                .contains("\"Route\":\"GET:/items/{id}\"")
+                .contains("\"Route\":\"ANY:unmatched\"")
+                .contains("\"ClientErrors\":1.0")
+                .contains("\"Requests\":1.0");
         // The request's own path (an id, possibly personal) never becomes a metric dimension.
         assertThat(output).doesNotContain("/items/42").doesNotContain("/nowhere");
     }
 
     @Test
     void routeDimensionsHaveNoWhiteSpace() {
-        assertThat(Telemetry.routeDimension("GET", "/health")).isEqualTo("GET:/health").doesNotContainAnyWhitespaces();
+        assertThat(Telemetry.routeDimension("GET", "/health"))
+                .isEqualTo("GET:/health")
+                .doesNotContainAnyWhitespaces();
     }
 
     @Test
     void metricsCanBeSwitchedOff() {
-        HttpApiFunction function = new HttpApiFunction(Router.builder()
-                .get("/x", request -> HttpResponse.noContent()).build(),
+        HttpApiFunction function = new HttpApiFunction(
+                Router.builder().get("/x", request -> HttpResponse.noContent()).build(),
                 new Telemetry(Config.of(Map.of("DEVSKYY_METRICS", "off"))));
-        assertThat(captureStdout(() -> function.handle(HttpEvents.request("GET", "/x")))).doesNotContain("_aws");
+        assertThat(captureStdout(() -> function.handle(HttpEvents.request("GET", "/x"))))
+                .doesNotContain("_aws");
     }
 }

@@ -20,12 +20,14 @@ class PrimingTest {
     @Test
     void runsEveryActionEvenWhenOneFails() {
         List<String> ran = new ArrayList<>();
-        Priming priming = Priming.register("test", List.of(
-                () -> ran.add("first"),
-                () -> {
-                    throw new IllegalStateException("boom");
-                },
-                () -> ran.add("third")));
+        Priming priming = Priming.register(
+                "test",
+                List.of(
+                        () -> ran.add("first"),
+                        () -> {
+                            throw new IllegalStateException("boom");
+                        },
+                        () -> ran.add("third")));
         priming.beforeCheckpoint(null);
         assertThat(ran).containsExactly("first", "third");
     }
@@ -33,16 +35,22 @@ class PrimingTest {
     @Test
     void primingRequestsRunTheHotPathButRecordNoMetrics() {
         List<String> handled = new ArrayList<>();
-        HttpApiFunction function = new HttpApiFunction(Router.builder().get("/health/live", request -> {
-            handled.add(request.requestId());
-            return HttpResponse.ok(Map.of("status", "pass"));
-        }).build(), new Telemetry(Config.of(Map.of())));
+        HttpApiFunction function = new HttpApiFunction(
+                Router.builder()
+                        .get("/health/live", request -> {
+                            handled.add(request.requestId());
+                            return HttpResponse.ok(Map.of("status", "pass"));
+                        })
+                        .build(),
+                new Telemetry(Config.of(Map.of())));
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(function.prime(PrimingEvents.get("/health/live")).getStatusCode()).isEqualTo(200);
-            assertThat(function.prime(PrimingEvents.get("/nowhere")).getStatusCode()).isEqualTo(404);
+            assertThat(function.prime(PrimingEvents.get("/health/live")).getStatusCode())
+                    .isEqualTo(200);
+            assertThat(function.prime(PrimingEvents.get("/nowhere")).getStatusCode())
+                    .isEqualTo(404);
         } finally {
             System.setOut(original);
         }

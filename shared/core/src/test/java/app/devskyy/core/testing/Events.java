@@ -10,8 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** The real-shaped sample events of {@code events/}, which {@code sam local invoke -e} uses too. */
 public final class Events {
 
-    private Events() {
-    }
+    private Events() {}
 
     public static Path repositoryRoot() {
         String root = System.getProperty("repository.root");

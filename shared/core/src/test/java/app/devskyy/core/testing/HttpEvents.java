@@ -8,8 +8,7 @@ import java.util.Map;
 /** Payload-2.0 events built in code, for calling an {@code HttpApiFunction} directly. */
 public final class HttpEvents {
 
-    private HttpEvents() {
-    }
+    private HttpEvents() {}
 
     public static APIGatewayV2HTTPEvent request(String method, String path) {
         APIGatewayV2HTTPEvent event = PrimingEvents.request(method, path, null);

@@ -1,8 +1,6 @@
 package app.devskyy.core.testing;
 
-import app.devskyy.core.FunctionStarter;
 import app.devskyy.core.Json;
-import app.devskyy.core.LocalContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +32,10 @@ public final class Invoker {
     public byte[] invokeRaw(byte[] event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(functionName, "c0ffee00-0000-4000-8000-000000000001"));
+            invoker.handleRequest(
+                    new ByteArrayInputStream(event),
+                    out,
+                    new LocalContext(functionName, "c0ffee00-0000-4000-8000-000000000001"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,10 +24,14 @@ public final class JsonLogs implements AutoCloseable {
     private JsonLogs() {
         context = LoggerContext.getContext(false);
         Configuration configuration = context.getConfiguration();
-        appender = WriterAppender.newBuilder().setName("json-logs-" + System.nanoTime()).setTarget(out)
-                .setLayout(JsonTemplateLayout.newBuilder().setConfiguration(configuration)
+        appender = WriterAppender.newBuilder()
+                .setName("json-logs-" + System.nanoTime())
+                .setTarget(out)
+                .setLayout(JsonTemplateLayout.newBuilder()
+                        .setConfiguration(configuration)
                         .setCharset(StandardCharsets.UTF_8)
-                        .setEventTemplateUri("classpath:LambdaJsonLayout.json").build())
+                        .setEventTemplateUri("classpath:LambdaJsonLayout.json")
+                        .build())
                 .build();
         appender.start();
         configuration.getRootLogger().addAppender(appender, null, null);
@@ -40,8 +44,10 @@ public final class JsonLogs implements AutoCloseable {
 
     /** Every line logged since the capture began, parsed. */
     public List<JsonNode> lines() {
-        return Arrays.stream(out.toString().split("\n")).filter(line -> !line.isBlank())
-                .map(line -> Json.tree(line.getBytes(StandardCharsets.UTF_8))).toList();
+        return Arrays.stream(out.toString().split("\n"))
+                .filter(line -> !line.isBlank())
+                .map(line -> Json.tree(line.getBytes(StandardCharsets.UTF_8)))
+                .toList();
     }
 
     public String text() {

@@ -1,5 +1,6 @@
 package app.devskyy.core.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,9 +35,19 @@ public final class RedisServerProcess implements AutoCloseable {
     public static RedisServerProcess start() {
         int port = freePort();
         try {
-            Process process = new ProcessBuilder(executable(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(
+                            executable(),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             RedisServerProcess server = new RedisServerProcess(process, port);
             server.awaitReady();
             return server;
@@ -50,7 +61,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private static String executable() throws IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, "redis-server");
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();

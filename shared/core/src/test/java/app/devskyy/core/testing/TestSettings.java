@@ -7,8 +7,7 @@ import java.util.Map;
 /** Settings a function needs in production mode, for tests that start one without the local server. */
 public final class TestSettings {
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     /** {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth table. */
     public static Map<String, String> withAuthenticator(Map<String, String> settings) {

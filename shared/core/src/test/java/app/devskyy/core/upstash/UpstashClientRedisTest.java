@@ -40,8 +40,8 @@ class UpstashClientRedisTest {
 
     @Test
     void pipelineRunsInOrder() throws Exception {
-        List<JsonNode> results = client.pipeline(List.of(
-                List.of("SET", "p", "1"), List.of("INCR", "p"), List.of("GET", "p")));
+        List<JsonNode> results =
+                client.pipeline(List.of(List.of("SET", "p", "1"), List.of("INCR", "p"), List.of("GET", "p")));
         assertThat(results).extracting(JsonNode::asString).containsExactly("OK", "2", "2");
     }
 
@@ -53,8 +53,10 @@ class UpstashClientRedisTest {
 
     @Test
     void evalRunsLuaAtomically() throws Exception {
-        JsonNode result = client.eval("redis.call('SET', KEYS[1], ARGV[1]); return {redis.call('GET', KEYS[1]), 7}",
-                List.of("scripted"), List.of("value"));
+        JsonNode result = client.eval(
+                "redis.call('SET', KEYS[1], ARGV[1]); return {redis.call('GET', KEYS[1]), 7}",
+                List.of("scripted"),
+                List.of("value"));
         assertThat(result.get(0).asString()).isEqualTo("value");
         assertThat(result.get(1).asLong()).isEqualTo(7);
     }
@@ -63,7 +65,8 @@ class UpstashClientRedisTest {
     void redisErrorsAndBadTokensFail() {
         assertThatThrownBy(() -> client.command("GET")).isInstanceOf(UpstashClient.UpstashException.class);
         UpstashClient wrongToken = new UpstashClient(HttpUrl.get(upstash.url()), "wrong", OutboundHttp.client());
-        assertThatThrownBy(() -> wrongToken.command("PING")).isInstanceOf(UpstashClient.UpstashException.class)
+        assertThatThrownBy(() -> wrongToken.command("PING"))
+                .isInstanceOf(UpstashClient.UpstashException.class)
                 .hasMessageContaining("401");
     }
 }

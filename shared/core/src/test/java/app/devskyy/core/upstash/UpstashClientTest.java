@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.core.OutboundHttp;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -31,7 +33,8 @@ class UpstashClientTest {
 
     @Test
     void sendsTheCommandAsAJsonArrayWithTheBearerToken() throws Exception {
-        upstash.enqueue(new MockResponse.Builder().code(200).body("{\"result\":\"OK\"}").build());
+        upstash.enqueue(
+                new MockResponse.Builder().code(200).body("{\"result\":\"OK\"}").build());
         assertThat(client.command("SET", "greeting", "hello world").asString()).isEqualTo("OK");
         RecordedRequest request = upstash.takeRequest();
         assertThat(request.getMethod()).isEqualTo("POST");
@@ -41,8 +44,10 @@ class UpstashClientTest {
 
     @Test
     void anErrorAnswerFailsWithoutQuotingTheCommand() {
-        upstash.enqueue(new MockResponse.Builder().code(400)
-                .body("{\"error\":\"ERR wrong number of arguments for 'get' command\"}").build());
+        upstash.enqueue(new MockResponse.Builder()
+                .code(400)
+                .body("{\"error\":\"ERR wrong number of arguments for 'get' command\"}")
+                .build());
         assertThatThrownBy(() -> client.command("GET", "secret-key-name", "x"))
                 .isInstanceOf(UpstashClient.UpstashException.class)
                 .hasMessageContaining("400")
@@ -51,21 +56,31 @@ class UpstashClientTest {
 
     @Test
     void aWrongTokenFails() {
-        upstash.enqueue(new MockResponse.Builder().code(401).body("{\"error\":\"Unauthorized\"}").build());
+        upstash.enqueue(new MockResponse.Builder()
+                .code(401)
+                .body("{\"error\":\"Unauthorized\"}")
+                .build());
         assertThatThrownBy(() -> client.command("PING")).isInstanceOf(UpstashClient.UpstashException.class);
     }
 
     @Test
     void aNonJsonAnswerFails() {
-        upstash.enqueue(new MockResponse.Builder().code(502).body("<html>Bad gateway</html>").build());
-        assertThatThrownBy(() -> client.command("PING")).isInstanceOf(UpstashClient.UpstashException.class)
+        upstash.enqueue(new MockResponse.Builder()
+                .code(502)
+                .body("<html>Bad gateway</html>")
+                .build());
+        assertThatThrownBy(() -> client.command("PING"))
+                .isInstanceOf(UpstashClient.UpstashException.class)
                 .hasMessageContaining("502");
     }
 
     @Test
     void aHangingServerEndsAtTheCallTimeout() {
-        upstash.enqueue(new MockResponse.Builder().body("{\"result\":\"PONG\"}").headersDelay(5, java.util.concurrent.TimeUnit.SECONDS).build());
+        upstash.enqueue(new MockResponse.Builder()
+                .body("{\"result\":\"PONG\"}")
+                .headersDelay(5, TimeUnit.SECONDS)
+                .build());
         assertThatThrownBy(() -> client.withCallTimeout(Duration.ofMillis(200)).command("PING"))
-                .isInstanceOf(java.io.IOException.class);
+                .isInstanceOf(IOException.class);
     }
 }

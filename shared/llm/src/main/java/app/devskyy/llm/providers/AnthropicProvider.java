@@ -28,6 +28,7 @@ public final class AnthropicProvider implements ChatProvider {
     static final String VERSION = "2023-06-01";
     /** Anthropic requires an output limit; this is what a request without one gets. */
     static final int DEFAULT_MAX_TOKENS = 4096;
+
     static final String STRUCTURED_OUTPUT_TOOL = "structured_output";
 
     private final HttpUrl baseUrl;
@@ -48,13 +49,18 @@ public final class AnthropicProvider implements ChatProvider {
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
         ProviderException.requireSingleChoice(name(), request);
-        JsonNode answer = http.post(name(), ProviderHttp.url(baseUrl, "v1/messages"),
-                Headers.of("x-api-key", apiKey, "anthropic-version", VERSION), body(request, model), timeout);
+        JsonNode answer = http.post(
+                name(),
+                ProviderHttp.url(baseUrl, "v1/messages"),
+                Headers.of("x-api-key", apiKey, "anthropic-version", VERSION),
+                body(request, model),
+                timeout);
         return result(answer, model, structured(request));
     }
 
     private static boolean structured(ChatRequest request) {
-        return request.responseFormat() != null && "json_schema".equals(request.responseFormat().type());
+        return request.responseFormat() != null
+                && "json_schema".equals(request.responseFormat().type());
     }
 
     static ObjectNode body(ChatRequest request, String model) {
@@ -88,16 +94,24 @@ public final class AnthropicProvider implements ChatProvider {
             t.set("input_schema", tool.parameters() == null ? emptySchema() : tool.parameters());
         }
         if (structured(request)) {
-            ObjectNode t = tools.addObject().put("name", STRUCTURED_OUTPUT_TOOL)
+            ObjectNode t = tools.addObject()
+                    .put("name", STRUCTURED_OUTPUT_TOOL)
                     .put("description", "Give the answer as this tool's input.");
-            t.set("input_schema", request.responseFormat().schema() == null ? emptySchema() : request.responseFormat().schema());
-            body.set("tool_choice", Json.MAPPER.createObjectNode().put("type", "tool").put("name", STRUCTURED_OUTPUT_TOOL));
+            t.set(
+                    "input_schema",
+                    request.responseFormat().schema() == null
+                            ? emptySchema()
+                            : request.responseFormat().schema());
+            body.set(
+                    "tool_choice",
+                    Json.MAPPER.createObjectNode().put("type", "tool").put("name", STRUCTURED_OUTPUT_TOOL));
         } else if (request.toolChoice() != null && !request.tools().isEmpty()) {
             ObjectNode choice = Json.MAPPER.createObjectNode();
             switch (request.toolChoice().mode()) {
                 case "required" -> choice.put("type", "any");
                 case "none" -> choice.put("type", "none");
-                case "function" -> choice.put("type", "tool").put("name", request.toolChoice().function());
+                case "function" ->
+                    choice.put("type", "tool").put("name", request.toolChoice().function());
                 default -> choice.put("type", "auto");
             }
             body.set("tool_choice", choice);
@@ -124,7 +138,8 @@ public final class AnthropicProvider implements ChatProvider {
                 lastRole = role;
             }
             if ("tool".equals(m.role())) {
-                ObjectNode result = blocks.addObject().put("type", "tool_result").put("tool_use_id", m.toolCallId());
+                ObjectNode result =
+                        blocks.addObject().put("type", "tool_result").put("tool_use_id", m.toolCallId());
                 result.put("content", m.text());
                 continue;
             }
@@ -138,7 +153,10 @@ public final class AnthropicProvider implements ChatProvider {
                 }
             }
             for (ChatMessage.ToolCall call : m.toolCalls()) {
-                blocks.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name())
+                blocks.addObject()
+                        .put("type", "tool_use")
+                        .put("id", call.id())
+                        .put("name", call.name())
                         .set("input", arguments(call.arguments()));
             }
         }
@@ -149,7 +167,9 @@ public final class AnthropicProvider implements ChatProvider {
         ObjectNode source = Json.MAPPER.createObjectNode();
         DataUrl data = DataUrl.parse(url);
         if (data != null) {
-            return source.put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
+            return source.put("type", "base64")
+                    .put("media_type", data.mediaType())
+                    .put("data", data.base64());
         }
         return source.put("type", "url").put("url", url);
     }
@@ -171,10 +191,13 @@ public final class AnthropicProvider implements ChatProvider {
             switch (block.path("type").asString()) {
                 case "text" -> text.append(block.path("text").asString());
                 case "tool_use" -> {
-                    if (structured && STRUCTURED_OUTPUT_TOOL.equals(block.path("name").asString())) {
+                    if (structured
+                            && STRUCTURED_OUTPUT_TOOL.equals(block.path("name").asString())) {
                         text.append(Json.write(block.path("input")));
                     } else {
-                        calls.add(new ChatMessage.ToolCall(block.path("id").asString(), block.path("name").asString(),
+                        calls.add(new ChatMessage.ToolCall(
+                                block.path("id").asString(),
+                                block.path("name").asString(),
                                 Json.write(block.path("input"))));
                     }
                 }
@@ -192,9 +215,14 @@ public final class AnthropicProvider implements ChatProvider {
         JsonNode u = answer.path("usage");
         long cacheRead = u.path("cache_read_input_tokens").asLong();
         // Anthropic counts cache reads and writes apart from input_tokens; OpenAI's prompt count holds them all.
-        long prompt = u.path("input_tokens").asLong() + cacheRead + u.path("cache_creation_input_tokens").asLong();
+        long prompt = u.path("input_tokens").asLong()
+                + cacheRead
+                + u.path("cache_creation_input_tokens").asLong();
         Usage usage = new Usage(prompt, u.path("output_tokens").asLong(), cacheRead, 0);
-        return new ChatResult(answer.path("id").asString(""), answer.path("model").asString(model),
-                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)), usage);
+        return new ChatResult(
+                answer.path("id").asString(""),
+                answer.path("model").asString(model),
+                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)),
+                usage);
     }
 }

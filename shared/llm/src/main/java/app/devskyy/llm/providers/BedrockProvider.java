@@ -14,12 +14,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.AnyToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.AutoToolChoice;
@@ -66,23 +66,30 @@ public final class BedrockProvider implements ChatProvider {
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
         ProviderException.requireSingleChoice(name(), request);
-        boolean linkedImage = request.messages().stream().flatMap(m -> m.content().stream())
+        boolean linkedImage = request.messages().stream()
+                .flatMap(m -> m.content().stream())
                 .anyMatch(p -> !p.isText() && DataUrl.parse(p.imageUrl()) == null);
         if (linkedImage) {
-            throw new ProviderException(Kind.MISCONFIGURED, name(), 0, null, "bedrock takes inline (data:) images only");
+            throw new ProviderException(
+                    Kind.MISCONFIGURED, name(), 0, null, "bedrock takes inline (data:) images only");
         }
         ConverseResponse response;
         try {
             response = bedrock.converse(request(request, model).toBuilder()
-                    .overrideConfiguration(o -> o.apiCallTimeout(timeout)).build());
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeout))
+                    .build());
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException timedOut) {
             throw new ProviderException(Kind.TIMEOUT, name(), 0, null, "bedrock did not answer in time");
         } catch (AwsServiceException failed) {
             int status = failed.statusCode();
-            String code = failed.awsErrorDetails() == null ? "" : failed.awsErrorDetails().errorCode();
+            String code = failed.awsErrorDetails() == null
+                    ? ""
+                    : failed.awsErrorDetails().errorCode();
             Kind kind = "ThrottlingException".equals(code) ? Kind.RATE_LIMITED : ProviderException.kindOf(status);
-            String message = failed.awsErrorDetails() == null || failed.awsErrorDetails().errorMessage() == null
-                    ? code : failed.awsErrorDetails().errorMessage();
+            String message =
+                    failed.awsErrorDetails() == null || failed.awsErrorDetails().errorMessage() == null
+                            ? code
+                            : failed.awsErrorDetails().errorMessage();
             throw new ProviderException(kind, name(), status, null, message);
         } catch (SdkClientException unreachable) {
             throw new ProviderException(Kind.CONNECTION, name(), 0, null, "bedrock could not be reached");
@@ -91,7 +98,8 @@ public final class BedrockProvider implements ChatProvider {
     }
 
     private static boolean structured(ChatRequest request) {
-        return request.responseFormat() != null && "json_schema".equals(request.responseFormat().type());
+        return request.responseFormat() != null
+                && "json_schema".equals(request.responseFormat().type());
     }
 
     static ConverseRequest request(ChatRequest request, String model) {
@@ -111,8 +119,10 @@ public final class BedrockProvider implements ChatProvider {
             }
             lastRole = role;
             if ("tool".equals(m.role())) {
-                blocks.add(ContentBlock.fromToolResult(ToolResultBlock.builder().toolUseId(m.toolCallId())
-                        .content(ToolResultContentBlock.fromText(m.text())).build()));
+                blocks.add(ContentBlock.fromToolResult(ToolResultBlock.builder()
+                        .toolUseId(m.toolCallId())
+                        .content(ToolResultContentBlock.fromText(m.text()))
+                        .build()));
                 continue;
             }
             for (ChatMessage.Part part : m.content()) {
@@ -125,8 +135,11 @@ public final class BedrockProvider implements ChatProvider {
                 }
             }
             for (ChatMessage.ToolCall call : m.toolCalls()) {
-                blocks.add(ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId(call.id()).name(call.name())
-                        .input(document(AnthropicProvider.arguments(call.arguments()))).build()));
+                blocks.add(ContentBlock.fromToolUse(ToolUseBlock.builder()
+                        .toolUseId(call.id())
+                        .name(call.name())
+                        .input(document(AnthropicProvider.arguments(call.arguments())))
+                        .build()));
             }
         }
         if (lastRole != null) {
@@ -153,34 +166,50 @@ public final class BedrockProvider implements ChatProvider {
         }
         ToolChoice choice = null;
         if (structured(request)) {
-            tools.add(tool(AnthropicProvider.STRUCTURED_OUTPUT_TOOL, "Give the answer as this tool's input.",
+            tools.add(tool(
+                    AnthropicProvider.STRUCTURED_OUTPUT_TOOL,
+                    "Give the answer as this tool's input.",
                     request.responseFormat().schema()));
-            choice = ToolChoice.fromTool(SpecificToolChoice.builder().name(AnthropicProvider.STRUCTURED_OUTPUT_TOOL).build());
+            choice = ToolChoice.fromTool(SpecificToolChoice.builder()
+                    .name(AnthropicProvider.STRUCTURED_OUTPUT_TOOL)
+                    .build());
         } else if (request.toolChoice() != null) {
             choice = switch (request.toolChoice().mode()) {
                 case "required" -> ToolChoice.fromAny(AnyToolChoice.builder().build());
-                case "function" -> ToolChoice.fromTool(SpecificToolChoice.builder().name(request.toolChoice().function()).build());
+                case "function" ->
+                    ToolChoice.fromTool(SpecificToolChoice.builder()
+                            .name(request.toolChoice().function())
+                            .build());
                 default -> ToolChoice.fromAuto(AutoToolChoice.builder().build());
             };
         }
-        if (!tools.isEmpty() && !(request.toolChoice() != null && "none".equals(request.toolChoice().mode()) && !structured(request))) {
-            converse.toolConfig(ToolConfiguration.builder().tools(tools).toolChoice(choice).build());
+        if (!tools.isEmpty()
+                && !(request.toolChoice() != null
+                        && "none".equals(request.toolChoice().mode())
+                        && !structured(request))) {
+            converse.toolConfig(
+                    ToolConfiguration.builder().tools(tools).toolChoice(choice).build());
         }
         return converse.build();
     }
 
     private static Tool tool(String name, String description, JsonNode parameters) {
-        return Tool.fromToolSpec(ToolSpecification.builder().name(name).description(description == null ? name : description)
-                .inputSchema(ToolInputSchema.fromJson(document(parameters == null
-                        ? Json.MAPPER.createObjectNode().put("type", "object") : parameters)))
+        return Tool.fromToolSpec(ToolSpecification.builder()
+                .name(name)
+                .description(description == null ? name : description)
+                .inputSchema(ToolInputSchema.fromJson(document(
+                        parameters == null ? Json.MAPPER.createObjectNode().put("type", "object") : parameters)))
                 .build());
     }
 
     private static ImageBlock image(String url) {
         DataUrl data = DataUrl.parse(url);
         String format = data.mediaType().substring(data.mediaType().indexOf('/') + 1);
-        return ImageBlock.builder().format(ImageFormat.fromValue(format))
-                .source(ImageSource.fromBytes(SdkBytes.fromByteArray(Base64.getDecoder().decode(data.base64())))).build();
+        return ImageBlock.builder()
+                .format(ImageFormat.fromValue(format))
+                .source(ImageSource.fromBytes(
+                        SdkBytes.fromByteArray(Base64.getDecoder().decode(data.base64()))))
+                .build();
     }
 
     static ChatResult result(ConverseResponse response, String model, boolean structured) {
@@ -192,10 +221,13 @@ public final class BedrockProvider implements ChatProvider {
                     text.append(block.text());
                 } else if (block.toolUse() != null) {
                     String arguments = Json.write(json(block.toolUse().input()));
-                    if (structured && AnthropicProvider.STRUCTURED_OUTPUT_TOOL.equals(block.toolUse().name())) {
+                    if (structured
+                            && AnthropicProvider.STRUCTURED_OUTPUT_TOOL.equals(
+                                    block.toolUse().name())) {
                         text.append(arguments);
                     } else {
-                        calls.add(new ChatMessage.ToolCall(block.toolUse().toolUseId(), block.toolUse().name(), arguments));
+                        calls.add(new ChatMessage.ToolCall(
+                                block.toolUse().toolUseId(), block.toolUse().name(), arguments));
                     }
                 }
             }
@@ -209,10 +241,16 @@ public final class BedrockProvider implements ChatProvider {
         var u = response.usage();
         long cacheRead = u == null || u.cacheReadInputTokens() == null ? 0 : u.cacheReadInputTokens();
         long cacheWrite = u == null || u.cacheWriteInputTokens() == null ? 0 : u.cacheWriteInputTokens();
-        Usage usage = u == null ? Usage.NONE
+        Usage usage = u == null
+                ? Usage.NONE
                 : new Usage(u.inputTokens() + cacheRead + cacheWrite, u.outputTokens(), cacheRead, 0);
-        return new ChatResult(response.responseMetadata() == null ? "" : response.responseMetadata().requestId(), model,
-                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)), usage);
+        return new ChatResult(
+                response.responseMetadata() == null
+                        ? ""
+                        : response.responseMetadata().requestId(),
+                model,
+                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)),
+                usage);
     }
 
     /** JSON to the SDK's document type. */

@@ -43,7 +43,9 @@ public final class CohereProvider implements ChatProvider {
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
         ProviderException.requireSingleChoice(name(), request);
-        return result(http.post(name(), ProviderHttp.url(baseUrl, "v2/chat"), headers(), body(request, model), timeout), model);
+        return result(
+                http.post(name(), ProviderHttp.url(baseUrl, "v2/chat"), headers(), body(request, model), timeout),
+                model);
     }
 
     private Headers headers() {
@@ -84,7 +86,8 @@ public final class CohereProvider implements ChatProvider {
         }
         if (!request.tools().isEmpty()) {
             body.set("tools", OpenAiWire.writeTools(request.tools()));
-            if (request.toolChoice() != null && !"auto".equals(request.toolChoice().mode())) {
+            if (request.toolChoice() != null
+                    && !"auto".equals(request.toolChoice().mode())) {
                 // Cohere knows REQUIRED and NONE; a named function is "required" with that one tool offered.
                 body.put("tool_choice", "none".equals(request.toolChoice().mode()) ? "NONE" : "REQUIRED");
             }
@@ -108,7 +111,9 @@ public final class CohereProvider implements ChatProvider {
         }
         List<ChatMessage.ToolCall> calls = new ArrayList<>();
         for (JsonNode call : message.path("tool_calls")) {
-            calls.add(new ChatMessage.ToolCall(call.path("id").asString(), call.path("function").path("name").asString(),
+            calls.add(new ChatMessage.ToolCall(
+                    call.path("id").asString(),
+                    call.path("function").path("name").asString(),
                     call.path("function").path("arguments").asString("{}")));
         }
         String finish = switch (answer.path("finish_reason").asString("COMPLETE")) {
@@ -120,11 +125,16 @@ public final class CohereProvider implements ChatProvider {
         JsonNode tokens = answer.path("usage").path("tokens");
         JsonNode billed = answer.path("usage").path("billed_units");
         // Billed units are what Cohere charges; raw token counts include its prompt template.
-        Usage usage = new Usage(billed.path("input_tokens").asLong(tokens.path("input_tokens").asLong()),
+        Usage usage = new Usage(
+                billed.path("input_tokens").asLong(tokens.path("input_tokens").asLong()),
                 billed.path("output_tokens").asLong(tokens.path("output_tokens").asLong()),
-                answer.path("usage").path("cached_tokens").asLong(), 0);
-        return new ChatResult(answer.path("id").asString(""), model,
-                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)), usage);
+                answer.path("usage").path("cached_tokens").asLong(),
+                0);
+        return new ChatResult(
+                answer.path("id").asString(""),
+                model,
+                List.of(new ChatResult.Choice(0, ChatMessage.assistant(text.toString(), calls), finish)),
+                usage);
     }
 
     @Override
@@ -140,6 +150,8 @@ public final class CohereProvider implements ChatProvider {
         JsonNode answer = http.post(name(), ProviderHttp.url(baseUrl, "v2/embed"), headers(), body, timeout);
         List<float[]> vectors = new ArrayList<>();
         answer.path("embeddings").path("float").forEach(v -> vectors.add(OpenAiWire.floats(v)));
-        return new EmbeddingResult(vectors, answer.path("meta").path("billed_units").path("input_tokens").asLong());
+        return new EmbeddingResult(
+                vectors,
+                answer.path("meta").path("billed_units").path("input_tokens").asLong());
     }
 }

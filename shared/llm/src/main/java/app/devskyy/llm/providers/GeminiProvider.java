@@ -44,8 +44,12 @@ public final class GeminiProvider implements ChatProvider {
 
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
-        JsonNode answer = http.post(name(), ProviderHttp.url(baseUrl, "v1beta/models/" + model + ":generateContent"),
-                Headers.of("x-goog-api-key", apiKey), body(request), timeout);
+        JsonNode answer = http.post(
+                name(),
+                ProviderHttp.url(baseUrl, "v1beta/models/" + model + ":generateContent"),
+                Headers.of("x-goog-api-key", apiKey),
+                body(request),
+                timeout);
         return result(answer, model);
     }
 
@@ -76,14 +80,19 @@ public final class GeminiProvider implements ChatProvider {
                 } else {
                     DataUrl data = DataUrl.parse(part.imageUrl());
                     if (data != null) {
-                        parts.addObject().putObject("inlineData").put("mimeType", data.mediaType()).put("data", data.base64());
+                        parts.addObject()
+                                .putObject("inlineData")
+                                .put("mimeType", data.mediaType())
+                                .put("data", data.base64());
                     } else {
                         parts.addObject().putObject("fileData").put("fileUri", part.imageUrl());
                     }
                 }
             }
             for (ChatMessage.ToolCall call : m.toolCalls()) {
-                parts.addObject().putObject("functionCall").put("name", call.name())
+                parts.addObject()
+                        .putObject("functionCall")
+                        .put("name", call.name())
                         .set("args", AnthropicProvider.arguments(call.arguments()));
             }
         }
@@ -130,7 +139,10 @@ public final class GeminiProvider implements ChatProvider {
                 switch (request.toolChoice().mode()) {
                     case "required" -> calling.put("mode", "ANY");
                     case "none" -> calling.put("mode", "NONE");
-                    case "function" -> calling.put("mode", "ANY").putArray("allowedFunctionNames").add(request.toolChoice().function());
+                    case "function" ->
+                        calling.put("mode", "ANY")
+                                .putArray("allowedFunctionNames")
+                                .add(request.toolChoice().function());
                     default -> calling.put("mode", "AUTO");
                 }
             }
@@ -156,17 +168,22 @@ public final class GeminiProvider implements ChatProvider {
                 if (part.has("text")) {
                     text.append(part.path("text").asString());
                 } else if (part.has("functionCall")) {
-                    calls.add(new ChatMessage.ToolCall("call_" + choices.size() + "_" + calls.size(),
-                            part.path("functionCall").path("name").asString(), Json.write(part.path("functionCall").path("args"))));
+                    calls.add(new ChatMessage.ToolCall(
+                            "call_" + choices.size() + "_" + calls.size(),
+                            part.path("functionCall").path("name").asString(),
+                            Json.write(part.path("functionCall").path("args"))));
                 }
             }
             String finish = switch (candidate.path("finishReason").asString("STOP")) {
                 case "MAX_TOKENS" -> "length";
-                case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
+                case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" ->
+                    "content_filter";
                 default -> calls.isEmpty() ? "stop" : "tool_calls";
             };
-            choices.add(new ChatResult.Choice(candidate.path("index").asInt(choices.size()),
-                    ChatMessage.assistant(text.toString(), calls), finish));
+            choices.add(new ChatResult.Choice(
+                    candidate.path("index").asInt(choices.size()),
+                    ChatMessage.assistant(text.toString(), calls),
+                    finish));
         }
         if (choices.isEmpty()) {
             // The prompt itself was blocked (promptFeedback.blockReason): no candidate at all.
@@ -174,9 +191,16 @@ public final class GeminiProvider implements ChatProvider {
         }
         JsonNode u = answer.path("usageMetadata");
         long thoughts = u.path("thoughtsTokenCount").asLong();
-        Usage usage = new Usage(u.path("promptTokenCount").asLong(), u.path("candidatesTokenCount").asLong() + thoughts,
-                u.path("cachedContentTokenCount").asLong(), thoughts);
-        return new ChatResult(answer.path("responseId").asString(""), answer.path("modelVersion").asString(model), choices, usage);
+        Usage usage = new Usage(
+                u.path("promptTokenCount").asLong(),
+                u.path("candidatesTokenCount").asLong() + thoughts,
+                u.path("cachedContentTokenCount").asLong(),
+                thoughts);
+        return new ChatResult(
+                answer.path("responseId").asString(""),
+                answer.path("modelVersion").asString(model),
+                choices,
+                usage);
     }
 
     @Override
@@ -191,11 +215,16 @@ public final class GeminiProvider implements ChatProvider {
                 item.put("outputDimensionality", dimensions);
             }
         }
-        JsonNode answer = http.post(name(), ProviderHttp.url(baseUrl, "v1beta/models/" + model + ":batchEmbedContents"),
-                Headers.of("x-goog-api-key", apiKey), body, timeout);
+        JsonNode answer = http.post(
+                name(),
+                ProviderHttp.url(baseUrl, "v1beta/models/" + model + ":batchEmbedContents"),
+                Headers.of("x-goog-api-key", apiKey),
+                body,
+                timeout);
         List<float[]> vectors = new ArrayList<>();
         answer.path("embeddings").forEach(e -> vectors.add(OpenAiWire.floats(e.path("values"))));
         // Gemini reports no token count for embeddings: estimated, for accounting.
-        return new EmbeddingResult(vectors, inputs.stream().mapToLong(TokenEstimator::estimate).sum());
+        return new EmbeddingResult(
+                vectors, inputs.stream().mapToLong(TokenEstimator::estimate).sum());
     }
 }

@@ -12,6 +12,7 @@ import app.devskyy.llm.Usage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import tools.jackson.databind.JsonNode;
@@ -41,43 +42,65 @@ public final class OfflineProvider implements ChatProvider {
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) {
         List<ChatResult.Choice> choices = new ArrayList<>();
-        String last = request.messages().isEmpty() ? "" : request.messages().getLast().text();
+        String last =
+                request.messages().isEmpty() ? "" : request.messages().getLast().text();
         long completion = 0;
         for (int i = 0; i < request.choices(); i++) {
             ChatResult.Choice choice = answer(request, i);
             completion += TokenEstimator.estimate(choice.message().text())
-                    + choice.message().toolCalls().stream().mapToLong(c -> TokenEstimator.estimate(c.arguments())).sum();
+                    + choice.message().toolCalls().stream()
+                            .mapToLong(c -> TokenEstimator.estimate(c.arguments()))
+                            .sum();
             choices.add(choice);
         }
-        long prompt = request.messages().stream().mapToLong(m -> TokenEstimator.estimate(m.text()) + 4).sum();
-        return new ChatResult("offline-" + Digests.sha256(last).substring(0, 12), MODEL, choices,
+        long prompt = request.messages().stream()
+                .mapToLong(m -> TokenEstimator.estimate(m.text()) + 4)
+                .sum();
+        return new ChatResult(
+                "offline-" + Digests.sha256(last).substring(0, 12),
+                MODEL,
+                choices,
                 new Usage(prompt, completion, 0, 0));
     }
 
     private static ChatResult.Choice answer(ChatRequest request, int index) {
-        ChatMessage last = request.messages().isEmpty() ? ChatMessage.of("user", "") : request.messages().getLast();
+        ChatMessage last = request.messages().isEmpty()
+                ? ChatMessage.of("user", "")
+                : request.messages().getLast();
         ChatRequest.Tool tool = toolToCall(request, last);
         if (tool != null) {
-            ChatMessage.ToolCall call = new ChatMessage.ToolCall("call_offline_" + index, tool.name(),
-                    Json.write(example(tool.parameters())));
+            ChatMessage.ToolCall call = new ChatMessage.ToolCall(
+                    "call_offline_" + index, tool.name(), Json.write(example(tool.parameters())));
             return new ChatResult.Choice(index, ChatMessage.assistant("", List.of(call)), "tool_calls");
         }
         String text;
-        if (request.responseFormat() != null && "json_schema".equals(request.responseFormat().type())) {
+        if (request.responseFormat() != null
+                && "json_schema".equals(request.responseFormat().type())) {
             text = Json.write(example(request.responseFormat().schema()));
-        } else if (request.responseFormat() != null && "json_object".equals(request.responseFormat().type())) {
-            text = Json.write(Json.MAPPER.createObjectNode().put("model", MODEL).put("offline", true)
+        } else if (request.responseFormat() != null
+                && "json_object".equals(request.responseFormat().type())) {
+            text = Json.write(Json.MAPPER
+                    .createObjectNode()
+                    .put("model", MODEL)
+                    .put("offline", true)
                     .put("echo", shorten(last.text(), 200)));
         } else if ("tool".equals(last.role())) {
-            text = NOTICE + "The tool " + request.toolNameOf(last.toolCallId()) + " returned: " + shorten(last.text(), 400);
+            text = NOTICE + "The tool " + request.toolNameOf(last.toolCallId()) + " returned: "
+                    + shorten(last.text(), 400);
         } else {
-            String said = request.messages().stream().filter(m -> "user".equals(m.role())).reduce((a, b) -> b)
-                    .map(ChatMessage::text).orElse("");
+            String said = request.messages().stream()
+                    .filter(m -> "user".equals(m.role()))
+                    .reduce((a, b) -> b)
+                    .map(ChatMessage::text)
+                    .orElse("");
             text = NOTICE + "You said: " + shorten(said, 400);
         }
         if (request.maxTokens() != null && TokenEstimator.estimate(text) > request.maxTokens()) {
-            return new ChatResult.Choice(index, ChatMessage.assistant(text.substring(0, Math.min(text.length(),
-                    request.maxTokens() * 4)), List.of()), "length");
+            return new ChatResult.Choice(
+                    index,
+                    ChatMessage.assistant(
+                            text.substring(0, Math.min(text.length(), request.maxTokens() * 4)), List.of()),
+                    "length");
         }
         return new ChatResult.Choice(index, ChatMessage.assistant(text, List.of()), "stop");
     }
@@ -87,15 +110,23 @@ public final class OfflineProvider implements ChatProvider {
         if (request.tools().isEmpty() || !"user".equals(last.role())) {
             return null;
         }
-        String mode = request.toolChoice() == null ? "auto" : request.toolChoice().mode();
+        String mode =
+                request.toolChoice() == null ? "auto" : request.toolChoice().mode();
         return switch (mode) {
             case "none" -> null;
-            case "function" -> request.tools().stream().filter(t -> t.name().equals(request.toolChoice().function()))
-                    .findFirst().orElse(request.tools().getFirst());
+            case "function" ->
+                request.tools().stream()
+                        .filter(t -> t.name().equals(request.toolChoice().function()))
+                        .findFirst()
+                        .orElse(request.tools().getFirst());
             case "required" -> request.tools().getFirst();
-            default -> request.tools().stream()
-                    .filter(t -> last.text().toLowerCase(Locale.ROOT).contains(t.name().toLowerCase(Locale.ROOT)))
-                    .findFirst().orElse(null);
+            default ->
+                request.tools().stream()
+                        .filter(t -> last.text()
+                                .toLowerCase(Locale.ROOT)
+                                .contains(t.name().toLowerCase(Locale.ROOT)))
+                        .findFirst()
+                        .orElse(null);
         };
     }
 
@@ -120,14 +151,17 @@ public final class OfflineProvider implements ChatProvider {
             }
         }
         JsonNode typeNode = schema.path("type");
-        String type = typeNode.isArray() ? typeNode.get(0).asString() : typeNode.asString(schema.has("properties") ? "object" : "string");
+        String type = typeNode.isArray()
+                ? typeNode.get(0).asString()
+                : typeNode.asString(schema.has("properties") ? "object" : "string");
         return switch (type) {
             case "object" -> {
                 ObjectNode out = Json.MAPPER.createObjectNode();
                 JsonNode properties = schema.path("properties");
                 JsonNode required = schema.get("required");
                 properties.properties().forEach(e -> {
-                    boolean needed = required == null || required.valueStream().anyMatch(r -> r.asString().equals(e.getKey()));
+                    boolean needed = required == null
+                            || required.valueStream().anyMatch(r -> r.asString().equals(e.getKey()));
                     if (needed) {
                         out.set(e.getKey(), example(e.getValue()));
                     }
@@ -141,12 +175,17 @@ public final class OfflineProvider implements ChatProvider {
                 }
                 yield out;
             }
-            case "integer" -> Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asLong(0));
-            case "number" -> Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asDouble(0));
+            case "integer" ->
+                Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asLong(0));
+            case "number" ->
+                Json.MAPPER.getNodeFactory().numberNode(schema.path("minimum").asDouble(0));
             case "boolean" -> Json.MAPPER.getNodeFactory().booleanNode(false);
             case "null" -> Json.MAPPER.nullNode();
-            default -> Json.MAPPER.getNodeFactory().stringNode("offline".repeat(Math.max(1,
-                    (schema.path("minLength").asInt(0) + 6) / 7)));
+            default ->
+                Json.MAPPER
+                        .getNodeFactory()
+                        .stringNode("offline"
+                                .repeat(Math.max(1, (schema.path("minLength").asInt(0) + 6) / 7)));
         };
     }
 
@@ -161,7 +200,7 @@ public final class OfflineProvider implements ChatProvider {
                 if (word.isEmpty()) {
                     continue;
                 }
-                int hash = java.util.Arrays.hashCode(word.getBytes(StandardCharsets.UTF_8));
+                int hash = Arrays.hashCode(word.getBytes(StandardCharsets.UTF_8));
                 vector[Math.floorMod(hash, size)] += (hash & 0x4000_0000) == 0 ? 1 : -1;
             }
             double norm = 0;

@@ -29,8 +29,13 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     private final Set<String> extrasAccepted;
     private final ProviderHttp http;
 
-    public OpenAiCompatibleProvider(String name, HttpUrl baseUrl, String apiKey, String maxTokensField,
-            Set<String> extrasAccepted, ProviderHttp http) {
+    public OpenAiCompatibleProvider(
+            String name,
+            HttpUrl baseUrl,
+            String apiKey,
+            String maxTokensField,
+            Set<String> extrasAccepted,
+            ProviderHttp http) {
         this.name = name;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
@@ -40,25 +45,51 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     }
 
     public static OpenAiCompatibleProvider openAi(HttpUrl baseUrl, String apiKey, ProviderHttp http) {
-        return new OpenAiCompatibleProvider("openai", baseUrl, apiKey, "max_completion_tokens",
-                Set.of("frequency_penalty", "presence_penalty", "seed", "logit_bias", "reasoning_effort",
-                        "parallel_tool_calls", "service_tier"), http);
+        return new OpenAiCompatibleProvider(
+                "openai",
+                baseUrl,
+                apiKey,
+                "max_completion_tokens",
+                Set.of(
+                        "frequency_penalty",
+                        "presence_penalty",
+                        "seed",
+                        "logit_bias",
+                        "reasoning_effort",
+                        "parallel_tool_calls",
+                        "service_tier"),
+                http);
     }
 
     public static OpenAiCompatibleProvider mistral(HttpUrl baseUrl, String apiKey, ProviderHttp http) {
-        return new OpenAiCompatibleProvider("mistral", baseUrl, apiKey, "max_tokens",
-                Set.of("frequency_penalty", "presence_penalty", "parallel_tool_calls"), http);
+        return new OpenAiCompatibleProvider(
+                "mistral",
+                baseUrl,
+                apiKey,
+                "max_tokens",
+                Set.of("frequency_penalty", "presence_penalty", "parallel_tool_calls"),
+                http);
     }
 
     public static OpenAiCompatibleProvider groq(HttpUrl baseUrl, String apiKey, ProviderHttp http) {
-        return new OpenAiCompatibleProvider("groq", baseUrl, apiKey, "max_completion_tokens",
-                Set.of("frequency_penalty", "presence_penalty", "seed", "reasoning_effort", "parallel_tool_calls"), http);
+        return new OpenAiCompatibleProvider(
+                "groq",
+                baseUrl,
+                apiKey,
+                "max_completion_tokens",
+                Set.of("frequency_penalty", "presence_penalty", "seed", "reasoning_effort", "parallel_tool_calls"),
+                http);
     }
 
     /** Ollama, vLLM, LM Studio...: a key only if the server wants one. */
     public static OpenAiCompatibleProvider compatible(String name, HttpUrl baseUrl, String apiKey, ProviderHttp http) {
-        return new OpenAiCompatibleProvider(name, baseUrl, apiKey, "max_tokens",
-                Set.of("frequency_penalty", "presence_penalty", "seed", "top_k"), http);
+        return new OpenAiCompatibleProvider(
+                name,
+                baseUrl,
+                apiKey,
+                "max_tokens",
+                Set.of("frequency_penalty", "presence_penalty", "seed", "top_k"),
+                http);
     }
 
     @Override
@@ -69,8 +100,8 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     @Override
     public ChatResult chat(ChatRequest request, String model, Duration timeout) throws ProviderException {
         ObjectNode body = OpenAiWire.writeChatRequest(request, model, maxTokensField, extrasAccepted);
-        return OpenAiWire.readChatResult(http.post(name, ProviderHttp.url(baseUrl, "chat/completions"), headers(), body, timeout),
-                model);
+        return OpenAiWire.readChatResult(
+                http.post(name, ProviderHttp.url(baseUrl, "chat/completions"), headers(), body, timeout), model);
     }
 
     @Override
@@ -82,7 +113,8 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
         if (dimensions != null) {
             body.put("dimensions", dimensions);
         }
-        return OpenAiWire.readEmbeddings(http.post(name, ProviderHttp.url(baseUrl, "embeddings"), headers(), body, timeout));
+        return OpenAiWire.readEmbeddings(
+                http.post(name, ProviderHttp.url(baseUrl, "embeddings"), headers(), body, timeout));
     }
 
     private Headers headers() {

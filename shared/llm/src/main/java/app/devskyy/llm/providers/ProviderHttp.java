@@ -4,9 +4,11 @@ import app.devskyy.core.Json;
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
+import app.devskyy.llm.Redactor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeUnit;
@@ -43,26 +45,41 @@ public final class ProviderHttp {
     /** POSTs {@code body} and returns the provider's JSON answer. */
     public JsonNode post(String provider, HttpUrl url, Headers headers, JsonNode body, Duration timeout)
             throws ProviderException {
-        Request request = new Request.Builder().url(url).headers(headers)
-                .post(RequestBody.create(Json.writeBytes(body), JSON)).build();
+        Request request = new Request.Builder()
+                .url(url)
+                .headers(headers)
+                .post(RequestBody.create(Json.writeBytes(body), JSON))
+                .build();
         Call call = http.newCall(request);
         call.timeout().timeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         try (Response response = call.execute()) {
             byte[] bytes = response.body().bytes();
             if (!response.isSuccessful()) {
-                throw new ProviderException(ProviderException.kindOf(response.code()), provider, response.code(),
-                        retryAfter(response), message(bytes, response.code()));
+                throw new ProviderException(
+                        ProviderException.kindOf(response.code()),
+                        provider,
+                        response.code(),
+                        retryAfter(response),
+                        message(bytes, response.code()));
             }
             try {
                 return Json.MAPPER.readTree(bytes);
             } catch (JacksonException unreadable) {
-                throw new ProviderException(Kind.UNAVAILABLE, provider, response.code(), null,
+                throw new ProviderException(
+                        Kind.UNAVAILABLE,
+                        provider,
+                        response.code(),
+                        null,
                         provider + " answered with a body that is not JSON");
             }
         } catch (InterruptedIOException timedOut) {
             throw new ProviderException(Kind.TIMEOUT, provider, 0, null, provider + " did not answer in time");
         } catch (IOException failed) {
-            throw new ProviderException(Kind.CONNECTION, provider, 0, null,
+            throw new ProviderException(
+                    Kind.CONNECTION,
+                    provider,
+                    0,
+                    null,
                     provider + " could not be reached (" + failed.getClass().getSimpleName() + ")");
         }
     }
@@ -81,8 +98,10 @@ public final class ProviderHttp {
             if (value.strip().matches("\\d+(\\.\\d+)?")) {
                 return Duration.ofMillis((long) (Double.parseDouble(value.strip()) * 1000));
             }
-            Duration until = Duration.between(java.time.Instant.now(),
-                    ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Duration until = Duration.between(
+                    Instant.now(),
+                    ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant());
             return until.isNegative() ? Duration.ZERO : until;
         } catch (RuntimeException unreadable) {
             return null;
@@ -95,9 +114,11 @@ public final class ProviderHttp {
         try {
             JsonNode error = Json.MAPPER.readTree(body);
             JsonNode nested = error.path("error");
-            message = nested.isString() ? nested.asString()
-                    : nested.path("message").isString() ? nested.path("message").asString()
-                    : error.path("message").asString("");
+            message = nested.isString()
+                    ? nested.asString()
+                    : nested.path("message").isString()
+                            ? nested.path("message").asString()
+                            : error.path("message").asString("");
         } catch (JacksonException | IllegalArgumentException notJson) {
             message = "";
         }
@@ -105,7 +126,7 @@ public final class ProviderHttp {
             message = "HTTP " + status;
         }
         // Providers quote parts of keys in their errors ("Incorrect API key provided: sk-...").
-        message = app.devskyy.llm.Redactor.redact(message);
+        message = Redactor.redact(message);
         return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.llm.ChatResult;
-import app.devskyy.llm.Requests;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
+import app.devskyy.llm.Requests;
 import java.time.Duration;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +17,10 @@ import tools.jackson.databind.JsonNode;
 class AnthropicProviderTest {
 
     private final MockProvider anthropic = new MockProvider();
-    private final AnthropicProvider provider = new AnthropicProvider(anthropic.base("/"), "sk-ant-test", ProviderHttp.shared());
+    private final AnthropicProvider provider =
+            new AnthropicProvider(anthropic.base("/"), "sk-ant-test", ProviderHttp.shared());
 
-    AnthropicProviderTest() throws Exception {
-    }
+    AnthropicProviderTest() throws Exception {}
 
     @AfterEach
     void stop() {
@@ -87,10 +87,13 @@ class AnthropicProviderTest {
         anthropic.answer(200, """
                 {"id": "m", "type": "message", "role": "assistant", "model": "c", "content": [{"type": "text", "text": "Once upon"}],
                  "stop_reason": "max_tokens", "usage": {"input_tokens": 3, "output_tokens": 2}}""");
-        assertThat(provider.chat(Requests.simple(), "c", Duration.ofSeconds(5)).choices().getFirst().finishReason()).isEqualTo("length");
+        assertThat(provider.chat(Requests.simple(), "c", Duration.ofSeconds(5))
+                        .choices()
+                        .getFirst()
+                        .finishReason())
+                .isEqualTo("length");
         anthropic.answer(429, """
-                {"type": "error", "error": {"type": "rate_limit_error", "message": "Number of request tokens has exceeded your per-minute rate limit"}}""",
-                "retry-after", "7");
+                {"type": "error", "error": {"type": "rate_limit_error", "message": "Number of request tokens has exceeded your per-minute rate limit"}}""", "retry-after", "7");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "c", Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
@@ -100,6 +103,7 @@ class AnthropicProviderTest {
         anthropic.answer(529, """
                 {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}""");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "c", Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
     }
 }

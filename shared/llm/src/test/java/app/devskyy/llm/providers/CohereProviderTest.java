@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.llm.ChatResult;
-import app.devskyy.llm.Requests;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
+import app.devskyy.llm.Requests;
 import java.time.Duration;
 import java.util.List;
 import mockwebserver3.RecordedRequest;
@@ -20,8 +20,7 @@ class CohereProviderTest {
     private final MockProvider cohere = new MockProvider();
     private final CohereProvider provider = new CohereProvider(cohere.base("/"), "co-test", ProviderHttp.shared());
 
-    CohereProviderTest() throws Exception {
-    }
+    CohereProviderTest() throws Exception {}
 
     @AfterEach
     void stop() {
@@ -46,11 +45,15 @@ class CohereProviderTest {
         assertThat(body.has("top_p")).isFalse();
         assertThat(body.path("stop_sequences").get(0).asString()).isEqualTo("END");
         assertThat(body.path("tool_choice").asString()).isEqualTo("REQUIRED");
-        assertThat(MockProvider.texts(body.path("messages"), "role")).containsExactly("system", "user", "assistant", "tool", "user");
-        assertThat(body.at("/messages/2/content").isMissingNode()).as("no null content for tool-calling turns").isTrue();
+        assertThat(MockProvider.texts(body.path("messages"), "role"))
+                .containsExactly("system", "user", "assistant", "tool", "user");
+        assertThat(body.at("/messages/2/content").isMissingNode())
+                .as("no null content for tool-calling turns")
+                .isTrue();
 
         assertThat(result.choices().getFirst().finishReason()).isEqualTo("tool_calls");
-        assertThat(result.choices().getFirst().message().toolCalls().getFirst().arguments()).isEqualTo("{\"city\":\"Lyon\"}");
+        assertThat(result.choices().getFirst().message().toolCalls().getFirst().arguments())
+                .isEqualTo("{\"city\":\"Lyon\"}");
         assertThat(result.usage().promptTokens()).isEqualTo(37);
         assertThat(result.usage().completionTokens()).isEqualTo(24);
     }
@@ -63,7 +66,8 @@ class CohereProviderTest {
         ChatResult result = provider.chat(Requests.jsonSchema(), "command-a-03-2025", Duration.ofSeconds(5));
         JsonNode body = MockProvider.body(cohere.next());
         assertThat(body.at("/response_format/type").asString()).isEqualTo("json_object");
-        assertThat(body.at("/response_format/json_schema/required/0").asString()).isEqualTo("name");
+        assertThat(body.at("/response_format/json_schema/required/0").asString())
+                .isEqualTo("name");
         assertThat(result.choices().getFirst().finishReason()).isEqualTo("length");
         cohere.answer(429, """
                 {"id": "e", "message": "You are using a Trial key, which is limited to 10 API calls / minute."}""");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.llm.ChatResult;
-import app.devskyy.llm.Requests;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
+import app.devskyy.llm.Requests;
 import java.time.Duration;
 import java.util.List;
 import mockwebserver3.RecordedRequest;
@@ -20,8 +20,7 @@ class GeminiProviderTest {
     private final MockProvider google = new MockProvider();
     private final GeminiProvider provider = new GeminiProvider(google.base("/"), "AIza-test", ProviderHttp.shared());
 
-    GeminiProviderTest() throws Exception {
-    }
+    GeminiProviderTest() throws Exception {}
 
     @AfterEach
     void stop() {
@@ -45,18 +44,26 @@ class GeminiProviderTest {
         JsonNode body = MockProvider.body(sent);
         assertThat(body.at("/systemInstruction/parts/0/text").asString()).isEqualTo("Be brief.");
         assertThat(MockProvider.texts(body.path("contents"), "role")).containsExactly("user", "model", "user");
-        assertThat(body.at("/contents/1/parts/0/functionCall/args/city").asString()).isEqualTo("Paris");
+        assertThat(body.at("/contents/1/parts/0/functionCall/args/city").asString())
+                .isEqualTo("Paris");
         // Gemini's results carry the function's name, found through the call id.
-        assertThat(body.at("/contents/2/parts/0/functionResponse/name").asString()).isEqualTo("get_weather");
-        assertThat(body.at("/contents/2/parts/0/functionResponse/response/content/celsius").asInt()).isEqualTo(21);
+        assertThat(body.at("/contents/2/parts/0/functionResponse/name").asString())
+                .isEqualTo("get_weather");
+        assertThat(body.at("/contents/2/parts/0/functionResponse/response/content/celsius")
+                        .asInt())
+                .isEqualTo(21);
         assertThat(body.at("/generationConfig/maxOutputTokens").asInt()).isEqualTo(300);
         assertThat(body.at("/generationConfig/stopSequences/0").asString()).isEqualTo("END");
-        assertThat(body.at("/tools/0/functionDeclarations/0/parametersJsonSchema/required/0").asString()).isEqualTo("city");
+        assertThat(body.at("/tools/0/functionDeclarations/0/parametersJsonSchema/required/0")
+                        .asString())
+                .isEqualTo("city");
         assertThat(body.at("/toolConfig/functionCallingConfig/mode").asString()).isEqualTo("ANY");
 
         var choice = result.choices().getFirst();
         assertThat(choice.finishReason()).isEqualTo("tool_calls");
-        assertThat(choice.message().text()).as("thought parts are not the answer").isEmpty();
+        assertThat(choice.message().text())
+                .as("thought parts are not the answer")
+                .isEmpty();
         assertThat(choice.message().toolCalls().getFirst().name()).isEqualTo("get_weather");
         assertThat(result.usage().completionTokens()).isEqualTo(33);
         assertThat(result.usage().reasoningTokens()).isEqualTo(25);
@@ -68,15 +75,21 @@ class GeminiProviderTest {
         google.answer(200, """
                 {"candidates": [{"content": {"parts": [{"text": "{\\"name\\":\\"teal\\"}"}], "role": "model"}, "finishReason": "STOP"}],
                  "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 6, "totalTokenCount": 15}}""");
-        assertThat(provider.chat(Requests.jsonSchema(), "gemini-2.5-flash", Duration.ofSeconds(5)).text()).isEqualTo("{\"name\":\"teal\"}");
+        assertThat(provider.chat(Requests.jsonSchema(), "gemini-2.5-flash", Duration.ofSeconds(5))
+                        .text())
+                .isEqualTo("{\"name\":\"teal\"}");
         JsonNode body = MockProvider.body(google.next());
         assertThat(body.at("/generationConfig/responseMimeType").asString()).isEqualTo("application/json");
-        assertThat(body.at("/generationConfig/responseJsonSchema/required/0").asString()).isEqualTo("name");
+        assertThat(body.at("/generationConfig/responseJsonSchema/required/0").asString())
+                .isEqualTo("name");
 
         google.answer(200, """
                 {"candidates": [{"content": {"parts": [{"text": ""}], "role": "model"}, "finishReason": "SAFETY"}],
                  "usageMetadata": {"promptTokenCount": 9, "candidatesTokenCount": 0, "totalTokenCount": 9}}""");
-        assertThat(provider.chat(Requests.simple(), "gemini-2.5-flash", Duration.ofSeconds(5)).choices().getFirst().finishReason())
+        assertThat(provider.chat(Requests.simple(), "gemini-2.5-flash", Duration.ofSeconds(5))
+                        .choices()
+                        .getFirst()
+                        .finishReason())
                 .isEqualTo("content_filter");
 
         google.answer(429, """
@@ -89,7 +102,8 @@ class GeminiProviderTest {
         google.answer(400, """
                 {"error": {"code": 400, "message": "Invalid JSON payload received.", "status": "INVALID_ARGUMENT"}}""");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "gemini-2.5-flash", Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REJECTED));
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REJECTED));
     }
 
     @Test

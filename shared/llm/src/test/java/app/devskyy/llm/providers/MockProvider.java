@@ -2,6 +2,7 @@ package app.devskyy.llm.providers;
 
 import app.devskyy.core.Json;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -22,7 +23,8 @@ final class MockProvider implements AutoCloseable {
     }
 
     void answer(int code, String json, String... headers) {
-        MockResponse.Builder response = new MockResponse.Builder().code(code).body(json).addHeader("content-type", "application/json");
+        MockResponse.Builder response =
+                new MockResponse.Builder().code(code).body(json).addHeader("content-type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
             response.addHeader(headers[i], headers[i + 1]);
         }
@@ -31,7 +33,10 @@ final class MockProvider implements AutoCloseable {
 
     /** An answer that comes too late for any test's timeout. */
     void stall() {
-        server.enqueue(new MockResponse.Builder().body("{}").headersDelay(10, java.util.concurrent.TimeUnit.SECONDS).build());
+        server.enqueue(new MockResponse.Builder()
+                .body("{}")
+                .headersDelay(10, TimeUnit.SECONDS)
+                .build());
     }
 
     RecordedRequest next() throws InterruptedException {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.llm.ChatResult;
-import app.devskyy.llm.Requests;
 import app.devskyy.llm.EmbeddingResult;
 import app.devskyy.llm.ProviderException;
 import app.devskyy.llm.ProviderException.Kind;
+import app.devskyy.llm.Requests;
 import java.time.Duration;
 import java.util.List;
 import mockwebserver3.RecordedRequest;
@@ -19,10 +19,10 @@ import tools.jackson.databind.JsonNode;
 class OpenAiCompatibleProviderTest {
 
     private final MockProvider openai = new MockProvider();
-    private final OpenAiCompatibleProvider provider = OpenAiCompatibleProvider.openAi(openai.base("/v1"), "sk-test", ProviderHttp.shared());
+    private final OpenAiCompatibleProvider provider =
+            OpenAiCompatibleProvider.openAi(openai.base("/v1"), "sk-test", ProviderHttp.shared());
 
-    OpenAiCompatibleProviderTest() throws Exception {
-    }
+    OpenAiCompatibleProviderTest() throws Exception {}
 
     @AfterEach
     void stop() {
@@ -49,14 +49,17 @@ class OpenAiCompatibleProviderTest {
         // OpenAI's reasoning models refuse max_tokens: the newer name is sent.
         assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(300);
         assertThat(body.has("max_tokens")).isFalse();
-        assertThat(MockProvider.texts(body.path("messages"), "role")).containsExactly("system", "user", "assistant", "tool", "user");
-        assertThat(body.at("/messages/2/tool_calls/0/function/arguments").asString()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(MockProvider.texts(body.path("messages"), "role"))
+                .containsExactly("system", "user", "assistant", "tool", "user");
+        assertThat(body.at("/messages/2/tool_calls/0/function/arguments").asString())
+                .isEqualTo("{\"city\":\"Paris\"}");
         assertThat(body.at("/messages/3/tool_call_id").asString()).isEqualTo("call_1");
         assertThat(body.path("tool_choice").asString()).isEqualTo("required");
         assertThat(body.at("/tools/0/function/name").asString()).isEqualTo("get_weather");
 
         assertThat(result.choices().getFirst().finishReason()).isEqualTo("tool_calls");
-        assertThat(result.choices().getFirst().message().toolCalls().getFirst().arguments()).isEqualTo("{\"city\":\"Lyon\"}");
+        assertThat(result.choices().getFirst().message().toolCalls().getFirst().arguments())
+                .isEqualTo("{\"city\":\"Lyon\"}");
         assertThat(result.usage().promptTokens()).isEqualTo(82);
         assertThat(result.usage().cachedTokens()).isEqualTo(64);
         assertThat(result.usage().reasoningTokens()).isEqualTo(5);
@@ -73,7 +76,8 @@ class OpenAiCompatibleProviderTest {
                 {"model": "x", "messages": [{"role": "user", "content": "Colour?"}], "seed": 7, "top_k": 40,
                  "response_format": {"type": "json_schema", "json_schema": {"name": "colour", "strict": true,
                    "schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}""");
-        assertThat(provider.chat(request, "gpt-4.1", Duration.ofSeconds(5)).text()).isEqualTo("{\"name\":\"teal\"}");
+        assertThat(provider.chat(request, "gpt-4.1", Duration.ofSeconds(5)).text())
+                .isEqualTo("{\"name\":\"teal\"}");
         JsonNode body = MockProvider.body(openai.next());
         assertThat(body.at("/response_format/json_schema/name").asString()).isEqualTo("colour");
         assertThat(body.at("/response_format/json_schema/strict").asBoolean()).isTrue();
@@ -107,24 +111,29 @@ class OpenAiCompatibleProviderTest {
         openai.answer(400, """
                 {"error": {"message": "Invalid value for 'temperature'.", "type": "invalid_request_error", "param": "temperature", "code": "invalid_value"}}""");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "gpt-4.1", Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REJECTED));
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REJECTED));
         openai.answer(401, """
                 {"error": {"message": "Incorrect API key provided: sk-live-0123456789abcdefghijklmnop.", "type": "invalid_request_error", "code": "invalid_api_key"}}""");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "gpt-4.1", Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ProviderException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.MISCONFIGURED);
-                    assertThat(e.getMessage()).doesNotContain("0123456789abcdef").contains("[KEY]");
+                    assertThat(e.getMessage())
+                            .doesNotContain("0123456789abcdef")
+                            .contains("[KEY]");
                 });
         openai.answer(503, "<html>upstream connect error</html>");
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "gpt-4.1", Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
     }
 
     @Test
     void aSlowProviderTimesOutAtTheAttemptsDeadline() {
         openai.stall();
         assertThatThrownBy(() -> provider.chat(Requests.simple(), "gpt-4.1", Duration.ofMillis(300)))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
     }
 
     @Test

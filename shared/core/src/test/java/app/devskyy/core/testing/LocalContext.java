@@ -1,4 +1,4 @@
-package app.devskyy.core;
+package app.devskyy.core.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;

@@ -1,4 +1,4 @@
-package app.devskyy.core;
+package app.devskyy.core.testing;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -15,15 +15,15 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
  */
 public final class FunctionStarter {
 
-    private FunctionStarter() {
-    }
+    private FunctionStarter() {}
 
     /**
      * @param mainClass  the family's initializer ({@code MAIN_CLASS} in template.yaml)
      * @param definition the function name ({@code SPRING_CLOUD_FUNCTION_DEFINITION})
      * @param settings   the function's environment
      */
-    public static synchronized FunctionInvoker start(String mainClass, String definition, Map<String, String> settings) {
+    public static synchronized FunctionInvoker start(
+            String mainClass, String definition, Map<String, String> settings) {
         Map<String, String> previous = new HashMap<>();
         Map<String, String> environment = new HashMap<>(settings);
         // Lambda's environment names the function; the family's catalog builds only that one.

@@ -1,0 +1,58 @@
+package app.devskyy.auth;
+
+import static app.devskyy.core.privacy.Category.ACTIVITY;
+import static app.devskyy.core.privacy.Category.CONTACT;
+import static app.devskyy.core.privacy.Category.CREDENTIALS;
+import static app.devskyy.core.privacy.Category.IDENTITY;
+import static app.devskyy.core.privacy.Category.NETWORK;
+
+import app.devskyy.core.privacy.PersonalItems;
+import app.devskyy.core.privacy.PersonalItems.Finder;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Which items of the auth table hold personal data, how each is found by person, and how it is erased. */
+public final class AuthPersonalData {
+
+    static final String TABLE = "AuthTable";
+
+    public static final List<PersonalItems> ITEMS = List.of(
+            PersonalItems.deleted(
+                            TABLE,
+                            "user",
+                            Set.of(CONTACT, IDENTITY, CREDENTIALS),
+                            Finder.partition("USER#{userId}", "PROFILE"))
+                    .decrypting(
+                            Map.of("emailCipher", "user:{userId}:email", "nameCipher", "user:{userId}:displayName")),
+            PersonalItems.deleted(
+                    TABLE, "second factor", Set.of(CREDENTIALS), Finder.partition("USER#{userId}", "MFA#")),
+            PersonalItems.deleted(
+                    TABLE, "recovery code", Set.of(CREDENTIALS), Finder.partition("USER#{userId}", "RECOVERY#")),
+            PersonalItems.deleted(TABLE, "email claim", Set.of(CONTACT), Finder.partition("EMAIL#{emailIndex}", null)),
+            PersonalItems.deleted(
+                    TABLE, "login lockout", Set.of(CONTACT, ACTIVITY), Finder.partition("LOCKOUT#{emailIndex}", null)),
+            PersonalItems.deleted(
+                            TABLE,
+                            "session",
+                            Set.of(NETWORK, ACTIVITY),
+                            Finder.index(AuthItems.GSI1, "USER#{userId}", "SESSION#"))
+                    .decrypting(
+                            Map.of("ipCipher", "session:{sessionId}:ip", "agentCipher", "session:{sessionId}:agent")),
+            PersonalItems.deleted(
+                    TABLE, "membership", Set.of(ACTIVITY), Finder.index(AuthItems.GSI1, "USER#{userId}", "WS#")),
+            // Refresh tokens, email tokens and MFA challenges are keyed by hashes and ids, not by person.
+            PersonalItems.deleted(
+                    TABLE, "token or challenge", Set.of(CREDENTIALS), Finder.scan(Map.of("userId", "{userId}"))),
+            PersonalItems.deleted(
+                    TABLE, "own workspace", Set.of(ACTIVITY), Finder.partition("WS#{ownWorkspaceId}", null)),
+            PersonalItems.pseudonymised(
+                    TABLE,
+                    "created by",
+                    Set.of(ACTIVITY),
+                    Finder.scan(Map.of("createdBy", "{userId}")),
+                    List.of("createdBy"),
+                    "a shared workspace and its API keys outlive the person who created them"));
+
+    private AuthPersonalData() {}
+}

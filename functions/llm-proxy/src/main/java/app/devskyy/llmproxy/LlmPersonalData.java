@@ -1,0 +1,44 @@
+package app.devskyy.llmproxy;
+
+import static app.devskyy.core.privacy.Category.ACTIVITY;
+
+import app.devskyy.core.privacy.PersonalItems;
+import app.devskyy.core.privacy.PersonalItems.Finder;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which items of the LLM table hold personal data: a person's usage records and counters (they
+ * name the caller) in every workspace, and everything of a workspace that was theirs alone. The
+ * response cache holds answers, not people, keyed by a hash; it expires within
+ * {@code LLM_CACHE_TTL_SECONDS}.
+ */
+public final class LlmPersonalData {
+
+    static final String TABLE = "LlmTable";
+
+    public static final List<PersonalItems> ITEMS = List.of(
+            PersonalItems.deleted(
+                    TABLE,
+                    "usage record",
+                    Set.of(ACTIVITY),
+                    Finder.partition("WS#{workspaceId}", "REQ#").where(Map.of("caller", "user:{userId}"))),
+            PersonalItems.deleted(
+                    TABLE,
+                    "usage counter",
+                    Set.of(ACTIVITY),
+                    Finder.partition("WS#{workspaceId}", "USAGE#").where(Map.of("caller", "user:{userId}"))),
+            PersonalItems.deleted(
+                    TABLE,
+                    "budget setting",
+                    Set.of(ACTIVITY),
+                    Finder.partition("WS#{workspaceId}", "BUDGET").where(Map.of("updatedBy", "user:{userId}"))),
+            PersonalItems.deleted(
+                    TABLE,
+                    "own workspace's budgets and spend",
+                    Set.of(ACTIVITY),
+                    Finder.partition("WS#{ownWorkspaceId}", null)));
+
+    private LlmPersonalData() {}
+}

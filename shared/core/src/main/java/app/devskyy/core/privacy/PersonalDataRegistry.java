@@ -1,0 +1,248 @@
+package app.devskyy.core.privacy;
+
+import app.devskyy.core.crypto.PersonalDataCipher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * Every personal item of every store, in one place: what each store declares ({@link PersonalItems})
+ * and the tables declared free of personal data, with their reasons. It finds everything it holds
+ * about a person ({@link #export}) and erases it ({@link #erase}): items are deleted, or, where a
+ * stated legal basis requires keeping the record (payments, for tax law), their personal attributes
+ * are removed and the item is marked {@code restricted}.
+ */
+public final class PersonalDataRegistry {
+
+    /** What one item looked like, for an export: its kind, categories and attributes (decrypted where declared). */
+    public record Found(String table, String kind, Set<Category> categories, Map<String, Object> attributes) {}
+
+    /** How many items of each table were deleted and pseudonymised. */
+    public record Erased(Map<String, Integer> deleted, Map<String, Integer> pseudonymised) {}
+
+    private final List<PersonalItems> declarations;
+    private final Map<String, String> freeOfPersonalData;
+
+    public PersonalDataRegistry(List<PersonalItems> declarations, Map<String, String> freeOfPersonalData) {
+        this.declarations = List.copyOf(declarations);
+        this.freeOfPersonalData = Map.copyOf(freeOfPersonalData);
+    }
+
+    public List<PersonalItems> declarations() {
+        return declarations;
+    }
+
+    /** Tables that hold no personal data, with the reason. */
+    public Map<String, String> freeOfPersonalData() {
+        return freeOfPersonalData;
+    }
+
+    /** Tables with personal data, by logical id. */
+    public Set<String> registeredTables() {
+        Set<String> tables = new TreeSet<>();
+        declarations.forEach(d -> tables.add(d.table()));
+        return tables;
+    }
+
+    /** The line docs/data-model.md gives a table, made from the declarations so that the two cannot drift. */
+    public String describe(String table) {
+        if (freeOfPersonalData.containsKey(table)) {
+            return "Personal data: none (" + freeOfPersonalData.get(table) + ").";
+        }
+        List<String> parts = new ArrayList<>();
+        for (PersonalItems items : declarations) {
+            if (items.table().equals(table)) {
+                parts.add(items.kind() + " ("
+                        + String.join(
+                                ", ",
+                                items.categories().stream()
+                                        .map(c -> c.name().toLowerCase(Locale.ROOT))
+                                        .sorted()
+                                        .toList())
+                        + "; "
+                        + (items.erasure() == PersonalItems.Erasure.DELETE
+                                ? "deleted"
+                                : "kept pseudonymised: " + items.basis())
+                        + ")");
+            }
+        }
+        return "Personal data: " + String.join("; ", parts) + ".";
+    }
+
+    /**
+     * @param dynamoDb a client of the tables
+     * @param tables   logical id to physical table name
+     * @param cipher   the personal-data cipher, to decrypt what the export shows
+     */
+    public List<Found> export(
+            Subject subject, DynamoDbClient dynamoDb, Map<String, String> tables, PersonalDataCipher cipher) {
+        List<Found> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (PersonalItems items : declarations) {
+            for (Map<String, AttributeValue> item : find(items, subject, dynamoDb, tables.get(items.table()))) {
+                if (!seen.add(items.table() + " " + item.get("pk").s() + " "
+                        + (item.containsKey("sk") ? item.get("sk").s() : ""))) {
+                    continue;
+                }
+                Map<String, Object> attributes = new LinkedHashMap<>();
+                item.forEach((name, value) -> attributes.put(name, plain(value)));
+                items.encrypted().forEach((name, context) -> {
+                    if (item.containsKey(name) && item.get(name).s() != null) {
+                        attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
+                    }
+                });
+                found.add(new Found(items.table(), items.kind(), items.categories(), attributes));
+            }
+        }
+        return found;
+    }
+
+    public Erased erase(Subject subject, DynamoDbClient dynamoDb, Map<String, String> tables) {
+        Map<String, Integer> deleted = new LinkedHashMap<>();
+        Map<String, Integer> pseudonymised = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (PersonalItems items : declarations) {
+            String table = tables.get(items.table());
+            for (Map<String, AttributeValue> item : find(items, subject, dynamoDb, table)) {
+                if (!seen.add(items.table() + " " + item.get("pk").s() + " "
+                        + (item.containsKey("sk") ? item.get("sk").s() : ""))) {
+                    continue;
+                }
+                Map<String, AttributeValue> key = new HashMap<>();
+                key.put("pk", item.get("pk"));
+                if (item.containsKey("sk")) {
+                    key.put("sk", item.get("sk"));
+                }
+                if (items.erasure() == PersonalItems.Erasure.DELETE) {
+                    dynamoDb.deleteItem(r -> r.tableName(table).key(key));
+                    deleted.merge(items.table(), 1, Integer::sum);
+                } else {
+                    Map<String, String> names = new HashMap<>();
+                    names.put("#restricted", "restricted");
+                    List<String> removed = new ArrayList<>();
+                    for (int i = 0; i < items.personal().size(); i++) {
+                        names.put("#p" + i, items.personal().get(i));
+                        removed.add("#p" + i);
+                    }
+                    String update = "SET #restricted = :true"
+                            + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed));
+                    dynamoDb.updateItem(r -> r.tableName(table)
+                            .key(key)
+                            .updateExpression(update)
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+                    pseudonymised.merge(items.table(), 1, Integer::sum);
+                }
+            }
+        }
+        return new Erased(deleted, pseudonymised);
+    }
+
+    private static List<Map<String, AttributeValue>> find(
+            PersonalItems items, Subject subject, DynamoDbClient dynamoDb, String table) {
+        if (table == null) {
+            throw new IllegalArgumentException("no physical table for " + items.table());
+        }
+        PersonalItems.Finder finder = items.finder();
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        for (String workspace : workspaces(finder, subject)) {
+            Map<String, AttributeValue> values = new HashMap<>();
+            List<String> filters = new ArrayList<>();
+            int n = 0;
+            for (var match : finder.matching().entrySet()) {
+                values.put(":m" + n, AttributeValue.fromS(fill(match.getValue(), subject, workspace)));
+                filters.add("#m" + n + " = :m" + n);
+                n++;
+            }
+            Map<String, String> names = new HashMap<>();
+            n = 0;
+            for (String attribute : finder.matching().keySet()) {
+                names.put("#m" + n++, attribute);
+            }
+            String filter = filters.isEmpty() ? null : String.join(" OR ", filters);
+            if (finder.partition() == null) {
+                ScanRequest.Builder scan = ScanRequest.builder()
+                        .tableName(table)
+                        .filterExpression(filter)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values);
+                dynamoDb.scanPaginator(scan.build()).items().forEach(found::add);
+                continue;
+            }
+            String partitionKey = finder.index() == null ? "pk" : finder.index() + "pk";
+            String sortKey = finder.index() == null ? "sk" : finder.index() + "sk";
+            names.put("#pk", partitionKey);
+            values.put(":pk", AttributeValue.fromS(fill(finder.partition(), subject, workspace)));
+            String condition = "#pk = :pk";
+            if (finder.sortPrefix() != null) {
+                names.put("#sk", sortKey);
+                values.put(":sk", AttributeValue.fromS(fill(finder.sortPrefix(), subject, workspace)));
+                condition += " AND begins_with(#sk, :sk)";
+            }
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(finder.index())
+                    .keyConditionExpression(condition)
+                    .filterExpression(filter)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values);
+            dynamoDb.queryPaginator(query.build()).items().forEach(found::add);
+        }
+        return found;
+    }
+
+    /** The workspaces a finder runs over: each one its templates name, or a single pass when they name none. */
+    private static List<String> workspaces(PersonalItems.Finder finder, Subject subject) {
+        String templates =
+                finder.partition() + finder.sortPrefix() + finder.matching().values();
+        if (templates.contains("{ownWorkspaceId}")) {
+            return subject.ownWorkspaces();
+        }
+        if (templates.contains("{workspaceId}")) {
+            return subject.memberOf();
+        }
+        List<String> once = new ArrayList<>();
+        once.add(null);
+        return once;
+    }
+
+    private static String fill(String template, Subject subject, String workspace) {
+        String out = template.replace("{userId}", subject.userId()).replace("{emailIndex}", subject.emailIndex());
+        return workspace == null ? out : out.replace("{workspaceId}", workspace).replace("{ownWorkspaceId}", workspace);
+    }
+
+    /** A cipher context: {@code {name}} is the item's own attribute of that name. */
+    private static String context(String template, Map<String, AttributeValue> item) {
+        String out = template;
+        for (var attribute : item.entrySet()) {
+            if (attribute.getValue().s() != null) {
+                out = out.replace(
+                        "{" + attribute.getKey() + "}", attribute.getValue().s());
+            }
+        }
+        return out;
+    }
+
+    private static Object plain(AttributeValue value) {
+        if (value.s() != null) {
+            return value.s();
+        }
+        if (value.n() != null) {
+            return value.n();
+        }
+        if (value.bool() != null) {
+            return value.bool();
+        }
+        return value.toString();
+    }
+}
