@@ -1,6 +1,7 @@
 package app.devskyy.benchmarks;
 
 import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.testing.LocalContext;
 import app.devskyy.local.LocalValues;
 import app.devskyy.local.SamTemplate;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -147,6 +148,8 @@ public final class ColdStartBenchmark {
         }
         entries.add(location(ColdStartProbe.class));
         entries.add(location(PojoSerializer.class));
+        // The probe's Lambda context comes from the harness (core's test-jar), which no zip holds.
+        entries.add(location(LocalContext.class));
         return String.join(File.pathSeparator, entries);
     }
 
