@@ -1,33 +1,38 @@
 package app.devskyy.webhooks;
 
-import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Writes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Which deliveries were seen, in the idempotency table: one item per deduplication key, written
- * only if absent (all of an event's keys in one transaction), kept 30 days, the longest a provider
- * retries is three days. The processor marks the event processed on its first key.
+ * Which deliveries were seen, in the idempotency table ({@link IdempotencyItems}): one item per
+ * deduplication key, written only if absent (all of an event's keys in one transaction), kept 30
+ * days, the longest a provider retries is three days. The processor marks the event processed on
+ * its first key.
  */
 final class EventLedger {
 
     static final Duration RETENTION = Duration.ofDays(30);
 
     private final DynamoDbClient dynamoDb;
+    private final DynamoTables tables;
+    private final DynamoDbTable<IdempotencyItems.Claim> claims;
     private final String table;
     private final Clock clock;
 
-    EventLedger(DynamoDbClient dynamoDb, String table, Clock clock) {
+    EventLedger(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
+        this.tables = tables;
+        this.claims = tables.table(table, IdempotencyItems.Claim.SCHEMA);
         this.table = table;
         this.clock = clock;
     }
@@ -40,95 +45,56 @@ final class EventLedger {
      */
     boolean claim(InboundEvent event) {
         long expires = clock.instant().plus(RETENTION).getEpochSecond();
-        List<Map<String, AttributeValue>> items = event.dedupeKeys().stream()
-                .map(key -> {
-                    Map<String, AttributeValue> item = new HashMap<>();
-                    item.put("pk", AttributeValue.fromS(key));
-                    item.put("provider", AttributeValue.fromS(event.provider()));
-                    item.put("eventId", AttributeValue.fromS(event.id()));
-                    item.put("status", AttributeValue.fromS("queued"));
-                    item.put("receivedAt", AttributeValue.fromN(Long.toString(clock.millis())));
-                    item.put("expiresAt", AttributeValue.fromN(Long.toString(expires)));
-                    return item;
-                })
+        List<IdempotencyItems.Claim> items = event.dedupeKeys().stream()
+                .map(key -> new IdempotencyItems.Claim(
+                        IdempotencyItems.claim(key).pk(),
+                        event.provider(),
+                        event.id(),
+                        IdempotencyItems.QUEUED,
+                        clock.millis(),
+                        expires,
+                        null,
+                        null))
                 .toList();
         if (items.size() == 1) {
-            try {
-                dynamoDb.putItem(
-                        r -> r.tableName(table).item(items.getFirst()).conditionExpression("attribute_not_exists(pk)"));
-                return true;
-            } catch (ConditionalCheckFailedException seen) {
-                return false;
-            }
+            return Writes.putIfAbsent(claims, items.getFirst());
         }
-        List<TransactWriteItem> puts = items.stream()
-                .map(item -> TransactWriteItem.builder()
-                        .put(Put.builder()
-                                .tableName(table)
-                                .item(item)
-                                .conditionExpression("attribute_not_exists(pk)")
-                                .build())
-                        .build())
-                .toList();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                dynamoDb.transactWriteItems(r -> r.transactItems(puts));
-                return true;
-            } catch (TransactionCanceledException cancelled) {
-                if (cancelled.cancellationReasons().stream()
-                        .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                    return false;
-                }
-                sleep(20L << attempt);
-            }
-        }
-        throw ApiProblem.serviceUnavailable("A concurrent delivery of this event is being recorded; retry.", 1);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return Writes.transaction(
+                        tables,
+                        t -> items.forEach(item -> t.addPutItem(
+                                claims,
+                                TransactPutItemEnhancedRequest.builder(IdempotencyItems.Claim.class)
+                                        .item(item)
+                                        .conditionExpression(Writes.NEW_ITEM)
+                                        .build())))
+                .isEmpty();
     }
 
     /** Forgets an event that could not be queued, so that the provider's retry is not taken for a duplicate. */
     void release(InboundEvent event) {
         event.dedupeKeys()
-                .forEach(key ->
-                        dynamoDb.deleteItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(key)))));
+                .forEach(key -> claims.deleteItem(IdempotencyItems.claim(key).key()));
     }
 
     boolean processed(InboundEvent event) {
-        var item = dynamoDb.getItem(r -> r.tableName(table)
-                        .consistentRead(true)
-                        .key(Map.of(
-                                "pk", AttributeValue.fromS(event.dedupeKeys().getFirst()))))
-                .item();
-        return item != null
-                && item.containsKey("status")
-                && "processed".equals(item.get("status").s());
+        IdempotencyItems.Claim claim =
+                claims.getItem(r -> r.key(first(event).key()).consistentRead(true));
+        return claim != null && IdempotencyItems.PROCESSED.equals(claim.status());
     }
 
     /** Marks the event processed with its outcome; false when another delivery of the message already did. */
     boolean markProcessed(InboundEvent event, String outcome) {
-        try {
-            dynamoDb.updateItem(r -> r.tableName(table)
-                    .key(Map.of("pk", AttributeValue.fromS(event.dedupeKeys().getFirst())))
-                    .updateExpression("SET #status = :processed, outcome = :outcome, processedAt = :at")
-                    .conditionExpression("attribute_exists(pk) AND #status <> :processed")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":processed",
-                            AttributeValue.fromS("processed"),
-                            ":outcome",
-                            AttributeValue.fromS(outcome),
-                            ":at",
-                            AttributeValue.fromN(Long.toString(clock.millis())))));
-            return true;
-        } catch (ConditionalCheckFailedException already) {
-            return false;
-        }
+        return ItemUpdate.of(table, first(event))
+                .set("status", IdempotencyItems.PROCESSED)
+                .set("outcome", outcome)
+                .set("processedAt", clock.millis())
+                .condition(
+                        "attribute_exists(#pk) AND #status <> :processed",
+                        Map.of(":processed", AttributeValue.fromS(IdempotencyItems.PROCESSED)))
+                .applyIf(dynamoDb);
+    }
+
+    private static ItemKey first(InboundEvent event) {
+        return IdempotencyItems.claim(event.dedupeKeys().getFirst());
     }
 }

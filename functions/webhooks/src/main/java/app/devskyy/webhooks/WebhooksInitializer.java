@@ -52,8 +52,10 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
             DynamoDbClient dynamoDb = aws.dynamoDb();
             Clock clock = Clock.systemUTC();
             String billingTable = config.required("BILLING_TABLE", "BillingTable");
+            // One Enhanced Client over the function's one DynamoDB client, shared by every store.
+            DynamoTables tables = new DynamoTables(dynamoDb);
             AuditLog audit = new AuditLog(
-                    new DynamoTables(dynamoDb),
+                    tables,
                     config.required("AUDIT_TABLE", "AuditTable"),
                     DataKeys.personalDataCipher(config, aws),
                     Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
@@ -61,9 +63,9 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
             return new Parts(
                     aws,
                     dynamoDb,
-                    new EventLedger(dynamoDb, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
-                    new BillingStore(dynamoDb, billingTable, clock),
-                    new Entitlements(dynamoDb, billingTable),
+                    new EventLedger(dynamoDb, tables, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
+                    new BillingStore(tables, billingTable, clock),
+                    new Entitlements(tables, billingTable),
                     audit,
                     clock);
         }

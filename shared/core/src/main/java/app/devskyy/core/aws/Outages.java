@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Tells a dependency's outage from a defect: what an HTTP function answers with 503 and
@@ -22,6 +23,10 @@ public final class Outages {
 
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransactionCanceledException) {
+                // Cancelled by concurrent transactions, still after retries: contention, which passes.
+                return true;
+            }
             if (t instanceof AwsServiceException service) {
                 return service.isThrottlingException() || service.statusCode() >= 500;
             }

@@ -1,6 +1,7 @@
 package app.devskyy.core.billing;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.aws.DynamoTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,8 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,14 +31,12 @@ public final class Entitlements {
             long currentPeriodEnd,
             boolean cancelAtPeriodEnd) {}
 
-    private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final DynamoDbTable<BillingItems.Subscription> subscriptions;
     private final String defaultPlan;
     private final Map<String, Map<String, Long>> plans;
 
-    public Entitlements(DynamoDbClient dynamoDb, String table) {
-        this.dynamoDb = dynamoDb;
-        this.table = table;
+    public Entitlements(DynamoTables tables, String table) {
+        this.subscriptions = tables.table(table, BillingItems.Subscription.SCHEMA);
         JsonNode root = bundled();
         this.defaultPlan = root.path("default").asString();
         Map<String, Map<String, Long>> all = new LinkedHashMap<>();
@@ -74,27 +72,18 @@ public final class Entitlements {
     }
 
     public Entitlement of(String workspaceId) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
-                        .key(Map.of(
-                                "pk",
-                                AttributeValue.fromS("WS#" + workspaceId),
-                                "sk",
-                                AttributeValue.fromS("SUBSCRIPTION"))))
-                .item();
-        if (item == null || item.isEmpty()) {
+        BillingItems.Subscription item =
+                subscriptions.getItem(BillingItems.subscription(workspaceId).key());
+        if (item == null) {
             return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, 0, false);
         }
-        String status = item.get("status").s();
-        String plan = ENTITLED.contains(status) ? planOf(item.get("plan").s()) : defaultPlan;
+        String plan = ENTITLED.contains(item.status()) ? planOf(item.plan()) : defaultPlan;
         return new Entitlement(
                 plan,
                 plans.get(plan),
-                status,
-                item.get("provider").s(),
-                item.containsKey("currentPeriodEnd")
-                        ? Long.parseLong(item.get("currentPeriodEnd").n())
-                        : 0,
-                item.containsKey("cancelAtPeriodEnd")
-                        && item.get("cancelAtPeriodEnd").bool());
+                item.status(),
+                item.provider(),
+                item.currentPeriodEnd(),
+                item.cancelAtPeriodEnd());
     }
 }
