@@ -1,5 +1,9 @@
 package app.devskyy.llmproxy;
 
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
 import app.devskyy.core.http.ApiProblem;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,9 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Monthly budgets per workspace and per API key, enforced by reservation. Before a call, its
@@ -51,19 +56,21 @@ final class Budgets {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final DynamoDbTable<LlmItems.Budget> budgets;
+    private final DynamoDbTable<LlmItems.KeyBudget> keyBudgets;
+    private final DynamoDbTable<LlmItems.Spend> spends;
     private final Clock clock;
     private final Map<String, Cached> settings = new ConcurrentHashMap<>();
 
     private record Cached(Object value, Instant until) {}
 
-    Budgets(DynamoDbClient dynamoDb, String table, Clock clock) {
+    Budgets(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.budgets = tables.table(table, LlmItems.Budget.SCHEMA);
+        this.keyBudgets = tables.table(table, LlmItems.KeyBudget.SCHEMA);
+        this.spends = tables.table(table, LlmItems.Spend.SCHEMA);
         this.clock = clock;
-    }
-
-    static Map<String, AttributeValue> key(String workspaceId, String sk) {
-        return Map.of("pk", AttributeValue.fromS("WS#" + workspaceId), "sk", AttributeValue.fromS(sk));
     }
 
     String month() {
@@ -74,55 +81,48 @@ final class Budgets {
 
     Settings workspace(String workspaceId) {
         return (Settings) cached("BUDGET", workspaceId, () -> {
-            Map<String, AttributeValue> item = get(workspaceId, "BUDGET");
+            LlmItems.Budget item = budgets.getItem(
+                    r -> r.key(LlmItems.budget(workspaceId).key()).consistentRead(true));
             return item == null
                     ? Settings.NONE
-                    : new Settings(
-                            longOf(item, "monthlyMicros"),
-                            item.containsKey("rpm")
-                                    ? Integer.valueOf(item.get("rpm").n())
-                                    : null,
-                            item.containsKey("tpm")
-                                    ? Integer.valueOf(item.get("tpm").n())
-                                    : null);
+                    : new Settings(item.monthlyMicros(), toInt(item.rpm()), toInt(item.tpm()));
         });
+    }
+
+    private static Integer toInt(Long value) {
+        return value == null ? null : Math.toIntExact(value);
     }
 
     @SuppressWarnings("unchecked")
     Optional<Long> keyLimit(String workspaceId, String keyId) {
-        return (Optional<Long>) cached("BUDGET#KEY#" + keyId, workspaceId, () -> {
-            Map<String, AttributeValue> item = get(workspaceId, "BUDGET#KEY#" + keyId);
-            return Optional.ofNullable(item == null ? null : longOf(item, "monthlyMicros"));
-        });
+        return (Optional<Long>) cached(
+                "BUDGET#KEY#" + keyId,
+                workspaceId,
+                () -> Optional.ofNullable(keyBudgets.getItem(r -> r.key(
+                                        LlmItems.keyBudget(workspaceId, keyId).key())
+                                .consistentRead(true)))
+                        .map(LlmItems.KeyBudget::monthlyMicros));
     }
 
     void put(String workspaceId, Settings values, String by) {
-        Map<String, AttributeValue> item = new HashMap<>(key(workspaceId, "BUDGET"));
-        if (values.monthlyMicros() != null) {
-            item.put("monthlyMicros", number(values.monthlyMicros()));
-        }
-        if (values.rpm() != null) {
-            item.put("rpm", number(values.rpm()));
-        }
-        if (values.tpm() != null) {
-            item.put("tpm", number(values.tpm()));
-        }
-        item.put("updatedBy", AttributeValue.fromS(by));
-        item.put("updatedAt", number(clock.millis()));
-        dynamoDb.putItem(r -> r.tableName(table).item(item));
+        var key = LlmItems.budget(workspaceId);
+        budgets.putItem(new LlmItems.Budget(
+                key.pk(),
+                key.sk(),
+                values.monthlyMicros(),
+                values.rpm() == null ? null : values.rpm().longValue(),
+                values.tpm() == null ? null : values.tpm().longValue(),
+                by,
+                clock.millis()));
         settings.remove("BUDGET|" + workspaceId);
     }
 
     void putKey(String workspaceId, String keyId, Long monthlyMicros, String by) {
+        var key = LlmItems.keyBudget(workspaceId, keyId);
         if (monthlyMicros == null) {
-            dynamoDb.deleteItem(r -> r.tableName(table).key(key(workspaceId, "BUDGET#KEY#" + keyId)));
+            keyBudgets.deleteItem(key.key());
         } else {
-            Map<String, AttributeValue> item = new HashMap<>(key(workspaceId, "BUDGET#KEY#" + keyId));
-            item.put("keyId", AttributeValue.fromS(keyId));
-            item.put("monthlyMicros", number(monthlyMicros));
-            item.put("updatedBy", AttributeValue.fromS(by));
-            item.put("updatedAt", number(clock.millis()));
-            dynamoDb.putItem(r -> r.tableName(table).item(item));
+            keyBudgets.putItem(new LlmItems.KeyBudget(key.pk(), key.sk(), keyId, monthlyMicros, by, clock.millis()));
         }
         settings.remove("BUDGET#KEY#" + keyId + "|" + workspaceId);
     }
@@ -130,21 +130,21 @@ final class Budgets {
     /** Every key budget of a workspace: key id to monthly micro-dollars. */
     Map<String, Long> keyLimits(String workspaceId) {
         Map<String, Long> limits = new HashMap<>();
-        dynamoDb.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expressionAttributeValues(Map.of(
-                                ":pk",
-                                AttributeValue.fromS("WS#" + workspaceId),
-                                ":prefix",
-                                AttributeValue.fromS("BUDGET#KEY#"))))
+        keyBudgets
+                .query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
+                        .partitionValue(LlmItems.workspace(workspaceId))
+                        .sortValue(LlmItems.KEY_BUDGETS)
+                        .build())))
                 .items()
-                .forEach(item -> limits.put(item.get("keyId").s(), longOf(item, "monthlyMicros")));
+                .forEach(item -> limits.put(item.keyId(), item.monthlyMicros()));
         return limits;
     }
 
     Spend spend(String workspaceId, Optional<String> keyId) {
-        Map<String, AttributeValue> item = get(workspaceId, spendKey(keyId, month()));
-        return item == null ? new Spend(0, 0) : new Spend(orZero(longOf(item, "spent")), orZero(longOf(item, "held")));
+        LlmItems.Spend item = spends.getItem(r -> r.key(
+                        LlmItems.spend(workspaceId, month(), keyId.orElse(null)).key())
+                .consistentRead(true));
+        return item == null ? new Spend(0, 0) : new Spend(item.spent(), item.held());
     }
 
     // ---- reservations
@@ -156,22 +156,22 @@ final class Budgets {
         Optional<Long> keyLimit = caller.apiKeyId().flatMap(id -> keyLimit(caller.workspaceId(), id));
         boolean workspaceHeld = false;
         if (workspace.monthlyMicros() != null) {
-            hold(
-                    caller.workspaceId(),
-                    spendKey(Optional.empty(), month),
-                    micros,
-                    workspace.monthlyMicros(),
-                    "workspace");
+            hold(LlmItems.spend(caller.workspaceId(), month, null), micros, workspace.monthlyMicros(), "workspace");
             workspaceHeld = true;
         }
         boolean keyHeld = false;
         if (keyLimit.isPresent()) {
             try {
-                hold(caller.workspaceId(), spendKey(caller.apiKeyId(), month), micros, keyLimit.get(), "API key");
+                hold(
+                        LlmItems.spend(
+                                caller.workspaceId(), month, caller.apiKeyId().get()),
+                        micros,
+                        keyLimit.get(),
+                        "API key");
                 keyHeld = true;
             } catch (ApiProblem refused) {
                 if (workspaceHeld) {
-                    add(caller.workspaceId(), spendKey(Optional.empty(), month), -micros, 0, false);
+                    add(LlmItems.spend(caller.workspaceId(), month, null), -micros, 0, false);
                 }
                 throw refused;
             }
@@ -186,48 +186,44 @@ final class Budgets {
      */
     void settle(Reservation reservation, long actualMicros) {
         add(
-                reservation.workspaceId(),
-                spendKey(Optional.empty(), reservation.month()),
+                LlmItems.spend(reservation.workspaceId(), reservation.month(), null),
                 reservation.workspaceHeld() ? actualMicros - reservation.micros() : actualMicros,
                 actualMicros,
                 true);
         if (reservation.keyId().isPresent()) {
             add(
-                    reservation.workspaceId(),
-                    spendKey(reservation.keyId(), reservation.month()),
+                    LlmItems.spend(
+                            reservation.workspaceId(),
+                            reservation.month(),
+                            reservation.keyId().get()),
                     reservation.keyHeld() ? actualMicros - reservation.micros() : actualMicros,
                     actualMicros,
                     true);
         }
     }
 
-    private void hold(String workspaceId, String sk, long micros, long limit, String whose) {
+    private void hold(ItemKey spend, long micros, long limit, String whose) {
         if (micros > limit) {
             throw exhausted(whose);
         }
-        try {
-            dynamoDb.updateItem(r -> r.tableName(table)
-                    .key(key(workspaceId, sk))
-                    .updateExpression("ADD held :micros SET expiresAt = if_not_exists(expiresAt, :expires)")
-                    .conditionExpression("attribute_not_exists(held) OR held <= :room")
-                    .expressionAttributeValues(Map.of(
-                            ":micros", number(micros), ":room", number(limit - micros), ":expires", number(expiry()))));
-        } catch (ConditionalCheckFailedException refused) {
+        boolean held = ItemUpdate.of(table, spend)
+                .add("held", micros)
+                .setIfAbsent("expiresAt", expiry())
+                .condition(
+                        "attribute_not_exists(#held) OR #held <= :room", Map.of(":room", Values.number(limit - micros)))
+                .applyIf(dynamoDb);
+        if (!held) {
             throw exhausted(whose);
         }
     }
 
-    private void add(String workspaceId, String sk, long heldDelta, long spent, boolean counted) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":held", number(heldDelta));
-        values.put(":spent", number(spent));
-        values.put(":requests", number(counted ? 1 : 0));
-        values.put(":expires", number(expiry()));
-        dynamoDb.updateItem(r -> r.tableName(table)
-                .key(key(workspaceId, sk))
-                .updateExpression(
-                        "ADD held :held, spent :spent, requests :requests SET expiresAt = if_not_exists(expiresAt, :expires)")
-                .expressionAttributeValues(values));
+    private void add(ItemKey spend, long heldDelta, long spent, boolean counted) {
+        ItemUpdate.of(table, spend)
+                .add("held", heldDelta)
+                .add("spent", spent)
+                .add("requests", counted ? 1 : 0)
+                .setIfAbsent("expiresAt", expiry())
+                .apply(dynamoDb);
     }
 
     private static ApiProblem exhausted(String whose) {
@@ -246,16 +242,6 @@ final class Budgets {
         return LocalDate.now(clock).plusMonths(13).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
     }
 
-    private static String spendKey(Optional<String> keyId, String month) {
-        return keyId.map(id -> "SPEND#" + month + "#KEY#" + id).orElse("SPEND#" + month);
-    }
-
-    private Map<String, AttributeValue> get(String workspaceId, String sk) {
-        var item = dynamoDb.getItem(
-                r -> r.tableName(table).key(key(workspaceId, sk)).consistentRead(true));
-        return item.hasItem() ? item.item() : null;
-    }
-
     private Object cached(String what, String workspaceId, Supplier<Object> load) {
         String cacheKey = what + "|" + workspaceId;
         Instant now = clock.instant();
@@ -268,17 +254,5 @@ final class Budgets {
             settings.put(cacheKey, entry);
         }
         return entry.value();
-    }
-
-    private static Long longOf(Map<String, AttributeValue> item, String name) {
-        return item.containsKey(name) ? Long.valueOf(item.get(name).n()) : null;
-    }
-
-    private static long orZero(Long value) {
-        return value == null ? 0 : value;
-    }
-
-    static AttributeValue number(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -2,6 +2,7 @@ package app.devskyy.llmproxy;
 
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -41,6 +42,8 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
         AwsClients aws = new AwsClients(config);
         DynamoDbClient dynamoDb = aws.dynamoDb();
         String table = config.required("LLM_TABLE", "LlmTable");
+        // One Enhanced Client over the function's one DynamoDB client, shared by every store.
+        DynamoTables tables = new DynamoTables(dynamoDb);
         Clock clock = Clock.systemUTC();
         Optional<UpstashClient> upstash = UpstashClient.fromConfig(config);
         CircuitBreakers breakers = new CircuitBreakers(
@@ -59,9 +62,9 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
                         config.millis("LLM_LONGEST_RETRY_WAIT_MS", Duration.ofSeconds(4))));
         Duration cacheTtl = Duration.ofSeconds(config.integer("LLM_CACHE_TTL_SECONDS", 3600));
         ResponseCache cache = upstash.map(u -> ResponseCache.upstash(u, cacheTtl))
-                .orElseGet(() -> ResponseCache.dynamoDb(dynamoDb, table, cacheTtl, clock));
-        Budgets budgets = new Budgets(dynamoDb, table, clock);
-        UsageLedger ledger = new UsageLedger(dynamoDb, table, clock);
+                .orElseGet(() -> ResponseCache.dynamoDb(tables, table, cacheTtl, clock));
+        Budgets budgets = new Budgets(dynamoDb, tables, table, clock);
+        UsageLedger ledger = new UsageLedger(dynamoDb, tables, table, clock);
         ProxyService proxy = new ProxyService(
                 routing(config, aws),
                 gateway,

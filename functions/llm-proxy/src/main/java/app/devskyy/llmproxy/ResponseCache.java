@@ -1,6 +1,7 @@
 package app.devskyy.llmproxy;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatRequest;
@@ -10,17 +11,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -70,22 +68,22 @@ final class ResponseCache {
                 ttl);
     }
 
-    static ResponseCache dynamoDb(DynamoDbClient dynamoDb, String table, Duration ttl, Clock clock) {
+    static ResponseCache dynamoDb(DynamoTables tables, String table, Duration ttl, Clock clock) {
+        DynamoDbTable<LlmItems.Cached> entries = tables.table(table, LlmItems.Cached.SCHEMA);
         return new ResponseCache(
                 new Store() {
                     @Override
                     public Optional<String> get(String key) throws IOException {
                         try {
-                            var item = dynamoDb.getItem(r -> r.tableName(table).key(itemKey(key)))
-                                    .item();
+                            LlmItems.Cached item =
+                                    entries.getItem(LlmItems.cached(key).key());
                             // TTL deletion lags by up to days: expiry is checked on read.
-                            if (item == null
-                                    || !item.containsKey("value")
-                                    || Long.parseLong(item.get("expiresAt").n())
-                                            <= clock.instant().getEpochSecond()) {
-                                return Optional.empty();
-                            }
-                            return Optional.of(item.get("value").s());
+                            return item == null
+                                            || item.value() == null
+                                            || item.expiresAt()
+                                                    <= clock.instant().getEpochSecond()
+                                    ? Optional.empty()
+                                    : Optional.of(item.value());
                         } catch (SdkException e) {
                             throw new IOException(e);
                         }
@@ -93,21 +91,16 @@ final class ResponseCache {
 
                     @Override
                     public void put(String key, String value, Duration ttl) throws IOException {
-                        Map<String, AttributeValue> item = new HashMap<>(itemKey(key));
-                        item.put("value", AttributeValue.fromS(value));
-                        item.put(
-                                "expiresAt",
-                                AttributeValue.fromN(
-                                        Long.toString(clock.instant().getEpochSecond() + ttl.toSeconds())));
+                        var itemKey = LlmItems.cached(key);
                         try {
-                            dynamoDb.putItem(r -> r.tableName(table).item(item));
+                            entries.putItem(new LlmItems.Cached(
+                                    itemKey.pk(),
+                                    itemKey.sk(),
+                                    value,
+                                    clock.instant().getEpochSecond() + ttl.toSeconds()));
                         } catch (SdkException e) {
                             throw new IOException(e);
                         }
-                    }
-
-                    private static Map<String, AttributeValue> itemKey(String key) {
-                        return Map.of("pk", AttributeValue.fromS(key), "sk", AttributeValue.fromS("CACHE"));
                     }
                 },
                 ttl);

@@ -1,18 +1,21 @@
 package app.devskyy.llmproxy;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.llm.Target;
 import app.devskyy.llm.Usage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,63 +42,62 @@ final class UsageLedger {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final DynamoDbTable<LlmItems.Request> requests;
+    private final DynamoDbTable<LlmItems.Usage> usage;
     private final Clock clock;
 
-    UsageLedger(DynamoDbClient dynamoDb, String table, Clock clock) {
+    UsageLedger(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.requests = tables.table(table, LlmItems.Request.SCHEMA);
+        this.usage = tables.table(table, LlmItems.Usage.SCHEMA);
         this.clock = clock;
     }
 
     void record(Entry entry) {
         Instant now = clock.instant();
         String day = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
-        Map<String, AttributeValue> record = new HashMap<>(Budgets.key(
-                entry.caller().workspaceId(),
-                "REQ#" + String.format("%015d", now.toEpochMilli()) + "#" + entry.requestId()));
-        record.put("caller", AttributeValue.fromS(entry.caller().id()));
-        record.put("operation", AttributeValue.fromS(entry.operation()));
-        record.put("alias", AttributeValue.fromS(entry.alias()));
-        record.put("provider", AttributeValue.fromS(entry.target().provider()));
-        record.put("model", AttributeValue.fromS(entry.target().model()));
-        record.put("promptTokens", Budgets.number(entry.usage().promptTokens()));
-        record.put("cachedTokens", Budgets.number(entry.usage().cachedTokens()));
-        record.put("completionTokens", Budgets.number(entry.usage().completionTokens()));
-        record.put("reasoningTokens", Budgets.number(entry.usage().reasoningTokens()));
-        record.put("costMicros", Budgets.number(entry.costMicros()));
-        record.put("latencyMillis", Budgets.number(entry.latencyMillis()));
-        record.put("cacheHit", AttributeValue.fromBool(entry.cacheHit()));
-        record.put("outcome", AttributeValue.fromS(entry.outcome()));
-        record.put("expiresAt", Budgets.number(now.getEpochSecond() + 90L * 86_400));
-
+        String workspaceId = entry.caller().workspaceId();
+        var key = LlmItems.request(workspaceId, now.toEpochMilli(), entry.requestId());
+        var record = new LlmItems.Request(
+                key.pk(),
+                key.sk(),
+                entry.caller().id(),
+                entry.operation(),
+                entry.alias(),
+                entry.target().provider(),
+                entry.target().model(),
+                entry.usage().promptTokens(),
+                entry.usage().cachedTokens(),
+                entry.usage().completionTokens(),
+                entry.usage().reasoningTokens(),
+                entry.costMicros(),
+                entry.latencyMillis(),
+                entry.cacheHit(),
+                entry.outcome(),
+                now.getEpochSecond() + 90L * 86_400);
         boolean failed = !entry.outcome().equals("ok") && !entry.cacheHit();
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":one", Budgets.number(1));
-        values.put(":prompt", Budgets.number(entry.usage().promptTokens()));
-        values.put(":cached", Budgets.number(entry.usage().cachedTokens()));
-        values.put(":completion", Budgets.number(entry.usage().completionTokens()));
-        values.put(":reasoning", Budgets.number(entry.usage().reasoningTokens()));
-        values.put(":cost", Budgets.number(entry.costMicros()));
-        values.put(":hit", Budgets.number(entry.cacheHit() ? 1 : 0));
-        values.put(":failed", Budgets.number(failed ? 1 : 0));
-        values.put(":day", AttributeValue.fromS(day));
-        values.put(":provider", AttributeValue.fromS(entry.target().provider()));
-        values.put(":model", AttributeValue.fromS(entry.target().model()));
-        values.put(":caller", AttributeValue.fromS(entry.caller().id()));
-        values.put(":expires", Budgets.number(now.getEpochSecond() + 400L * 86_400));
-        Concurrently.run(
-                () -> dynamoDb.putItem(r -> r.tableName(table).item(record)),
-                () -> dynamoDb.updateItem(r -> r.tableName(table)
-                        .key(Budgets.key(
-                                entry.caller().workspaceId(),
-                                "USAGE#" + day + "#" + entry.target().id() + "#"
-                                        + entry.caller().id()))
-                        .updateExpression(
-                                "ADD requests :one, promptTokens :prompt, cachedTokens :cached, completionTokens :completion, "
-                                        + "reasoningTokens :reasoning, costMicros :cost, cacheHits :hit, failures :failed "
-                                        + "SET #day = :day, provider = :provider, model = :model, caller = :caller, expiresAt = :expires")
-                        .expressionAttributeNames(Map.of("#day", "day"))
-                        .expressionAttributeValues(values)));
+        ItemUpdate counters = ItemUpdate.of(
+                        table,
+                        LlmItems.usage(
+                                workspaceId,
+                                day,
+                                entry.target().id(),
+                                entry.caller().id()))
+                .add("requests", 1)
+                .add("promptTokens", entry.usage().promptTokens())
+                .add("cachedTokens", entry.usage().cachedTokens())
+                .add("completionTokens", entry.usage().completionTokens())
+                .add("reasoningTokens", entry.usage().reasoningTokens())
+                .add("costMicros", entry.costMicros())
+                .add("cacheHits", entry.cacheHit() ? 1 : 0)
+                .add("failures", failed ? 1 : 0)
+                .set("day", day)
+                .set("provider", entry.target().provider())
+                .set("model", entry.target().model())
+                .set("caller", entry.caller().id())
+                .set("expiresAt", now.getEpochSecond() + 400L * 86_400);
+        Concurrently.run(() -> requests.putItem(record), () -> counters.apply(dynamoDb));
     }
 
     /** The filters of {@code GET /usage}; absent ones match everything. */
@@ -111,24 +113,25 @@ final class UsageLedger {
         ArrayNode rows = Json.MAPPER.createArrayNode();
         Map<String, long[]> days = new TreeMap<>();
         long[] totals = new long[8];
-        dynamoDb.queryPaginator(r -> r.tableName(table)
-                        .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
-                        .expressionAttributeValues(Map.of(
-                                ":pk",
-                                AttributeValue.fromS("WS#" + workspaceId),
-                                ":from",
-                                AttributeValue.fromS("USAGE#" + query.from()),
-                                ":to",
-                                AttributeValue.fromS("USAGE#" + query.to() + "#\uffff"))))
+        String pk = LlmItems.workspace(workspaceId);
+        usage.query(r -> r.queryConditional(QueryConditional.sortBetween(
+                        Key.builder()
+                                .partitionValue(pk)
+                                .sortValue(LlmItems.USAGE + query.from())
+                                .build(),
+                        Key.builder()
+                                .partitionValue(pk)
+                                .sortValue(LlmItems.usageDayEnd(query.to().toString()))
+                                .build())))
                 .items()
                 .forEach(item -> {
-                    if (!matches(query.provider(), item, "provider")
-                            || !matches(query.model(), item, "model")
-                            || !matches(query.caller(), item, "caller")) {
+                    if (!matches(query.provider(), item.provider())
+                            || !matches(query.model(), item.model())
+                            || !matchesCaller(query.caller(), item.caller())) {
                         return;
                     }
                     long[] counts = counts(item);
-                    String day = item.get("day").s();
+                    String day = item.day();
                     long[] daily = days.computeIfAbsent(day, d -> new long[8]);
                     for (int i = 0; i < counts.length; i++) {
                         daily[i] += counts[i];
@@ -136,9 +139,9 @@ final class UsageLedger {
                     }
                     ObjectNode row = rows.addObject()
                             .put("date", day)
-                            .put("provider", item.get("provider").s())
-                            .put("model", item.get("model").s());
-                    String caller = item.get("caller").s();
+                            .put("provider", item.provider())
+                            .put("model", item.model());
+                    String caller = item.caller();
                     if (caller.startsWith("key:")) {
                         row.put("apiKeyId", caller.substring(4));
                     } else {
@@ -153,32 +156,26 @@ final class UsageLedger {
         return out;
     }
 
-    private static boolean matches(Optional<String> filter, Map<String, AttributeValue> item, String attribute) {
-        return filter.isEmpty()
-                || filter.get().equals(item.get(attribute).s())
-                || ("caller".equals(attribute)
-                        && ("key:" + filter.get()).equals(item.get(attribute).s()));
+    private static boolean matches(Optional<String> filter, String value) {
+        return filter.isEmpty() || filter.get().equals(value);
     }
 
-    private static final String[] COUNTERS = {
-        "requests",
-        "promptTokens",
-        "cachedTokens",
-        "completionTokens",
-        "reasoningTokens",
-        "costMicros",
-        "cacheHits",
-        "failures"
-    };
+    /** A caller filter names a user id or an API key id; callers are stored as {@code user:<id>} or {@code key:<id>}. */
+    private static boolean matchesCaller(Optional<String> filter, String caller) {
+        return matches(filter, caller) || matches(filter.map(id -> "key:" + id), caller);
+    }
 
-    private static long[] counts(Map<String, AttributeValue> item) {
-        long[] counts = new long[COUNTERS.length];
-        for (int i = 0; i < COUNTERS.length; i++) {
-            counts[i] = item.containsKey(COUNTERS[i])
-                    ? Long.parseLong(item.get(COUNTERS[i]).n())
-                    : 0;
-        }
-        return counts;
+    private static long[] counts(LlmItems.Usage item) {
+        return new long[] {
+            item.requests(),
+            item.promptTokens(),
+            item.cachedTokens(),
+            item.completionTokens(),
+            item.reasoningTokens(),
+            item.costMicros(),
+            item.cacheHits(),
+            item.failures()
+        };
     }
 
     private static void write(ObjectNode node, long[] counts) {

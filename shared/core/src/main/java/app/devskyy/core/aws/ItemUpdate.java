@@ -83,10 +83,9 @@ public final class ItemUpdate {
 
     /**
      * A condition in DynamoDB's syntax, over {@code #attribute} names and the {@code :name} values
-     * given (each an attribute value); {@code pk} is always available as {@code #pk}.
+     * given (each an attribute value): {@code #pk} and every other {@code #name} stand for the attribute of that name.
      */
     public ItemUpdate condition(String expression, Map<String, AttributeValue> conditionValues) {
-        names.put("#pk", "pk");
         for (String word : expression.split("[^#A-Za-z0-9_]+")) {
             if (word.startsWith("#")) {
                 names.put(word, word.substring(1));
