@@ -53,28 +53,52 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 pii,
                 Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
                 clock);
-        AuthStore store = new AuthStore(dynamoDb, tables, table);
-        AuthService service = new AuthService(
-                store,
+        AccountStore accountStore = new AccountStore(dynamoDb, tables, table);
+        SessionStore sessionStore = new SessionStore(dynamoDb, tables, table);
+        FactorStore factorStore = new FactorStore(dynamoDb, tables, table);
+        WorkspaceStore workspaceStore = new WorkspaceStore(dynamoDb, tables, table);
+        ApiKeyStore apiKeyStore = new ApiKeyStore(dynamoDb, tables, table);
+        RefreshTokens refreshTokens = new RefreshTokens(secret.refreshKey());
+        Profiles profiles = new Profiles(accountStore, workspaceStore, pii);
+        Sessions sessions = new Sessions(
+                accountStore,
+                sessionStore,
+                factorStore,
+                workspaceStore,
+                profiles,
                 passwords,
                 pii,
                 new AccessTokens(secret.signingKeys(), tokens, clock),
-                new RefreshTokens(secret.refreshKey()),
+                refreshTokens,
+                audit,
+                clock);
+        EmailLinks emailLinks = new EmailLinks(
+                accountStore,
+                sessions,
+                profiles,
+                passwords,
+                pii,
+                refreshTokens,
                 audit,
                 Mailer.fromConfig(config, aws),
                 config.required("APP_BASE_URL", "http://localhost:5173"),
                 clock);
+        Accounts accounts =
+                new Accounts(accountStore, factorStore, sessions, emailLinks, profiles, passwords, pii, audit, clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(
                 secret.signingKeys().publicJwks(),
                 tokens,
-                SessionTable.revocations(dynamoDb, table, clock),
-                SessionTable.apiKeys(dynamoDb, table, clock));
+                SessionTable.revocations(tables, table, clock),
+                SessionTable.apiKeys(dynamoDb, tables, table, clock));
         HttpApiFunction function = new HttpApiFunction(
                 new AuthRoutes(
-                                service,
-                                new Workspaces(store, pii, audit, clock),
-                                new SecondFactors(store, pii, audit, clock),
+                                accounts,
+                                sessions,
+                                emailLinks,
+                                new Workspaces(
+                                        accountStore, workspaceStore, factorStore, apiKeyStore, pii, audit, clock),
+                                new SecondFactors(accountStore, factorStore, sessionStore, pii, audit, clock),
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),
                                 secret.signingKeys())

@@ -1,5 +1,7 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
@@ -11,7 +13,56 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
  */
 final class AuthItems {
 
-    static final String GSI1 = "gsi1";
+    static final String GSI1 = CredentialItems.GSI1;
+
+    /** The index partition of every user, for administrators' listing. */
+    static final String USERS = "USERS";
+
+    static final String FACTORS = "MFA#";
+    static final String RECOVERY_CODES = "RECOVERY#";
+    static final String MEMBERS = "MEMBER#";
+    /** The index sort key prefix of a user's memberships. */
+    static final String MEMBERSHIPS = "WS#";
+
+    static ItemKey user(String userId) {
+        return ItemKey.of(CredentialItems.user(userId), "PROFILE");
+    }
+
+    static ItemKey email(String emailIndex) {
+        return ItemKey.of("EMAIL#" + emailIndex, "EMAIL");
+    }
+
+    static ItemKey lockout(String emailIndex) {
+        return ItemKey.of("LOCKOUT#" + emailIndex, "LOCKOUT");
+    }
+
+    static ItemKey emailToken(String tokenHash) {
+        return ItemKey.of("EMAILTOKEN#" + tokenHash, "EMAILTOKEN");
+    }
+
+    static ItemKey refresh(String tokenHash) {
+        return ItemKey.of("REFRESH#" + tokenHash, "REFRESH");
+    }
+
+    static ItemKey factor(String userId, String factorId) {
+        return ItemKey.of(CredentialItems.user(userId), FACTORS + factorId);
+    }
+
+    static ItemKey recoveryCode(String userId, String codeHash) {
+        return ItemKey.of(CredentialItems.user(userId), RECOVERY_CODES + codeHash);
+    }
+
+    static ItemKey challenge(String challengeId) {
+        return ItemKey.of("CHALLENGE#" + challengeId, "CHALLENGE");
+    }
+
+    static ItemKey workspace(String workspaceId) {
+        return ItemKey.of(CredentialItems.workspace(workspaceId), "META");
+    }
+
+    static ItemKey member(String workspaceId, String userId) {
+        return ItemKey.of(CredentialItems.workspace(workspaceId), MEMBERS + userId);
+    }
 
     private AuthItems() {}
 
@@ -39,8 +90,8 @@ final class AuthItems {
                 String passwordHash,
                 long createdAt) {
             return new User(
-                    "USER#" + userId,
-                    "PROFILE",
+                    user(userId).pk(),
+                    user(userId).sk(),
                     userId,
                     emailCipher,
                     emailIndex,
@@ -50,7 +101,7 @@ final class AuthItems {
                     null,
                     createdAt,
                     false,
-                    "USERS",
+                    USERS,
                     createdAt + "#" + userId);
         }
 
@@ -160,6 +211,11 @@ final class AuthItems {
      */
     record EmailToken(String pk, String sk, String purpose, String userId, long expiresAt) {
 
+        static EmailToken of(String tokenHash, String purpose, String userId, long expiresAt) {
+            return new EmailToken(
+                    emailToken(tokenHash).pk(), emailToken(tokenHash).sk(), purpose, userId, expiresAt);
+        }
+
         static final TableSchema<EmailToken> SCHEMA = RecordSchema.of(
                         EmailToken.class,
                         f -> new EmailToken(
@@ -180,7 +236,7 @@ final class AuthItems {
     record Email(String pk, String sk, String userId) {
 
         static Email of(String emailIndex, String userId) {
-            return new Email("EMAIL#" + emailIndex, "EMAIL", userId);
+            return new Email(email(emailIndex).pk(), email(emailIndex).sk(), userId);
         }
 
         static final TableSchema<Email> SCHEMA = RecordSchema.of(
@@ -214,85 +270,6 @@ final class AuthItems {
     }
 
     /**
-     * {@code SESSION#<id>/SESSION}; a user's sessions under {@code gsi1pk = USER#<id>}. {@code aal}
-     * is how the session was signed in: {@code aal1} (password) or {@code aal2} (second factor).
-     */
-    record Session(
-            String pk,
-            String sk,
-            String sessionId,
-            String userId,
-            long createdAt,
-            long lastUsedAt,
-            String ipCipher,
-            String agentCipher,
-            Long revokedAt,
-            long expiresAt,
-            String aal,
-            String gsi1pk,
-            String gsi1sk) {
-
-        static Session of(
-                String sessionId,
-                String userId,
-                long now,
-                String ipCipher,
-                String agentCipher,
-                long expiresAt,
-                String aal) {
-            return new Session(
-                    "SESSION#" + sessionId,
-                    "SESSION",
-                    sessionId,
-                    userId,
-                    now,
-                    now,
-                    ipCipher,
-                    agentCipher,
-                    null,
-                    expiresAt,
-                    aal,
-                    "USER#" + userId,
-                    "SESSION#" + now + "#" + sessionId);
-        }
-
-        boolean active(long nowMillis) {
-            return revokedAt == null && expiresAt * 1000 > nowMillis;
-        }
-
-        static final TableSchema<Session> SCHEMA = RecordSchema.of(
-                        Session.class,
-                        f -> new Session(
-                                f.string("pk"),
-                                f.string("sk"),
-                                f.string("sessionId"),
-                                f.string("userId"),
-                                f.number("createdAt", 0),
-                                f.number("lastUsedAt", 0),
-                                f.string("ipCipher"),
-                                f.string("agentCipher"),
-                                f.number("revokedAt"),
-                                f.number("expiresAt", 0),
-                                f.string("aal") == null ? "aal1" : f.string("aal"),
-                                f.string("gsi1pk"),
-                                f.string("gsi1sk")))
-                .partitionKey("pk", Session::pk)
-                .sortKey("sk", Session::sk)
-                .string("sessionId", Session::sessionId)
-                .string("userId", Session::userId)
-                .number("createdAt", Session::createdAt)
-                .number("lastUsedAt", Session::lastUsedAt)
-                .string("ipCipher", Session::ipCipher)
-                .string("agentCipher", Session::agentCipher)
-                .number("revokedAt", Session::revokedAt)
-                .number("expiresAt", Session::expiresAt)
-                .string("aal", Session::aal)
-                .string("gsi1pk", Session::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
-                .string("gsi1sk", Session::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
-                .build();
-    }
-
-    /**
      * {@code USER#<id>/MFA#<factorId>}: a TOTP factor. The secret is encrypted; {@code lastStep}
      * is the last time step a code was accepted for, so that no code is accepted twice.
      */
@@ -308,7 +285,14 @@ final class AuthItems {
 
         static MfaFactor of(String userId, String factorId, String secretCipher, long createdAt) {
             return new MfaFactor(
-                    "USER#" + userId, "MFA#" + factorId, factorId, userId, secretCipher, false, null, createdAt);
+                    factor(userId, factorId).pk(),
+                    factor(userId, factorId).sk(),
+                    factorId,
+                    userId,
+                    secretCipher,
+                    false,
+                    null,
+                    createdAt);
         }
 
         static final TableSchema<MfaFactor> SCHEMA = RecordSchema.of(
@@ -336,6 +320,11 @@ final class AuthItems {
     /** {@code USER#<id>/RECOVERY#<SHA-256 of the code>}: one unused recovery code. */
     record RecoveryCode(String pk, String sk) {
 
+        static RecoveryCode of(String userId, String codeHash) {
+            ItemKey key = recoveryCode(userId, codeHash);
+            return new RecoveryCode(key.pk(), key.sk());
+        }
+
         static final TableSchema<RecoveryCode> SCHEMA = RecordSchema.of(
                         RecoveryCode.class, f -> new RecoveryCode(f.string("pk"), f.string("sk")))
                 .partitionKey("pk", RecoveryCode::pk)
@@ -348,6 +337,11 @@ final class AuthItems {
      * factor; single use, valid for five minutes.
      */
     record Challenge(String pk, String sk, String userId, String emailIndex, long expiresAt) {
+
+        static Challenge of(String challengeId, String userId, String emailIndex, long expiresAt) {
+            return new Challenge(
+                    challenge(challengeId).pk(), challenge(challengeId).sk(), userId, emailIndex, expiresAt);
+        }
 
         static final TableSchema<Challenge> SCHEMA = RecordSchema.of(
                         Challenge.class,
@@ -371,6 +365,15 @@ final class AuthItems {
      * can be recognised.
      */
     record Refresh(String pk, String sk, String sessionId, String userId, Long rotatedAt, long expiresAt) {
+
+        /** A current (not yet rotated) refresh token of a session. */
+        static Refresh of(String tokenHash, String sessionId, String userId, long expiresAt) {
+            return new Refresh(refresh(tokenHash).pk(), refresh(tokenHash).sk(), sessionId, userId, null, expiresAt);
+        }
+
+        Refresh rotated(long atMillis) {
+            return new Refresh(pk, sk, sessionId, userId, atMillis, expiresAt);
+        }
 
         static final TableSchema<Refresh> SCHEMA = RecordSchema.of(
                         Refresh.class,
@@ -405,7 +408,15 @@ final class AuthItems {
             long admins) {
 
         static Workspace of(String workspaceId, String name, boolean personal, String createdBy, long createdAt) {
-            return new Workspace("WS#" + workspaceId, "META", workspaceId, name, personal, createdBy, createdAt, 1);
+            return new Workspace(
+                    workspace(workspaceId).pk(),
+                    workspace(workspaceId).sk(),
+                    workspaceId,
+                    name,
+                    personal,
+                    createdBy,
+                    createdAt,
+                    1);
         }
 
         static final TableSchema<Workspace> SCHEMA = RecordSchema.of(
@@ -430,63 +441,6 @@ final class AuthItems {
                 .build();
     }
 
-    /**
-     * {@code APIKEY#<SHA-256 of the key>/APIKEY}: a machine client's key, found by its hash when
-     * presented; a workspace's keys under {@code gsi1pk = WS#<id>}. The key itself is never stored.
-     */
-    record ApiKey(
-            String pk,
-            String sk,
-            String keyId,
-            String workspaceId,
-            String name,
-            String role,
-            String platformRole,
-            String prefix,
-            String createdBy,
-            long createdAt,
-            Long expiresAt,
-            Long revokedAt,
-            Long lastUsedAt,
-            String gsi1pk,
-            String gsi1sk) {
-
-        static final TableSchema<ApiKey> SCHEMA = RecordSchema.of(
-                        ApiKey.class,
-                        f -> new ApiKey(
-                                f.string("pk"),
-                                f.string("sk"),
-                                f.string("keyId"),
-                                f.string("workspaceId"),
-                                f.string("name"),
-                                f.string("role"),
-                                f.string("platformRole"),
-                                f.string("prefix"),
-                                f.string("createdBy"),
-                                f.number("createdAt", 0),
-                                f.number("expiresAt"),
-                                f.number("revokedAt"),
-                                f.number("lastUsedAt"),
-                                f.string("gsi1pk"),
-                                f.string("gsi1sk")))
-                .partitionKey("pk", ApiKey::pk)
-                .sortKey("sk", ApiKey::sk)
-                .string("keyId", ApiKey::keyId)
-                .string("workspaceId", ApiKey::workspaceId)
-                .string("name", ApiKey::name)
-                .string("role", ApiKey::role)
-                .string("platformRole", ApiKey::platformRole)
-                .string("prefix", ApiKey::prefix)
-                .string("createdBy", ApiKey::createdBy)
-                .number("createdAt", ApiKey::createdAt)
-                .number("expiresAt", ApiKey::expiresAt)
-                .number("revokedAt", ApiKey::revokedAt)
-                .number("lastUsedAt", ApiKey::lastUsedAt)
-                .string("gsi1pk", ApiKey::gsi1pk, StaticAttributeTags.secondaryPartitionKey(GSI1))
-                .string("gsi1sk", ApiKey::gsi1sk, StaticAttributeTags.secondarySortKey(GSI1))
-                .build();
-    }
-
     /** {@code WS#<id>/MEMBER#<user>}; a user's workspaces under {@code gsi1pk = USER#<id>}. */
     record Member(
             String pk,
@@ -500,14 +454,14 @@ final class AuthItems {
 
         static Member of(String workspaceId, String userId, String role, long joinedAt) {
             return new Member(
-                    "WS#" + workspaceId,
-                    "MEMBER#" + userId,
+                    member(workspaceId, userId).pk(),
+                    member(workspaceId, userId).sk(),
                     workspaceId,
                     userId,
                     role,
                     joinedAt,
-                    "USER#" + userId,
-                    "WS#" + workspaceId);
+                    CredentialItems.user(userId),
+                    MEMBERSHIPS + workspaceId);
         }
 
         static final TableSchema<Member> SCHEMA = RecordSchema.of(

@@ -6,6 +6,7 @@ import static app.devskyy.core.privacy.Category.CREDENTIALS;
 import static app.devskyy.core.privacy.Category.IDENTITY;
 import static app.devskyy.core.privacy.Category.NETWORK;
 
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.privacy.PersonalItems;
 import app.devskyy.core.privacy.PersonalItems.Finder;
 import java.util.List;
@@ -16,36 +17,60 @@ import java.util.Set;
 public final class AuthPersonalData {
 
     static final String TABLE = "AuthTable";
+    private static final String USER = "{userId}";
+    private static final String EMAIL_INDEX = "{emailIndex}";
+    private static final String OWN_WORKSPACE = "{ownWorkspaceId}";
 
     public static final List<PersonalItems> ITEMS = List.of(
             PersonalItems.deleted(
                             TABLE,
                             "user",
                             Set.of(CONTACT, IDENTITY, CREDENTIALS),
-                            Finder.partition("USER#{userId}", "PROFILE"))
+                            Finder.partition(
+                                    AuthItems.user(USER).pk(),
+                                    AuthItems.user(USER).sk()))
                     .decrypting(
                             Map.of("emailCipher", "user:{userId}:email", "nameCipher", "user:{userId}:displayName")),
             PersonalItems.deleted(
-                    TABLE, "second factor", Set.of(CREDENTIALS), Finder.partition("USER#{userId}", "MFA#")),
+                    TABLE,
+                    "second factor",
+                    Set.of(CREDENTIALS),
+                    Finder.partition(CredentialItems.user(USER), AuthItems.FACTORS)),
             PersonalItems.deleted(
-                    TABLE, "recovery code", Set.of(CREDENTIALS), Finder.partition("USER#{userId}", "RECOVERY#")),
-            PersonalItems.deleted(TABLE, "email claim", Set.of(CONTACT), Finder.partition("EMAIL#{emailIndex}", null)),
+                    TABLE,
+                    "recovery code",
+                    Set.of(CREDENTIALS),
+                    Finder.partition(CredentialItems.user(USER), AuthItems.RECOVERY_CODES)),
             PersonalItems.deleted(
-                    TABLE, "login lockout", Set.of(CONTACT, ACTIVITY), Finder.partition("LOCKOUT#{emailIndex}", null)),
+                    TABLE,
+                    "email claim",
+                    Set.of(CONTACT),
+                    Finder.partition(AuthItems.email(EMAIL_INDEX).pk(), null)),
+            PersonalItems.deleted(
+                    TABLE,
+                    "login lockout",
+                    Set.of(CONTACT, ACTIVITY),
+                    Finder.partition(AuthItems.lockout(EMAIL_INDEX).pk(), null)),
             PersonalItems.deleted(
                             TABLE,
                             "session",
                             Set.of(NETWORK, ACTIVITY),
-                            Finder.index(AuthItems.GSI1, "USER#{userId}", "SESSION#"))
+                            Finder.index(AuthItems.GSI1, CredentialItems.user(USER), CredentialItems.SESSIONS))
                     .decrypting(
                             Map.of("ipCipher", "session:{sessionId}:ip", "agentCipher", "session:{sessionId}:agent")),
             PersonalItems.deleted(
-                    TABLE, "membership", Set.of(ACTIVITY), Finder.index(AuthItems.GSI1, "USER#{userId}", "WS#")),
+                    TABLE,
+                    "membership",
+                    Set.of(ACTIVITY),
+                    Finder.index(AuthItems.GSI1, CredentialItems.user(USER), AuthItems.MEMBERSHIPS)),
             // Refresh tokens, email tokens and MFA challenges are keyed by hashes and ids, not by person.
             PersonalItems.deleted(
                     TABLE, "token or challenge", Set.of(CREDENTIALS), Finder.scan(Map.of("userId", "{userId}"))),
             PersonalItems.deleted(
-                    TABLE, "own workspace", Set.of(ACTIVITY), Finder.partition("WS#{ownWorkspaceId}", null)),
+                    TABLE,
+                    "own workspace",
+                    Set.of(ACTIVITY),
+                    Finder.partition(CredentialItems.workspace(OWN_WORKSPACE), null)),
             PersonalItems.pseudonymised(
                     TABLE,
                     "created by",

@@ -55,7 +55,9 @@ final class AuthRoutes {
     private static final BodySchema MFA_CODE = BodySchema.load(AuthRoutes.class, "mfa-code");
     private static final BodySchema MFA_CHALLENGE = BodySchema.load(AuthRoutes.class, "mfa-challenge");
 
-    private final AuthService auth;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final EmailLinks emailLinks;
     private final Workspaces workspaces;
     private final SecondFactors secondFactors;
     private final Authenticator authenticator;
@@ -63,13 +65,17 @@ final class AuthRoutes {
     private final String jwks;
 
     AuthRoutes(
-            AuthService auth,
+            Accounts accounts,
+            Sessions sessions,
+            EmailLinks emailLinks,
             Workspaces workspaces,
             SecondFactors secondFactors,
             Authenticator authenticator,
             RateLimits limits,
             SigningKeys keys) {
-        this.auth = auth;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.emailLinks = emailLinks;
         this.workspaces = workspaces;
         this.secondFactors = secondFactors;
         this.authenticator = authenticator;
@@ -83,15 +89,15 @@ final class AuthRoutes {
                 .post(BASE + "/login", this::login)
                 .post(BASE + "/refresh", this::refresh)
                 .post(BASE + "/logout", this::logout)
-                .get(BASE + "/me", request -> HttpResponse.ok(auth.me(authenticator.authenticate(request))))
+                .get(BASE + "/me", request -> HttpResponse.ok(accounts.me(authenticator.authenticate(request))))
                 .patch(BASE + "/me", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(
-                            auth.updateMe(principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
+                    return HttpResponse.ok(accounts.updateMe(
+                            principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
                 })
                 .post(BASE + "/password/change", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    auth.changePassword(
+                    accounts.changePassword(
                             principal,
                             request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class),
                             origin(request));
@@ -99,10 +105,10 @@ final class AuthRoutes {
                 })
                 .get(
                         BASE + "/sessions",
-                        request ->
-                                HttpResponse.ok(Map.of("sessions", auth.sessions(authenticator.authenticate(request)))))
+                        request -> HttpResponse.ok(
+                                Map.of("sessions", sessions.sessions(authenticator.authenticate(request)))))
                 .delete(BASE + "/sessions/{id}", request -> {
-                    auth.deleteSession(authenticator.authenticate(request), request.pathId("id"));
+                    sessions.deleteSession(authenticator.authenticate(request), request.pathId("id"));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/workspaces", request -> {
@@ -173,7 +179,7 @@ final class AuthRoutes {
                 })
                 .get(BASE + "/users", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.users(
+                    return HttpResponse.ok(accounts.users(
                             principal,
                             limit(request),
                             request.query("cursor").orElse(null),
@@ -181,7 +187,7 @@ final class AuthRoutes {
                 })
                 .patch(BASE + "/users/{id}", request -> {
                     Principal principal = authenticator.authenticate(request);
-                    return HttpResponse.ok(auth.administer(
+                    return HttpResponse.ok(accounts.administer(
                             principal,
                             request.pathId("id"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class),
@@ -190,13 +196,13 @@ final class AuthRoutes {
                 .post(
                         BASE + "/email/verify",
                         request -> HttpResponse.ok(
-                                auth.verifyEmail(request.jsonBody(EMAIL_TOKEN, AuthModels.TokenRequest.class)
+                                emailLinks.verifyEmail(request.jsonBody(EMAIL_TOKEN, AuthModels.TokenRequest.class)
                                         .token())))
                 .post(BASE + "/email/verify/resend", request -> {
                     Principal principal = authenticator.authenticate(request);
                     limits.enforce(RESEND_PER_MINUTE, principal.userId(), FailurePolicy.CLOSED);
                     limits.enforce(RESEND_PER_HOUR, principal.userId(), FailurePolicy.CLOSED);
-                    auth.resendVerification(principal);
+                    emailLinks.resendVerification(principal);
                     return HttpResponse.json(202, Map.of("status", "sent"));
                 })
                 .post(BASE + "/password/forgot", request -> {
@@ -204,14 +210,14 @@ final class AuthRoutes {
                             .email();
                     limits.enforce(FORGOT_PER_IP, request.sourceIp(), FailurePolicy.CLOSED);
                     // Limited or not, known or not: the same answer, so nothing about the account is revealed.
-                    if (limits.allows(FORGOT_PER_EMAIL, auth.emailIndex(email), FailurePolicy.CLOSED)) {
-                        auth.forgotPassword(email);
+                    if (limits.allows(FORGOT_PER_EMAIL, sessions.emailIndex(email), FailurePolicy.CLOSED)) {
+                        emailLinks.forgotPassword(email);
                     }
                     return HttpResponse.json(
                             202, Map.of("status", "If an account has this email, a reset link is on its way."));
                 })
                 .post(BASE + "/password/reset", request -> {
-                    auth.resetPassword(
+                    emailLinks.resetPassword(
                             request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class), origin(request));
                     return HttpResponse.noContent();
                 })
@@ -242,7 +248,7 @@ final class AuthRoutes {
                     secondFactors
                             .challengeUser(body.challengeId())
                             .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
-                    return HttpResponse.ok(auth.secondFactorSession(
+                    return HttpResponse.ok(sessions.secondFactorSession(
                             secondFactors.completeChallenge(body, origin(request)), origin(request)));
                 })
                 .post(
@@ -292,22 +298,22 @@ final class AuthRoutes {
 
     private HttpResponse signup(HttpRequest request) {
         limits.enforce(SIGNUP_PER_IP, request.sourceIp(), FailurePolicy.CLOSED);
-        return HttpResponse.json(201, auth.signup(request.jsonBody(SIGNUP, AuthModels.SignupRequest.class)));
+        return HttpResponse.json(201, accounts.signup(request.jsonBody(SIGNUP, AuthModels.SignupRequest.class)));
     }
 
     private HttpResponse login(HttpRequest request) {
         AuthModels.LoginRequest body = request.jsonBody(LOGIN, AuthModels.LoginRequest.class);
         limits.enforce(LOGIN_PER_IP, request.sourceIp(), FailurePolicy.OPEN);
-        limits.enforce(LOGIN_PER_ACCOUNT, auth.emailIndex(body.email()), FailurePolicy.OPEN);
-        return HttpResponse.ok(auth.login(body, origin(request)));
+        limits.enforce(LOGIN_PER_ACCOUNT, sessions.emailIndex(body.email()), FailurePolicy.OPEN);
+        return HttpResponse.ok(sessions.login(body, origin(request)));
     }
 
     private HttpResponse refresh(HttpRequest request) {
         String token =
                 request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
-        auth.sessionOfRefreshToken(token)
+        sessions.sessionOfRefreshToken(token)
                 .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
-        return HttpResponse.ok(auth.refresh(token, origin(request)));
+        return HttpResponse.ok(sessions.refresh(token, origin(request)));
     }
 
     private HttpResponse logout(HttpRequest request) {
@@ -317,7 +323,7 @@ final class AuthRoutes {
                 : Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class)
                                 .scope())
                         .orElse("local");
-        auth.logout(principal, scope, origin(request));
+        sessions.logout(principal, scope, origin(request));
         return HttpResponse.noContent();
     }
 

@@ -19,8 +19,8 @@ final class Lockouts {
     private Lockouts() {}
 
     /** 429 with Retry-After while the email is locked; otherwise its lockout record, if any. */
-    static Optional<AuthItems.Lockout> refuseIfLocked(AuthStore store, String emailIndex, long nowMillis) {
-        Optional<AuthItems.Lockout> lockout = store.lockout(emailIndex);
+    static Optional<AuthItems.Lockout> refuseIfLocked(AccountStore accountStore, String emailIndex, long nowMillis) {
+        Optional<AuthItems.Lockout> lockout = accountStore.lockout(emailIndex);
         if (lockout.isPresent() && lockout.get().lockedUntil() > nowMillis) {
             throw ApiProblem.tooManyRequests((int) Math.max(1, (lockout.get().lockedUntil() - nowMillis + 999) / 1000));
         }
@@ -28,10 +28,10 @@ final class Lockouts {
     }
 
     /** Counts one more failure for the email and locks it when the count calls for it; returns the lock. */
-    static Duration recordFailure(AuthStore store, String emailIndex, long nowMillis) {
-        Duration lock = lockFor(store.recordFailure(emailIndex, (nowMillis + MEMORY.toMillis()) / 1000));
+    static Duration recordFailure(AccountStore accountStore, String emailIndex, long nowMillis) {
+        Duration lock = lockFor(accountStore.recordFailure(emailIndex, (nowMillis + MEMORY.toMillis()) / 1000));
         if (!lock.isZero()) {
-            store.lockUntil(emailIndex, nowMillis + lock.toMillis());
+            accountStore.lockUntil(emailIndex, nowMillis + lock.toMillis());
         }
         return lock;
     }

@@ -28,21 +28,31 @@ final class SecondFactors {
 
     static final int RECOVERY_CODES = 10;
 
-    private final AuthStore store;
+    private final AccountStore accountStore;
+    private final FactorStore factorStore;
+    private final SessionStore sessionStore;
     private final PersonalDataCipher pii;
     private final AuditLog audit;
     private final Clock clock;
 
-    SecondFactors(AuthStore store, PersonalDataCipher pii, AuditLog audit, Clock clock) {
-        this.store = store;
+    SecondFactors(
+            AccountStore accountStore,
+            FactorStore factorStore,
+            SessionStore sessionStore,
+            PersonalDataCipher pii,
+            AuditLog audit,
+            Clock clock) {
+        this.accountStore = accountStore;
+        this.factorStore = factorStore;
+        this.sessionStore = sessionStore;
         this.pii = pii;
         this.audit = audit;
         this.clock = clock;
     }
 
     AuthModels.Enrollment enrollTotp(Principal principal, Origin origin) {
-        User user = store.user(principal.userId()).orElseThrow(() -> ApiProblem.notFound("No such user."));
-        for (AuthItems.MfaFactor factor : store.factorsOf(user.userId())) {
+        User user = accountStore.user(principal.userId()).orElseThrow(() -> ApiProblem.notFound("No such user."));
+        for (AuthItems.MfaFactor factor : factorStore.factorsOf(user.userId())) {
             if (factor.verified()) {
                 throw ApiProblem.of(
                         409,
@@ -50,17 +60,16 @@ final class SecondFactors {
                         "Conflict",
                         "A TOTP factor is already active; remove it before enrolling another.");
             }
-            store.deleteFactor(factor);
+            factorStore.deleteFactor(factor);
         }
         byte[] secret = Totp.newSecret();
         String factorId = "mfa_" + UUID.randomUUID().toString().replace("-", "");
-        store.saveFactor(AuthItems.MfaFactor.of(
+        factorStore.saveFactor(AuthItems.MfaFactor.of(
                 user.userId(),
                 factorId,
                 pii.encrypt(Base64.getEncoder().encodeToString(secret), factorContext(factorId)),
                 clock.millis()));
-        String uri =
-                Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), AuthService.emailContext(user.userId())), secret);
+        String uri = Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), Profiles.emailContext(user.userId())), secret);
         audit.account(user.userId(), "mfa_enrolment_started", "success", user.userId(), origin);
         return new AuthModels.Enrollment(
                 factorId, Totp.base32(secret), uri, Base64.getEncoder().encodeToString(QrPng.of(uri)));
@@ -76,7 +85,7 @@ final class SecondFactors {
             throw wrongFactorCode();
         }
         AuthModels.RecoveryCodes codes = newRecoveryCodes(principal.userId());
-        store.revokeSessionsOf(principal.userId(), principal.sessionId(), clock.millis());
+        sessionStore.revokeSessionsOf(principal.userId(), principal.sessionId(), clock.millis());
         audit.account(principal.userId(), "mfa_enrolled", "success", principal.userId(), origin);
         return codes;
     }
@@ -87,15 +96,15 @@ final class SecondFactors {
         if (!acceptCode(factor, code, false)) {
             throw wrongFactorCode();
         }
-        store.deleteFactor(factor);
-        store.replaceRecoveryCodes(principal.userId(), List.of());
-        store.revokeSessionsOf(principal.userId(), principal.sessionId(), clock.millis());
+        factorStore.deleteFactor(factor);
+        factorStore.replaceRecoveryCodes(principal.userId(), List.of());
+        sessionStore.revokeSessionsOf(principal.userId(), principal.sessionId(), clock.millis());
         audit.account(principal.userId(), "mfa_removed", "success", principal.userId(), origin);
     }
 
     AuthModels.RecoveryCodes regenerateRecoveryCodes(Principal principal, Origin origin) {
         Authenticator.requireSecondFactor(principal);
-        if (store.factorsOf(principal.userId()).stream().noneMatch(AuthItems.MfaFactor::verified)) {
+        if (factorStore.factorsOf(principal.userId()).stream().noneMatch(AuthItems.MfaFactor::verified)) {
             throw ApiProblem.notFound("No active second factor.");
         }
         audit.account(principal.userId(), "recovery_codes_regenerated", "success", principal.userId(), origin);
@@ -106,7 +115,7 @@ final class SecondFactors {
     Optional<String> challengeUser(String challengeId) {
         return challengeId == null || !challengeId.matches("chl_[0-9a-f]{32}")
                 ? Optional.empty()
-                : store.challenge(challengeId).map(AuthItems.Challenge::userId);
+                : factorStore.challenge(challengeId).map(AuthItems.Challenge::userId);
     }
 
     /**
@@ -116,7 +125,7 @@ final class SecondFactors {
     User completeChallenge(AuthModels.ChallengeRequest request, Origin origin) {
         long now = clock.millis();
         AuthItems.Challenge challenge = (request.challengeId().matches("chl_[0-9a-f]{32}")
-                        ? store.challenge(request.challengeId())
+                        ? factorStore.challenge(request.challengeId())
                         : Optional.<AuthItems.Challenge>empty())
                 .filter(c -> c.expiresAt() * 1000 > now)
                 .orElseThrow(() -> ApiProblem.of(
@@ -124,28 +133,28 @@ final class SecondFactors {
                         "invalid-challenge",
                         "Unauthorized",
                         "The challenge is unknown, used or expired; sign in again."));
-        Optional<Lockout> lockout = Lockouts.refuseIfLocked(store, challenge.emailIndex(), now);
-        User user = store.user(challenge.userId()).orElseThrow(SecondFactors::invalidCode);
+        Optional<Lockout> lockout = Lockouts.refuseIfLocked(accountStore, challenge.emailIndex(), now);
+        User user = accountStore.user(challenge.userId()).orElseThrow(SecondFactors::invalidCode);
         if (user.disabled()) {
             throw ApiProblem.of(403, "account-disabled", "Forbidden", "This account is disabled.");
         }
         boolean valid = request.code() != null
-                ? store.factorsOf(user.userId()).stream()
+                ? factorStore.factorsOf(user.userId()).stream()
                         .filter(AuthItems.MfaFactor::verified)
                         .findFirst()
                         .map(f -> acceptCode(f, request.code(), false))
                         .orElse(false)
-                : store.useRecoveryCode(user.userId(), recoveryHash(request.recoveryCode()));
+                : factorStore.useRecoveryCode(user.userId(), recoveryHash(request.recoveryCode()));
         if (!valid) {
-            Lockouts.recordFailure(store, challenge.emailIndex(), now);
+            Lockouts.recordFailure(accountStore, challenge.emailIndex(), now);
             audit.account(user.userId(), "login", "second_factor_failure", user.userId(), origin);
             throw invalidCode();
         }
-        if (!store.consumeChallenge(challenge)) {
+        if (!factorStore.consumeChallenge(challenge)) {
             throw ApiProblem.of(
                     401, "invalid-challenge", "Unauthorized", "The challenge was already used; sign in again.");
         }
-        lockout.ifPresent(l -> store.clearLockout(challenge.emailIndex()));
+        lockout.ifPresent(l -> accountStore.clearLockout(challenge.emailIndex()));
         audit.account(
                 user.userId(),
                 "login",
@@ -156,7 +165,7 @@ final class SecondFactors {
     }
 
     private AuthItems.MfaFactor factor(Principal principal, String factorId) {
-        return store.factorsOf(principal.userId()).stream()
+        return factorStore.factorsOf(principal.userId()).stream()
                 .filter(f -> f.factorId().equals(factorId))
                 .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("No such factor."));
@@ -167,7 +176,7 @@ final class SecondFactors {
         byte[] secret =
                 Base64.getDecoder().decode(pii.decrypt(factor.secretCipher(), factorContext(factor.factorId())));
         OptionalLong step = Totp.match(secret, code, clock.instant().getEpochSecond());
-        return step.isPresent() && store.acceptStep(factor, step.getAsLong(), activate);
+        return step.isPresent() && factorStore.acceptStep(factor, step.getAsLong(), activate);
     }
 
     private AuthModels.RecoveryCodes newRecoveryCodes(String userId) {
@@ -180,7 +189,7 @@ final class SecondFactors {
             codes.add(code.substring(0, 4) + "-" + code.substring(4, 8) + "-" + code.substring(8, 12) + "-"
                     + code.substring(12, 16));
         }
-        store.replaceRecoveryCodes(
+        factorStore.replaceRecoveryCodes(
                 userId, codes.stream().map(SecondFactors::recoveryHash).toList());
         return new AuthModels.RecoveryCodes(codes);
     }

@@ -9,6 +9,8 @@ import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.ApiKeys;
 import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.auth.CredentialItems.ApiKey;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.crypto.PersonalDataCipher;
@@ -29,13 +31,26 @@ import java.util.UUID;
  */
 final class Workspaces {
 
-    private final AuthStore store;
+    private final AccountStore accountStore;
+    private final WorkspaceStore workspaceStore;
+    private final FactorStore factorStore;
+    private final ApiKeyStore apiKeyStore;
     private final PersonalDataCipher pii;
     private final AuditLog audit;
     private final Clock clock;
 
-    Workspaces(AuthStore store, PersonalDataCipher pii, AuditLog audit, Clock clock) {
-        this.store = store;
+    Workspaces(
+            AccountStore accountStore,
+            WorkspaceStore workspaceStore,
+            FactorStore factorStore,
+            ApiKeyStore apiKeyStore,
+            PersonalDataCipher pii,
+            AuditLog audit,
+            Clock clock) {
+        this.accountStore = accountStore;
+        this.workspaceStore = workspaceStore;
+        this.factorStore = factorStore;
+        this.apiKeyStore = apiKeyStore;
         this.pii = pii;
         this.audit = audit;
         this.clock = clock;
@@ -46,7 +61,8 @@ final class Workspaces {
         // An API key's role was just read from its live record by the Authenticator; a user's is read here.
         Map<String, Role> live = isApiKey(principal)
                 ? principal.memberships()
-                : store.member(workspaceId, principal.userId())
+                : workspaceStore
+                        .member(workspaceId, principal.userId())
                         .flatMap(m -> Role.fromWire(m.role()))
                         .map(role -> Map.of(workspaceId, role))
                         .orElse(Map.of());
@@ -54,7 +70,7 @@ final class Workspaces {
                 new Principal(principal.userId(), principal.sessionId(), live, principal.platformRole()),
                 workspaceId,
                 required);
-        if (store.workspace(workspaceId).isEmpty()) {
+        if (workspaceStore.workspace(workspaceId).isEmpty()) {
             throw ApiProblem.notFound("No such workspace.");
         }
         return held;
@@ -64,42 +80,42 @@ final class Workspaces {
         String workspaceId = "ws_" + UUID.randomUUID().toString().replace("-", "");
         long now = clock.millis();
         Workspace workspace = Workspace.of(workspaceId, request.name().strip(), false, principal.userId(), now);
-        store.createWorkspace(workspace, Member.of(workspaceId, principal.userId(), Role.ADMIN.wire(), now));
+        workspaceStore.createWorkspace(workspace, Member.of(workspaceId, principal.userId(), Role.ADMIN.wire(), now));
         audit.workspace(workspaceId, "workspace_created", principal.userId(), workspaceId, origin);
         return new WorkspaceView(workspaceId, workspace.name(), false, now, Role.ADMIN.wire());
     }
 
     List<WorkspaceView> workspaces(Principal principal) {
-        return store.membershipsOf(principal.userId()).stream()
-                .flatMap(m -> store.workspace(m.workspaceId()).stream()
+        return workspaceStore.membershipsOf(principal.userId()).stream()
+                .flatMap(m -> workspaceStore.workspace(m.workspaceId()).stream()
                         .map(w -> new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), m.role())))
                 .toList();
     }
 
     WorkspaceView workspace(Principal principal, String workspaceId) {
         Role role = requireRole(principal, workspaceId, Role.READ_ONLY);
-        Workspace w = store.workspace(workspaceId).orElseThrow();
+        Workspace w = workspaceStore.workspace(workspaceId).orElseThrow();
         return new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), role.wire());
     }
 
     WorkspaceView renameWorkspace(
             Principal principal, String workspaceId, AuthModels.WorkspaceRequest request, Origin origin) {
         requireRole(principal, workspaceId, Role.ADMIN);
-        store.renameWorkspace(workspaceId, request.name().strip());
+        workspaceStore.renameWorkspace(workspaceId, request.name().strip());
         audit.workspace(workspaceId, "workspace_renamed", principal.userId(), workspaceId, origin);
         return workspace(principal, workspaceId);
     }
 
     List<MemberView> members(Principal principal, String workspaceId) {
         requireRole(principal, workspaceId, Role.ADMIN);
-        return store.membersOf(workspaceId).stream()
+        return workspaceStore.membersOf(workspaceId).stream()
                 .map(m -> {
-                    Optional<User> user = store.user(m.userId());
+                    Optional<User> user = accountStore.user(m.userId());
                     return new MemberView(
                             m.userId(),
-                            user.map(u -> pii.decrypt(u.emailCipher(), AuthService.emailContext(u.userId())))
+                            user.map(u -> pii.decrypt(u.emailCipher(), Profiles.emailContext(u.userId())))
                                     .orElse(null),
-                            user.map(u -> pii.decrypt(u.nameCipher(), AuthService.nameContext(u.userId())))
+                            user.map(u -> pii.decrypt(u.nameCipher(), Profiles.nameContext(u.userId())))
                                     .orElse(null),
                             m.role(),
                             m.joinedAt());
@@ -110,17 +126,19 @@ final class Workspaces {
     MemberView addMember(Principal principal, String workspaceId, AuthModels.AddMemberRequest request, Origin origin) {
         Role held = requireRole(principal, workspaceId, Role.ADMIN);
         Role granted = grantable(held, request.role());
-        User user = store.userByEmailIndex(pii.blindIndex(AuthService.normalizeEmail(request.email())))
+        User user = accountStore
+                .userByEmailIndex(pii.blindIndex(Profiles.normalizeEmail(request.email())))
                 .orElseThrow(() -> ApiProblem.notFound("No account has this email."));
         long now = clock.millis();
-        if (store.addMember(Member.of(workspaceId, user.userId(), granted.wire(), now)) != AuthStore.Change.DONE) {
+        if (workspaceStore.addMember(Member.of(workspaceId, user.userId(), granted.wire(), now))
+                != WorkspaceStore.Change.DONE) {
             throw ApiProblem.of(409, "already-member", "Conflict", "This user is already a member of the workspace.");
         }
         audit.workspace(workspaceId, "member_added:" + granted.wire(), principal.userId(), user.userId(), origin);
         return new MemberView(
                 user.userId(),
-                AuthService.normalizeEmail(request.email()),
-                pii.decrypt(user.nameCipher(), AuthService.nameContext(user.userId())),
+                Profiles.normalizeEmail(request.email()),
+                pii.decrypt(user.nameCipher(), Profiles.nameContext(user.userId())),
                 granted.wire(),
                 now);
     }
@@ -129,8 +147,9 @@ final class Workspaces {
             Principal principal, String workspaceId, String userId, AuthModels.RoleRequest request, Origin origin) {
         Role held = requireRole(principal, workspaceId, Role.ADMIN);
         Role granted = grantable(held, request.role());
-        Member member = store.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
-        checkChange(store.changeRole(member, granted.wire()));
+        Member member =
+                workspaceStore.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
+        checkChange(workspaceStore.changeRole(member, granted.wire()));
         audit.workspace(
                 workspaceId,
                 "member_role_changed:" + member.role() + ">" + granted.wire(),
@@ -142,8 +161,9 @@ final class Workspaces {
     /** An admin removes anyone; any member may leave. The last admin can do neither. */
     void removeMember(Principal principal, String workspaceId, String userId, Origin origin) {
         requireRole(principal, workspaceId, userId.equals(principal.userId()) ? Role.READ_ONLY : Role.ADMIN);
-        Member member = store.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
-        checkChange(store.removeMember(member));
+        Member member =
+                workspaceStore.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
+        checkChange(workspaceStore.removeMember(member));
         audit.workspace(workspaceId, "member_removed", principal.userId(), userId, origin);
     }
 
@@ -165,13 +185,13 @@ final class Workspaces {
         }
         Role held = requireRole(principal, request.workspaceId(), Role.DEVELOPER);
         Role granted = grantable(held, request.role());
-        if (store.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
+        if (factorStore.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
             Authenticator.requireSecondFactor(principal);
         }
         // A platform key holds the platform role admin, never more; only a platform admin may mint one.
         String platformRole = null;
         if (Boolean.TRUE.equals(request.platform())) {
-            AuthService.requirePlatformRole(store, principal, Role.ADMIN);
+            Accounts.requirePlatformRole(accountStore, principal, Role.ADMIN);
             platformRole = Role.ADMIN.wire();
         }
         long now = clock.millis();
@@ -186,9 +206,8 @@ final class Workspaces {
         new SecureRandom().nextBytes(secret);
         String key = ApiKeys.PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         String keyId = "key_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        AuthItems.ApiKey item = new AuthItems.ApiKey(
-                "APIKEY#" + ApiKeys.hash(key),
-                "APIKEY",
+        ApiKey item = CredentialItems.newApiKey(
+                ApiKeys.hash(key),
                 keyId,
                 request.workspaceId(),
                 request.name().strip(),
@@ -197,36 +216,34 @@ final class Workspaces {
                 key.substring(0, 12),
                 principal.userId(),
                 now,
-                request.expiresAt(),
-                null,
-                null,
-                "WS#" + request.workspaceId(),
-                "APIKEY#" + keyId);
-        store.createApiKey(item);
+                request.expiresAt());
+        apiKeyStore.createApiKey(item);
         audit.workspace(request.workspaceId(), "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
         return view(item, key);
     }
 
     List<AuthModels.ApiKeyView> apiKeys(Principal principal, String workspaceId) {
         requireRole(principal, workspaceId, Role.DEVELOPER);
-        return store.apiKeysOf(workspaceId).stream().map(k -> view(k, null)).toList();
+        return apiKeyStore.apiKeysOf(workspaceId).stream()
+                .map(k -> view(k, null))
+                .toList();
     }
 
     /** Admins revoke any key of the workspace; developers their own. */
     void revokeApiKey(Principal principal, String workspaceId, String keyId, Origin origin) {
         Role held = requireRole(principal, workspaceId, Role.DEVELOPER);
-        AuthItems.ApiKey key = store.apiKeysOf(workspaceId).stream()
+        ApiKey key = apiKeyStore.apiKeysOf(workspaceId).stream()
                 .filter(k -> k.keyId().equals(keyId))
                 .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("No such API key."));
         if (!held.atLeast(Role.ADMIN) && !key.createdBy().equals(principal.userId())) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "Developers revoke only the keys they created.");
         }
-        store.revokeApiKey(key, clock.millis());
+        apiKeyStore.revokeApiKey(key, clock.millis());
         audit.workspace(workspaceId, "api_key_revoked", principal.userId(), keyId, origin);
     }
 
-    private static AuthModels.ApiKeyView view(AuthItems.ApiKey key, String secret) {
+    private static AuthModels.ApiKeyView view(ApiKey key, String secret) {
         return new AuthModels.ApiKeyView(
                 key.keyId(),
                 key.workspaceId(),
@@ -250,7 +267,7 @@ final class Workspaces {
         return role;
     }
 
-    private static void checkChange(AuthStore.Change change) {
+    private static void checkChange(WorkspaceStore.Change change) {
         switch (change) {
             case DONE -> {}
             case LAST_ADMIN ->

@@ -3,6 +3,7 @@ package app.devskyy.health;
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -50,7 +51,11 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
                 settings.warnAfter(),
                 Clock.systemUTC());
         HttpApiFunction function = new HttpApiFunction(
-                new HealthRoutes(service, BuildInfo.load(), SessionTable.authenticator(config, dynamoDb)).router(),
+                new HealthRoutes(
+                                service,
+                                BuildInfo.load(),
+                                SessionTable.authenticator(config, dynamoDb, new DynamoTables(dynamoDb)))
+                        .router(),
                 new Telemetry(config));
         // The hot path minus the dependencies: routing, handlers, JSON, problems, response mapping.
         Priming.register(

@@ -33,8 +33,10 @@ final class LlmItems {
         return ItemKey.of(workspace(workspaceId), "SPEND#" + month + (keyId == null ? "" : "#KEY#" + keyId));
     }
 
+    static final String REQUESTS = "REQ#";
+
     static ItemKey request(String workspaceId, long epochMillis, String requestId) {
-        return ItemKey.of(workspace(workspaceId), String.format("REQ#%015d#%s", epochMillis, requestId));
+        return ItemKey.of(workspace(workspaceId), String.format(REQUESTS + "%015d#%s", epochMillis, requestId));
     }
 
     static final String USAGE = "USAGE#";

@@ -23,22 +23,27 @@ public final class LlmPersonalData {
                     TABLE,
                     "usage record",
                     Set.of(ACTIVITY),
-                    Finder.partition("WS#{workspaceId}", "REQ#").where(Map.of("caller", "user:{userId}"))),
+                    Finder.partition(LlmItems.workspace("{workspaceId}"), LlmItems.REQUESTS)
+                            .where(Map.of("caller", "user:{userId}"))),
             PersonalItems.deleted(
                     TABLE,
                     "usage counter",
                     Set.of(ACTIVITY),
-                    Finder.partition("WS#{workspaceId}", "USAGE#").where(Map.of("caller", "user:{userId}"))),
+                    Finder.partition(LlmItems.workspace("{workspaceId}"), LlmItems.USAGE)
+                            .where(Map.of("caller", "user:{userId}"))),
             PersonalItems.deleted(
                     TABLE,
                     "budget setting",
                     Set.of(ACTIVITY),
-                    Finder.partition("WS#{workspaceId}", "BUDGET").where(Map.of("updatedBy", "user:{userId}"))),
+                    Finder.partition(
+                                    LlmItems.workspace("{workspaceId}"),
+                                    LlmItems.budget("").sk())
+                            .where(Map.of("updatedBy", "user:{userId}"))),
             PersonalItems.deleted(
                     TABLE,
                     "own workspace's budgets and spend",
                     Set.of(ACTIVITY),
-                    Finder.partition("WS#{ownWorkspaceId}", null)));
+                    Finder.partition(LlmItems.workspace("{ownWorkspaceId}"), null)));
 
     private LlmPersonalData() {}
 }

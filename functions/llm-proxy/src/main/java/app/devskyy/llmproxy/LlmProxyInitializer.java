@@ -80,7 +80,8 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
                         "redacted".equals(config.string("LLM_LOG_PROMPTS", "off"))),
                 clock);
         HttpApiFunction function = new HttpApiFunction(
-                new LlmRoutes(proxy, budgets, ledger, SessionTable.authenticator(config, dynamoDb), clock).router(),
+                new LlmRoutes(proxy, budgets, ledger, SessionTable.authenticator(config, dynamoDb, tables), clock)
+                        .router(),
                 new Telemetry(config),
                 MAX_BODY_BYTES,
                 new OpenAiErrors());

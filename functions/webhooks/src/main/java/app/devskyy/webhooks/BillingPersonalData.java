@@ -2,6 +2,7 @@ package app.devskyy.webhooks;
 
 import static app.devskyy.core.privacy.Category.PAYMENT;
 
+import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.privacy.PersonalItems;
 import app.devskyy.core.privacy.PersonalItems.Finder;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 public final class BillingPersonalData {
 
     static final String TABLE = "BillingTable";
+    private static final String OWN = BillingItems.workspace("{ownWorkspaceId}");
     static final String TAX_LAW =
             "accounting records are kept for the period tax law requires (e.g. 10 years, HGB §257, AO §147)";
 
@@ -25,25 +27,25 @@ public final class BillingPersonalData {
                     TABLE,
                     "subscription",
                     Set.of(PAYMENT),
-                    Finder.partition("WS#{ownWorkspaceId}", "SUBSCRIPTION"),
+                    Finder.partition(OWN, BillingItems.subscription("").sk()),
                     List.of("customerId", "subscriptionId"),
                     TAX_LAW),
             PersonalItems.pseudonymised(
                     TABLE,
                     "payment",
                     Set.of(PAYMENT),
-                    Finder.partition("WS#{ownWorkspaceId}", "PAYMENT#"),
+                    Finder.partition(OWN, BillingItems.paymentsOf("PAYMENT")),
                     List.of(),
                     TAX_LAW),
             PersonalItems.pseudonymised(
                     TABLE,
                     "refund",
                     Set.of(PAYMENT),
-                    Finder.partition("WS#{ownWorkspaceId}", "REFUND#"),
+                    Finder.partition(OWN, BillingItems.paymentsOf("REFUND")),
                     List.of(),
                     TAX_LAW),
             PersonalItems.deleted(
-                    TABLE, "provider customer", Set.of(PAYMENT), Finder.partition("WS#{ownWorkspaceId}", "CUSTOMER#")),
+                    TABLE, "provider customer", Set.of(PAYMENT), Finder.partition(OWN, BillingItems.CUSTOMERS)),
             PersonalItems.deleted(
                     TABLE, "customer link", Set.of(PAYMENT), Finder.scan(Map.of("workspaceId", "{ownWorkspaceId}"))));
 

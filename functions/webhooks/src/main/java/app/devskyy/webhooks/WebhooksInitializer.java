@@ -41,6 +41,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
     private record Parts(
             AwsClients aws,
             DynamoDbClient dynamoDb,
+            DynamoTables tables,
             EventLedger ledger,
             BillingStore billing,
             Entitlements entitlements,
@@ -63,6 +64,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
             return new Parts(
                     aws,
                     dynamoDb,
+                    tables,
                     new EventLedger(dynamoDb, tables, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
                     new BillingStore(tables, billingTable, clock),
                     new Entitlements(tables, billingTable),
@@ -84,7 +86,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
                                 parts.billing(),
                                 parts.entitlements(),
                                 parts.audit(),
-                                SessionTable.authenticator(config, parts.dynamoDb()),
+                                SessionTable.authenticator(config, parts.dynamoDb(), parts.tables()),
                                 parts.clock())
                         .router(),
                 new Telemetry(config));

@@ -1,7 +1,6 @@
 package app.devskyy.core.audit;
 
 import app.devskyy.core.aws.DynamoTables;
-import app.devskyy.core.aws.RecordSchema;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.privacy.Category;
@@ -14,10 +13,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -40,13 +37,13 @@ public final class AuditLog {
                             "AuditTable",
                             "account event",
                             Set.of(Category.NETWORK, Category.ACTIVITY),
-                            Finder.partition("USER#{userId}", null))
+                            Finder.partition(AuditItems.account("{userId}"), null))
                     .decrypting(Map.of("ipCipher", "audit:{pk}:{sk}:ip", "agentCipher", "audit:{pk}:{sk}:agent")),
             PersonalItems.deleted(
                     "AuditTable",
                     "own workspace event",
                     Set.of(Category.NETWORK, Category.ACTIVITY),
-                    Finder.partition("WS#{ownWorkspaceId}", null)),
+                    Finder.partition(AuditItems.workspace("{ownWorkspaceId}"), null)),
             PersonalItems.pseudonymised(
                     "AuditTable",
                     "workspace event naming them",
@@ -58,78 +55,40 @@ public final class AuditLog {
     /** Where a request came from; for machine actors (a payment provider's webhook) the provider's address. */
     public record Origin(String ip, String userAgent) {}
 
-    record Event(
-            String pk,
-            String sk,
-            String action,
-            String outcome,
-            String actorId,
-            String targetId,
-            String ipCipher,
-            String agentCipher,
-            long at,
-            long expiresAt) {
-
-        static final TableSchema<Event> SCHEMA = RecordSchema.of(
-                        Event.class,
-                        f -> new Event(
-                                f.string("pk"),
-                                f.string("sk"),
-                                f.string("action"),
-                                f.string("outcome"),
-                                f.string("actorId"),
-                                f.string("targetId"),
-                                f.string("ipCipher"),
-                                f.string("agentCipher"),
-                                f.number("at", 0),
-                                f.number("expiresAt", 0)))
-                .partitionKey("pk", Event::pk)
-                .sortKey("sk", Event::sk)
-                .string("action", Event::action)
-                .string("outcome", Event::outcome)
-                .string("actorId", Event::actorId)
-                .string("targetId", Event::targetId)
-                .string("ipCipher", Event::ipCipher)
-                .string("agentCipher", Event::agentCipher)
-                .number("at", Event::at)
-                .number("expiresAt", Event::expiresAt)
-                .build();
-    }
-
     public record View(
             String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {}
 
     public record PageView(List<View> events, String next) {}
 
-    private final DynamoDbTable<Event> events;
+    private final DynamoDbTable<AuditItems.Event> events;
     private final PersonalDataCipher pii;
     private final Duration retention;
     private final Clock clock;
 
     public AuditLog(DynamoTables tables, String table, PersonalDataCipher pii, Duration retention, Clock clock) {
-        this.events = tables.table(table, Event.SCHEMA);
+        this.events = tables.table(table, AuditItems.Event.SCHEMA);
         this.pii = pii;
         this.retention = retention;
         this.clock = clock;
     }
 
     public void account(String userId, String action, String outcome, String actorId, Origin origin) {
-        write("USER#" + userId, action, outcome, actorId, userId, origin);
+        write(AuditItems.account(userId), action, outcome, actorId, userId, origin);
     }
 
     public void workspace(String workspaceId, String action, String actorId, String targetId, Origin origin) {
-        write("WS#" + workspaceId, action, "success", actorId, targetId, origin);
+        write(AuditItems.workspace(workspaceId), action, "success", actorId, targetId, origin);
     }
 
     /** Events of no account or workspace (a webhook that failed verification), under {@code SYSTEM#<scope>}. */
     public void system(String scope, String action, String outcome, String actorId, Origin origin) {
-        write("SYSTEM#" + scope, action, outcome, actorId, scope, origin);
+        write(AuditItems.system(scope), action, outcome, actorId, scope, origin);
     }
 
     private void write(String pk, String action, String outcome, String actorId, String targetId, Origin origin) {
         long now = clock.millis();
-        String sk = String.format("%013d#%s", now, UUID.randomUUID());
-        events.putItem(new Event(
+        String sk = AuditItems.eventSortKey(now);
+        events.putItem(new AuditItems.Event(
                 pk,
                 sk,
                 action,
@@ -144,8 +103,8 @@ public final class AuditLog {
 
     /** A page of a workspace's events, oldest first; {@code cursor} is the previous page's {@code next}. */
     public PageView workspaceEvents(String workspaceId, int limit, String cursor) {
-        String pk = "WS#" + workspaceId;
-        Page<Event> page = events.query(r -> {
+        String pk = AuditItems.workspace(workspaceId);
+        Page<AuditItems.Event> page = events.query(r -> {
                     r.queryConditional(QueryConditional.keyEqualTo(
                                     Key.builder().partitionValue(pk).build()))
                             .limit(limit);

@@ -1,14 +1,18 @@
 package app.devskyy.core.auth;
 
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
 import app.devskyy.core.config.Config;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Reads session state from the auth table ({@code AUTH_TABLE}, item {@code SESSION#<id>/SESSION})
@@ -17,73 +21,47 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class SessionTable {
 
+    /** How often a busy API key's last use is written. */
+    private static final Duration LAST_USED_EVERY = Duration.ofMinutes(5);
+
     private SessionTable() {}
 
     /** Revoked when the session is gone, revoked or past its expiry; a consistent read each time. */
-    public static SessionRevocations revocations(DynamoDbClient dynamoDb, String table, Clock clock) {
+    public static SessionRevocations revocations(DynamoTables tables, String table, Clock clock) {
+        DynamoDbTable<CredentialItems.Session> sessions = tables.table(table, CredentialItems.Session.SCHEMA);
         return sessionId -> {
-            Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table)
-                            .consistentRead(true)
-                            .key(Map.of(
-                                    "pk",
-                                    AttributeValue.fromS("SESSION#" + sessionId),
-                                    "sk",
-                                    AttributeValue.fromS("SESSION"))))
-                    .item();
-            return item == null
-                    || item.isEmpty()
-                    || item.containsKey("revokedAt")
-                    || Long.parseLong(item.get("expiresAt").n()) * 1000 <= clock.millis();
+            CredentialItems.Session session = sessions.getItem(
+                    r -> r.key(CredentialItems.session(sessionId).key()).consistentRead(true));
+            return session == null || !session.active(clock.millis());
         };
     }
 
     /**
-     * API keys as the auth family stores them ({@code APIKEY#<hash>/APIKEY}): active unless revoked
-     * or expired. On a look-up the key's {@code lastUsedAt} is refreshed, at most every five
-     * minutes (a conditional write), so that busy keys do not write on every call.
+     * API keys as the auth family stores them ({@link CredentialItems.ApiKey}): active unless
+     * revoked or expired. On a look-up the key's {@code lastUsedAt} is refreshed, at most every
+     * five minutes (a conditional write), so that busy keys do not write on every call.
      */
-    public static ApiKeys apiKeys(DynamoDbClient dynamoDb, String table, Clock clock) {
+    public static ApiKeys apiKeys(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+        DynamoDbTable<CredentialItems.ApiKey> keys = tables.table(table, CredentialItems.ApiKey.SCHEMA);
         return presented -> {
-            Map<String, AttributeValue> key = Map.of(
-                    "pk",
-                    AttributeValue.fromS("APIKEY#" + ApiKeys.hash(presented)),
-                    "sk",
-                    AttributeValue.fromS("APIKEY"));
-            Map<String, AttributeValue> item = dynamoDb.getItem(
-                            r -> r.tableName(table).consistentRead(true).key(key))
-                    .item();
+            ItemKey itemKey = CredentialItems.apiKey(ApiKeys.hash(presented));
+            CredentialItems.ApiKey key = keys.getItem(r -> r.key(itemKey.key()).consistentRead(true));
             long now = clock.millis();
-            if (item == null
-                    || item.isEmpty()
-                    || item.containsKey("revokedAt")
-                    || (item.containsKey("expiresAt")
-                            && Long.parseLong(item.get("expiresAt").n()) * 1000 <= now)) {
+            if (key == null || key.revokedAt() != null || (key.expiresAt() != null && key.expiresAt() * 1000 <= now)) {
                 return Optional.empty();
             }
-            try {
-                dynamoDb.updateItem(r -> r.tableName(table)
-                        .key(key)
-                        .updateExpression("SET lastUsedAt = :now")
-                        .conditionExpression(
-                                "attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)")
-                        .expressionAttributeValues(Map.of(
-                                ":now",
-                                AttributeValue.fromN(Long.toString(now)),
-                                ":stale",
-                                AttributeValue.fromN(Long.toString(now - 300_000)))));
-            } catch (ConditionalCheckFailedException recent) {
-                // Recorded less than five minutes ago.
-            }
-            String keyId = item.get("keyId").s();
-            Optional<Role> platformRole = item.containsKey("platformRole")
-                    ? Role.fromWire(item.get("platformRole").s())
-                    : Optional.empty();
-            return Role.fromWire(item.get("role").s())
+            // False when recorded less than five minutes ago: nothing to do.
+            ItemUpdate.of(table, itemKey)
+                    .set("lastUsedAt", now)
+                    .condition(
+                            "attribute_exists(#pk) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :stale)",
+                            Map.of(":stale", Values.number(now - LAST_USED_EVERY.toMillis())))
+                    .applyIf(dynamoDb);
+            Optional<Role> platformRole =
+                    key.platformRole() == null ? Optional.empty() : Role.fromWire(key.platformRole());
+            return Role.fromWire(key.role())
                     .map(role -> new Principal(
-                            "key:" + keyId,
-                            "key:" + keyId,
-                            Map.of(item.get("workspaceId").s(), role),
-                            platformRole));
+                            "key:" + key.keyId(), "key:" + key.keyId(), Map.of(key.workspaceId(), role), platformRole));
         };
     }
 
@@ -91,7 +69,7 @@ public final class SessionTable {
      * The Authenticator of a function other than auth: public keys from {@code AUTH_JWKS}, and
      * revocations and API keys read from the auth table, each answer reused for up to a minute.
      */
-    public static Authenticator authenticator(Config config, DynamoDbClient dynamoDb) {
+    public static Authenticator authenticator(Config config, DynamoDbClient dynamoDb, DynamoTables tables) {
         JWKSet keys;
         try {
             keys = JWKSet.parse(config.required("AUTH_JWKS"));
@@ -102,7 +80,7 @@ public final class SessionTable {
         return new Authenticator(
                 keys,
                 TokenSettings.from(config),
-                SessionRevocations.cached(revocations(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()),
-                ApiKeys.cached(apiKeys(dynamoDb, table, Clock.systemUTC()), Clock.systemUTC()));
+                SessionRevocations.cached(revocations(tables, table, Clock.systemUTC()), Clock.systemUTC()),
+                ApiKeys.cached(apiKeys(dynamoDb, tables, table, Clock.systemUTC()), Clock.systemUTC()));
     }
 }

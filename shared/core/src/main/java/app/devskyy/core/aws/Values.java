@@ -12,6 +12,10 @@ public final class Values {
         return AttributeValue.fromN(Long.toString(value));
     }
 
+    public static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+
     /** A number attribute, or {@code absent} where the item has none. */
     public static long number(Map<String, AttributeValue> item, String attribute, long absent) {
         AttributeValue value = item == null ? null : item.get(attribute);

@@ -33,9 +33,11 @@ public final class BillingItems {
         return ItemKey.of("CUSTOMER#" + provider + "#" + customerId, "WORKSPACE");
     }
 
+    public static final String CUSTOMERS = "CUSTOMER#";
+
     /** A workspace's customer at a provider. */
     public static ItemKey workspaceCustomer(String workspaceId, String provider) {
-        return ItemKey.of(workspace(workspaceId), "CUSTOMER#" + provider);
+        return ItemKey.of(workspace(workspaceId), CUSTOMERS + provider);
     }
 
     public static final String UNMATCHED = "UNMATCHED";
