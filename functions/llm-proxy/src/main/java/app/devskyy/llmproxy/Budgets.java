@@ -80,7 +80,7 @@ final class Budgets {
     // ---- settings
 
     Settings workspace(String workspaceId) {
-        return (Settings) cached("BUDGET", workspaceId, () -> {
+        return (Settings) cached("settings", workspaceId, () -> {
             LlmItems.Budget item = budgets.getItem(
                     r -> r.key(LlmItems.budget(workspaceId).key()).consistentRead(true));
             return item == null
@@ -96,7 +96,7 @@ final class Budgets {
     @SuppressWarnings("unchecked")
     Optional<Long> keyLimit(String workspaceId, String keyId) {
         return (Optional<Long>) cached(
-                "BUDGET#KEY#" + keyId,
+                "key:" + keyId,
                 workspaceId,
                 () -> Optional.ofNullable(keyBudgets.getItem(r -> r.key(
                                         LlmItems.keyBudget(workspaceId, keyId).key())
@@ -114,7 +114,7 @@ final class Budgets {
                 values.tpm() == null ? null : values.tpm().longValue(),
                 by,
                 clock.millis()));
-        settings.remove("BUDGET|" + workspaceId);
+        settings.remove("settings|" + workspaceId);
     }
 
     void putKey(String workspaceId, String keyId, Long monthlyMicros, String by) {
@@ -124,7 +124,7 @@ final class Budgets {
         } else {
             keyBudgets.putItem(new LlmItems.KeyBudget(key.pk(), key.sk(), keyId, monthlyMicros, by, clock.millis()));
         }
-        settings.remove("BUDGET#KEY#" + keyId + "|" + workspaceId);
+        settings.remove("key:" + keyId + "|" + workspaceId);
     }
 
     /** Every key budget of a workspace: key id to monthly micro-dollars. */

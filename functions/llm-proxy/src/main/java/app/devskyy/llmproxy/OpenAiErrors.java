@@ -41,12 +41,8 @@ final class OpenAiErrors implements ProblemFormat {
         error.put(
                 "param",
                 problem.errors().isEmpty() ? null : param(problem.errors().getFirst()));
-        error.put("code", CODES.getOrDefault(slug(problem), slug(problem).replace('-', '_')));
+        error.put("code", CODES.getOrDefault(problem.slug(), problem.slug().replace('-', '_')));
         return HttpResponse.json(problem.status(), "application/json", Map.of("error", error));
-    }
-
-    private static String slug(ApiProblem problem) {
-        return problem.type().substring(problem.type().lastIndexOf('/') + 1);
     }
 
     /** OpenAI names the offending parameter without the pointer's leading slash ({@code messages.0.role}). */

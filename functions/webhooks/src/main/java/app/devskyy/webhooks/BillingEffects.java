@@ -2,6 +2,7 @@ package app.devskyy.webhooks;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.webhooks.BillingStore.Payment;
 import app.devskyy.webhooks.BillingStore.Subscription;
@@ -73,7 +74,7 @@ final class BillingEffects {
                                 event,
                                 workspace,
                                 new Payment(
-                                        "PAYMENT",
+                                        BillingItems.PAYMENT,
                                         "stripe",
                                         text(object, "id"),
                                         event.type().equals("invoice.paid") ? "paid" : "failed",
@@ -90,7 +91,7 @@ final class BillingEffects {
                                 event,
                                 workspace,
                                 new Payment(
-                                        "REFUND",
+                                        BillingItems.REFUND,
                                         "stripe",
                                         text(object, "id"),
                                         object.path("refunded").asBoolean() ? "refunded" : "partially_refunded",
@@ -116,7 +117,7 @@ final class BillingEffects {
                     event,
                     workspace,
                     new Payment(
-                            "PAYMENT",
+                            BillingItems.PAYMENT,
                             "stripe",
                             text(session, "id"),
                             "paid",
@@ -235,7 +236,7 @@ final class BillingEffects {
                 event,
                 workspace,
                 new Payment(
-                        "PAYMENT",
+                        BillingItems.PAYMENT,
                         "woocommerce",
                         order.path("id").asString(),
                         status,
@@ -269,7 +270,7 @@ final class BillingEffects {
                     event,
                     workspace.get(),
                     new Payment(
-                            "REFUND",
+                            BillingItems.REFUND,
                             "phonepe",
                             payload.path("refundId").asString(order),
                             event.type().substring("pg.refund.".length()),
@@ -290,7 +291,8 @@ final class BillingEffects {
         return record(
                 event,
                 workspace.get(),
-                new Payment("PAYMENT", "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
+                new Payment(
+                        BillingItems.PAYMENT, "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
                 event.changedAt() * 10 + rank);
     }
 

@@ -34,14 +34,14 @@ public final class BillingPersonalData {
                     TABLE,
                     "payment",
                     Set.of(PAYMENT),
-                    Finder.partition(OWN, BillingItems.paymentsOf("PAYMENT")),
+                    Finder.partition(OWN, BillingItems.paymentsOf(BillingItems.PAYMENT)),
                     List.of(),
                     TAX_LAW),
             PersonalItems.pseudonymised(
                     TABLE,
                     "refund",
                     Set.of(PAYMENT),
-                    Finder.partition(OWN, BillingItems.paymentsOf("REFUND")),
+                    Finder.partition(OWN, BillingItems.paymentsOf(BillingItems.REFUND)),
                     List.of(),
                     TAX_LAW),
             PersonalItems.deleted(

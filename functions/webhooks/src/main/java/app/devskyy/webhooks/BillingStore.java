@@ -161,7 +161,7 @@ final class BillingStore {
     /** A workspace's payments and refunds, newest version last. */
     List<Payment> payments(String workspaceId) {
         List<Payment> found = new ArrayList<>();
-        for (String kind : List.of("PAYMENT", "REFUND")) {
+        for (String kind : List.of(BillingItems.PAYMENT, BillingItems.REFUND)) {
             payments.query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
                             .partitionValue(BillingItems.workspace(workspaceId))
                             .sortValue(BillingItems.paymentsOf(kind))

@@ -7,7 +7,7 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.snapstart.PrimingEvents;
-import app.devskyy.local.EmbeddedDynamoDb;
+import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.local.SamTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;

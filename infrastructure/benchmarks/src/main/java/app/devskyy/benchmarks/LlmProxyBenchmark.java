@@ -2,6 +2,7 @@ package app.devskyy.benchmarks;
 
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.auth.AccessTokens;
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.auth.SigningKeys;
@@ -10,8 +11,8 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.snapstart.PrimingEvents;
+import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.llmproxy.LlmProxyInitializer;
-import app.devskyy.local.EmbeddedDynamoDb;
 import app.devskyy.local.SamTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.sun.net.httpserver.HttpServer;
@@ -96,14 +97,11 @@ public final class LlmProxyBenchmark {
                 engine.createTables(
                         dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
                 // The caller's session, as the auth function would have stored it at login.
-                dynamoDb.putItem(r -> r.tableName("AuthTable")
-                        .item(Map.of(
-                                "pk",
-                                AttributeValue.fromS("SESSION#ses_bench"),
-                                "sk",
-                                AttributeValue.fromS("SESSION"),
-                                "expiresAt",
-                                AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)))));
+                Map<String, AttributeValue> session =
+                        new HashMap<>(CredentialItems.session("ses_bench").attributes());
+                session.put(
+                        "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)));
+                dynamoDb.putItem(r -> r.tableName("AuthTable").item(session));
             }
             HttpApiFunction proxy = LlmProxyInitializer.create(config);
             String token = new AccessTokens(keys, TokenSettings.from(config), Clock.systemUTC())

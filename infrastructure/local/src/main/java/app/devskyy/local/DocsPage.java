@@ -1,6 +1,7 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.testing.CfnYaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

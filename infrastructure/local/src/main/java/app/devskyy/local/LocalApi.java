@@ -3,6 +3,7 @@ package app.devskyy.local;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.CorsPolicy;
+import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.core.testing.FunctionStarter;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package app.devskyy.local;
 
 import app.devskyy.core.http.CorsPolicy;
+import app.devskyy.core.testing.CfnYaml;
+import app.devskyy.core.testing.TemplateTables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +38,6 @@ public final class SamTemplate {
             return values.string(environment.get("SPRING_CLOUD_FUNCTION_DEFINITION"));
         }
     }
-
-    /** A DynamoDB table resource. */
-    public record TableSpec(String logicalId, JsonNode properties) {}
 
     private final JsonNode root;
 
@@ -102,10 +101,8 @@ public final class SamTemplate {
         return routes;
     }
 
-    public List<TableSpec> tables() {
-        List<TableSpec> tables = new ArrayList<>();
-        resources("AWS::DynamoDB::Table").forEach((id, properties) -> tables.add(new TableSpec(id, properties)));
-        return tables;
+    public List<TemplateTables.Table> tables() {
+        return TemplateTables.of(root);
     }
 
     /** The CORS policy of the (one) HTTP API, with parameters at their defaults. */

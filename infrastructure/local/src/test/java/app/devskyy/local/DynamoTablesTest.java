@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.core.testing.Events;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

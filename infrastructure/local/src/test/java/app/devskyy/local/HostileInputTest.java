@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.crypto.Digests;
+import app.devskyy.core.testing.CfnYaml;
 import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;

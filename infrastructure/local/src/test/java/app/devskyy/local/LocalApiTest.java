@@ -7,6 +7,7 @@ import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.testing.Events;
 import app.devskyy.core.testing.FunctionStarter;
 import app.devskyy.core.testing.LocalContext;
+import app.devskyy.core.testing.TemplateTables;
 import app.devskyy.core.testing.TestSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -154,7 +155,7 @@ class LocalApiTest {
     @Test
     void tablesAreCreatedAsTheTemplateDefinesThem() {
         try (DynamoDbClient dynamoDb = dynamoDb(api.dynamoDbEndpoint())) {
-            for (SamTemplate.TableSpec table : template.tables()) {
+            for (TemplateTables.Table table : template.tables()) {
                 TableDescription description = dynamoDb.describeTable(r -> r.tableName(table.logicalId()))
                         .table();
                 JsonNode key = table.properties().path("KeySchema").get(0);

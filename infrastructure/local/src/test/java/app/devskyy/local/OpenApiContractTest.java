@@ -3,6 +3,7 @@ package app.devskyy.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.testing.CfnYaml;
 import app.devskyy.core.testing.Events;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimiter;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.UpstashRateLimiter;
+import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.core.testing.Events;
 import app.devskyy.core.testing.UpstashRestEndpoint;
 import app.devskyy.core.upstash.UpstashClient;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.testing.Events;
+import app.devskyy.core.testing.TemplateTables;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
@@ -149,7 +150,7 @@ class TemplateTest {
     @Test
     void tablesKeepTheirDataAndExpireThroughTtl() {
         assertThat(template.tables()).isNotEmpty();
-        for (SamTemplate.TableSpec table : template.tables()) {
+        for (TemplateTables.Table table : template.tables()) {
             JsonNode resource = template.root().path("Resources").path(table.logicalId());
             assertThat(resource.path("DeletionPolicy").asString())
                     .as(table.logicalId())

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -133,6 +135,26 @@ public final class ItemUpdate {
             return true;
         } catch (ConditionalCheckFailedException failed) {
             return false;
+        }
+    }
+
+    /**
+     * Runs the update; empty when it was written, otherwise the item as it stands (an empty map
+     * where there is none), read in the same call: what a caller that must explain a refusal
+     * (a rate limiter's wait) needs without a second read.
+     */
+    public Optional<Map<String, AttributeValue>> applyOrCurrent(DynamoDbClient dynamoDb) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key.attributes())
+                    .updateExpression(expression())
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values.isEmpty() ? null : values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException failed) {
+            return Optional.of(failed.hasItem() ? failed.item() : Map.of());
         }
     }
 

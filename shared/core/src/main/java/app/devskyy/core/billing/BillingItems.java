@@ -18,7 +18,12 @@ public final class BillingItems {
         return ItemKey.of(workspace(workspaceId), "SUBSCRIPTION");
     }
 
-    /** A payment or refund ({@code kind} {@code PAYMENT} or {@code REFUND}) of a provider. */
+    /** The two kinds of money movement, each its own sort key prefix. */
+    public static final String PAYMENT = "PAYMENT";
+
+    public static final String REFUND = "REFUND";
+
+    /** A payment or refund ({@code kind} {@link #PAYMENT} or {@link #REFUND}) of a provider. */
     public static ItemKey payment(String workspaceId, String kind, String provider, String paymentId) {
         return ItemKey.of(workspace(workspaceId), kind + "#" + provider + "#" + paymentId);
     }

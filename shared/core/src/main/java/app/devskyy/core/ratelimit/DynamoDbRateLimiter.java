@@ -1,12 +1,14 @@
 package app.devskyy.core.ratelimit;
 
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * GCRA on DynamoDB, for deployments without Upstash (and the local server). Each decision is one
@@ -35,65 +37,40 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         if (units > limit.requests()) {
             return Decision.deny(limit.period().toMillis());
         }
-        Map<String, AttributeValue> itemKey = Map.of("pk", AttributeValue.fromS(RateLimiter.storageKey(limit, key)));
+        ItemKey itemKey = ItemKey.of(RateLimiter.storageKey(limit, key));
         long interval = limit.intervalMillis(Math.max(1, units));
         long period = limit.period().toMillis();
         try {
             // Two rounds at most: a key that went to rest between the steps is simply started again.
             for (int round = 0; round < 2; round++) {
                 long now = clock.millis();
-                try {
-                    dynamoDb.updateItem(r -> r.tableName(table)
-                            .key(itemKey)
-                            .updateExpression("SET tat = :next, expiresAt = :expires")
-                            .conditionExpression("attribute_not_exists(tat) OR tat < :now")
-                            .expressionAttributeValues(Map.of(
-                                    ":next", number(now + interval),
-                                    ":now", number(now),
-                                    ":expires", number((now + interval) / 1000 + 1))));
+                boolean rested = ItemUpdate.of(table, itemKey)
+                        .set("tat", now + interval)
+                        .set("expiresAt", (now + interval) / 1000 + 1)
+                        .condition("attribute_not_exists(#tat) OR #tat < :now", Map.of(":now", Values.number(now)))
+                        .applyIf(dynamoDb);
+                if (rested) {
                     return Decision.allow();
-                } catch (ConditionalCheckFailedException busy) {
-                    // The key is in use: count against its allowance below.
                 }
-                long maxTat = now + period - interval;
-                try {
-                    dynamoDb.updateItem(r -> r.tableName(table)
-                            .key(itemKey)
-                            .updateExpression("SET tat = tat + :interval, expiresAt = :expires")
-                            .conditionExpression("tat >= :now AND tat <= :max")
-                            .expressionAttributeValues(Map.of(
-                                    ":interval", number(interval),
-                                    ":now", number(now),
-                                    ":max", number(maxTat),
-                                    ":expires", number((now + period) / 1000 + 1)))
-                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                // The key is in use: count against its allowance.
+                Optional<Map<String, AttributeValue>> refused = ItemUpdate.of(table, itemKey)
+                        .add("tat", interval)
+                        .set("expiresAt", (now + period) / 1000 + 1)
+                        .condition(
+                                "#tat >= :now AND #tat <= :max",
+                                Map.of(":now", Values.number(now), ":max", Values.number(now + period - interval)))
+                        .applyOrCurrent(dynamoDb);
+                if (refused.isEmpty()) {
                     return Decision.allow();
-                } catch (ConditionalCheckFailedException refused) {
-                    Map<String, AttributeValue> old = refused.item();
-                    long tat = old == null || !old.containsKey("tat")
-                            ? currentTat(itemKey)
-                            : Long.parseLong(old.get("tat").n());
-                    if (tat >= now) {
-                        return Decision.deny(tat + interval - period - now);
-                    }
+                }
+                long tat = Values.number(refused.get(), "tat", 0);
+                if (tat >= now) {
+                    return Decision.deny(tat + interval - period - now);
                 }
             }
             return Decision.deny(interval);
         } catch (SdkException e) {
             throw new StoreUnavailableException(e);
         }
-    }
-
-    private long currentTat(Map<String, AttributeValue> itemKey) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(
-                        r -> r.tableName(table).key(itemKey).consistentRead(true))
-                .item();
-        return item == null || !item.containsKey("tat")
-                ? 0
-                : Long.parseLong(item.get("tat").n());
-    }
-
-    private static AttributeValue number(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

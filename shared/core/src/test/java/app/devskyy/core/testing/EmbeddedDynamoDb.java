@@ -1,4 +1,4 @@
-package app.devskyy.local;
+package app.devskyy.core.testing;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
@@ -71,8 +71,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     }
 
     /** Creates each table of the template that does not exist yet, under its logical id. */
-    public void createTables(DynamoDbClient dynamoDb, List<SamTemplate.TableSpec> tables) {
-        for (SamTemplate.TableSpec table : tables) {
+    public void createTables(DynamoDbClient dynamoDb, List<TemplateTables.Table> tables) {
+        for (TemplateTables.Table table : tables) {
             try {
                 dynamoDb.createTable(createRequest(table));
                 LOG.info("created table {}", table.logicalId());
@@ -90,7 +90,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         }
     }
 
-    static CreateTableRequest createRequest(SamTemplate.TableSpec table) {
+    static CreateTableRequest createRequest(TemplateTables.Table table) {
         JsonNode properties = table.properties();
         List<AttributeDefinition> attributes = new ArrayList<>();
         properties

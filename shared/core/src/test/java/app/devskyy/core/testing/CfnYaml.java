@@ -1,4 +1,4 @@
-package app.devskyy.local;
+package app.devskyy.core.testing;
 
 import app.devskyy.core.Json;
 import java.io.IOException;
