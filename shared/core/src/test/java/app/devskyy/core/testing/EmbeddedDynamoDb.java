@@ -2,10 +2,6 @@ package app.devskyy.core.testing;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +45,26 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         if (System.getProperty("sqlite4java.library.path") == null) {
             System.setProperty("sqlite4java.library.path", libraryDirectory().toString());
         }
-        int port = freePort();
-        List<String> arguments = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
-        try {
-            if (dataDir == null) {
-                arguments.addAll(List.of("-inMemory", "-sharedDb"));
-            } else {
-                Files.createDirectories(dataDir);
-                arguments.addAll(List.of("-dbPath", dataDir.toString(), "-sharedDb"));
+        // A free port can be taken between the look-up and the bind: try another, twice.
+        for (int attempt = 1; ; attempt++) {
+            int port = LoopbackPorts.free();
+            List<String> arguments = new ArrayList<>(List.of("-port", Integer.toString(port), "-disableTelemetry"));
+            try {
+                if (dataDir == null) {
+                    arguments.addAll(List.of("-inMemory", "-sharedDb"));
+                } else {
+                    Files.createDirectories(dataDir);
+                    arguments.addAll(List.of("-dbPath", dataDir.toString(), "-sharedDb"));
+                }
+                DynamoDBProxyServer server =
+                        ServerRunner.createServerFromCommandLineArgs(arguments.toArray(String[]::new));
+                server.start();
+                return new EmbeddedDynamoDb(server, URI.create("http://127.0.0.1:" + port));
+            } catch (Exception e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("DynamoDB Local did not start", e);
+                }
             }
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(arguments.toArray(String[]::new));
-            server.start();
-            return new EmbeddedDynamoDb(server, URI.create("http://127.0.0.1:" + port));
-        } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local did not start", e);
         }
     }
 
@@ -141,14 +143,6 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(
                     "cannot locate sqlite4java's native library; set sqlite4java.library.path", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public static RedisServerProcess start() {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         try {
             Process process = new ProcessBuilder(
                             executable(),
@@ -101,14 +100,6 @@ public final class RedisServerProcess implements AutoCloseable {
             Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
