@@ -49,8 +49,6 @@ final class EmailLinks {
         this.clock = clock;
     }
 
-    // Email verification and password reset
-
     static final Duration VERIFY_LIFETIME = Duration.ofHours(24);
     static final Duration RESET_LIFETIME = Duration.ofHours(1);
 

@@ -9,7 +9,10 @@ import app.devskyy.core.http.ApiProblem;
 import java.util.List;
 import java.util.Locale;
 
-/** How a user is shown and found: views of the account, the email's blind index, the contexts their personal data is encrypted under. */
+/**
+ * How a user is shown and found: views of the account, the email's blind index, and the contexts
+ * their personal data is encrypted under.
+ */
 final class Profiles {
 
     private final AccountStore accountStore;
@@ -25,8 +28,6 @@ final class Profiles {
     static String normalizeEmail(String email) {
         return email.strip().toLowerCase(Locale.ROOT);
     }
-
-    // Login
 
     /** The email's blind index: the key of its account and of its lockout. */
     String emailIndex(String email) {
