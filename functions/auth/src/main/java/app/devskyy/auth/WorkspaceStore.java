@@ -110,7 +110,7 @@ final class WorkspaceStore {
                 .put(Put.builder()
                         .tableName(table)
                         .item(Member.SCHEMA.itemToMap(member, true))
-                        .conditionExpression("attribute_not_exists(pk)")
+                        .conditionExpression(Writes.NEW_ITEM.expression())
                         .build())
                 .build();
         return membership(put, adminCount(member.workspaceId(), isAdmin(member.role()) ? 1 : 0));

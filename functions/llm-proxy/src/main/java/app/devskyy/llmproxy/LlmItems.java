@@ -18,11 +18,14 @@ final class LlmItems {
         return "WS#" + workspaceId;
     }
 
+    /** The sort key of a workspace's budget settings, and the prefix of its keys' budgets. */
+    static final String BUDGET = "BUDGET";
+
     static ItemKey budget(String workspaceId) {
-        return ItemKey.of(workspace(workspaceId), "BUDGET");
+        return ItemKey.of(workspace(workspaceId), BUDGET);
     }
 
-    static final String KEY_BUDGETS = "BUDGET#KEY#";
+    static final String KEY_BUDGETS = BUDGET + "#KEY#";
 
     static ItemKey keyBudget(String workspaceId, String keyId) {
         return ItemKey.of(workspace(workspaceId), KEY_BUDGETS + keyId);

@@ -35,9 +35,7 @@ public final class LlmPersonalData {
                     TABLE,
                     "budget setting",
                     Set.of(ACTIVITY),
-                    Finder.partition(
-                                    LlmItems.workspace("{workspaceId}"),
-                                    LlmItems.budget("").sk())
+                    Finder.partition(LlmItems.workspace("{workspaceId}"), LlmItems.BUDGET)
                             .where(Map.of("updatedBy", "user:{userId}"))),
             PersonalItems.deleted(
                     TABLE,

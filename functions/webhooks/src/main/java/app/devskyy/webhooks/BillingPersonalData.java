@@ -27,7 +27,7 @@ public final class BillingPersonalData {
                     TABLE,
                     "subscription",
                     Set.of(PAYMENT),
-                    Finder.partition(OWN, BillingItems.subscription("").sk()),
+                    Finder.partition(OWN, BillingItems.SUBSCRIPTION),
                     List.of("customerId", "subscriptionId"),
                     TAX_LAW),
             PersonalItems.pseudonymised(

@@ -62,33 +62,14 @@ final class ApiClient {
 
     Answer send(String method, String path, String json, String token, String contentType, Map<String, String> headers)
             throws IOException {
-        Request.Builder request = new Request.Builder()
-                .url("http://127.0.0.1:" + port + path)
-                .header("user-agent", "ApiClient/1.0")
-                .method(
-                        method,
-                        json == null
-                                ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-                                : RequestBody.create(
-                                        json.getBytes(StandardCharsets.UTF_8), MediaType.get(contentType)));
+        Map<String, String> all = new HashMap<>(headers);
         if (token != null) {
-            request.header("authorization", "Bearer " + token);
+            all.put("authorization", "Bearer " + token);
         }
-        headers.forEach(request::header);
-        try (Response response = http.newCall(request.build()).execute()) {
-            String raw = response.body().string();
-            Map<String, String> answered = new HashMap<>();
-            response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(Locale.ROOT), h.getSecond()));
-            boolean isJson = answered.getOrDefault("content-type", "").contains("json");
-            return new Answer(
-                    response.code(),
-                    answered,
-                    raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)),
-                    raw);
-        }
+        return sendBytes(method, path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), contentType, all);
     }
 
-    /** Sends raw bytes as they are (not re-encoded), with the headers given; what hostile-input tests need. */
+    /** Sends the bytes as they are (not re-encoded), with the headers given; what hostile-input tests need. */
     Answer sendBytes(String method, String path, byte[] body, String contentType, Map<String, String> headers)
             throws IOException {
         RequestBody requestBody = body == null
@@ -101,7 +82,14 @@ final class ApiClient {
         headers.forEach(request::header);
         try (Response response = http.newCall(request.build()).execute()) {
             String raw = response.body().string();
-            return new Answer(response.code(), Map.of(), Json.MAPPER.nullNode(), raw);
+            Map<String, String> answered = new HashMap<>();
+            response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(Locale.ROOT), h.getSecond()));
+            boolean isJson = answered.getOrDefault("content-type", "").contains("json");
+            return new Answer(
+                    response.code(),
+                    answered,
+                    raw.isEmpty() || !isJson ? Json.MAPPER.nullNode() : Json.tree(raw.getBytes(StandardCharsets.UTF_8)),
+                    raw);
         }
     }
 

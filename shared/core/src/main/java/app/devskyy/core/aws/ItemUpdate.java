@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * What the Enhanced Client cannot say: one {@code UpdateItem} with atomic counters ({@code ADD}),
@@ -116,15 +117,20 @@ public final class ItemUpdate {
         return String.join(" ", clauses);
     }
 
+    private UpdateItemRequest.Builder request() {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key.attributes())
+                .updateExpression(expression())
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values.isEmpty() ? null : values);
+    }
+
     /** Runs the update; returns the attributes it changed, as they are now. */
     public Map<String, AttributeValue> apply(DynamoDbClient dynamoDb) {
-        return dynamoDb.updateItem(r -> r.tableName(table)
-                        .key(key.attributes())
-                        .updateExpression(expression())
-                        .conditionExpression(condition)
-                        .expressionAttributeNames(names)
-                        .expressionAttributeValues(values.isEmpty() ? null : values)
-                        .returnValues(ReturnValue.UPDATED_NEW))
+        return dynamoDb.updateItem(
+                        request().returnValues(ReturnValue.UPDATED_NEW).build())
                 .attributes();
     }
 
@@ -145,13 +151,9 @@ public final class ItemUpdate {
      */
     public Optional<Map<String, AttributeValue>> applyOrCurrent(DynamoDbClient dynamoDb) {
         try {
-            dynamoDb.updateItem(r -> r.tableName(table)
-                    .key(key.attributes())
-                    .updateExpression(expression())
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values.isEmpty() ? null : values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            dynamoDb.updateItem(request()
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
             return Optional.empty();
         } catch (ConditionalCheckFailedException failed) {
             return Optional.of(failed.hasItem() ? failed.item() : Map.of());

@@ -36,9 +36,6 @@ public final class Outages {
             if (t instanceof SdkException sdk && sdk.retryable()) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }

@@ -14,8 +14,10 @@ public final class BillingItems {
 
     private BillingItems() {}
 
+    public static final String SUBSCRIPTION = "SUBSCRIPTION";
+
     public static ItemKey subscription(String workspaceId) {
-        return ItemKey.of(workspace(workspaceId), "SUBSCRIPTION");
+        return ItemKey.of(workspace(workspaceId), SUBSCRIPTION);
     }
 
     /** The two kinds of money movement, each its own sort key prefix. */

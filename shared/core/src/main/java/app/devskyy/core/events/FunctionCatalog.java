@@ -3,7 +3,6 @@ package app.devskyy.core.events;
 import app.devskyy.core.config.Config;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.context.support.GenericApplicationContext;
@@ -30,10 +29,6 @@ public final class FunctionCatalog {
             throw new IllegalArgumentException("function named twice: " + name);
         }
         return this;
-    }
-
-    public Set<String> names() {
-        return builders.keySet();
     }
 
     /**

@@ -61,7 +61,7 @@ public final class HttpRequest {
 
     /** A path parameter that is an id this API issued ({@link Identifiers#ID}); 404 otherwise. */
     public String pathId(String name) {
-        return Identifiers.pathId(pathParameter(name), "resource");
+        return Identifiers.pathId(pathParameter(name));
     }
 
     /**

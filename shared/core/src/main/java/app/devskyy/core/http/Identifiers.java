@@ -25,9 +25,9 @@ public final class Identifiers {
     }
 
     /** An id from a path: out of shape, it names no resource (404). */
-    public static String pathId(String value, String what) {
+    public static String pathId(String value) {
         if (!isId(value)) {
-            throw ApiProblem.notFound("No " + what + " has this id.");
+            throw ApiProblem.notFound("No resource has this id.");
         }
         return value;
     }

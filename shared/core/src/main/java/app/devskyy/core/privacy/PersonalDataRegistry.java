@@ -1,5 +1,8 @@
 package app.devskyy.core.privacy;
 
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -87,65 +91,59 @@ public final class PersonalDataRegistry {
     public List<Found> export(
             Subject subject, DynamoDbClient dynamoDb, Map<String, String> tables, PersonalDataCipher cipher) {
         List<Found> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (PersonalItems items : declarations) {
-            for (Map<String, AttributeValue> item : find(items, subject, dynamoDb, tables.get(items.table()))) {
-                if (!seen.add(items.table() + " " + item.get("pk").s() + " "
-                        + (item.containsKey("sk") ? item.get("sk").s() : ""))) {
-                    continue;
+        forEachItem(subject, dynamoDb, tables, (items, item) -> {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            item.forEach((name, value) -> attributes.put(name, plain(value)));
+            items.encrypted().forEach((name, context) -> {
+                if (item.containsKey(name) && item.get(name).s() != null) {
+                    attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
                 }
-                Map<String, Object> attributes = new LinkedHashMap<>();
-                item.forEach((name, value) -> attributes.put(name, plain(value)));
-                items.encrypted().forEach((name, context) -> {
-                    if (item.containsKey(name) && item.get(name).s() != null) {
-                        attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
-                    }
-                });
-                found.add(new Found(items.table(), items.kind(), items.categories(), attributes));
-            }
-        }
+            });
+            found.add(new Found(items.table(), items.kind(), items.categories(), attributes));
+        });
         return found;
     }
 
     public Erased erase(Subject subject, DynamoDbClient dynamoDb, Map<String, String> tables) {
         Map<String, Integer> deleted = new LinkedHashMap<>();
         Map<String, Integer> pseudonymised = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (PersonalItems items : declarations) {
+        forEachItem(subject, dynamoDb, tables, (items, item) -> {
             String table = tables.get(items.table());
-            for (Map<String, AttributeValue> item : find(items, subject, dynamoDb, table)) {
-                if (!seen.add(items.table() + " " + item.get("pk").s() + " "
-                        + (item.containsKey("sk") ? item.get("sk").s() : ""))) {
-                    continue;
-                }
-                Map<String, AttributeValue> key = new HashMap<>();
-                key.put("pk", item.get("pk"));
-                if (item.containsKey("sk")) {
-                    key.put("sk", item.get("sk"));
-                }
-                if (items.erasure() == PersonalItems.Erasure.DELETE) {
-                    dynamoDb.deleteItem(r -> r.tableName(table).key(key));
-                    deleted.merge(items.table(), 1, Integer::sum);
-                } else {
-                    Map<String, String> names = new HashMap<>();
-                    names.put("#restricted", "restricted");
-                    List<String> removed = new ArrayList<>();
-                    for (int i = 0; i < items.personal().size(); i++) {
-                        names.put("#p" + i, items.personal().get(i));
-                        removed.add("#p" + i);
-                    }
-                    String update = "SET #restricted = :true"
-                            + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed));
-                    dynamoDb.updateItem(r -> r.tableName(table)
-                            .key(key)
-                            .updateExpression(update)
-                            .expressionAttributeNames(names)
-                            .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
-                    pseudonymised.merge(items.table(), 1, Integer::sum);
+            if (items.erasure() == PersonalItems.Erasure.DELETE) {
+                dynamoDb.deleteItem(r -> r.tableName(table).key(keyOf(item).attributes()));
+                deleted.merge(items.table(), 1, Integer::sum);
+            } else {
+                ItemUpdate update = ItemUpdate.of(table, keyOf(item)).set("restricted", Values.bool(true));
+                items.personal().forEach(update::remove);
+                update.apply(dynamoDb);
+                pseudonymised.merge(items.table(), 1, Integer::sum);
+            }
+        });
+        return new Erased(deleted, pseudonymised);
+    }
+
+    /**
+     * Every item each declaration finds for the subject, once: an item two declarations find (a
+     * user's profile also carries {@code userId}) is handed to the first of them only.
+     */
+    private void forEachItem(
+            Subject subject,
+            DynamoDbClient dynamoDb,
+            Map<String, String> tables,
+            BiConsumer<PersonalItems, Map<String, AttributeValue>> action) {
+        Set<Map.Entry<String, ItemKey>> seen = new HashSet<>();
+        for (PersonalItems items : declarations) {
+            for (Map<String, AttributeValue> item : find(items, subject, dynamoDb, tables.get(items.table()))) {
+                if (seen.add(Map.entry(items.table(), keyOf(item)))) {
+                    action.accept(items, item);
                 }
             }
         }
-        return new Erased(deleted, pseudonymised);
+    }
+
+    private static ItemKey keyOf(Map<String, AttributeValue> item) {
+        return new ItemKey(
+                item.get("pk").s(), item.containsKey("sk") ? item.get("sk").s() : null);
     }
 
     private static List<Map<String, AttributeValue>> find(
@@ -157,17 +155,13 @@ public final class PersonalDataRegistry {
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         for (String workspace : workspaces(finder, subject)) {
             Map<String, AttributeValue> values = new HashMap<>();
+            Map<String, String> names = new HashMap<>();
             List<String> filters = new ArrayList<>();
-            int n = 0;
             for (var match : finder.matching().entrySet()) {
+                int n = filters.size();
+                names.put("#m" + n, match.getKey());
                 values.put(":m" + n, AttributeValue.fromS(fill(match.getValue(), subject, workspace)));
                 filters.add("#m" + n + " = :m" + n);
-                n++;
-            }
-            Map<String, String> names = new HashMap<>();
-            n = 0;
-            for (String attribute : finder.matching().keySet()) {
-                names.put("#m" + n++, attribute);
             }
             String filter = filters.isEmpty() ? null : String.join(" OR ", filters);
             if (finder.partition() == null) {

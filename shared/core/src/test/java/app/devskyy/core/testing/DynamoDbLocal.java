@@ -1,7 +1,6 @@
 package app.devskyy.core.testing;
 
 import java.net.URI;
-import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -48,14 +47,5 @@ public final class DynamoDbLocal implements BeforeAllCallback {
     public static URI endpoint() {
         start();
         return engine.endpoint();
-    }
-
-    /** The settings that point a function's {@code AwsClients} at the engine. */
-    public static Map<String, String> settings() {
-        return Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", endpoint().toString(),
-                "AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "test",
-                "AWS_SECRET_ACCESS_KEY", "test");
     }
 }
