@@ -33,6 +33,7 @@ final class AccountStore {
     private final DynamoDbTable<EmailToken> emailTokens;
     private final DynamoDbTable<Workspace> workspaces;
     private final DynamoDbTable<Member> members;
+    private final DynamoDbTable<AuthItems.Bootstrap> bootstraps;
 
     AccountStore(DynamoDbClient dynamoDb, DynamoTables tables, String table) {
         this.dynamoDb = dynamoDb;
@@ -44,6 +45,7 @@ final class AccountStore {
         this.emailTokens = tables.table(table, EmailToken.SCHEMA);
         this.workspaces = tables.table(table, Workspace.SCHEMA);
         this.members = tables.table(table, Member.SCHEMA);
+        this.bootstraps = tables.table(table, AuthItems.Bootstrap.SCHEMA);
     }
 
     /** Creates user, email claim, personal workspace and membership at once; false when the email is taken. */
@@ -64,6 +66,25 @@ final class AccountStore {
                                                 .build())
                                 .addPutItem(workspaces, workspace)
                                 .addPutItem(members, owner))
+                .isEmpty();
+    }
+
+    /** Makes {@code promoted} the first super admin, once: false when the bootstrap happened before. */
+    boolean bootstrapSuperAdmin(User promoted, long now) {
+        return Writes.transaction(
+                        tables,
+                        t -> t.addPutItem(
+                                        bootstraps,
+                                        TransactPutItemEnhancedRequest.builder(AuthItems.Bootstrap.class)
+                                                .item(AuthItems.Bootstrap.at(now))
+                                                .conditionExpression(Writes.NEW_ITEM)
+                                                .build())
+                                .addPutItem(
+                                        users,
+                                        TransactPutItemEnhancedRequest.builder(User.class)
+                                                .item(promoted)
+                                                .conditionExpression(Writes.EXISTING_ITEM)
+                                                .build()))
                 .isEmpty();
     }
 

@@ -11,6 +11,7 @@ import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.Paging;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class Accounts {
     private final Passwords passwords;
     private final PersonalDataCipher pii;
     private final AuditLog audit;
+    private final PlatformBootstrap bootstrap;
     private final Clock clock;
 
     Accounts(
@@ -39,6 +41,7 @@ final class Accounts {
             Passwords passwords,
             PersonalDataCipher pii,
             AuditLog audit,
+            PlatformBootstrap bootstrap,
             Clock clock) {
         this.accountStore = accountStore;
         this.factorStore = factorStore;
@@ -48,6 +51,7 @@ final class Accounts {
         this.passwords = passwords;
         this.pii = pii;
         this.audit = audit;
+        this.bootstrap = bootstrap;
         this.clock = clock;
     }
 
@@ -71,6 +75,7 @@ final class Accounts {
             throw ApiProblem.of(409, "email-taken", "Conflict", "An account with this email already exists.");
         }
         emailLinks.sendEmailToken(user, email, "verify");
+        bootstrap.afterSignup(email);
         return profiles.view(user);
     }
 
@@ -90,9 +95,9 @@ final class Accounts {
         return held;
     }
 
-    record UserPage(List<Profiles.AdminUserView> users, String next) {}
+    record UserPage(List<Profiles.AdminUserView> users, String nextCursor) {}
 
-    UserPage users(Principal principal, int limit, String cursor, String email) {
+    UserPage users(Principal principal, int limit, Optional<String> after, String email) {
         requirePlatformRole(accountStore, principal, Role.ADMIN);
         if (email != null) {
             return new UserPage(
@@ -100,14 +105,11 @@ final class Accounts {
                             .toList(),
                     null);
         }
-        String after = cursor == null ? null : AuditLog.Cursors.decode(cursor);
-        if (after != null && !after.matches("\\d{1,15}#usr_[0-9a-f]{32}")) {
+        if (after.isPresent() && !after.get().matches("\\d{1,15}#usr_[0-9a-f]{32}")) {
             throw ApiProblem.badRequest("The cursor is not one this API issued.");
         }
-        AccountStore.UserPage page = accountStore.users(limit, after);
-        return new UserPage(
-                page.users().stream().map(profiles::adminView).toList(),
-                page.next() == null ? null : AuditLog.Cursors.encode(page.next()));
+        AccountStore.UserPage page = accountStore.users(limit, after.orElse(null));
+        return new UserPage(page.users().stream().map(profiles::adminView).toList(), Paging.nextCursor(page.next()));
     }
 
     Profiles.AdminUserView administer(

@@ -19,18 +19,25 @@ import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Builds the auth family by hand and registers its one function, {@code auth}. */
+/**
+ * Builds the auth family by hand: {@code auth}, the HTTP function, and {@code authOperations},
+ * the operators' function that only IAM can invoke.
+ */
 public class AuthInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
 
     public static final String FUNCTION = "auth";
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
+        FunctionCatalog.of()
+                .with(FUNCTION, config -> create(config))
+                .with(AuthOperations.FUNCTION, AuthInitializer::operations)
+                .register(Config.fromEnvironment(), context);
     }
 
     public static HttpApiFunction create(Config config) {
@@ -47,12 +54,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
         // One Enhanced Client over the function's one DynamoDB client, shared by every store.
         DynamoTables tables = new DynamoTables(dynamoDb);
-        AuditLog audit = new AuditLog(
-                tables,
-                config.required("AUDIT_TABLE", "AuditTable"),
-                pii,
-                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
-                clock);
+        AuditLog audit = audit(config, tables, pii, clock);
         AccountStore accountStore = new AccountStore(dynamoDb, tables, table);
         SessionStore sessionStore = new SessionStore(dynamoDb, tables, table);
         FactorStore factorStore = new FactorStore(dynamoDb, tables, table);
@@ -81,10 +83,12 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 refreshTokens,
                 audit,
                 Mailer.fromConfig(config, aws),
-                config.required("APP_BASE_URL", "http://localhost:5173"),
+                FrontendLinks.from(config),
                 clock);
-        Accounts accounts =
-                new Accounts(accountStore, factorStore, sessions, emailLinks, profiles, passwords, pii, audit, clock);
+        PlatformBootstrap bootstrap =
+                new PlatformBootstrap(accountStore, profiles, audit, clock, PlatformBootstrap.localSuperAdmin(config));
+        Accounts accounts = new Accounts(
+                accountStore, factorStore, sessions, emailLinks, profiles, passwords, pii, audit, bootstrap, clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(
                 secret.signingKeys().publicJwks(),
@@ -101,7 +105,9 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 new SecondFactors(accountStore, factorStore, sessionStore, pii, audit, clock),
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),
-                                secret.signingKeys())
+                                RefreshCookies.from(config),
+                                secret.signingKeys(),
+                                tokens.issuer())
                         .router(),
                 new Telemetry(config));
         Priming.register(
@@ -112,5 +118,30 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 PrimingEvents.request("POST", AuthRoutes.BASE + "/login", "{\"email\":1}")),
                         () -> function.prime(PrimingEvents.get(AuthRoutes.BASE + "/me"))));
         return function;
+    }
+
+    /** The operations function: the stores and services an operation needs, nothing of HTTP. */
+    static AuthOperations operations(Config config) {
+        AwsClients aws = new AwsClients(config);
+        DynamoDbClient dynamoDb = aws.dynamoDb();
+        String table = config.required("AUTH_TABLE", "AuthTable");
+        Clock clock = Clock.systemUTC();
+        PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
+        DynamoTables tables = new DynamoTables(dynamoDb);
+        AccountStore accountStore = new AccountStore(dynamoDb, tables, table);
+        Profiles profiles = new Profiles(accountStore, new WorkspaceStore(dynamoDb, tables, table), pii);
+        return new AuthOperations(
+                new PlatformBootstrap(
+                        accountStore, profiles, audit(config, tables, pii, clock), clock, Optional.empty()),
+                new Telemetry(config));
+    }
+
+    private static AuditLog audit(Config config, DynamoTables tables, PersonalDataCipher pii, Clock clock) {
+        return new AuditLog(
+                tables,
+                config.required("AUDIT_TABLE", "AuditTable"),
+                pii,
+                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
+                clock);
     }
 }

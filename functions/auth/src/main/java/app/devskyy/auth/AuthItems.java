@@ -36,6 +36,9 @@ final class AuthItems {
         return ItemKey.of("LOCKOUT#" + emailIndex, "LOCKOUT");
     }
 
+    /** The one item saying the platform's first super admin was named: the bootstrap happens once. */
+    static final ItemKey PLATFORM_BOOTSTRAP = ItemKey.of("PLATFORM", "BOOTSTRAP");
+
     static ItemKey emailToken(String tokenHash) {
         return ItemKey.of("EMAILTOKEN#" + tokenHash, "EMAILTOKEN");
     }
@@ -244,6 +247,21 @@ final class AuthItems {
                 .partitionKey("pk", Email::pk)
                 .sortKey("sk", Email::sk)
                 .string("userId", Email::userId)
+                .build();
+    }
+
+    /** {@code PLATFORM/BOOTSTRAP}: when the first super admin was named; holds nobody's data. */
+    record Bootstrap(String pk, String sk, long at) {
+
+        static Bootstrap at(long at) {
+            return new Bootstrap(PLATFORM_BOOTSTRAP.pk(), PLATFORM_BOOTSTRAP.sk(), at);
+        }
+
+        static final TableSchema<Bootstrap> SCHEMA = RecordSchema.of(
+                        Bootstrap.class, f -> new Bootstrap(f.string("pk"), f.string("sk"), f.number("at", 0)))
+                .partitionKey("pk", Bootstrap::pk)
+                .sortKey("sk", Bootstrap::sk)
+                .number("at", Bootstrap::at)
                 .build();
     }
 

@@ -2,6 +2,8 @@ package app.devskyy.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
 import java.util.List;
 
 /** The bodies of the auth routes: requests as their JSON Schemas allow them, responses as documented. */
@@ -11,7 +13,13 @@ final class AuthModels {
 
     record SignupRequest(String email, String password, String displayName) {}
 
-    record LoginRequest(String email, String password) {}
+    /** {@code refreshTokenDelivery}: {@code body} (the default) or {@code cookie} (browser apps). */
+    record LoginRequest(String email, String password, String refreshTokenDelivery) {
+
+        boolean inCookie() {
+            return "cookie".equals(refreshTokenDelivery);
+        }
+    }
 
     record RefreshRequest(@JsonProperty("refresh_token") String refreshToken) {}
 
@@ -29,7 +37,7 @@ final class AuthModels {
             String email,
             String displayName,
             boolean emailVerified,
-            long createdAt,
+            Instant createdAt,
             List<WorkspaceRole> workspaces) {}
 
     record TokenRequest(String token) {}
@@ -42,18 +50,16 @@ final class AuthModels {
     sealed interface LoginAnswer permits Tokens, MfaRequired {}
 
     /** The password was right; a second factor completes the login at {@code POST /mfa/challenge}. */
-    record MfaRequired(
-            @JsonProperty("mfa_required") boolean mfaRequired,
-            @JsonProperty("challenge_id") String challengeId,
-            @JsonProperty("expires_in") long expiresIn)
-            implements LoginAnswer {}
+    record MfaRequired(boolean mfaRequired, String challengeId, Instant expiresAt) implements LoginAnswer {}
 
     record CodeRequest(String code) {}
 
-    record ChallengeRequest(
-            @JsonProperty("challenge_id") String challengeId,
-            String code,
-            @JsonProperty("recovery_code") String recoveryCode) {}
+    record ChallengeRequest(String challengeId, String code, String recoveryCode, String refreshTokenDelivery) {
+
+        boolean inCookie() {
+            return "cookie".equals(refreshTokenDelivery);
+        }
+    }
 
     /** Shown once, at enrolment: the secret, for typing, and the same as URI and QR code (PNG, base64). */
     record Enrollment(String factorId, String secret, String otpauthUri, String qrCode) {}
@@ -71,6 +77,54 @@ final class AuthModels {
             @JsonProperty("session_id") String sessionId)
             implements LoginAnswer {}
 
+    /**
+     * OAuth 2.0 Authorization Server Metadata (RFC 8414), with its member names: what exists is
+     * the JWKS and a token endpoint for the refresh_token grant; accounts sign in with a password,
+     * not through an authorization endpoint, so no response types are offered.
+     */
+    @JsonPropertyOrder({
+        "issuer",
+        "jwks_uri",
+        "token_endpoint",
+        "grant_types_supported",
+        "token_endpoint_auth_methods_supported",
+        "response_types_supported",
+        "service_documentation"
+    })
+    record ServerMetadata(String issuer) {
+
+        @JsonProperty("jwks_uri")
+        String jwksUri() {
+            return issuer + "/.well-known/jwks.json";
+        }
+
+        @JsonProperty("token_endpoint")
+        String tokenEndpoint() {
+            return issuer + AuthRoutes.BASE + "/refresh";
+        }
+
+        @JsonProperty("grant_types_supported")
+        List<String> grantTypes() {
+            return List.of("refresh_token");
+        }
+
+        /** Public clients: a refresh token is the whole credential. */
+        @JsonProperty("token_endpoint_auth_methods_supported")
+        List<String> authMethods() {
+            return List.of("none");
+        }
+
+        @JsonProperty("response_types_supported")
+        List<String> responseTypes() {
+            return List.of();
+        }
+
+        @JsonProperty("service_documentation")
+        String documentation() {
+            return issuer + "/docs";
+        }
+    }
+
     record WorkspaceRequest(String name) {}
 
     record AddMemberRequest(String email, String role) {}
@@ -80,7 +134,7 @@ final class AuthModels {
     /** Platform administration of an account: both fields optional; {@code platformRole} "none" removes it. */
     record AdministerRequest(Boolean disabled, String platformRole) {}
 
-    record CreateApiKeyRequest(String workspaceId, String name, String role, Long expiresAt, Boolean platform) {}
+    record CreateApiKeyRequest(String name, String role, Instant expiresAt, Boolean platform) {}
 
     /** A key as listed; {@code key} is present only in the answer that created it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -93,14 +147,15 @@ final class AuthModels {
             String prefix,
             String key,
             String createdBy,
-            long createdAt,
-            Long expiresAt,
-            Long lastUsedAt,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant lastUsedAt,
             boolean revoked) {}
 
-    record WorkspaceView(String id, String name, boolean personal, long createdAt, String role) {}
+    record WorkspaceView(String id, String name, boolean personal, Instant createdAt, String role) {}
 
-    record MemberView(String userId, String email, String displayName, String role, long joinedAt) {}
+    record MemberView(String userId, String email, String displayName, String role, Instant joinedAt) {}
 
-    record SessionView(String id, String userAgent, String ip, long createdAt, long lastUsedAt, boolean current) {}
+    record SessionView(
+            String id, String userAgent, String ip, Instant createdAt, Instant lastUsedAt, boolean current) {}
 }

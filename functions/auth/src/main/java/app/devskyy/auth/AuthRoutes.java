@@ -1,18 +1,21 @@
 package app.devskyy.auth;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.SigningKeys;
-import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
+import app.devskyy.core.http.Paging;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,7 +65,9 @@ final class AuthRoutes {
     private final SecondFactors secondFactors;
     private final Authenticator authenticator;
     private final RateLimits limits;
+    private final RefreshCookies cookies;
     private final String jwks;
+    private final String metadata;
 
     AuthRoutes(
             Accounts accounts,
@@ -72,7 +77,9 @@ final class AuthRoutes {
             SecondFactors secondFactors,
             Authenticator authenticator,
             RateLimits limits,
-            SigningKeys keys) {
+            RefreshCookies cookies,
+            SigningKeys keys,
+            String issuer) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.emailLinks = emailLinks;
@@ -80,7 +87,9 @@ final class AuthRoutes {
         this.secondFactors = secondFactors;
         this.authenticator = authenticator;
         this.limits = limits;
+        this.cookies = cookies;
         this.jwks = keys.publicJwks().toString();
+        this.metadata = Json.write(new AuthModels.ServerMetadata(issuer));
     }
 
     Router router() {
@@ -107,8 +116,8 @@ final class AuthRoutes {
                         BASE + "/sessions",
                         request -> HttpResponse.ok(
                                 Map.of("sessions", sessions.sessions(authenticator.authenticate(request)))))
-                .delete(BASE + "/sessions/{id}", request -> {
-                    sessions.deleteSession(authenticator.authenticate(request), request.pathId("id"));
+                .delete(BASE + "/sessions/{sessionId}", request -> {
+                    sessions.deleteSession(authenticator.authenticate(request), request.pathId("sessionId"));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/workspaces", request -> {
@@ -125,71 +134,69 @@ final class AuthRoutes {
                         request -> HttpResponse.ok(
                                 Map.of("workspaces", workspaces.workspaces(authenticator.authenticate(request)))))
                 .get(
-                        BASE + "/workspaces/{id}",
-                        request -> HttpResponse.ok(
-                                workspaces.workspace(authenticator.authenticate(request), request.pathId("id"))))
-                .patch(BASE + "/workspaces/{id}", request -> {
+                        BASE + "/workspaces/{workspaceId}",
+                        request -> HttpResponse.ok(workspaces.workspace(
+                                authenticator.authenticate(request), request.pathId("workspaceId"))))
+                .patch(BASE + "/workspaces/{workspaceId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(workspaces.renameWorkspace(
                             principal,
-                            request.pathId("id"),
+                            request.pathId("workspaceId"),
                             request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class),
                             origin(request)));
                 })
                 .get(
-                        BASE + "/workspaces/{id}/members",
+                        BASE + "/workspaces/{workspaceId}/members",
                         request -> HttpResponse.ok(Map.of(
                                 "members",
-                                workspaces.members(authenticator.authenticate(request), request.pathId("id")))))
-                .post(BASE + "/workspaces/{id}/members", request -> {
+                                workspaces.members(
+                                        authenticator.authenticate(request), request.pathId("workspaceId")))))
+                .post(BASE + "/workspaces/{workspaceId}/members", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.json(
                             201,
                             workspaces.addMember(
                                     principal,
-                                    request.pathId("id"),
+                                    request.pathId("workspaceId"),
                                     request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class),
                                     origin(request)));
                 })
-                .patch(BASE + "/workspaces/{id}/members/{userId}", request -> {
+                .patch(BASE + "/workspaces/{workspaceId}/members/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     workspaces.changeMemberRole(
                             principal,
-                            request.pathId("id"),
+                            request.pathId("workspaceId"),
                             request.pathId("userId"),
                             request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class),
                             origin(request));
                     return HttpResponse.noContent();
                 })
-                .delete(BASE + "/workspaces/{id}/members/{userId}", request -> {
+                .delete(BASE + "/workspaces/{workspaceId}/members/{userId}", request -> {
                     workspaces.removeMember(
                             authenticator.authenticate(request),
-                            request.pathId("id"),
+                            request.pathId("workspaceId"),
                             request.pathId("userId"),
                             origin(request));
                     return HttpResponse.noContent();
                 })
-                .get(BASE + "/audit", request -> {
+                .get(BASE + "/workspaces/{workspaceId}/audit", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(workspaces.workspaceAudit(
-                            principal,
-                            workspaceParameter(request),
-                            limit(request),
-                            request.query("cursor").orElse(null)));
+                            principal, request.pathId("workspaceId"), Paging.limit(request), Paging.after(request)));
                 })
                 .get(BASE + "/users", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(accounts.users(
                             principal,
-                            limit(request),
-                            request.query("cursor").orElse(null),
+                            Paging.limit(request),
+                            Paging.after(request),
                             request.query("email").orElse(null)));
                 })
-                .patch(BASE + "/users/{id}", request -> {
+                .patch(BASE + "/users/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(accounts.administer(
                             principal,
-                            request.pathId("id"),
+                            request.pathId("userId"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class),
                             origin(request)));
                 })
@@ -248,52 +255,45 @@ final class AuthRoutes {
                     secondFactors
                             .challengeUser(body.challengeId())
                             .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
-                    return HttpResponse.ok(sessions.secondFactorSession(
-                            secondFactors.completeChallenge(body, origin(request)), origin(request)));
+                    return cookies.deliver(
+                            sessions.secondFactorSession(
+                                    secondFactors.completeChallenge(body, origin(request)), origin(request)),
+                            body.inCookie());
                 })
                 .post(
                         BASE + "/mfa/recovery-codes",
                         request -> HttpResponse.ok(secondFactors.regenerateRecoveryCodes(
                                 authenticator.authenticate(request), origin(request))))
-                .post(BASE + "/api-keys", request -> {
+                .post(BASE + "/workspaces/{workspaceId}/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.json(
                             201,
                             workspaces.createApiKey(
                                     principal,
+                                    request.pathId("workspaceId"),
                                     request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class),
                                     origin(request)));
                 })
-                .get(BASE + "/api-keys", request -> {
+                .get(BASE + "/workspaces/{workspaceId}/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(
-                            Map.of("apiKeys", workspaces.apiKeys(principal, workspaceParameter(request))));
+                            Map.of("apiKeys", workspaces.apiKeys(principal, request.pathId("workspaceId"))));
                 })
-                .delete(BASE + "/api-keys/{id}", request -> {
+                .delete(BASE + "/workspaces/{workspaceId}/api-keys/{keyId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     workspaces.revokeApiKey(
-                            principal, workspaceParameter(request), request.pathId("id"), origin(request));
+                            principal, request.pathId("workspaceId"), request.pathId("keyId"), origin(request));
                     return HttpResponse.noContent();
                 })
+                .get(
+                        "/.well-known/oauth-authorization-server",
+                        request -> HttpResponse.text(200, "application/json", metadata)
+                                .withHeader("cache-control", "public, max-age=3600"))
                 .get(
                         "/.well-known/jwks.json",
                         request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
                                 .withHeader("cache-control", "public, max-age=300"))
                 .build();
-    }
-
-    private static String workspaceParameter(HttpRequest request) {
-        return request.queryId("workspaceId")
-                .orElseThrow(() -> ApiProblem.badRequest("The query parameter workspaceId is required."));
-    }
-
-    /** {@code limit}: 1 to 100, 20 when absent. */
-    private static int limit(HttpRequest request) {
-        String value = request.query("limit").orElse("20");
-        if (!value.matches("\\d{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 100) {
-            throw ApiProblem.badRequest("The query parameter limit takes a number from 1 to 100.");
-        }
-        return Integer.parseInt(value);
     }
 
     private HttpResponse signup(HttpRequest request) {
@@ -305,15 +305,30 @@ final class AuthRoutes {
         AuthModels.LoginRequest body = request.jsonBody(LOGIN, AuthModels.LoginRequest.class);
         limits.enforce(LOGIN_PER_IP, request.sourceIp(), FailurePolicy.OPEN);
         limits.enforce(LOGIN_PER_ACCOUNT, sessions.emailIndex(body.email()), FailurePolicy.OPEN);
-        return HttpResponse.ok(sessions.login(body, origin(request)));
+        AuthModels.LoginAnswer answer = sessions.login(body, origin(request));
+        return answer instanceof AuthModels.Tokens tokens
+                ? cookies.deliver(tokens, body.inCookie())
+                : HttpResponse.ok(answer);
     }
 
+    /**
+     * JSON with {@code refresh_token} (apps and SDKs); JSON without it, or no body, for the browser
+     * mode (the cookie's token, after the CSRF checks); or OAuth's form-encoded refresh_token grant.
+     */
     private HttpResponse refresh(HttpRequest request) {
-        String token =
-                request.jsonBody(REFRESH, AuthModels.RefreshRequest.class).refreshToken();
+        boolean form = request.header("content-type")
+                .filter(type -> type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"))
+                .isPresent();
+        String fromBody = form
+                ? OAuthForm.refreshToken(request.body())
+                : request.body().length == 0
+                        ? null
+                        : request.jsonBody(REFRESH, AuthModels.RefreshRequest.class)
+                                .refreshToken();
+        String token = fromBody != null ? fromBody : cookies.fromCookie(request);
         sessions.sessionOfRefreshToken(token)
                 .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
-        return HttpResponse.ok(sessions.refresh(token, origin(request)));
+        return cookies.deliver(sessions.refresh(token, origin(request)), fromBody == null);
     }
 
     private HttpResponse logout(HttpRequest request) {
@@ -324,7 +339,8 @@ final class AuthRoutes {
                                 .scope())
                         .orElse("local");
         sessions.logout(principal, scope, origin(request));
-        return HttpResponse.noContent();
+        // The cookie's path is the refresh route, so it is not sent here; the browser is told to drop it anyway.
+        return new HttpResponse(204, Map.of(), List.of(RefreshCookies.cleared()), "");
     }
 
     private static Origin origin(HttpRequest request) {

@@ -23,7 +23,7 @@ final class EmailLinks {
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
     private final Mailer mailer;
-    private final String appBaseUrl;
+    private final FrontendLinks links;
     private final Clock clock;
 
     EmailLinks(
@@ -35,7 +35,7 @@ final class EmailLinks {
             RefreshTokens refreshTokens,
             AuditLog audit,
             Mailer mailer,
-            String appBaseUrl,
+            FrontendLinks links,
             Clock clock) {
         this.accountStore = accountStore;
         this.sessions = sessions;
@@ -45,7 +45,7 @@ final class EmailLinks {
         this.refreshTokens = refreshTokens;
         this.audit = audit;
         this.mailer = mailer;
-        this.appBaseUrl = appBaseUrl;
+        this.links = links;
         this.clock = clock;
     }
 
@@ -59,8 +59,7 @@ final class EmailLinks {
         accountStore.saveEmailToken(AuthItems.EmailToken.of(
                 RefreshTokens.hash(token), purpose, user.userId(), (clock.millis() + lifetime.toMillis()) / 1000));
         String template = purpose.equals("verify") ? "verify-email" : "reset-password";
-        String link =
-                appBaseUrl + (purpose.equals("verify") ? "/verify-email?token=" : "/reset-password?token=") + token;
+        String link = purpose.equals("verify") ? links.verifyEmail(token) : links.resetPassword(token);
         mailer.send(
                 email,
                 purpose.equals("verify") ? "Confirm your email address" : "Reset your DevSkyy password",

@@ -46,13 +46,17 @@ public final class Passwords {
     /** 422 with a field error at {@code pointer} when the password is not acceptable. */
     public void checkPolicy(String password, String pointer) {
         int length = password.codePointCount(0, password.length());
-        String problem = length < MIN_LENGTH
-                ? "must be at least " + MIN_LENGTH + " characters"
-                : length > MAX_LENGTH
-                        ? "must be at most " + MAX_LENGTH + " characters"
-                        : common.contains(password.toLowerCase(Locale.ROOT)) ? "is too common; choose another" : null;
-        if (problem != null) {
-            throw ApiProblem.validation(List.of(new FieldError(pointer, "password " + problem)));
+        if (length < MIN_LENGTH) {
+            throw ApiProblem.validation(List.of(
+                    new FieldError(pointer, "too-short", "must be at least " + MIN_LENGTH + " characters long")));
+        }
+        if (length > MAX_LENGTH) {
+            throw ApiProblem.validation(
+                    List.of(new FieldError(pointer, "too-long", "must be at most " + MAX_LENGTH + " characters long")));
+        }
+        if (common.contains(password.toLowerCase(Locale.ROOT))) {
+            throw ApiProblem.validation(List.of(
+                    new FieldError(pointer, "weak-password", "is one of the most common passwords; choose another")));
         }
     }
 

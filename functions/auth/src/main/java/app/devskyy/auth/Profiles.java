@@ -6,6 +6,7 @@ import app.devskyy.auth.AuthModels.WorkspaceRole;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,7 +36,7 @@ final class Profiles {
     }
 
     record AdminUserView(
-            String id, String email, String displayName, boolean disabled, String platformRole, long createdAt) {}
+            String id, String email, String displayName, boolean disabled, String platformRole, Instant createdAt) {}
 
     UserView view(User user) {
         List<WorkspaceRole> workspaces = workspaceStore.membershipsOf(user.userId()).stream()
@@ -46,7 +47,7 @@ final class Profiles {
                 pii.decrypt(user.emailCipher(), emailContext(user.userId())),
                 pii.decrypt(user.nameCipher(), nameContext(user.userId())),
                 user.emailVerified(),
-                user.createdAt(),
+                Instant.ofEpochMilli(user.createdAt()),
                 workspaces);
     }
 
@@ -57,7 +58,7 @@ final class Profiles {
                 pii.decrypt(user.nameCipher(), nameContext(user.userId())),
                 user.disabled(),
                 user.platformRole(),
-                user.createdAt());
+                Instant.ofEpochMilli(user.createdAt()));
     }
 
     static String emailContext(String userId) {

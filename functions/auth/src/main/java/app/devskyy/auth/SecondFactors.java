@@ -201,8 +201,8 @@ final class SecondFactors {
 
     /** Managing a factor with a wrong (or replayed) code: the body is wrong, the session is fine. */
     private static ApiProblem wrongFactorCode() {
-        return ApiProblem.validation(
-                List.of(new FieldError("/code", "is not a current code of this factor, or was used already")));
+        return ApiProblem.validation(List.of(
+                new FieldError("/code", "invalid-code", "is not a current code of this factor, or was used already")));
     }
 
     private static ApiProblem invalidCode() {

@@ -16,6 +16,7 @@ import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ final class Sessions {
             factorStore.saveChallenge(AuthItems.Challenge.of(
                     challengeId, account.userId(), emailIndex, (now + CHALLENGE_LIFETIME.toMillis()) / 1000));
             audit.account(account.userId(), "login", "second_factor_required", account.userId(), origin);
-            return new AuthModels.MfaRequired(true, challengeId, CHALLENGE_LIFETIME.toSeconds());
+            return new AuthModels.MfaRequired(true, challengeId, clock.instant().plus(CHALLENGE_LIFETIME));
         }
         lockout.ifPresent(l -> accountStore.clearLockout(emailIndex));
         audit.account(account.userId(), "login", "success", account.userId(), origin);
@@ -245,8 +246,8 @@ final class Sessions {
                         s.sessionId(),
                         pii.decrypt(s.agentCipher(), Profiles.sessionContext(s.sessionId(), "agent")),
                         pii.decrypt(s.ipCipher(), Profiles.sessionContext(s.sessionId(), "ip")),
-                        s.createdAt(),
-                        s.lastUsedAt(),
+                        Instant.ofEpochMilli(s.createdAt()),
+                        Instant.ofEpochMilli(s.lastUsedAt()),
                         s.sessionId().equals(principal.sessionId())))
                 .toList();
     }

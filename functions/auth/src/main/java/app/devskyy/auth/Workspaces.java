@@ -19,6 +19,7 @@ import app.devskyy.core.http.FieldError;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -82,20 +83,26 @@ final class Workspaces {
         Workspace workspace = Workspace.of(workspaceId, request.name().strip(), false, principal.userId(), now);
         workspaceStore.createWorkspace(workspace, Member.of(workspaceId, principal.userId(), Role.ADMIN.wire(), now));
         audit.workspace(workspaceId, "workspace_created", principal.userId(), workspaceId, origin);
-        return new WorkspaceView(workspaceId, workspace.name(), false, now, Role.ADMIN.wire());
+        return new WorkspaceView(workspaceId, workspace.name(), false, Instant.ofEpochMilli(now), Role.ADMIN.wire());
     }
 
     List<WorkspaceView> workspaces(Principal principal) {
         return workspaceStore.membershipsOf(principal.userId()).stream()
                 .flatMap(m -> workspaceStore.workspace(m.workspaceId()).stream()
-                        .map(w -> new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), m.role())))
+                        .map(w -> new WorkspaceView(
+                                w.workspaceId(),
+                                w.name(),
+                                w.personal(),
+                                Instant.ofEpochMilli(w.createdAt()),
+                                m.role())))
                 .toList();
     }
 
     WorkspaceView workspace(Principal principal, String workspaceId) {
         Role role = requireRole(principal, workspaceId, Role.READ_ONLY);
         Workspace w = workspaceStore.workspace(workspaceId).orElseThrow();
-        return new WorkspaceView(w.workspaceId(), w.name(), w.personal(), w.createdAt(), role.wire());
+        return new WorkspaceView(
+                w.workspaceId(), w.name(), w.personal(), Instant.ofEpochMilli(w.createdAt()), role.wire());
     }
 
     WorkspaceView renameWorkspace(
@@ -118,7 +125,7 @@ final class Workspaces {
                             user.map(u -> pii.decrypt(u.nameCipher(), Profiles.nameContext(u.userId())))
                                     .orElse(null),
                             m.role(),
-                            m.joinedAt());
+                            Instant.ofEpochMilli(m.joinedAt()));
                 })
                 .toList();
     }
@@ -140,7 +147,7 @@ final class Workspaces {
                 Profiles.normalizeEmail(request.email()),
                 pii.decrypt(user.nameCipher(), Profiles.nameContext(user.userId())),
                 granted.wire(),
-                now);
+                Instant.ofEpochMilli(now));
     }
 
     void changeMemberRole(
@@ -167,9 +174,9 @@ final class Workspaces {
         audit.workspace(workspaceId, "member_removed", principal.userId(), userId, origin);
     }
 
-    AuditLog.PageView workspaceAudit(Principal principal, String workspaceId, int limit, String cursor) {
+    AuditLog.PageView workspaceAudit(Principal principal, String workspaceId, int limit, Optional<String> after) {
         requireRole(principal, workspaceId, Role.ADMIN);
-        return audit.workspaceEvents(workspaceId, limit, cursor);
+        return audit.workspaceEvents(workspaceId, limit, after);
     }
 
     // API keys
@@ -179,11 +186,12 @@ final class Workspaces {
     }
 
     /** Developers and admins create keys no stronger than themselves; with MFA on, from an aal2 session. */
-    AuthModels.ApiKeyView createApiKey(Principal principal, AuthModels.CreateApiKeyRequest request, Origin origin) {
+    AuthModels.ApiKeyView createApiKey(
+            Principal principal, String workspaceId, AuthModels.CreateApiKeyRequest request, Origin origin) {
         if (isApiKey(principal)) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "API keys cannot create API keys.");
         }
-        Role held = requireRole(principal, request.workspaceId(), Role.DEVELOPER);
+        Role held = requireRole(principal, workspaceId, Role.DEVELOPER);
         Role granted = grantable(held, request.role());
         if (factorStore.factorsOf(principal.userId()).stream().anyMatch(AuthItems.MfaFactor::verified)) {
             Authenticator.requireSecondFactor(principal);
@@ -195,12 +203,12 @@ final class Workspaces {
             platformRole = Role.ADMIN.wire();
         }
         long now = clock.millis();
-        if (request.expiresAt() != null
-                && (request.expiresAt() * 1000 <= now
-                        || request.expiresAt() * 1000
-                                > now + Duration.ofDays(366).toMillis())) {
-            throw ApiProblem.validation(
-                    List.of(new FieldError("/expiresAt", "must be in the future and within a year")));
+        Instant expiresAt = request.expiresAt();
+        if (expiresAt != null
+                && (expiresAt.toEpochMilli() <= now
+                        || expiresAt.toEpochMilli() > now + Duration.ofDays(366).toMillis())) {
+            throw ApiProblem.validation(List.of(new FieldError(
+                    "/expiresAt", "out-of-range", "must be a time in the future and at most a year ahead")));
         }
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
@@ -209,16 +217,16 @@ final class Workspaces {
         ApiKey item = CredentialItems.newApiKey(
                 ApiKeys.hash(key),
                 keyId,
-                request.workspaceId(),
+                workspaceId,
                 request.name().strip(),
                 granted.wire(),
                 platformRole,
                 key.substring(0, 12),
                 principal.userId(),
                 now,
-                request.expiresAt());
+                expiresAt == null ? null : expiresAt.getEpochSecond());
         apiKeyStore.createApiKey(item);
-        audit.workspace(request.workspaceId(), "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
+        audit.workspace(workspaceId, "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
         return view(item, key);
     }
 
@@ -253,9 +261,9 @@ final class Workspaces {
                 key.prefix(),
                 secret,
                 key.createdBy(),
-                key.createdAt(),
-                key.expiresAt(),
-                key.lastUsedAt(),
+                Instant.ofEpochMilli(key.createdAt()),
+                key.expiresAt() == null ? null : Instant.ofEpochSecond(key.expiresAt()),
+                key.lastUsedAt() == null ? null : Instant.ofEpochMilli(key.lastUsedAt()),
                 key.revokedAt() != null);
     }
 

@@ -1,5 +1,6 @@
 package app.devskyy.llmproxy;
 
+import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.ApiProblem;
@@ -8,14 +9,19 @@ import app.devskyy.core.http.Identifiers;
 import java.util.Optional;
 
 /**
- * Who is calling the proxy and for which workspace: an API key's own workspace, a token holder's
- * only workspace, or the one named in {@code x-workspace-id} (needed when the token holds several).
- * Usage is attributed to {@code id}: {@code key:<id>} for API keys, {@code user:<id>} otherwise.
+ * Who is calling the proxy and for which workspace. The routes of our own (usage, budgets, round
+ * table) name it in their path, as every workspace-scoped route of the API does; the
+ * OpenAI-compatible ones (chat, embeddings, models) cannot, since OpenAI SDKs set headers, not
+ * paths: there it is an API key's own workspace, a token holder's only one, or the one named in
+ * {@code x-workspace-id}. A workspace the caller is not a member of is not found (404), as
+ * everywhere in the API. Usage is attributed to {@code id}: {@code key:<id>} for API keys,
+ * {@code user:<id>} otherwise.
  */
 record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role role) {
 
     static final String WORKSPACE_HEADER = "x-workspace-id";
 
+    /** For the OpenAI-compatible routes: the workspace from the credential or the header. */
     static Caller of(Principal principal, HttpRequest request, Role required) {
         Optional<String> named =
                 request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty());
@@ -30,15 +36,16 @@ record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role rol
         if (!Identifiers.isId(workspace)) {
             throw ApiProblem.badRequest("The " + WORKSPACE_HEADER + " header is not a workspace id.");
         }
-        // 403, not auth's 404: OpenAI clients expect PermissionDenied for a workspace they cannot use.
-        Role role = principal
-                .roleIn(workspace)
-                .orElseThrow(() ->
-                        ApiProblem.of(403, "forbidden", "Forbidden", "The caller is not a member of this workspace."));
-        if (!role.atLeast(required)) {
-            throw ApiProblem.of(
-                    403, "forbidden", "Forbidden", "This operation needs the role " + required.wire() + ".");
-        }
+        return in(principal, workspace, required);
+    }
+
+    /** For the routes under {@code /workspaces/{workspaceId}}. */
+    static Caller inPath(Principal principal, HttpRequest request, Role required) {
+        return in(principal, request.pathId("workspaceId"), required);
+    }
+
+    private static Caller in(Principal principal, String workspace, Role required) {
+        Role role = Authenticator.requireRole(principal, workspace, required);
         boolean isKey = principal.userId().startsWith("key:");
         return new Caller(
                 workspace,

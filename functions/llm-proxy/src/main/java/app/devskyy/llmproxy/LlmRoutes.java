@@ -2,7 +2,6 @@ package app.devskyy.llmproxy;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.auth.Authenticator;
-import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
@@ -40,6 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class LlmRoutes {
 
     static final String BASE = "/api/v1/llm";
+    /** Our own routes (not OpenAI's) name their workspace in the path. */
+    static final String WORKSPACE = BASE + "/workspaces/{workspaceId}";
     /** A usage query covers at most this many days. */
     static final int MAX_USAGE_DAYS = 366;
 
@@ -55,6 +56,7 @@ final class LlmRoutes {
     private final UsageLedger ledger;
     private final Authenticator authenticator;
     private final Clock clock;
+    private final long servingSince;
 
     LlmRoutes(ProxyService proxy, Budgets budgets, UsageLedger ledger, Authenticator authenticator, Clock clock) {
         this.proxy = proxy;
@@ -63,6 +65,7 @@ final class LlmRoutes {
         this.ledger = ledger;
         this.authenticator = authenticator;
         this.clock = clock;
+        this.servingSince = clock.instant().getEpochSecond();
     }
 
     Router router() {
@@ -71,17 +74,20 @@ final class LlmRoutes {
                 .post(BASE + "/embeddings", this::embeddings)
                 .get(BASE + "/models", this::models)
                 .get(BASE + "/models/{model}", this::model)
-                .post(BASE + "/round-table", this::roundTable)
-                .get(BASE + "/usage", this::usage)
-                .get(BASE + "/budget", this::budget)
-                .put(BASE + "/budget", this::setBudget)
-                .put(BASE + "/budget/keys/{keyId}", this::setKeyBudget)
+                .post(WORKSPACE + "/round-table", this::roundTable)
+                .get(WORKSPACE + "/usage", this::usage)
+                .get(WORKSPACE + "/budget", this::budget)
+                .put(WORKSPACE + "/budget", this::setBudget)
+                .put(WORKSPACE + "/budget/keys/{keyId}", this::setKeyBudget)
                 .build();
     }
 
     private Caller caller(HttpRequest request, Role required) {
-        Principal principal = authenticator.authenticate(request);
-        return Caller.of(principal, request, required);
+        return Caller.of(authenticator.authenticate(request), request, required);
+    }
+
+    private Caller workspaceCaller(HttpRequest request, Role required) {
+        return Caller.inPath(authenticator.authenticate(request), request, required);
     }
 
     private HttpResponse chat(HttpRequest request) {
@@ -113,7 +119,8 @@ final class LlmRoutes {
                     } catch (IllegalArgumentException notBase64) {
                         throw ApiProblem.validation(List.of(new FieldError(
                                 "/messages/" + m + "/content/" + p + "/image_url/url",
-                                "The data URL is not valid base64.")));
+                                "invalid-format",
+                                "must be a data URL whose data is valid base64")));
                     }
                 }
             }
@@ -216,18 +223,19 @@ final class LlmRoutes {
         return data;
     }
 
-    private static ObjectNode entry(ArrayNode data, String id, String owner) {
+    /** OpenAI's {@code created} (epoch seconds) is required; ours is when this function began serving the catalogue. */
+    private ObjectNode entry(ArrayNode data, String id, String owner) {
         return data.addObject()
                 .put("id", id)
                 .put("object", "model")
-                .put("created", 0)
+                .put("created", servingSince)
                 .put("owned_by", owner);
     }
 
     // ---- round table
 
     private HttpResponse roundTable(HttpRequest request) {
-        Caller caller = caller(request, Role.API_USER);
+        Caller caller = workspaceCaller(request, Role.API_USER);
         JsonNode body = request.jsonBody(ROUND_TABLE, JsonNode.class);
         // The messages obey the chat request's schema: checked as the chat request they become.
         ObjectNode asChat = Json.MAPPER.createObjectNode().put("model", "round-table");
@@ -255,7 +263,7 @@ final class LlmRoutes {
     // ---- usage and budgets
 
     private HttpResponse usage(HttpRequest request) {
-        Caller caller = caller(request, Role.DEVELOPER);
+        Caller caller = workspaceCaller(request, Role.DEVELOPER);
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate from = date(request, "from").orElse(today.withDayOfMonth(1));
         LocalDate to = date(request, "to").orElse(today);
@@ -286,7 +294,7 @@ final class LlmRoutes {
     }
 
     private HttpResponse budget(HttpRequest request) {
-        Caller caller = caller(request, Role.DEVELOPER);
+        Caller caller = workspaceCaller(request, Role.DEVELOPER);
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         Budgets.Spend spend = budgets.spend(caller.workspaceId(), Optional.empty());
         ObjectNode out = Json.MAPPER
@@ -322,7 +330,7 @@ final class LlmRoutes {
     }
 
     private HttpResponse setBudget(HttpRequest request) {
-        Caller caller = caller(request, Role.ADMIN);
+        Caller caller = workspaceCaller(request, Role.ADMIN);
         JsonNode body = request.jsonBody(BUDGET, JsonNode.class);
         Budgets.Settings current = budgets.workspace(caller.workspaceId());
         Long monthly = body.has("monthlyUsd")
@@ -341,7 +349,7 @@ final class LlmRoutes {
     }
 
     private HttpResponse setKeyBudget(HttpRequest request) {
-        Caller caller = caller(request, Role.ADMIN);
+        Caller caller = workspaceCaller(request, Role.ADMIN);
         String keyId = request.pathId("keyId");
         JsonNode body = request.jsonBody(KEY_BUDGET, JsonNode.class);
         budgets.putKey(

@@ -42,6 +42,10 @@ final class OpenAiErrors implements ProblemFormat {
                 "param",
                 problem.errors().isEmpty() ? null : param(problem.errors().getFirst()));
         error.put("code", CODES.getOrDefault(problem.slug(), problem.slug().replace('-', '_')));
+        if (!problem.errors().isEmpty()) {
+            // Beyond OpenAI's one param: every violation with its pointer and stable code, as in problem+json.
+            error.put("errors", problem.errors());
+        }
         return HttpResponse.json(problem.status(), "application/json", Map.of("error", error));
     }
 

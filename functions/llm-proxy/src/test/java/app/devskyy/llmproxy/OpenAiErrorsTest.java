@@ -37,8 +37,8 @@ class OpenAiErrorsTest {
 
     @Test
     void fieldErrorsNameTheParameterTheOpenAiWay() {
-        JsonNode error =
-                error(ApiProblem.validation(List.of(new FieldError("/messages/0/role", "must be one of ..."))));
+        JsonNode error = error(ApiProblem.validation(
+                List.of(new FieldError("/messages/0/role", "not-allowed", "must be one of ..."))));
         assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
         assertThat(error.path("param").asString()).isEqualTo("messages.0.role");
         assertThat(error.path("code").asString()).isEqualTo("invalid_request");

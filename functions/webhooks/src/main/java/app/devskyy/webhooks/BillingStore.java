@@ -5,8 +5,10 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.billing.BillingItems;
+import app.devskyy.core.http.Paging;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The billing table as the webhooks family writes it ({@link BillingItems}): per workspace its
@@ -144,18 +147,29 @@ final class BillingStore {
     }
 
     /** Every parked event, oldest first within a provider: what operations review. */
-    List<Map<String, String>> unmatched(int limit) {
-        List<Map<String, String>> out = new ArrayList<>();
-        parked.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder()
-                                .partitionValue(BillingItems.UNMATCHED)
-                                .build()))
-                        .limit(limit))
+    record UnmatchedView(String key, String type, Instant parkedAt) {}
+
+    record UnmatchedPage(List<UnmatchedView> unmatched, String nextCursor) {}
+
+    UnmatchedPage unmatched(int limit, Optional<String> after) {
+        var page = parked.query(r -> {
+                    r.queryConditional(QueryConditional.keyEqualTo(Key.builder()
+                                    .partitionValue(BillingItems.UNMATCHED)
+                                    .build()))
+                            .limit(limit);
+                    after.ifPresent(sk -> r.exclusiveStartKey(Map.of(
+                            "pk", AttributeValue.fromS(BillingItems.UNMATCHED), "sk", AttributeValue.fromS(sk))));
+                })
                 .iterator()
-                .next()
-                .items()
-                .forEach(item -> out.add(
-                        Map.of("key", item.sk(), "type", item.type(), "parkedAt", Long.toString(item.parkedAt()))));
-        return out;
+                .next();
+        return new UnmatchedPage(
+                page.items().stream()
+                        .map(item -> new UnmatchedView(item.sk(), item.type(), Instant.ofEpochMilli(item.parkedAt())))
+                        .toList(),
+                Paging.nextCursor(
+                        page.lastEvaluatedKey() == null
+                                ? null
+                                : page.lastEvaluatedKey().get("sk").s()));
     }
 
     /** A workspace's payments and refunds, newest version last. */

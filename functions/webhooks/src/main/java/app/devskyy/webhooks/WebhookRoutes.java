@@ -1,6 +1,5 @@
 package app.devskyy.webhooks;
 
-import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
@@ -10,14 +9,15 @@ import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
+import app.devskyy.core.http.Paging;
 import app.devskyy.core.http.Router;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The receivers ({@code POST /api/v1/webhooks/{provider}}) and the billing view. A receiver does
@@ -60,7 +60,7 @@ final class WebhookRoutes {
     Router router() {
         return Router.builder()
                 .post("/api/v1/webhooks/{provider}", this::receive)
-                .get("/api/v1/billing/subscription", this::subscription)
+                .get("/api/v1/billing/workspaces/{workspaceId}/subscription", this::subscription)
                 .get("/api/v1/billing/unmatched", this::unmatched)
                 .build();
     }
@@ -114,34 +114,43 @@ final class WebhookRoutes {
 
     private HttpResponse subscription(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);
-        String workspaceId =
-                request.queryId("workspaceId").orElseThrow(() -> ApiProblem.badRequest("workspaceId is required."));
+        String workspaceId = request.pathId("workspaceId");
         Authenticator.requireRole(principal, workspaceId, Role.READ_ONLY);
         Entitlements.Entitlement entitlement = entitlements.of(workspaceId);
-        ObjectNode out = Json.MAPPER
-                .createObjectNode()
-                .put("workspaceId", workspaceId)
-                .put("plan", entitlement.plan())
-                .put("status", entitlement.status())
-                .put("provider", entitlement.provider())
-                .put("currentPeriodEnd", entitlement.currentPeriodEnd())
-                .put("cancelAtPeriodEnd", entitlement.cancelAtPeriodEnd());
-        out.set("entitlements", Json.MAPPER.valueToTree(entitlement.limits()));
-        ArrayNode payments = out.putArray("payments");
-        billing.payments(workspaceId)
-                .forEach(p -> payments.addObject()
-                        .put("kind", p.kind().toLowerCase(Locale.ROOT))
-                        .put("provider", p.provider())
-                        .put("id", p.id())
-                        .put("status", p.status())
-                        .put("amount", p.amount())
-                        .put("currency", p.currency()));
-        return HttpResponse.ok(out);
+        return HttpResponse.ok(new SubscriptionView(
+                workspaceId,
+                entitlement.plan(),
+                entitlement.status(),
+                entitlement.provider(),
+                entitlement.currentPeriodEnd(),
+                entitlement.cancelAtPeriodEnd(),
+                entitlement.limits(),
+                billing.payments(workspaceId).stream()
+                        .map(p -> new PaymentView(
+                                p.kind().toLowerCase(Locale.ROOT),
+                                p.provider(),
+                                p.id(),
+                                p.status(),
+                                p.amount(),
+                                p.currency()))
+                        .toList()));
     }
 
-    /** Events kept for customers of no known workspace: for platform operators to reconcile. */
+    /** Events kept for customers of no known workspace: for platform operators to reconcile; paged. */
     private HttpResponse unmatched(HttpRequest request) {
         Authenticator.requirePlatformRole(authenticator.authenticate(request), Role.ADMIN);
-        return HttpResponse.ok(Map.of("unmatched", billing.unmatched(100)));
+        return HttpResponse.ok(billing.unmatched(Paging.limit(request), Paging.after(request)));
     }
+
+    record PaymentView(String kind, String provider, String id, String status, long amount, String currency) {}
+
+    record SubscriptionView(
+            String workspaceId,
+            String plan,
+            String status,
+            String provider,
+            Instant currentPeriodEnd,
+            boolean cancelAtPeriodEnd,
+            Map<String, Long> entitlements,
+            List<PaymentView> payments) {}
 }

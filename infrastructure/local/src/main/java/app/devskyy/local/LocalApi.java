@@ -10,11 +10,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
@@ -27,11 +30,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Options: {@code --port N} (or {@code PORT}, default 3000), {@code --data-dir DIR} (or
  * {@code DATA_DIR}, default {@code .local-data}), {@code --template FILE} (default
- * {@code template.yaml} in the working directory).
+ * {@code template.yaml} in the working directory), {@code --cors-origins A,B} (or
+ * {@code CORS_ALLOWED_ORIGINS}, default {@link #DEV_SERVER_ORIGINS}): the browser origins allowed to
+ * call the API, with credentials; {@code --super-admin-email E} (or {@code DEVSKYY_SUPER_ADMIN_EMAIL}):
+ * the account that becomes platform super admin when it signs up.
  */
 public final class LocalApi implements AutoCloseable {
 
     private static final String REGION = "us-east-1";
+
+    /** The usual frontend dev servers (Vite, Angular, Next on its fallback port, Astro, webpack), on both loopback names. */
+    static final List<String> DEV_SERVER_ORIGINS = Stream.of(5173, 5174, 4200, 3001, 4321, 8080)
+            .flatMap(port -> Stream.of("http://localhost:" + port, "http://127.0.0.1:" + port))
+            .toList();
 
     /** How long a delivered message stays invisible locally (SQS's visibility timeout, shortened for development). */
     static final String VISIBILITY_SETTING = "LOCAL_SQS_VISIBILITY_MS";
@@ -52,8 +63,14 @@ public final class LocalApi implements AutoCloseable {
         Options options = Options.parse(args, System.getenv());
         LocalApi api = start(options);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(api::close));
-        LoggerFactory.getLogger(LocalApi.class)
-                .info("local API listening on http://localhost:{} (docs at /docs)", api.port());
+        Logger log = LoggerFactory.getLogger(LocalApi.class);
+        log.info(
+                "browser origins allowed (--cors-origins, CORS_ALLOWED_ORIGINS): {}",
+                String.join(", ", options.corsOrigins()));
+        options.superAdminEmail()
+                .ifPresent(email -> log.info(
+                        "the account {} becomes platform super admin when it signs up (--super-admin-email)", email));
+        log.info("local API listening on http://localhost:{} (docs at /docs)", api.port());
     }
 
     /** Starts DynamoDB Local, creates the tables, starts every function and listens. */
@@ -72,8 +89,10 @@ public final class LocalApi implements AutoCloseable {
                 LocalSecrets.load(options.dataDir()),
                 server.getAddress().getPort(),
                 outbox);
-        // Emailed links point at the local frontend: the first origin the template allows.
-        localSettings.put("APP_BASE_URL", template.cors(values).allowOrigins().getFirst());
+        // Emailed links point at the local frontend: the first allowed origin.
+        localSettings.put("APP_BASE_URL", options.corsOrigins().getFirst());
+        localSettings.put("CORS_ALLOWED_ORIGINS", String.join(",", options.corsOrigins()));
+        options.superAdminEmail().ifPresent(email -> localSettings.put("AUTH_LOCAL_SUPER_ADMIN_EMAIL", email));
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
             dynamoDb.createTables(client, template.tables());
         }
@@ -96,7 +115,7 @@ public final class LocalApi implements AutoCloseable {
             log.info("started {} in {} ms", function.logicalId(), (System.nanoTime() - start) / 1_000_000);
         }
 
-        CorsPolicy cors = template.cors(values);
+        CorsPolicy cors = template.cors(values).withOrigins(options.corsOrigins());
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         LocalQueues queues = new LocalQueues(
                 template, functions, Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
@@ -107,7 +126,7 @@ public final class LocalApi implements AutoCloseable {
                         new ApiGatewayRoutes(template.httpRoutes()),
                         functions,
                         cors,
-                        Files.readString(options.template().resolveSibling("infrastructure/openapi.yaml")),
+                        options.template().resolveSibling("infrastructure/openapi.yaml"),
                         outbox));
         server.start();
         return new LocalApi(dynamoDb, server, queues);
@@ -162,10 +181,24 @@ public final class LocalApi implements AutoCloseable {
      * Command line and environment options; a flag wins over the environment. {@code settings}
      * are given to every function last, over the local ones (tests point providers at their mock servers).
      */
-    public record Options(int port, Path dataDir, Path template, Map<String, String> settings) {
+    public record Options(
+            int port,
+            Path dataDir,
+            Path template,
+            Map<String, String> settings,
+            List<String> corsOrigins,
+            Optional<String> superAdminEmail) {
 
         public Options {
             settings = Map.copyOf(settings);
+            corsOrigins = List.copyOf(corsOrigins);
+            if (corsOrigins.isEmpty() || corsOrigins.contains("*")) {
+                throw new IllegalArgumentException("--cors-origins takes origins such as http://localhost:5173, not *");
+            }
+        }
+
+        public Options(int port, Path dataDir, Path template, Map<String, String> settings) {
+            this(port, dataDir, template, settings, DEV_SERVER_ORIGINS, Optional.empty());
         }
 
         public Options(int port, Path dataDir, Path template) {
@@ -176,15 +209,20 @@ public final class LocalApi implements AutoCloseable {
             String port = env.getOrDefault("PORT", "3000");
             String dataDir = env.getOrDefault("DATA_DIR", ".local-data");
             String template = "template.yaml";
+            String origins = env.getOrDefault("CORS_ALLOWED_ORIGINS", String.join(",", DEV_SERVER_ORIGINS));
+            String superAdmin = env.get("DEVSKYY_SUPER_ADMIN_EMAIL");
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
                     case "--port" -> port = require(args[i], value);
                     case "--data-dir" -> dataDir = require(args[i], value);
                     case "--template" -> template = require(args[i], value);
+                    case "--cors-origins" -> origins = require(args[i], value);
+                    case "--super-admin-email" -> superAdmin = require(args[i], value);
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + args[i] + " (options: --port N, --data-dir DIR, --template FILE)");
+                        throw new IllegalArgumentException("unknown option " + args[i]
+                                + " (options: --port N, --data-dir DIR, --template FILE, --cors-origins A,B,"
+                                + " --super-admin-email EMAIL)");
                 }
                 i++;
             }
@@ -197,7 +235,13 @@ public final class LocalApi implements AutoCloseable {
             return new Options(
                     portNumber,
                     Path.of(dataDir).toAbsolutePath(),
-                    Path.of(template).toAbsolutePath());
+                    Path.of(template).toAbsolutePath(),
+                    Map.of(),
+                    Arrays.stream(origins.split(","))
+                            .map(String::strip)
+                            .filter(o -> !o.isEmpty())
+                            .toList(),
+                    Optional.ofNullable(superAdmin).filter(s -> !s.isBlank()));
         }
 
         private static String require(String option, String value) {

@@ -57,12 +57,12 @@ final class LocalGateway implements HttpHandler {
             ApiGatewayRoutes routes,
             Map<String, FunctionInvoker> functions,
             CorsPolicy cors,
-            String openApiYaml,
+            Path openApi,
             Path outbox) {
         this.routes = routes;
         this.functions = Map.copyOf(functions);
         this.cors = cors;
-        this.docs = new DocsPage(openApiYaml, outbox);
+        this.docs = new DocsPage(openApi, outbox);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** API keys for machine clients, through the local API. */
@@ -24,11 +25,11 @@ class ApiKeysTest extends UsingLocalApi {
 
     private static Answer create(Owner owner, String role, String extra) throws IOException {
         return owner.client()
-                .post(
-                        "/api/v1/auth/api-keys",
-                        "{\"workspaceId\":\"" + owner.workspaceId() + "\",\"name\":\"CI\",\"role\":\"" + role + "\""
-                                + extra + "}",
-                        owner.token());
+                .post(keys(owner), "{\"name\":\"CI\",\"role\":\"" + role + "\"" + extra + "}", owner.token());
+    }
+
+    private static String keys(Owner owner) {
+        return "/api/v1/auth/workspaces/" + owner.workspaceId() + "/api-keys";
     }
 
     @Test
@@ -53,23 +54,21 @@ class ApiKeysTest extends UsingLocalApi {
                         .status())
                 .isEqualTo(401);
         // Listed without the secret, with its last use.
-        Answer listed = owner.client().get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token());
+        Answer listed = owner.client().get(keys(owner), owner.token());
         assertThat(listed.raw()).doesNotContain(key).contains(created.field("prefix"));
-        assertThat(listed.body().path("apiKeys").get(0).path("lastUsedAt").asLong())
-                .isPositive();
+        assertThat(Instant.parse(
+                        listed.body().path("apiKeys").get(0).path("lastUsedAt").asString()))
+                .isAfter(Instant.parse(created.field("createdAt")).minusSeconds(1));
+        assertThat(listed.body().path("apiKeys").get(0).has("expiresAt"))
+                .as("absent, not 0, when the key does not expire")
+                .isFalse();
         // Keys do not mint keys.
         assertThat(owner.client()
-                        .post(
-                                "/api/v1/auth/api-keys",
-                                "{\"workspaceId\":\"" + owner.workspaceId()
-                                        + "\",\"name\":\"x\",\"role\":\"read_only\"}",
-                                key)
+                        .post(keys(owner), "{\"name\":\"x\",\"role\":\"read_only\"}", key)
                         .status())
                 .isEqualTo(403);
         assertThat(owner.client()
-                        .delete(
-                                "/api/v1/auth/api-keys/" + created.field("id") + "?workspaceId=" + owner.workspaceId(),
-                                owner.token())
+                        .delete(keys(owner) + "/" + created.field("id"), owner.token())
                         .status())
                 .isEqualTo(204);
         assertThat(owner.client()
@@ -77,7 +76,7 @@ class ApiKeysTest extends UsingLocalApi {
                         .status())
                 .isEqualTo(401);
         assertThat(owner.client()
-                        .get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
+                        .get(keys(owner), owner.token())
                         .body()
                         .path("apiKeys")
                         .get(0)
@@ -133,31 +132,47 @@ class ApiKeysTest extends UsingLocalApi {
     @Test
     void badInput() throws Exception {
         Owner owner = owner();
-        long now = System.currentTimeMillis() / 1000;
-        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now - 10)).status())
-                .isEqualTo(422);
-        assertThat(create(owner, "read_only", ",\"expiresAt\":" + (now + 400L * 86400))
+        Instant now = Instant.now();
+        Answer past = create(owner, "read_only", ",\"expiresAt\":\"" + now.minusSeconds(10) + "\"");
+        assertThat(past.status()).isEqualTo(422);
+        assertThat(past.body().at("/errors/0/pointer").asString()).isEqualTo("/expiresAt");
+        assertThat(past.body().at("/errors/0/code").asString()).isEqualTo("out-of-range");
+        assertThat(create(owner, "read_only", ",\"expiresAt\":\"" + now.plusSeconds(400L * 86400) + "\"")
                         .status())
                 .isEqualTo(422);
-        assertThat(create(owner, "read_only", ",\"expiresAt\":\"soon\"").status())
+        Answer soon = create(owner, "read_only", ",\"expiresAt\":\"soon\"");
+        assertThat(soon.status()).isEqualTo(422);
+        assertThat(soon.body().at("/errors/0/code").asString()).isEqualTo("invalid-format");
+        assertThat(soon.body().at("/errors/0/detail").asString()).contains("RFC 3339");
+        assertThat(create(owner, "read_only", ",\"expiresAt\":1826878800").status())
+                .as("epoch seconds are no longer taken")
                 .isEqualTo(422);
+        Answer expiring = create(owner, "read_only", ",\"expiresAt\":\"" + now.plusSeconds(86400) + "\"");
+        assertThat(Instant.parse(expiring.field("expiresAt")).getEpochSecond())
+                .isEqualTo(now.plusSeconds(86400).getEpochSecond());
         assertThat(owner.client()
                         .post(
-                                "/api/v1/auth/api-keys",
-                                "{\"workspaceId\":\"ws_other\",\"name\":\"x\",\"role\":\"read_only\"}",
+                                "/api/v1/auth/workspaces/ws_other/api-keys",
+                                "{\"name\":\"x\",\"role\":\"read_only\"}",
                                 owner.token())
                         .status())
                 .isEqualTo(404);
-        assertThat(owner.client().get("/api/v1/auth/api-keys", owner.token()).status())
-                .isEqualTo(400);
         assertThat(owner.client()
-                        .delete("/api/v1/auth/api-keys/key_nope?workspaceId=" + owner.workspaceId(), owner.token())
+                        .post(
+                                keys(owner),
+                                "{\"workspaceId\":\"" + owner.workspaceId()
+                                        + "\",\"name\":\"x\",\"role\":\"read_only\"}",
+                                owner.token())
+                        .body()
+                        .at("/errors/0/code")
+                        .asString())
+                .as("the workspace is named by the path only")
+                .isEqualTo("unknown-field");
+        assertThat(owner.client()
+                        .delete(keys(owner) + "/key_nope", owner.token())
                         .status())
                 .isEqualTo(404);
-        assertThat(owner.client()
-                        .get("/api/v1/auth/api-keys?workspaceId=" + owner.workspaceId(), owner.token())
-                        .body()
-                        .path("apiKeys"))
+        assertThat(owner.client().get(keys(owner), owner.token()).body().path("apiKeys"))
                 .isEmpty();
     }
 }

@@ -174,16 +174,16 @@ class LlmProxyTest {
         assertThat(sent.getHeaders().get("authorization")).isEqualTo("Bearer sk-mock");
         assertThat(openai.getRequestCount()).isEqualTo(before + 1);
 
-        JsonNode usage = ws.get("/api/v1/llm/usage").body();
+        JsonNode usage = ws.get(ws.at("/usage")).body();
         assertThat(usage.at("/totals/requests").asInt()).isEqualTo(1);
         assertThat(usage.at("/totals/tokens/completion").asInt()).isEqualTo(50);
         assertThat(usage.at("/totals/tokens/cached").asInt()).isEqualTo(4);
         assertThat(usage.at("/totals/costUsd").decimalValue()).isEqualByComparingTo("0.00005");
         assertThat(usage.at("/rows/0/apiKeyId").asString()).isEqualTo(key[0]);
         assertThat(usage.at("/rows/0/model").asString()).isEqualTo("gpt-4.1-mini");
-        assertThat(ws.get("/api/v1/llm/budget").body().path("spentUsd").decimalValue())
+        assertThat(ws.get(ws.at("/budget")).body().path("spentUsd").decimalValue())
                 .isEqualByComparingTo("0.00005");
-        assertThat(ws.get("/api/v1/llm/usage?provider=backup")
+        assertThat(ws.get(ws.at("/usage?provider=backup"))
                         .body()
                         .at("/totals/requests")
                         .asInt())
@@ -213,7 +213,7 @@ class LlmProxyTest {
         assertThat(limited.headers()).containsEntry("retry-after", "20");
         assertThat(limited.body().at("/error/type").asString()).isEqualTo("rate_limit_error");
         // Failures cost nothing and are counted as such.
-        JsonNode usage = ws.get("/api/v1/llm/usage").body();
+        JsonNode usage = ws.get(ws.at("/usage")).body();
         assertThat(usage.at("/totals/failures").asInt()).isEqualTo(2);
         assertThat(usage.at("/totals/costUsd").decimalValue()).isEqualByComparingTo("0.00005");
     }
@@ -257,7 +257,7 @@ class LlmProxyTest {
         // Another workspace never sees this one's answers.
         LlmWorkspace other = LlmWorkspace.create(api);
         assertThat(other.chat(other.adminToken(), deterministic).headers()).containsEntry("x-llm-cache", "miss");
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/cacheHits").asInt())
+        assertThat(ws.get(ws.at("/usage")).body().at("/totals/cacheHits").asInt())
                 .isEqualTo(3);
     }
 
@@ -265,7 +265,7 @@ class LlmProxyTest {
     void concurrentRequestsNeverSpendBeyondTheBudget() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         // Each call costs exactly 1000 micro-dollars (1000 output tokens at $1 per million): $0.01 affords ten.
-        Answer set = ws.put("/api/v1/llm/budget", "{\"monthlyUsd\":0.01}");
+        Answer set = ws.put(ws.at("/budget"), "{\"monthlyUsd\":0.01}");
         assertThat(set.status()).as(set.raw()).isEqualTo(200);
         String call = request("solo", "").replace("\"max_tokens\":50", "\"max_tokens\":1000");
         List<Callable<Answer>> calls = new ArrayList<>();
@@ -285,7 +285,7 @@ class LlmProxyTest {
             assertThat(a.body().at("/error/code").asString()).isEqualTo("insufficient_quota");
             assertThat(a.headers()).containsEntry("x-should-retry", "false");
         });
-        JsonNode budget = ws.get("/api/v1/llm/budget").body();
+        JsonNode budget = ws.get(ws.at("/budget")).body();
         assertThat(budget.path("spentUsd").decimalValue()).isEqualByComparingTo("0.01");
         assertThat(budget.path("reservedUsd").decimalValue()).isEqualByComparingTo("0");
     }
@@ -294,7 +294,7 @@ class LlmProxyTest {
     void anApiKeysBudgetLimitsThatKeyAlone() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         String[] key = ws.key("api_user");
-        assertThat(ws.put("/api/v1/llm/budget/keys/" + key[0], "{\"monthlyUsd\":0.00005}")
+        assertThat(ws.put(ws.at("/budget/keys/") + key[0], "{\"monthlyUsd\":0.00005}")
                         .status())
                 .isEqualTo(200);
         assertThat(ws.chat(key[1], request("solo", "")).status()).isEqualTo(200);
@@ -302,7 +302,7 @@ class LlmProxyTest {
         assertThat(ws.chat(ws.adminToken(), request("solo", "")).status())
                 .as("the workspace has no budget")
                 .isEqualTo(200);
-        JsonNode budget = ws.get("/api/v1/llm/budget").body();
+        JsonNode budget = ws.get(ws.at("/budget")).body();
         assertThat(budget.at("/keys/0/apiKeyId").asString()).isEqualTo(key[0]);
         assertThat(budget.at("/keys/0/spentUsd").decimalValue()).isEqualByComparingTo("0.00005");
     }
@@ -321,8 +321,10 @@ class LlmProxyTest {
                 .isEqualTo(401);
         Answer foreign =
                 ws.chat(stranger.adminToken(), request("mock", ""), Map.of("x-workspace-id", ws.workspaceId()));
-        assertThat(foreign.status()).isEqualTo(403);
-        assertThat(foreign.body().at("/error/type").asString()).isEqualTo("permission_error");
+        assertThat(foreign.status())
+                .as("a non-member finds no workspace, as everywhere")
+                .isEqualTo(404);
+        assertThat(foreign.body().at("/error/type").asString()).isEqualTo("not_found_error");
         assertThat(ws.chat(reader[1], request("mock", "")).status()).isEqualTo(403);
         assertThat(ws.chat(ws.adminToken(), request("mock", ""), Map.of("x-workspace-id", "../../etc"))
                         .status())
@@ -377,40 +379,39 @@ class LlmProxyTest {
         assertThat(ws.chat(ws.adminToken(), huge).status()).isEqualTo(413);
 
         assertThat(openai.getRequestCount() + backup.getRequestCount()).isEqualTo(calls);
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt())
+        assertThat(ws.get(ws.at("/usage")).body().at("/totals/requests").asInt())
                 .isZero();
-        assertThat(ws.get("/api/v1/llm/usage?provider=a%20b").status()).isEqualTo(400);
-        assertThat(ws.get("/api/v1/llm/usage?from=2026-13-01").status()).isEqualTo(400);
-        assertThat(ws.get("/api/v1/llm/usage?from=2020-01-01&to=2026-01-01").status())
+        assertThat(ws.get(ws.at("/usage?provider=a%20b")).status()).isEqualTo(400);
+        assertThat(ws.get(ws.at("/usage?from=2026-13-01")).status()).isEqualTo(400);
+        assertThat(ws.get(ws.at("/usage?from=2020-01-01&to=2026-01-01")).status())
                 .isEqualTo(400);
         String[] developer = ws.key("developer");
         assertThat(ws.client()
-                        .send("PUT", "/api/v1/llm/budget", "{\"monthlyUsd\":1}", developer[1], "application/json")
+                        .send("PUT", ws.at("/budget"), "{\"monthlyUsd\":1}", developer[1], "application/json")
                         .status())
                 .isEqualTo(403);
-        assertThat(ws.put("/api/v1/llm/budget", "{\"monthlyUsd\":-1}").status()).isEqualTo(422);
-        assertThat(ws.put("/api/v1/llm/budget", "{}").status()).isEqualTo(422);
-        assertThat(ws.get("/api/v1/llm/budget").body().path("monthlyUsd").isNull())
-                .isTrue();
-        assertThat(ws.put("/api/v1/llm/budget/keys/key_1", "{\"monthlyUsd\":\"ten\"}")
+        assertThat(ws.put(ws.at("/budget"), "{\"monthlyUsd\":-1}").status()).isEqualTo(422);
+        assertThat(ws.put(ws.at("/budget"), "{}").status()).isEqualTo(422);
+        assertThat(ws.get(ws.at("/budget")).body().path("monthlyUsd").isNull()).isTrue();
+        assertThat(ws.put(ws.at("/budget/keys/key_1"), "{\"monthlyUsd\":\"ten\"}")
                         .status())
                 .isEqualTo(422);
-        assertThat(ws.put("/api/v1/llm/budget/keys/key.1", "{\"monthlyUsd\":1}").status())
+        assertThat(ws.put(ws.at("/budget/keys/key.1"), "{\"monthlyUsd\":1}").status())
                 .isEqualTo(404);
         assertThat(ws.post(
-                                "/api/v1/llm/round-table",
+                                ws.at("/round-table"),
                                 "{\"models\":[\"mock\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                         .status())
                 .as("one model is no round table")
                 .isEqualTo(422);
         assertThat(ws.post(
-                                "/api/v1/llm/round-table",
+                                ws.at("/round-table"),
                                 "{\"models\":[\"mock\",\"solo\"],\"messages\":[{\"role\":\"wizard\"}]}")
                         .status())
                 .as("messages obey the chat schema")
                 .isEqualTo(422);
         assertThat(ws.post(
-                                "/api/v1/llm/round-table",
+                                ws.at("/round-table"),
                                 "{\"models\":[\"mock\",\"gpt-17\"],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")
                         .status())
                 .isEqualTo(404);
@@ -447,7 +448,7 @@ class LlmProxyTest {
                            "finish_reason": "stop"}],
                          "usage": {"prompt_tokens": 100, "completion_tokens": 30, "total_tokens": 130}}""")
                         : completion("openai", body);
-        Answer verdict = ws.post("/api/v1/llm/round-table", """
+        Answer verdict = ws.post(ws.at("/round-table"), """
                 {"models": ["solo", "backup/gpt-backup", "backup/fails"], "judge": "solo", "max_tokens": 20,
                  "rubric": "Precision.", "messages": [{"role": "user", "content": "Name a fabric for summer."}]}""");
         assertThat(verdict.status()).as(verdict.raw()).isEqualTo(200);
@@ -462,7 +463,7 @@ class LlmProxyTest {
         assertThat(candidates.get(0).path("latencyMs").isNumber()).isTrue();
         assertThat(candidates.get(2).path("error").asString()).startsWith("400");
         // Three calls were made for the caller: two candidates and the judge.
-        assertThat(ws.get("/api/v1/llm/usage").body().at("/totals/requests").asInt())
+        assertThat(ws.get(ws.at("/usage")).body().at("/totals/requests").asInt())
                 .isEqualTo(4);
     }
 

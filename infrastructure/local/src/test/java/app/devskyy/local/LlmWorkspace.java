@@ -29,13 +29,18 @@ record LlmWorkspace(ApiClient client, String adminToken, String workspaceId) {
     /** A new API key of {@code role}: its id and secret. */
     String[] key(String role) throws IOException {
         Answer created = client.post(
-                "/api/v1/auth/api-keys",
-                "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"llm\",\"role\":\"" + role + "\"}",
+                "/api/v1/auth/workspaces/" + workspaceId + "/api-keys",
+                "{\"name\":\"llm\",\"role\":\"" + role + "\"}",
                 adminToken);
         if (created.status() != 201) {
             throw new AssertionError(created.raw());
         }
         return new String[] {created.field("id"), created.field("key")};
+    }
+
+    /** The path of one of the workspace's own LLM routes ({@code /usage}, {@code /budget}, {@code /round-table}). */
+    String at(String route) {
+        return "/api/v1/llm/workspaces/" + workspaceId + route;
     }
 
     /** Calls with the admin's token name the workspace: the account also has the personal one made at signup. */

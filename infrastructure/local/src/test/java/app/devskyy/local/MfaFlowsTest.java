@@ -7,6 +7,7 @@ import app.devskyy.core.Json;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -89,7 +90,7 @@ class MfaFlowsTest extends UsingLocalApi {
         return user.client()
                 .post(
                         "/api/v1/auth/mfa/challenge",
-                        "{\"challenge_id\":\"" + challengeId + "\",\"" + field + "\":\"" + value + "\"}",
+                        "{\"challengeId\":\"" + challengeId + "\",\"" + field + "\":\"" + value + "\"}",
                         null);
     }
 
@@ -104,23 +105,24 @@ class MfaFlowsTest extends UsingLocalApi {
         assertThat(user.recoveryCodes()).hasSize(10).doesNotHaveDuplicates();
         Answer first = login(user);
         assertThat(first.status()).isEqualTo(200);
-        assertThat(first.body().path("mfa_required").asBoolean()).isTrue();
+        assertThat(first.body().path("mfaRequired").asBoolean()).isTrue();
+        assertThat(Instant.parse(first.field("expiresAt"))).isAfter(Instant.now());
         assertThat(first.body().has("access_token")).isFalse();
         Answer wrong = challenge(
                 user,
-                first.field("challenge_id"),
+                first.field("challengeId"),
                 "code",
                 "000000".equals(appCode(user.secret(), 1)) ? "111111" : "000000");
         assertThat(wrong.status()).isEqualTo(401);
         String code = appCode(user.secret(), 1);
-        Answer done = challenge(user, first.field("challenge_id"), "code", code);
+        Answer done = challenge(user, first.field("challengeId"), "code", code);
         assertThat(done.status()).as(done.raw()).isEqualTo(200);
         assertThat(claim(done.field("access_token"), "aal")).isEqualTo("aal2");
         // A challenge is single use, and a code is accepted once (the very same code string, replayed).
-        assertThat(challenge(user, first.field("challenge_id"), "code", code).status())
+        assertThat(challenge(user, first.field("challengeId"), "code", code).status())
                 .isEqualTo(401);
         Answer again = login(user);
-        assertThat(challenge(user, again.field("challenge_id"), "code", code).status())
+        assertThat(challenge(user, again.field("challengeId"), "code", code).status())
                 .isEqualTo(401);
         // Refreshing keeps the session's assurance level.
         Answer refreshed = user.client()
@@ -132,9 +134,9 @@ class MfaFlowsTest extends UsingLocalApi {
     void recoveryCodesWorkOnceEachAndCanBeRegeneratedOnlyWithAal2() throws Exception {
         Enrolled user = enrolled("Recovery");
         String code = user.recoveryCodes().getFirst();
-        Answer signedIn = challenge(user, login(user).field("challenge_id"), "recovery_code", code.toLowerCase());
+        Answer signedIn = challenge(user, login(user).field("challengeId"), "recoveryCode", code.toLowerCase());
         assertThat(signedIn.status()).as(signedIn.raw()).isEqualTo(200);
-        assertThat(challenge(user, login(user).field("challenge_id"), "recovery_code", code)
+        assertThat(challenge(user, login(user).field("challengeId"), "recoveryCode", code)
                         .status())
                 .isEqualTo(401);
         // The enrolment session is aal1: regenerating needs aal2.
@@ -148,15 +150,15 @@ class MfaFlowsTest extends UsingLocalApi {
         assertThat(regenerated.body().path("recoveryCodes")).hasSize(10);
         assertThat(challenge(
                                 user,
-                                login(user).field("challenge_id"),
-                                "recovery_code",
+                                login(user).field("challengeId"),
+                                "recoveryCode",
                                 user.recoveryCodes().get(1))
                         .status())
                 .isEqualTo(401);
         assertThat(challenge(
                                 user,
-                                login(user).field("challenge_id"),
-                                "recovery_code",
+                                login(user).field("challengeId"),
+                                "recoveryCode",
                                 regenerated.body().path("recoveryCodes").get(0).asString())
                         .status())
                 .isEqualTo(200);
@@ -210,7 +212,7 @@ class MfaFlowsTest extends UsingLocalApi {
     @Test
     void wrongSecondFactorsCountInTheLockout() throws Exception {
         Enrolled user = enrolled("Guess");
-        String challengeId = login(user).field("challenge_id");
+        String challengeId = login(user).field("challengeId");
         String wrong = "000000".equals(appCode(user.secret(), 0))
                         || "000000".equals(appCode(user.secret(), -1))
                         || "000000".equals(appCode(user.secret(), 1))
@@ -238,7 +240,7 @@ class MfaFlowsTest extends UsingLocalApi {
         Answer refused = user.client().post("/api/v1/auth/api-keys", body, user.token());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.field("type")).endsWith("/second-factor-required");
-        String aal2 = challenge(user, login(user).field("challenge_id"), "code", appCode(user.secret(), 1))
+        String aal2 = challenge(user, login(user).field("challengeId"), "code", appCode(user.secret(), 1))
                 .field("access_token");
         assertThat(user.client().post("/api/v1/auth/api-keys", body, aal2).status())
                 .isEqualTo(201);
@@ -262,7 +264,7 @@ class MfaFlowsTest extends UsingLocalApi {
         Answer refused = admin.client().patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", admin.token());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.field("type")).endsWith("/second-factor-required");
-        String aal2 = challenge(admin, login(admin).field("challenge_id"), "code", appCode(admin.secret(), 1))
+        String aal2 = challenge(admin, login(admin).field("challengeId"), "code", appCode(admin.secret(), 1))
                 .field("access_token");
         assertThat(admin.client()
                         .patch("/api/v1/auth/users/" + targetId, "{\"disabled\":true}", aal2)
@@ -273,16 +275,18 @@ class MfaFlowsTest extends UsingLocalApi {
     @Test
     void badInputOnMfaRoutes() throws Exception {
         Enrolled user = enrolled("BadMfa");
-        String challengeId = login(user).field("challenge_id");
-        assertThat(user.client()
-                        .post("/api/v1/auth/mfa/challenge", "{\"challenge_id\":\"" + challengeId + "\"}", null)
-                        .status())
-                .isEqualTo(422);
+        String challengeId = login(user).field("challengeId");
+        Answer neither =
+                user.client().post("/api/v1/auth/mfa/challenge", "{\"challengeId\":\"" + challengeId + "\"}", null);
+        assertThat(neither.status()).isEqualTo(422);
+        assertThat(neither.body().at("/errors/0/code").asString()).isEqualTo("invalid-combination");
+        assertThat(neither.body().at("/errors/0/detail").asString())
+                .isEqualTo("a code or a recovery code, exactly one of the two");
         assertThat(user.client()
                         .post(
                                 "/api/v1/auth/mfa/challenge",
-                                "{\"challenge_id\":\"" + challengeId
-                                        + "\",\"code\":\"123456\",\"recovery_code\":\"AAAA-BBBB-CCCC-DDDD\"}",
+                                "{\"challengeId\":\"" + challengeId
+                                        + "\",\"code\":\"123456\",\"recoveryCode\":\"AAAA-BBBB-CCCC-DDDD\"}",
                                 null)
                         .status())
                 .isEqualTo(422);

@@ -231,7 +231,7 @@ class OpenAiSdkTest {
                 .isInstanceOf(BadRequestException.class);
 
         LlmWorkspace limited = LlmWorkspace.create(api);
-        assertThat(limited.put("/api/v1/llm/budget", "{\"rpm\":1}").status()).isEqualTo(200);
+        assertThat(limited.put(limited.at("/budget"), "{\"rpm\":1}").status()).isEqualTo(200);
         OpenAIClient once = sdk(limited.key("api_user")[1]).build();
         once.chat().completions().create(ask("fast", "first").build());
         assertThatThrownBy(() ->

@@ -87,7 +87,7 @@ class OutageTest {
         assertUnavailable(chat);
         assertThat(chat.body().path("error").path("message").asString()).isNotEmpty();
         assertUnavailable(client.send(
-                "GET", "/api/v1/llm/usage", null, token, "application/json", Map.of("x-workspace-id", workspaceId)));
+                "GET", "/api/v1/llm/workspaces/" + workspaceId + "/usage", null, token, "application/json", Map.of()));
     }
 
     @Test
@@ -105,7 +105,7 @@ class OutageTest {
                 null,
                 "application/json",
                 Map.of("stripe-signature", WebhooksTest.signStripe(body, "whsec_devskyy_local_stripe", t))));
-        assertUnavailable(client.get("/api/v1/billing/subscription?workspaceId=" + workspaceId, token));
+        assertUnavailable(client.get("/api/v1/billing/workspaces/" + workspaceId + "/subscription", token));
     }
 
     @Test

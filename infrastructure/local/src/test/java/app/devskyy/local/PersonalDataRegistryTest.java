@@ -87,8 +87,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                 .isEqualTo(401);
         assertThat(client.post("/api/v1/auth/mfa/totp", "{}", token).status()).isEqualTo(201);
         assertThat(client.post(
-                                "/api/v1/auth/api-keys",
-                                "{\"workspaceId\":\"" + personal + "\",\"name\":\"ci\",\"role\":\"developer\"}",
+                                "/api/v1/auth/workspaces/" + personal + "/api-keys",
+                                "{\"name\":\"ci\",\"role\":\"developer\"}",
                                 token)
                         .status())
                 .isEqualTo(201);

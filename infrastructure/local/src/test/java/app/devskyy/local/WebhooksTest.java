@@ -117,7 +117,7 @@ class WebhooksTest {
 
     private static JsonNode billing(LlmWorkspace ws) throws IOException {
         return ws.client()
-                .get("/api/v1/billing/subscription?workspaceId=" + ws.workspaceId(), ws.adminToken())
+                .get("/api/v1/billing/workspaces/" + ws.workspaceId() + "/subscription", ws.adminToken())
                 .body();
     }
 
@@ -146,7 +146,7 @@ class WebhooksTest {
 
     private static List<String> auditActions(LlmWorkspace ws) throws IOException {
         JsonNode audit = ws.client()
-                .get("/api/v1/auth/audit?workspaceId=" + ws.workspaceId() + "&limit=100", ws.adminToken())
+                .get("/api/v1/auth/workspaces/" + ws.workspaceId() + "/audit?limit=100", ws.adminToken())
                 .body();
         return audit.path("events")
                 .valueStream()
@@ -274,18 +274,14 @@ class WebhooksTest {
                 .isEqualTo(404);
         LlmWorkspace member = LlmWorkspace.create(api);
         assertThat(member.client()
-                        .get("/api/v1/billing/subscription", member.adminToken())
-                        .status())
-                .isEqualTo(400);
-        assertThat(member.client()
-                        .get("/api/v1/billing/subscription?workspaceId=../x", member.adminToken())
-                        .status())
-                .isEqualTo(400);
-        assertThat(member.client()
-                        .get("/api/v1/billing/subscription?workspaceId=ws_not_mine", member.adminToken())
+                        .get("/api/v1/billing/workspaces/x.y/subscription", member.adminToken())
                         .status())
                 .isEqualTo(404);
-        assertThat(forger.get("/api/v1/billing/subscription?workspaceId=" + member.workspaceId(), null)
+        assertThat(member.client()
+                        .get("/api/v1/billing/workspaces/ws_not_mine/subscription", member.adminToken())
+                        .status())
+                .isEqualTo(404);
+        assertThat(forger.get("/api/v1/billing/workspaces/" + member.workspaceId() + "/subscription", null)
                         .status())
                 .isEqualTo(401);
         assertThat(member.client()

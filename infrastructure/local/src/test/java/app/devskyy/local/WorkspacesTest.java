@@ -173,7 +173,7 @@ class WorkspacesTest extends UsingLocalApi {
                         false),
                 new Call("PATCH", path(id, "/members/" + victim.userId()), "{\"role\":\"admin\"}", false),
                 new Call("DELETE", path(id, "/members/" + victim.userId()), null, false),
-                new Call("GET", "/api/v1/auth/audit?workspaceId=" + id, null, false));
+                new Call("GET", path(id, "/audit"), null, false));
         List<String> violations = new ArrayList<>();
         for (var entry : callers.entrySet()) {
             for (Call call : calls) {
@@ -252,7 +252,7 @@ class WorkspacesTest extends UsingLocalApi {
         String id = workspace(owner, "Audited");
         add(owner, id, dev, "developer");
         owner.client().patch(path(id, ""), "{\"name\":\"Audited 2\"}", owner.token());
-        Answer first = owner.client().get("/api/v1/auth/audit?workspaceId=" + id + "&limit=2", owner.token());
+        Answer first = owner.client().get(path(id, "/audit?limit=2"), owner.token());
         assertThat(first.status()).isEqualTo(200);
         assertThat(first.body().path("events")).hasSize(2);
         assertThat(first.body().path("events").get(0).path("action").asString()).isEqualTo("workspace_created");
@@ -260,20 +260,20 @@ class WorkspacesTest extends UsingLocalApi {
         assertThat(first.body().path("events").get(1).path("ip").asString()).isEqualTo(owner.client().ip);
         assertThat(first.body().path("events").get(1).path("targetId").asString())
                 .isEqualTo(dev.userId());
-        Answer second = owner.client()
-                .get("/api/v1/auth/audit?workspaceId=" + id + "&limit=2&cursor=" + first.field("next"), owner.token());
+        Answer second =
+                owner.client().get(path(id, "/audit?limit=2&cursor=" + first.field("nextCursor")), owner.token());
         assertThat(second.body().path("events").get(0).path("action").asString())
                 .isEqualTo("workspace_renamed");
         assertThat(owner.client()
-                        .get("/api/v1/auth/audit?workspaceId=" + id + "&cursor=%25%25", owner.token())
+                        .get(path(id, "/audit?cursor=%25%25"), owner.token())
                         .status())
+                .isEqualTo(400);
+        assertThat(owner.client().get(path(id, "/audit?limit=0"), owner.token()).status())
                 .isEqualTo(400);
         assertThat(owner.client()
-                        .get("/api/v1/auth/audit?workspaceId=" + id + "&limit=0", owner.token())
+                        .get(path("ws_not_a_member", "/audit"), owner.token())
                         .status())
-                .isEqualTo(400);
-        assertThat(owner.client().get("/api/v1/auth/audit", owner.token()).status())
-                .isEqualTo(400);
+                .isEqualTo(404);
     }
 
     @Test
@@ -318,8 +318,8 @@ class WorkspacesTest extends UsingLocalApi {
         Answer page = operator.client().get("/api/v1/auth/users?limit=1", operator.token());
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body().path("users")).hasSize(1);
-        Answer next =
-                operator.client().get("/api/v1/auth/users?limit=1&cursor=" + page.field("next"), operator.token());
+        Answer next = operator.client()
+                .get("/api/v1/auth/users?limit=1&cursor=" + page.field("nextCursor"), operator.token());
         assertThat(next.body().path("users").get(0).path("id").asString())
                 .isNotEqualTo(page.body().path("users").get(0).path("id").asString());
         assertThat(operator.client()

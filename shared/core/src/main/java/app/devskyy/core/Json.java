@@ -4,6 +4,8 @@ import app.devskyy.core.http.ApiProblem;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -12,10 +14,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-    /** Strict on input shape: unknown properties are rejected so that typos in a request are not silently dropped. */
+    /**
+     * Strict on input shape: unknown properties are rejected so that typos in a request are not
+     * silently dropped. Stable on output: records and JSON trees keep their declared order, and maps
+     * are written sorted by key ({@code Map.of} iterates in an order that changes with every start).
+     * Instants are written as RFC 3339 UTC strings (Jackson 3's default, stated here because the API
+     * promises it).
+     */
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     private Json() {}

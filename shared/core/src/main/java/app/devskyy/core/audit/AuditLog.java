@@ -2,16 +2,16 @@ package app.devskyy.core.audit;
 
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.crypto.PersonalDataCipher;
-import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.Paging;
 import app.devskyy.core.privacy.Category;
 import app.devskyy.core.privacy.PersonalItems;
 import app.devskyy.core.privacy.PersonalItems.Finder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
@@ -56,9 +56,9 @@ public final class AuditLog {
     public record Origin(String ip, String userAgent) {}
 
     public record View(
-            String action, String outcome, String actorId, String targetId, String ip, String userAgent, long at) {}
+            String action, String outcome, String actorId, String targetId, String ip, String userAgent, Instant at) {}
 
-    public record PageView(List<View> events, String next) {}
+    public record PageView(List<View> events, String nextCursor) {}
 
     private final DynamoDbTable<AuditItems.Event> events;
     private final PersonalDataCipher pii;
@@ -101,17 +101,15 @@ public final class AuditLog {
                 (now + retention.toMillis()) / 1000));
     }
 
-    /** A page of a workspace's events, oldest first; {@code cursor} is the previous page's {@code next}. */
-    public PageView workspaceEvents(String workspaceId, int limit, String cursor) {
+    /** A page of a workspace's events, oldest first, after the sort key {@code after} when there is one. */
+    public PageView workspaceEvents(String workspaceId, int limit, Optional<String> after) {
         String pk = AuditItems.workspace(workspaceId);
         Page<AuditItems.Event> page = events.query(r -> {
                     r.queryConditional(QueryConditional.keyEqualTo(
                                     Key.builder().partitionValue(pk).build()))
                             .limit(limit);
-                    if (cursor != null) {
-                        r.exclusiveStartKey(Map.of(
-                                "pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(Cursors.decode(cursor))));
-                    }
+                    after.ifPresent(sk -> r.exclusiveStartKey(
+                            Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))));
                 })
                 .iterator()
                 .next();
@@ -123,36 +121,17 @@ public final class AuditLog {
                         e.targetId(),
                         pii.decrypt(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
                         pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")),
-                        e.at()))
+                        Instant.ofEpochMilli(e.at())))
                 .toList();
-        String next = page.lastEvaluatedKey() == null
-                ? null
-                : Cursors.encode(page.lastEvaluatedKey().get("sk").s());
-        return new PageView(views, next);
+        return new PageView(
+                views,
+                Paging.nextCursor(
+                        page.lastEvaluatedKey() == null
+                                ? null
+                                : page.lastEvaluatedKey().get("sk").s()));
     }
 
     private static String context(String pk, String sk, String field) {
         return "audit:" + pk + ":" + sk + ":" + field;
-    }
-
-    /** Opaque page cursors: the sort key of the last item, base64url; anything else is a 400. */
-    public static final class Cursors {
-        private Cursors() {}
-
-        public static String encode(String sortKey) {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
-        }
-
-        public static String decode(String cursor) {
-            try {
-                String sortKey = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                if (!sortKey.matches("[0-9A-Za-z#_-]{1,100}")) {
-                    throw new IllegalArgumentException();
-                }
-                return sortKey;
-            } catch (IllegalArgumentException e) {
-                throw ApiProblem.badRequest("The cursor is not one this API issued.");
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import app.devskyy.core.aws.DynamoTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,13 +23,16 @@ public final class Entitlements {
 
     private static final Set<String> ENTITLED = Set.of("active", "trialing", "past_due");
 
-    /** A workspace's plan, its limits, and the subscription behind it (empty fields for the default plan). */
+    /**
+     * A workspace's plan, its limits, and the subscription behind it ({@code provider} and
+     * {@code currentPeriodEnd} are null for the default plan, or when the provider sent no period).
+     */
     public record Entitlement(
             String plan,
             Map<String, Long> limits,
             String status,
             String provider,
-            long currentPeriodEnd,
+            Instant currentPeriodEnd,
             boolean cancelAtPeriodEnd) {}
 
     private final DynamoDbTable<BillingItems.Subscription> subscriptions;
@@ -75,7 +79,7 @@ public final class Entitlements {
         BillingItems.Subscription item =
                 subscriptions.getItem(BillingItems.subscription(workspaceId).key());
         if (item == null) {
-            return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, 0, false);
+            return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, null, false);
         }
         String plan = ENTITLED.contains(item.status()) ? planOf(item.plan()) : defaultPlan;
         return new Entitlement(
@@ -83,7 +87,8 @@ public final class Entitlements {
                 plans.get(plan),
                 item.status(),
                 item.provider(),
-                item.currentPeriodEnd(),
+                // Stored in epoch seconds as the providers send it; 0 is "none sent".
+                item.currentPeriodEnd() == 0 ? null : Instant.ofEpochSecond(item.currentPeriodEnd()),
                 item.cancelAtPeriodEnd());
     }
 }

@@ -4,10 +4,12 @@ import app.devskyy.core.Json;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -17,13 +19,18 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BodySchema {
 
-    private static final SchemaRegistry REGISTRY =
-            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /** Formats are asserted: a {@code date-time} that is not RFC 3339 is a field error, not a failed conversion. */
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12,
+            builder -> builder.schemaRegistryConfig(
+                    SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
 
     private final Schema schema;
+    private final JsonNode document;
 
-    private BodySchema(Schema schema) {
+    private BodySchema(Schema schema, JsonNode document) {
         this.schema = schema;
+        this.document = document;
     }
 
     /** Loads {@code /schemas/<name>.json} from the classpath of {@code owner}. */
@@ -33,7 +40,8 @@ public final class BodySchema {
             if (in == null) {
                 throw new IllegalStateException("missing schema resource " + resource);
             }
-            return new BodySchema(REGISTRY.getSchema(Json.MAPPER.readTree(in)));
+            JsonNode document = Json.MAPPER.readTree(in);
+            return new BodySchema(REGISTRY.getSchema(document), document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -43,14 +51,101 @@ public final class BodySchema {
     public void check(JsonNode document) {
         List<Error> errors = schema.validate(document);
         if (!errors.isEmpty()) {
-            throw ApiProblem.validation(
-                    errors.stream().map(BodySchema::toFieldError).toList());
+            throw ApiProblem.validation(errors.stream().map(this::toFieldError).toList());
         }
     }
 
-    private static FieldError toFieldError(Error error) {
+    /**
+     * Each violation as its pointer, a stable code and plain words saying what is allowed, built
+     * from the rule that failed rather than the validator's text (which quotes regular expressions).
+     */
+    private FieldError toFieldError(Error error) {
         String pointer = pointer(error);
-        return new FieldError(pointer, error.getKeyword() + ": " + describe(error));
+        JsonNode rule = error.getSchemaNode();
+        return switch (error.getKeyword()) {
+            case "required" -> new FieldError(pointer, "required", "is required");
+            case "additionalProperties", "unevaluatedProperties" ->
+                new FieldError(pointer, "unknown-field", "is not a field of this request" + allowedFields(error));
+            case "type" -> new FieldError(pointer, "wrong-type", "must be " + typeWords(rule));
+            case "minLength" -> new FieldError(pointer, "too-short", "must be at least " + count(rule, "character"));
+            case "maxLength" -> new FieldError(pointer, "too-long", "must be at most " + count(rule, "character"));
+            case "minimum" -> new FieldError(pointer, "too-small", "must be at least " + rule.asString());
+            case "exclusiveMinimum" -> new FieldError(pointer, "too-small", "must be more than " + rule.asString());
+            case "maximum" -> new FieldError(pointer, "too-large", "must be at most " + rule.asString());
+            case "exclusiveMaximum" -> new FieldError(pointer, "too-large", "must be less than " + rule.asString());
+            case "minItems" -> new FieldError(pointer, "too-few-items", "must have at least " + count(rule, "item"));
+            case "maxItems" -> new FieldError(pointer, "too-many-items", "must have at most " + count(rule, "item"));
+            case "minProperties" ->
+                new FieldError(pointer, "too-few-items", "must have at least " + count(rule, "field"));
+            case "maxProperties" ->
+                new FieldError(pointer, "too-many-items", "must have at most " + count(rule, "field"));
+            case "enum" -> new FieldError(pointer, "not-allowed", "must be one of: " + values(rule));
+            case "const" -> new FieldError(pointer, "not-allowed", "must be " + rule);
+            case "pattern", "format" -> new FieldError(pointer, "invalid-format", "must be " + formatWords(error));
+            case "oneOf", "anyOf", "not", "dependentRequired" ->
+                new FieldError(pointer, "invalid-combination", combinationWords(error));
+            default -> new FieldError(pointer, "invalid", describe(error));
+        };
+    }
+
+    /** The schema of the value a rule applies to: where its description and property list are. */
+    private JsonNode ruleOwner(Error error) {
+        var fragment = error.getSchemaLocation().getFragment();
+        StringBuilder pointer = new StringBuilder();
+        for (int i = 0; i < fragment.getNameCount() - 1; i++) {
+            pointer.append('/').append(escape(fragment.getElement(i).toString()));
+        }
+        return document.at(pointer.toString());
+    }
+
+    private String allowedFields(Error error) {
+        JsonNode properties = ruleOwner(error).path("properties");
+        return properties.isObject() && !properties.isEmpty()
+                ? " (its fields: " + String.join(", ", properties.propertyNames()) + ")"
+                : "";
+    }
+
+    /** Patterned properties say in their {@code description} what they take, as a noun phrase. */
+    private String formatWords(Error error) {
+        String description = ruleOwner(error).path("description").asString("");
+        if (!description.isEmpty()) {
+            return description;
+        }
+        return "format".equals(error.getKeyword())
+                ? "a " + error.getSchemaNode().asString() + " value"
+                : "in the expected format";
+    }
+
+    private String combinationWords(Error error) {
+        String description = ruleOwner(error).path("description").asString("");
+        return description.isEmpty() ? "does not combine its fields in an allowed way" : description;
+    }
+
+    private static String typeWords(JsonNode rule) {
+        List<String> names = new ArrayList<>();
+        (rule.isArray() ? rule.values() : List.of(rule))
+                .forEach(type -> names.add(
+                        switch (type.asString()) {
+                            case "object" -> "an object";
+                            case "array" -> "an array";
+                            case "integer" -> "a whole number";
+                            case "number" -> "a number";
+                            case "boolean" -> "true or false";
+                            case "null" -> "null";
+                            default -> "a " + type.asString();
+                        }));
+        return String.join(" or ", names);
+    }
+
+    private static String count(JsonNode rule, String unit) {
+        return rule.asString() + " " + unit + (rule.asInt() == 1 ? "" : "s")
+                + ("character".equals(unit) ? " long" : "");
+    }
+
+    private static String values(JsonNode rule) {
+        List<String> values = new ArrayList<>();
+        rule.values().forEach(v -> values.add(v.isString() ? v.asString() : v.toString()));
+        return String.join(", ", values);
     }
 
     private static String pointer(Error error) {
@@ -58,12 +153,16 @@ public final class BodySchema {
         StringBuilder pointer = new StringBuilder();
         for (int i = 0; i < path.getNameCount(); i++) {
             Object element = path.getElement(i);
-            pointer.append('/').append(element.toString().replace("~", "~0").replace("/", "~1"));
+            pointer.append('/').append(escape(element.toString()));
         }
         if (error.getProperty() != null && "required".equals(error.getKeyword())) {
             pointer.append('/').append(error.getProperty());
         }
         return pointer.toString();
+    }
+
+    private static String escape(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
     }
 
     /**

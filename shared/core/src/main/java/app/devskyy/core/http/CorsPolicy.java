@@ -28,6 +28,11 @@ public record CorsPolicy(
         exposeHeaders = List.copyOf(exposeHeaders);
     }
 
+    /** The same policy for other origins: the local server's, which its flag or environment sets. */
+    public CorsPolicy withOrigins(List<String> origins) {
+        return new CorsPolicy(origins, allowMethods, allowHeaders, exposeHeaders, allowCredentials, maxAgeSeconds);
+    }
+
     public boolean allowsOrigin(String origin) {
         return origin != null && (allowOrigins.contains("*") || allowOrigins.contains(origin));
     }

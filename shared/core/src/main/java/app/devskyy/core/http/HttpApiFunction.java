@@ -163,7 +163,9 @@ public final class HttpApiFunction implements Function<Message<byte[]>, APIGatew
 
     private static String requestId(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
-        return context == null || context.getRequestId() == null ? "unknown" : context.getRequestId();
+        return context == null || context.getRequestId() == null
+                ? "unknown"
+                : Identifiers.urlSafeRequestId(context.getRequestId());
     }
 
     private static String method(APIGatewayV2HTTPEvent event) {

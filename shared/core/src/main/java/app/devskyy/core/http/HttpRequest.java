@@ -37,7 +37,7 @@ public final class HttpRequest {
     }
 
     public String requestId() {
-        return event.getRequestContext().getRequestId();
+        return Identifiers.urlSafeRequestId(event.getRequestContext().getRequestId());
     }
 
     public String sourceIp() {
@@ -155,7 +155,7 @@ public final class HttpRequest {
         } catch (JacksonException e) {
             // The schema should make this unreachable; a mismatch is still the caller's input, never a 500.
             throw ApiProblem.validation(
-                    List.of(new FieldError("", "The body cannot be read as this operation's input.")));
+                    List.of(new FieldError("", "unreadable", "The body cannot be read as this operation's input.")));
         }
     }
 
@@ -167,7 +167,8 @@ public final class HttpRequest {
     private static void numbersBeyond64Bits(JsonNode node, String pointer, List<FieldError> errors) {
         if (node.isNumber()) {
             if (node.isFloatingPointNumber() ? !(Math.abs(node.doubleValue()) < 0x1p63) : !node.canConvertToLong()) {
-                errors.add(new FieldError(pointer, "The number is beyond the range of any field (64 bits)."));
+                errors.add(new FieldError(
+                        pointer, "out-of-range", "must be a number between -2^63 and 2^63 - 1 (no field takes more)"));
             }
         } else if (node.isObject()) {
             node.properties().forEach(p -> numbersBeyond64Bits(p.getValue(), pointer + "/" + p.getKey(), errors));

@@ -24,6 +24,16 @@ public final class Identifiers {
         return value != null && ID.matcher(value).matches();
     }
 
+    /**
+     * API Gateway's request ids are standard base64 ({@code Jx7QhgS3IAMEV1A=}), which breaks in a
+     * URL; the API shows them in base64url without padding ({@code Jx7QhgS3IAMEV1A}). The access
+     * log keeps API Gateway's form: {@code -} and {@code _} back to {@code +} and {@code /}, and
+     * padding to a multiple of four, find its line.
+     */
+    public static String urlSafeRequestId(String requestId) {
+        return requestId.replace('+', '-').replace('/', '_').replace("=", "");
+    }
+
     /** An id from a path: out of shape, it names no resource (404). */
     public static String pathId(String value) {
         if (!isId(value)) {

@@ -1,7 +1,8 @@
 package app.devskyy.core.http;
 
-import java.util.LinkedHashMap;
+import app.devskyy.core.Json;
 import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How a function writes an {@link ApiProblem} on the wire. Every family uses RFC 9457
@@ -16,15 +17,17 @@ public interface ProblemFormat {
     HttpResponse body(ApiProblem problem, String path, String requestId);
 
     ProblemFormat RFC_9457 = (problem, path, requestId) -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.type());
-        body.put("title", problem.title());
-        body.put("status", problem.status());
-        body.put("detail", problem.detail());
-        body.put("instance", path);
-        body.put("requestId", requestId);
+        // A tree, not a map: the members keep RFC 9457's order (maps are written sorted).
+        ObjectNode body = Json.MAPPER
+                .createObjectNode()
+                .put("type", problem.type())
+                .put("title", problem.title())
+                .put("status", problem.status())
+                .put("detail", problem.detail())
+                .put("instance", path)
+                .put("requestId", requestId);
         if (!problem.errors().isEmpty()) {
-            body.put("errors", problem.errors());
+            body.set("errors", Json.MAPPER.valueToTree(problem.errors()));
         }
         return HttpResponse.json(problem.status(), "application/problem+json", body);
     };
