@@ -11,6 +11,7 @@ import app.devskyy.core.testing.DynamoDbLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +62,7 @@ class BillingEffectsTest {
         Entitlements.Entitlement now = entitlements.of(workspace);
         assertThat(now.plan()).isEqualTo("pro");
         assertThat(now.status()).isEqualTo("active");
-        assertThat(now.currentPeriodEnd()).isEqualTo(1_800_000_000L);
+        assertThat(now.currentPeriodEnd()).isEqualTo(Instant.ofEpochSecond(1_800_000_000L));
     }
 
     @Test

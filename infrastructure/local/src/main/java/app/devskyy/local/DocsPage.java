@@ -43,7 +43,10 @@ final class DocsPage {
         try {
             String spec = Files.readString(openApi);
             this.yaml = new Document("application/yaml", spec.getBytes(StandardCharsets.UTF_8));
-            this.json = new Document("application/json", Json.writeBytes(bundled(CfnYaml.parse(spec), openApi)));
+            ObjectNode bundled = (ObjectNode) bundled(CfnYaml.parse(spec), openApi);
+            // Try-it-out calls the server that serves the page, whatever its port.
+            bundled.putArray("servers").addObject().put("url", "/").put("description", "this local API");
+            this.json = new Document("application/json", Json.writeBytes(bundled));
             this.page = new Document("text/html; charset=utf-8", resource("/docs/index.html"));
             this.init = new Document("text/javascript; charset=utf-8", resource("/docs/init.js"));
             Properties webjarVersion = new Properties();

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +85,12 @@ final class ApiClient {
             String raw = response.body().string();
             Map<String, String> answered = new HashMap<>();
             response.headers().forEach(h -> answered.put(h.getFirst().toLowerCase(Locale.ROOT), h.getSecond()));
+            // Every answer the end-to-end tests see must be what the spec declares (ResponseContract).
+            List<String> violations = ResponseContract.SPEC.violations(
+                    method, path, response.code(), answered.getOrDefault("content-type", ""), raw, false);
+            if (!violations.isEmpty()) {
+                throw new AssertionError("the answer breaks the contract: " + violations + "\n" + raw);
+            }
             boolean isJson = answered.getOrDefault("content-type", "").contains("json");
             return new Answer(
                     response.code(),

@@ -147,9 +147,7 @@ class ApiKeysTest extends UsingLocalApi {
         assertThat(create(owner, "read_only", ",\"expiresAt\":1826878800").status())
                 .as("epoch seconds are no longer taken")
                 .isEqualTo(422);
-        Answer expiring = create(owner, "read_only", ",\"expiresAt\":\"" + now.plusSeconds(86400) + "\"");
-        assertThat(Instant.parse(expiring.field("expiresAt")).getEpochSecond())
-                .isEqualTo(now.plusSeconds(86400).getEpochSecond());
+
         assertThat(owner.client()
                         .post(
                                 "/api/v1/auth/workspaces/ws_other/api-keys",

@@ -236,14 +236,14 @@ class MfaFlowsTest extends UsingLocalApi {
                 .get(0)
                 .path("id")
                 .asString();
-        String body = "{\"workspaceId\":\"" + workspaceId + "\",\"name\":\"CI\",\"role\":\"developer\"}";
-        Answer refused = user.client().post("/api/v1/auth/api-keys", body, user.token());
+        String body = "{\"name\":\"CI\",\"role\":\"developer\"}";
+        String keys = "/api/v1/auth/workspaces/" + workspaceId + "/api-keys";
+        Answer refused = user.client().post(keys, body, user.token());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.field("type")).endsWith("/second-factor-required");
         String aal2 = challenge(user, login(user).field("challengeId"), "code", appCode(user.secret(), 1))
                 .field("access_token");
-        assertThat(user.client().post("/api/v1/auth/api-keys", body, aal2).status())
-                .isEqualTo(201);
+        assertThat(user.client().post(keys, body, aal2).status()).isEqualTo(201);
     }
 
     @Test

@@ -2,12 +2,20 @@ package app.devskyy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.auth.AuthInitializer;
 import app.devskyy.core.Json;
+import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.testing.CfnYaml;
 import app.devskyy.core.testing.Events;
+import app.devskyy.llmproxy.LlmProxyInitializer;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,5 +119,44 @@ class OpenApiContractTest {
             }
         }
         assertThat(sampled).containsAll(templateOperations());
+    }
+
+    @Test
+    void swaggerParserReadsTheSpecWithoutAMessage() {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult result = new OpenAPIV3Parser()
+                .readLocation(
+                        Events.repositoryRoot()
+                                .resolve("infrastructure/openapi.yaml")
+                                .toUri()
+                                .toString(),
+                        null,
+                        options);
+        assertThat(result.getMessages()).isEmpty();
+        assertThat(result.getOpenAPI().getPaths()).hasSizeGreaterThan(40);
+    }
+
+    /** Swagger UI fills its bodies with these examples: each must pass the function's own validation. */
+    @Test
+    void everyRequestExampleIsAcceptedByTheFunctionsSchema() {
+        List<String> checked = new ArrayList<>();
+        spec.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(op -> {
+                    JsonNode media = op.getValue().at("/requestBody/content/application~1json");
+                    String ref = media.at("/schema/$ref").asString("");
+                    if (ref.isEmpty()) {
+                        return;
+                    }
+                    assertThat(media.has("example"))
+                            .as(op.getKey() + " " + path.getKey() + " has an example")
+                            .isTrue();
+                    String name = ref.substring(ref.lastIndexOf('/') + 1).replace(".json", "");
+                    Class<?> owner = ref.contains("/llm-proxy/") ? LlmProxyInitializer.class : AuthInitializer.class;
+                    BodySchema.load(owner, name).check(media.get("example"));
+                    checked.add(name);
+                }));
+        assertThat(checked).hasSizeGreaterThan(20);
     }
 }

@@ -147,13 +147,14 @@ class EventFunctionsTest {
         Invoker plan = start("plan");
         try (JsonLogs logs = JsonLogs.capture()) {
             ObjectNode request = (ObjectNode) Json.MAPPER.valueToTree(HttpEvents.request("GET", "/ping"));
-            ((ObjectNode) request.path("requestContext")).put("requestId", "Ab3xYz0AbcDEF=");
+            ((ObjectNode) request.path("requestContext")).put("requestId", "Ab3x+z0Ab/DEF=");
             assertThat(http.invoke(request).path("statusCode").asInt()).isEqualTo(200);
             batch(orders, message("msg-7", "{\"id\":\"a\",\"quantity\":1}", null));
             plan.invoke((ObjectNode)
                     Json.tree("{\"executionName\":\"run-9\",\"goal\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
 
-            assertThat(correlationOf(logs.lines(), "pinged")).isEqualTo("Ab3xYz0AbcDEF=");
+            // The request id as callers see it in x-request-id: API Gateway's, in base64url.
+            assertThat(correlationOf(logs.lines(), "pinged")).isEqualTo("Ab3x-z0Ab_DEF");
             assertThat(correlationOf(logs.lines(), "order received")).isEqualTo("msg-7");
             assertThat(correlationOf(logs.lines(), "planning")).isEqualTo("run-9");
             assertThat(logs.text()).doesNotContain("quantity");
