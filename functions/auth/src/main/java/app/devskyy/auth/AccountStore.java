@@ -130,10 +130,7 @@ final class AccountStore {
                 })
                 .iterator()
                 .next();
-        String next = page.lastEvaluatedKey() == null
-                ? null
-                : page.lastEvaluatedKey().get("gsi1sk").s();
-        return new UserPage(page.items(), next);
+        return new UserPage(page.items(), Values.string(page.lastEvaluatedKey(), "gsi1sk"));
     }
 
     // Lockouts

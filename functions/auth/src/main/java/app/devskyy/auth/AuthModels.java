@@ -2,7 +2,6 @@ package app.devskyy.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.List;
 
@@ -75,53 +74,41 @@ final class AuthModels {
             @JsonProperty("expires_in") long expiresIn,
             @JsonProperty("refresh_token") String refreshToken,
             @JsonProperty("session_id") String sessionId)
-            implements LoginAnswer {}
+            implements LoginAnswer {
+
+        /** The answer of the cookie mode: the refresh token travels in the cookie only. */
+        Tokens withoutRefreshToken() {
+            return new Tokens(accessToken, tokenType, expiresIn, null, sessionId);
+        }
+    }
 
     /**
      * OAuth 2.0 Authorization Server Metadata (RFC 8414), with its member names: what exists is
-     * the JWKS and a token endpoint for the refresh_token grant; accounts sign in with a password,
-     * not through an authorization endpoint, so no response types are offered.
+     * the JWKS and a token endpoint for the refresh_token grant, for public clients (a refresh token
+     * is the whole credential); accounts sign in with a password, not through an authorization
+     * endpoint, so no response types are offered.
      */
-    @JsonPropertyOrder({
-        "issuer",
-        "jwks_uri",
-        "token_endpoint",
-        "grant_types_supported",
-        "token_endpoint_auth_methods_supported",
-        "response_types_supported",
-        "service_documentation"
-    })
-    record ServerMetadata(String issuer) {
+    record ServerMetadata(
+            String issuer,
+            @JsonProperty("jwks_uri") String jwksUri,
+            @JsonProperty("token_endpoint") String tokenEndpoint,
+            @JsonProperty("grant_types_supported") List<String> grantTypes,
 
-        @JsonProperty("jwks_uri")
-        String jwksUri() {
-            return issuer + "/.well-known/jwks.json";
-        }
+            @JsonProperty("token_endpoint_auth_methods_supported")
+            List<String> authMethods,
 
-        @JsonProperty("token_endpoint")
-        String tokenEndpoint() {
-            return issuer + AuthRoutes.BASE + "/refresh";
-        }
+            @JsonProperty("response_types_supported") List<String> responseTypes,
+            @JsonProperty("service_documentation") String documentation) {
 
-        @JsonProperty("grant_types_supported")
-        List<String> grantTypes() {
-            return List.of("refresh_token");
-        }
-
-        /** Public clients: a refresh token is the whole credential. */
-        @JsonProperty("token_endpoint_auth_methods_supported")
-        List<String> authMethods() {
-            return List.of("none");
-        }
-
-        @JsonProperty("response_types_supported")
-        List<String> responseTypes() {
-            return List.of();
-        }
-
-        @JsonProperty("service_documentation")
-        String documentation() {
-            return issuer + "/docs";
+        static ServerMetadata of(String issuer) {
+            return new ServerMetadata(
+                    issuer,
+                    issuer + "/.well-known/jwks.json",
+                    issuer + AuthRoutes.BASE + "/refresh",
+                    List.of("refresh_token"),
+                    List.of("none"),
+                    List.of(),
+                    issuer + "/docs");
         }
     }
 

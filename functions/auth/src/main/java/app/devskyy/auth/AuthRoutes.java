@@ -14,7 +14,6 @@ import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +88,7 @@ final class AuthRoutes {
         this.limits = limits;
         this.cookies = cookies;
         this.jwks = keys.publicJwks().toString();
-        this.metadata = Json.write(new AuthModels.ServerMetadata(issuer));
+        this.metadata = Json.write(AuthModels.ServerMetadata.of(issuer));
     }
 
     Router router() {
@@ -340,7 +339,7 @@ final class AuthRoutes {
                         .orElse("local");
         sessions.logout(principal, scope, origin(request));
         // The cookie's path is the refresh route, so it is not sent here; the browser is told to drop it anyway.
-        return new HttpResponse(204, Map.of(), List.of(RefreshCookies.cleared()), "");
+        return HttpResponse.noContent().withCookie(RefreshCookies.cleared());
     }
 
     private static Origin origin(HttpRequest request) {

@@ -7,6 +7,8 @@ import app.devskyy.core.auth.Role;
 import app.devskyy.core.config.Config;
 import java.time.Clock;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Names the platform's first super admin, once, without editing tables: the account with a given
@@ -16,6 +18,8 @@ import java.util.Optional;
  * the server was started with, when that account signs up.
  */
 final class PlatformBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformBootstrap.class);
 
     /** Honoured by local deployments only: in AWS, nobody who can sign up may become super admin by it. */
     static final String LOCAL_SETTING = "AUTH_LOCAL_SUPER_ADMIN_EMAIL";
@@ -48,23 +52,34 @@ final class PlatformBootstrap {
         return email;
     }
 
-    /** After a signup: the local server's named email becomes super admin on signing up. */
+    /**
+     * After a signup: the local server's named email becomes super admin on signing up, unless a
+     * first super admin was named before (a data folder kept from a start with another email); the
+     * signup itself succeeds either way.
+     */
     void afterSignup(String normalizedEmail) {
-        if (localSuperAdmin.filter(normalizedEmail::equals).isPresent()) {
-            grant(normalizedEmail, "local-start-up");
+        if (localSuperAdmin.filter(normalizedEmail::equals).isPresent()
+                && promote(normalizedEmail, "local-start-up").isEmpty()) {
+            LOG.warn("{} is set, but this data folder named its first super admin before; ignored", LOCAL_SETTING);
         }
     }
 
+    /** The operators' bootstrap: fails when the account does not exist or the bootstrap happened before. */
     Profiles.AdminUserView grant(String email, String by) {
+        return promote(email, by)
+                .orElseThrow(() -> new IllegalStateException("The first super admin was named before; grant platform"
+                        + " roles with PATCH /api/v1/auth/users/{userId}."));
+    }
+
+    private Optional<Profiles.AdminUserView> promote(String email, String by) {
         User user = accountStore
                 .userByEmailIndex(profiles.emailIndex(email))
                 .orElseThrow(() -> new IllegalArgumentException("No account has this email; sign up first."));
         User promoted = user.withAdministration(user.disabled(), Role.SUPER_ADMIN.wire());
         if (!accountStore.bootstrapSuperAdmin(promoted, clock.millis())) {
-            throw new IllegalStateException("The first super admin was named before; grant platform roles"
-                    + " with PATCH /api/v1/auth/users/{userId}.");
+            return Optional.empty();
         }
         audit.account(user.userId(), "platform_bootstrap:super_admin", "success", by, new Origin("", by));
-        return profiles.adminView(promoted);
+        return Optional.of(profiles.adminView(promoted));
     }
 }

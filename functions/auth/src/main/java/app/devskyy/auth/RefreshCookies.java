@@ -1,14 +1,11 @@
 package app.devskyy.auth;
 
 import app.devskyy.auth.AuthModels.Tokens;
-import app.devskyy.core.Json;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -46,13 +43,8 @@ final class RefreshCookies {
         if (!inCookie) {
             return HttpResponse.ok(tokens);
         }
-        Tokens body =
-                new Tokens(tokens.accessToken(), tokens.tokenType(), tokens.expiresIn(), null, tokens.sessionId());
-        return new HttpResponse(
-                200,
-                Map.of("content-type", "application/json"),
-                List.of(cookie(tokens.refreshToken(), Sessions.SESSION_LIFETIME.toSeconds())),
-                Json.write(body));
+        return HttpResponse.ok(tokens.withoutRefreshToken())
+                .withCookie(cookie(tokens.refreshToken(), Sessions.SESSION_LIFETIME.toSeconds()));
     }
 
     /** The refresh token of a refresh that sent none in its body: the cookie's, once the request proved its origin. */

@@ -1,12 +1,13 @@
 package app.devskyy.llmproxy;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.FieldError;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.ProblemFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The LLM proxy's problems in OpenAI's error envelope,
@@ -28,7 +29,6 @@ final class OpenAiErrors implements ProblemFormat {
 
     @Override
     public HttpResponse body(ApiProblem problem, String path, String requestId) {
-        Map<String, Object> error = new LinkedHashMap<>();
         String message = problem.detail();
         if (!problem.errors().isEmpty()) {
             message += " "
@@ -36,17 +36,22 @@ final class OpenAiErrors implements ProblemFormat {
                             .map(e -> (e.pointer().isEmpty() ? "body" : e.pointer()) + ": " + e.detail())
                             .collect(Collectors.joining("; "));
         }
-        error.put("message", message);
-        error.put("type", type(problem.status()));
-        error.put(
-                "param",
-                problem.errors().isEmpty() ? null : param(problem.errors().getFirst()));
-        error.put("code", CODES.getOrDefault(problem.slug(), problem.slug().replace('-', '_')));
+        // A tree, not a map: the members keep OpenAI's order (maps are written sorted).
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode error = body.putObject("error")
+                .put("message", message)
+                .put("type", type(problem.status()))
+                .put(
+                        "param",
+                        problem.errors().isEmpty()
+                                ? null
+                                : param(problem.errors().getFirst()))
+                .put("code", CODES.getOrDefault(problem.slug(), problem.slug().replace('-', '_')));
         if (!problem.errors().isEmpty()) {
             // Beyond OpenAI's one param: every violation with its pointer and stable code, as in problem+json.
-            error.put("errors", problem.errors());
+            error.set("errors", Json.MAPPER.valueToTree(problem.errors()));
         }
-        return HttpResponse.json(problem.status(), "application/json", Map.of("error", error));
+        return HttpResponse.json(problem.status(), "application/json", body);
     }
 
     /** OpenAI names the offending parameter without the pointer's leading slash ({@code messages.0.role}). */

@@ -2,6 +2,7 @@ package app.devskyy.webhooks;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.billing.BillingItems;
@@ -11,13 +12,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The billing table as the webhooks family writes it ({@link BillingItems}): per workspace its
@@ -157,8 +156,8 @@ final class BillingStore {
                                     .partitionValue(BillingItems.UNMATCHED)
                                     .build()))
                             .limit(limit);
-                    after.ifPresent(sk -> r.exclusiveStartKey(Map.of(
-                            "pk", AttributeValue.fromS(BillingItems.UNMATCHED), "sk", AttributeValue.fromS(sk))));
+                    after.ifPresent(sk -> r.exclusiveStartKey(
+                            ItemKey.of(BillingItems.UNMATCHED, sk).attributes()));
                 })
                 .iterator()
                 .next();
@@ -166,10 +165,7 @@ final class BillingStore {
                 page.items().stream()
                         .map(item -> new UnmatchedView(item.sk(), item.type(), Instant.ofEpochMilli(item.parkedAt())))
                         .toList(),
-                Paging.nextCursor(
-                        page.lastEvaluatedKey() == null
-                                ? null
-                                : page.lastEvaluatedKey().get("sk").s()));
+                Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "sk")));
     }
 
     /** A workspace's payments and refunds, newest version last. */

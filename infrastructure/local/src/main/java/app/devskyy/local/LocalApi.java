@@ -5,8 +5,12 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.http.CorsPolicy;
 import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.core.testing.FunctionStarter;
+import app.devskyy.core.testing.LocalContext;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -50,11 +55,14 @@ public final class LocalApi implements AutoCloseable {
     private final EmbeddedDynamoDb dynamoDb;
     private final HttpServer server;
     private final LocalQueues queues;
+    private final Map<String, FunctionInvoker> functions;
 
-    private LocalApi(EmbeddedDynamoDb dynamoDb, HttpServer server, LocalQueues queues) {
+    private LocalApi(
+            EmbeddedDynamoDb dynamoDb, HttpServer server, LocalQueues queues, Map<String, FunctionInvoker> functions) {
         this.dynamoDb = dynamoDb;
         this.server = server;
         this.queues = queues;
+        this.functions = functions;
     }
 
     public static void main(String[] args) throws Exception {
@@ -129,7 +137,7 @@ public final class LocalApi implements AutoCloseable {
                         options.template().resolveSibling("infrastructure/openapi.yaml"),
                         outbox));
         server.start();
-        return new LocalApi(dynamoDb, server, queues);
+        return new LocalApi(dynamoDb, server, queues, Map.copyOf(functions));
     }
 
     /**
@@ -159,6 +167,27 @@ public final class LocalApi implements AutoCloseable {
     /** The template's queues, for inspecting what waits in them. */
     public LocalQueues queues() {
         return queues;
+    }
+
+    /**
+     * Invokes a function of the template directly, by logical id, as Lambda's Invoke does for an
+     * IAM principal (the auth operations function has no other way in); the raw answer.
+     */
+    byte[] invoke(String logicalId, byte[] event) {
+        FunctionInvoker function = functions.get(logicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("no function " + logicalId + " in the template");
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try {
+            function.handleRequest(
+                    new ByteArrayInputStream(event),
+                    output,
+                    new LocalContext(logicalId, UUID.randomUUID().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return output.toByteArray();
     }
 
     /** Takes DynamoDB Local away while the functions keep running: how outage tests make one. */

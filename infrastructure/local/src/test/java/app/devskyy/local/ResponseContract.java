@@ -20,8 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,11 +35,19 @@ import tools.jackson.databind.JsonNode;
  */
 final class ResponseContract {
 
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+
     static final ResponseContract SPEC = load();
 
     private static final String BASE = "https://contract.devskyy.test/openapi.json";
 
-    record Operation(String method, String template, Pattern pattern, JsonNode node) {}
+    record Operation(String method, String template, Pattern pattern, JsonNode node) {
+
+        /** {@code METHOD /template}, as template.yaml names routes. */
+        String key() {
+            return method + " " + template;
+        }
+    }
 
     private final JsonNode spec;
     private final List<Operation> operations;
@@ -51,12 +61,15 @@ final class ResponseContract {
         spec.path("paths")
                 .properties()
                 .forEach(path -> path.getValue().properties().forEach(op -> {
+                    if (!METHODS.contains(op.getKey())) {
+                        return;
+                    }
                     String template = path.getKey();
                     String regex = Pattern.quote(template).replaceAll("\\{[A-Za-z]+}", "\\\\E[^/]+\\\\Q");
                     found.add(new Operation(
                             op.getKey().toUpperCase(Locale.ROOT), template, Pattern.compile(regex), op.getValue()));
                 }));
-        // Literal paths win over templated ones (/models before /models/{model} is not an issue; /a/b over /a/{x}).
+        // Of the operations a path matches, the one with the most literal text wins, as in API Gateway.
         found.sort(Comparator.comparingInt((Operation o) ->
                         o.template().replaceAll("\\{[^}]+}", "").length())
                 .reversed());
@@ -78,8 +91,9 @@ final class ResponseContract {
         }
     }
 
-    JsonNode spec() {
-        return spec;
+    /** Every operation the spec declares, as {@code METHOD /template}. */
+    Set<String> operationKeys() {
+        return operations.stream().map(Operation::key).collect(Collectors.toCollection(TreeSet::new));
     }
 
     Optional<Operation> operation(String method, String path) {

@@ -1,6 +1,8 @@
 package app.devskyy.core.audit;
 
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.Values;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.Paging;
 import app.devskyy.core.privacy.Category;
@@ -17,7 +19,6 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The security audit trail ({@code AUDIT_TABLE}): who did what, to what, from where, with which
@@ -108,8 +109,7 @@ public final class AuditLog {
                     r.queryConditional(QueryConditional.keyEqualTo(
                                     Key.builder().partitionValue(pk).build()))
                             .limit(limit);
-                    after.ifPresent(sk -> r.exclusiveStartKey(
-                            Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))));
+                    after.ifPresent(sk -> r.exclusiveStartKey(ItemKey.of(pk, sk).attributes()));
                 })
                 .iterator()
                 .next();
@@ -123,12 +123,7 @@ public final class AuditLog {
                         pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")),
                         Instant.ofEpochMilli(e.at())))
                 .toList();
-        return new PageView(
-                views,
-                Paging.nextCursor(
-                        page.lastEvaluatedKey() == null
-                                ? null
-                                : page.lastEvaluatedKey().get("sk").s()));
+        return new PageView(views, Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "sk")));
     }
 
     private static String context(String pk, String sk, String field) {

@@ -6,6 +6,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.NodePath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,12 +91,8 @@ public final class BodySchema {
 
     /** The schema of the value a rule applies to: where its description and property list are. */
     private JsonNode ruleOwner(Error error) {
-        var fragment = error.getSchemaLocation().getFragment();
-        StringBuilder pointer = new StringBuilder();
-        for (int i = 0; i < fragment.getNameCount() - 1; i++) {
-            pointer.append('/').append(escape(fragment.getElement(i).toString()));
-        }
-        return document.at(pointer.toString());
+        NodePath rule = error.getSchemaLocation().getFragment();
+        return document.at(pointer(rule, rule.getNameCount() - 1));
     }
 
     private String allowedFields(Error error) {
@@ -107,18 +104,21 @@ public final class BodySchema {
 
     /** Patterned properties say in their {@code description} what they take, as a noun phrase. */
     private String formatWords(Error error) {
-        String description = ruleOwner(error).path("description").asString("");
-        if (!description.isEmpty()) {
-            return description;
-        }
-        return "format".equals(error.getKeyword())
-                ? "a " + error.getSchemaNode().asString() + " value"
-                : "in the expected format";
+        return described(
+                error,
+                "format".equals(error.getKeyword())
+                        ? "a " + error.getSchemaNode().asString() + " value"
+                        : "in the expected format");
     }
 
     private String combinationWords(Error error) {
+        return described(error, "does not combine its fields in an allowed way");
+    }
+
+    /** The {@code description} of the schema the failed rule belongs to, or {@code fallback}. */
+    private String described(Error error, String fallback) {
         String description = ruleOwner(error).path("description").asString("");
-        return description.isEmpty() ? "does not combine its fields in an allowed way" : description;
+        return description.isEmpty() ? fallback : description;
     }
 
     private static String typeWords(JsonNode rule) {
@@ -150,13 +150,17 @@ public final class BodySchema {
 
     private static String pointer(Error error) {
         var path = error.getInstanceLocation();
+        String pointer = pointer(path, path.getNameCount());
+        return error.getProperty() != null && "required".equals(error.getKeyword())
+                ? pointer + "/" + escape(error.getProperty())
+                : pointer;
+    }
+
+    /** The JSON Pointer (RFC 6901) of a path's first {@code count} elements. */
+    private static String pointer(NodePath path, int count) {
         StringBuilder pointer = new StringBuilder();
-        for (int i = 0; i < path.getNameCount(); i++) {
-            Object element = path.getElement(i);
-            pointer.append('/').append(escape(element.toString()));
-        }
-        if (error.getProperty() != null && "required".equals(error.getKeyword())) {
-            pointer.append('/').append(error.getProperty());
+        for (int i = 0; i < count; i++) {
+            pointer.append('/').append(escape(path.getElement(i).toString()));
         }
         return pointer.toString();
     }

@@ -1,6 +1,7 @@
 package app.devskyy.core.http;
 
 import app.devskyy.core.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,5 +43,12 @@ public record HttpResponse(int status, Map<String, String> headers, List<String>
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(name.toLowerCase(Locale.ROOT), value);
         return new HttpResponse(status, copy, cookies, body);
+    }
+
+    /** A copy that also sets a cookie ({@code Set-Cookie}'s value). */
+    public HttpResponse withCookie(String setCookie) {
+        List<String> copy = new ArrayList<>(cookies);
+        copy.add(setCookie);
+        return new HttpResponse(status, headers, copy, body);
     }
 }
