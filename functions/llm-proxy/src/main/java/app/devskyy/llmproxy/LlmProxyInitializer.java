@@ -11,11 +11,9 @@ import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import app.devskyy.core.upstash.UpstashClient;
-import app.devskyy.llm.ChatGateway;
-import app.devskyy.llm.CircuitBreakers;
-import app.devskyy.llm.Prices;
-import app.devskyy.llm.ProviderRegistry;
-import app.devskyy.llm.Routing;
+import app.devskyy.llm.metering.Budgets;
+import app.devskyy.llm.metering.LlmServices;
+import app.devskyy.llm.metering.UsageLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +21,6 @@ import java.util.Optional;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.lambda.powertools.parameters.ssm.SSMProvider;
 
 /** Builds the LLM proxy by hand and registers its one function, {@code llm}. */
 public class LlmProxyInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
@@ -45,30 +41,17 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
         // One Enhanced Client over the function's one DynamoDB client, shared by every store.
         DynamoTables tables = new DynamoTables(dynamoDb);
         Clock clock = Clock.systemUTC();
-        Optional<UpstashClient> upstash = UpstashClient.fromConfig(config);
-        CircuitBreakers breakers = new CircuitBreakers(
-                upstash.map(CircuitBreakers::upstash).orElseGet(() -> CircuitBreakers.inInstance(clock)),
-                config.integer("LLM_BREAKER_FAILURES", 5),
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(config.integer("LLM_BREAKER_COOLDOWN_SECONDS", 30)));
-        ChatGateway gateway = new ChatGateway(
-                ProviderRegistry.fromConfig(config, aws),
-                breakers,
-                new ChatGateway.Policy(
-                        config.millis("LLM_DEADLINE_MS", Duration.ofSeconds(25)),
-                        config.millis("LLM_ATTEMPT_TIMEOUT_MS", Duration.ofSeconds(20)),
-                        config.integer("LLM_ATTEMPTS_PER_PROVIDER", 2),
-                        config.millis("LLM_BACKOFF_MS", Duration.ofMillis(250)),
-                        config.millis("LLM_LONGEST_RETRY_WAIT_MS", Duration.ofSeconds(4))));
+        LlmServices llm = LlmServices.fromConfig(config, aws, dynamoDb, tables, clock);
+        Optional<UpstashClient> upstash = llm.upstash();
         Duration cacheTtl = Duration.ofSeconds(config.integer("LLM_CACHE_TTL_SECONDS", 3600));
         ResponseCache cache = upstash.map(u -> ResponseCache.upstash(u, cacheTtl))
                 .orElseGet(() -> ResponseCache.dynamoDb(tables, table, cacheTtl, clock));
-        Budgets budgets = new Budgets(dynamoDb, tables, table, clock);
-        UsageLedger ledger = new UsageLedger(dynamoDb, tables, table, clock);
+        Budgets budgets = llm.budgets();
+        UsageLedger ledger = llm.ledger();
         ProxyService proxy = new ProxyService(
-                routing(config, aws),
-                gateway,
-                config.optional("LLM_PRICES").map(Prices::parse).orElseGet(Prices::bundled),
+                llm.routing(),
+                llm.meter(),
+                llm.prices(),
                 budgets,
                 ledger,
                 cache,
@@ -76,7 +59,7 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
                 new ProxyService.Defaults(
                         config.integer("LLM_DEFAULT_RPM", 600),
                         config.integer("LLM_DEFAULT_TPM", 2_000_000),
-                        config.integer("LLM_MAX_TOKENS_UNDER_BUDGET", 4096),
+                        llm.maxTokensUnderBudget(),
                         "redacted".equals(config.string("LLM_LOG_PROMPTS", "off"))),
                 clock);
         HttpApiFunction function = new HttpApiFunction(
@@ -92,23 +75,5 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
                         () -> function.prime(
                                 PrimingEvents.request("POST", LlmRoutes.BASE + "/chat/completions", "{\"model\":1}"))));
         return function;
-    }
-
-    /**
-     * The routing document: {@code LLM_ROUTING} (JSON) where set, else the SSM parameter named by
-     * {@code LLM_ROUTING_PARAMETER} (read once per cold start), else the bundled one.
-     */
-    static Routing routing(Config config, AwsClients aws) {
-        Optional<String> inline = config.optional("LLM_ROUTING").filter(s -> !s.isBlank());
-        if (inline.isPresent()) {
-            return Routing.parse(inline.get());
-        }
-        return config.optional("LLM_ROUTING_PARAMETER")
-                .filter(s -> !s.isBlank())
-                .map(name -> Routing.parse(SSMProvider.builder()
-                        .withClient(aws.configure(SsmClient.builder(), "SSM").build())
-                        .build()
-                        .get(name)))
-                .orElseGet(Routing::bundled);
     }
 }

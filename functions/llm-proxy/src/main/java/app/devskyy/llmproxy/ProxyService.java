@@ -18,6 +18,13 @@ import app.devskyy.llm.Routing.Route;
 import app.devskyy.llm.Target;
 import app.devskyy.llm.TokenEstimator;
 import app.devskyy.llm.Usage;
+import app.devskyy.llm.metering.Budgets;
+import app.devskyy.llm.metering.Caller;
+import app.devskyy.llm.metering.Concurrently;
+import app.devskyy.llm.metering.MeteredChat;
+import app.devskyy.llm.metering.MeteredChat.Completed;
+import app.devskyy.llm.metering.Money;
+import app.devskyy.llm.metering.UsageLedger;
 import app.devskyy.llm.providers.OfflineProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,15 +70,13 @@ final class ProxyService {
     /** What the proxy answers: the OpenAI body and the headers that explain it. */
     record Answer(ObjectNode body, Map<String, String> headers) {}
 
-    /** A finished provider call, accounted. */
-    record Completed(ChatResult result, Target target, int attempts, long costMicros, long latencyMillis) {}
-
     /** Limits for workspaces that set none. */
     record Defaults(int rpm, int tpm, int maxTokensUnderBudget, boolean logPrompts) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyService.class);
 
     private final Routing routing;
+    private final MeteredChat meter;
     private final ChatGateway gateway;
     private final Prices prices;
     private final Budgets budgets;
@@ -83,7 +88,7 @@ final class ProxyService {
 
     ProxyService(
             Routing routing,
-            ChatGateway gateway,
+            MeteredChat meter,
             Prices prices,
             Budgets budgets,
             UsageLedger ledger,
@@ -92,7 +97,8 @@ final class ProxyService {
             Defaults defaults,
             Clock clock) {
         this.routing = routing;
-        this.gateway = gateway;
+        this.meter = meter;
+        this.gateway = meter.gateway();
         this.prices = prices;
         this.budgets = budgets;
         this.ledger = ledger;
@@ -235,56 +241,11 @@ final class ProxyService {
             Route route,
             ChatRequest request,
             Consumer<Outcome<ChatResult>> alongside) {
-        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
-        boolean budgeted = settings.monthlyMicros() != null
-                || caller.apiKeyId()
-                        .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
-                        .isPresent();
-        // Under a budget, the output must be bounded for the reservation to bound the cost.
-        ChatRequest sent = budgeted && request.maxTokens() == null
-                ? request.withMaxTokens(defaults.maxTokensUnderBudget())
-                : request;
-        long promptBound = TokenEstimator.promptUpperBound(sent);
-        long outputBound =
-                (long) (sent.maxTokens() == null ? defaults.maxTokensUnderBudget() : sent.maxTokens()) * sent.choices();
-        Budgets.Reservation reservation =
-                budgets.reserve(caller, prices.worstCaseMicros(route.targets(), promptBound, outputBound));
-        Outcome<ChatResult> outcome;
         try {
-            outcome = gateway.chat(route.targets(), sent);
+            return meter.complete(caller, requestId, operation, route, request, Optional.empty(), alongside);
         } catch (GatewayException failed) {
-            Concurrently.run(
-                    () -> budgets.settle(reservation, 0),
-                    () -> ledger.record(new UsageLedger.Entry(
-                            caller,
-                            requestId,
-                            operation,
-                            route.alias(),
-                            lastTarget(failed, route),
-                            Usage.NONE,
-                            0,
-                            0,
-                            false,
-                            Integer.toString(failed.status()))));
             throw problem(failed);
         }
-        long cost = prices.costMicros(outcome.target(), outcome.result().usage());
-        Concurrently.run(
-                () -> budgets.settle(reservation, cost),
-                () -> ledger.record(new UsageLedger.Entry(
-                        caller,
-                        requestId,
-                        operation,
-                        route.alias(),
-                        outcome.target(),
-                        outcome.result().usage(),
-                        cost,
-                        outcome.latencyMillis(),
-                        false,
-                        "ok")),
-                () -> alongside.accept(outcome));
-        return new Completed(
-                outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
     }
 
     Answer embeddings(
@@ -351,7 +312,7 @@ final class ProxyService {
                     requestId,
                     "embeddings",
                     route.alias(),
-                    lastTarget(failed, route),
+                    MeteredChat.lastTarget(failed, route),
                     Usage.NONE,
                     0,
                     0,
@@ -389,7 +350,7 @@ final class ProxyService {
         headers.put("x-llm-cache", cacheable ? "miss" : "off");
         headers.put("x-llm-provider", outcome.target().provider());
         headers.put("x-llm-model", outcome.target().model());
-        headers.put("x-llm-attempts", Integer.toString(calls(outcome.attempts())));
+        headers.put("x-llm-attempts", Integer.toString(MeteredChat.calls(outcome.attempts())));
         headers.put("x-llm-cost-usd", Money.usd(cost).toPlainString());
         return new Answer(encoded(body, base64), offlineMarked(headers, outcome.target()));
     }
@@ -416,18 +377,6 @@ final class ProxyService {
                     "true: no LLM provider is configured; answers come from the deterministic offline model");
         }
         return headers;
-    }
-
-    private static int calls(List<ChatGateway.Attempt> attempts) {
-        return (int) attempts.stream()
-                .filter(a -> !a.outcome().equals("circuit_open"))
-                .count();
-    }
-
-    private static Target lastTarget(GatewayException failed, Route route) {
-        return failed.attempts().isEmpty()
-                ? route.targets().getFirst()
-                : failed.attempts().getLast().target();
     }
 
     private static Usage usageOf(ObjectNode body) {

@@ -7,6 +7,7 @@ import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Target;
+import app.devskyy.llm.metering.LlmItems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

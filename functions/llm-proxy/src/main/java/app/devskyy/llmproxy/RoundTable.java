@@ -6,6 +6,10 @@ import app.devskyy.llm.ChatMessage;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Routing.Route;
+import app.devskyy.llm.metering.Caller;
+import app.devskyy.llm.metering.Concurrently;
+import app.devskyy.llm.metering.MeteredChat;
+import app.devskyy.llm.metering.Money;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +42,7 @@ final class RoundTable {
                "properties": {"candidate": {"type": "integer"}, "score": {"type": "number"}, "reason": {"type": "string"}}}}}}
             """.getBytes(StandardCharsets.UTF_8));
 
-    private record Candidate(String model, ProxyService.Completed completed, String error) {}
+    private record Candidate(String model, MeteredChat.Completed completed, String error) {}
 
     private final ProxyService proxy;
 
@@ -61,7 +65,7 @@ final class RoundTable {
         Concurrently.run(admission.toArray(Runnable[]::new));
         List<Candidate> candidates = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ProxyService.Completed>> answers = new ArrayList<>();
+            List<Future<MeteredChat.Completed>> answers = new ArrayList<>();
             for (int i = 0; i < routes.size(); i++) {
                 Route route = routes.get(i);
                 String callId = requestId + "-" + (i + 1);
@@ -175,7 +179,7 @@ final class RoundTable {
                 null,
                 null);
         try {
-            ProxyService.Completed verdict =
+            MeteredChat.Completed verdict =
                     proxy.complete(caller, requestId + "-judge", "round-table-judge", judgeRoute, judging);
             judge.put("provider", verdict.target().provider()).put("costUsd", Money.usd(verdict.costMicros()));
             JsonNode parsed = Json.tree(verdict.result().text().getBytes(StandardCharsets.UTF_8));

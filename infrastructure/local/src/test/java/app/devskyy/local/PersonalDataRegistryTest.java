@@ -10,7 +10,7 @@ import app.devskyy.core.privacy.PersonalDataRegistry;
 import app.devskyy.core.privacy.Subject;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.testing.Events;
-import app.devskyy.llmproxy.LlmPersonalData;
+import app.devskyy.llm.metering.LlmPersonalData;
 import app.devskyy.local.ApiClient.Answer;
 import app.devskyy.webhooks.BillingPersonalData;
 import java.nio.file.Files;

@@ -48,6 +48,16 @@ public final class BodySchema {
         }
     }
 
+    /** A schema given as a document (an agent's output schema, say) rather than a file of ours. */
+    public static BodySchema of(JsonNode document) {
+        return new BodySchema(REGISTRY.getSchema(document), document);
+    }
+
+    /** Whether {@code document} satisfies the schema. */
+    public boolean accepts(JsonNode document) {
+        return schema.validate(document).isEmpty();
+    }
+
     /** Throws a 422 problem listing every violation (for documents a route assembles from parts of its body). */
     public void check(JsonNode document) {
         List<Error> errors = schema.validate(document);

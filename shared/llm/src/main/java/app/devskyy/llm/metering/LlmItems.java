@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
@@ -10,57 +10,58 @@ import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
  * each month's spend (atomic counters), one record per request and per-day usage counters; and the
  * response cache when no Upstash is configured.
  */
-final class LlmItems {
+public final class LlmItems {
 
     private LlmItems() {}
 
-    static String workspace(String workspaceId) {
+    public static String workspace(String workspaceId) {
         return "WS#" + workspaceId;
     }
 
     /** The sort key of a workspace's budget settings, and the prefix of its keys' budgets. */
-    static final String BUDGET = "BUDGET";
+    public static final String BUDGET = "BUDGET";
 
-    static ItemKey budget(String workspaceId) {
+    public static ItemKey budget(String workspaceId) {
         return ItemKey.of(workspace(workspaceId), BUDGET);
     }
 
-    static final String KEY_BUDGETS = BUDGET + "#KEY#";
+    public static final String KEY_BUDGETS = BUDGET + "#KEY#";
 
-    static ItemKey keyBudget(String workspaceId, String keyId) {
+    public static ItemKey keyBudget(String workspaceId, String keyId) {
         return ItemKey.of(workspace(workspaceId), KEY_BUDGETS + keyId);
     }
 
     /** A month's spend, of the workspace or of one of its API keys. */
-    static ItemKey spend(String workspaceId, String month, String keyId) {
+    public static ItemKey spend(String workspaceId, String month, String keyId) {
         return ItemKey.of(workspace(workspaceId), "SPEND#" + month + (keyId == null ? "" : "#KEY#" + keyId));
     }
 
-    static final String REQUESTS = "REQ#";
+    public static final String REQUESTS = "REQ#";
 
-    static ItemKey request(String workspaceId, long epochMillis, String requestId) {
+    public static ItemKey request(String workspaceId, long epochMillis, String requestId) {
         return ItemKey.of(workspace(workspaceId), String.format(REQUESTS + "%015d#%s", epochMillis, requestId));
     }
 
-    static final String USAGE = "USAGE#";
+    public static final String USAGE = "USAGE#";
 
-    static ItemKey usage(String workspaceId, String day, String targetId, String callerId) {
+    public static ItemKey usage(String workspaceId, String day, String targetId, String callerId) {
         return ItemKey.of(workspace(workspaceId), USAGE + day + "#" + targetId + "#" + callerId);
     }
 
     /** The last usage sort key of a day: every target and caller sorts before it. */
-    static String usageDayEnd(String day) {
+    public static String usageDayEnd(String day) {
         return USAGE + day + "#\uffff";
     }
 
-    static ItemKey cached(String cacheKey) {
+    public static ItemKey cached(String cacheKey) {
         return ItemKey.of(cacheKey, "CACHE");
     }
 
     /** {@code WS#<id>/BUDGET}: a workspace's monthly budget and rates; a null field is "no limit". */
-    record Budget(String pk, String sk, Long monthlyMicros, Long rpm, Long tpm, String updatedBy, long updatedAt) {
+    public record Budget(
+            String pk, String sk, Long monthlyMicros, Long rpm, Long tpm, String updatedBy, long updatedAt) {
 
-        static final TableSchema<Budget> SCHEMA = RecordSchema.of(
+        public static final TableSchema<Budget> SCHEMA = RecordSchema.of(
                         Budget.class,
                         f -> new Budget(
                                 f.string("pk"),
@@ -81,9 +82,9 @@ final class LlmItems {
     }
 
     /** {@code WS#<id>/BUDGET#KEY#<keyId>}: one API key's monthly budget. */
-    record KeyBudget(String pk, String sk, String keyId, long monthlyMicros, String updatedBy, long updatedAt) {
+    public record KeyBudget(String pk, String sk, String keyId, long monthlyMicros, String updatedBy, long updatedAt) {
 
-        static final TableSchema<KeyBudget> SCHEMA = RecordSchema.of(
+        public static final TableSchema<KeyBudget> SCHEMA = RecordSchema.of(
                         KeyBudget.class,
                         f -> new KeyBudget(
                                 f.string("pk"),
@@ -102,9 +103,9 @@ final class LlmItems {
     }
 
     /** {@code WS#<id>/SPEND#<month>[#KEY#<keyId>]}: atomic counters, written only with {@code ADD}. */
-    record Spend(String pk, String sk, long held, long spent, long requests, long expiresAt) {
+    public record Spend(String pk, String sk, long held, long spent, long requests, long expiresAt) {
 
-        static final TableSchema<Spend> SCHEMA = RecordSchema.of(
+        public static final TableSchema<Spend> SCHEMA = RecordSchema.of(
                         Spend.class,
                         f -> new Spend(
                                 f.string("pk"),
@@ -123,7 +124,7 @@ final class LlmItems {
     }
 
     /** {@code WS#<id>/REQ#<epoch ms>#<request id>}: one call, kept 90 days. Never a prompt or completion. */
-    record Request(
+    public record Request(
             String pk,
             String sk,
             String caller,
@@ -141,7 +142,7 @@ final class LlmItems {
             String outcome,
             long expiresAt) {
 
-        static final TableSchema<Request> SCHEMA = RecordSchema.of(
+        public static final TableSchema<Request> SCHEMA = RecordSchema.of(
                         Request.class,
                         f -> new Request(
                                 f.string("pk"),
@@ -180,7 +181,7 @@ final class LlmItems {
     }
 
     /** {@code WS#<id>/USAGE#<day>#<target>#<caller>}: per-day counters, written only with {@code ADD}. */
-    record Usage(
+    public record Usage(
             String pk,
             String sk,
             String day,
@@ -196,7 +197,7 @@ final class LlmItems {
             long cacheHits,
             long failures) {
 
-        static final TableSchema<Usage> SCHEMA = RecordSchema.of(
+        public static final TableSchema<Usage> SCHEMA = RecordSchema.of(
                         Usage.class,
                         f -> new Usage(
                                 f.string("pk"),
@@ -231,9 +232,9 @@ final class LlmItems {
     }
 
     /** {@code <cache key>/CACHE}: a stored answer; expiry is checked on read (TTL deletion lags). */
-    record Cached(String pk, String sk, String value, long expiresAt) {
+    public record Cached(String pk, String sk, String value, long expiresAt) {
 
-        static final TableSchema<Cached> SCHEMA = RecordSchema.of(
+        public static final TableSchema<Cached> SCHEMA = RecordSchema.of(
                         Cached.class,
                         f -> new Cached(f.string("pk"), f.string("sk"), f.string("value"), f.number("expiresAt", 0)))
                 .partitionKey("pk", Cached::pk)

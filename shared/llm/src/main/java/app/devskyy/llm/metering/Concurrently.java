@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +12,11 @@ import java.util.concurrent.Future;
  * round trip instead of one per call (docs/performance.md). Every task ends before this returns;
  * the first failure is then rethrown as it was (an {@code ApiProblem} stays one).
  */
-final class Concurrently {
+public final class Concurrently {
 
     private Concurrently() {}
 
-    static void run(Runnable... tasks) {
+    public static void run(Runnable... tasks) {
         if (tasks.length == 1) {
             tasks[0].run();
             return;

@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
@@ -25,10 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * model and caller (kept 13 months), which {@code GET /usage} reads in one query. Prompts and
  * completions are never stored.
  */
-final class UsageLedger {
+public final class UsageLedger {
 
     /** One call through the proxy. {@code outcome} is {@code ok}, {@code cache_hit} or an error status. */
-    record Entry(
+    public record Entry(
             Caller caller,
             String requestId,
             String operation,
@@ -46,7 +46,7 @@ final class UsageLedger {
     private final DynamoDbTable<LlmItems.Usage> usage;
     private final Clock clock;
 
-    UsageLedger(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+    public UsageLedger(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.requests = tables.table(table, LlmItems.Request.SCHEMA);
@@ -54,7 +54,7 @@ final class UsageLedger {
         this.clock = clock;
     }
 
-    void record(Entry entry) {
+    public void record(Entry entry) {
         Instant now = clock.instant();
         String day = LocalDate.ofInstant(now, ZoneOffset.UTC).toString();
         String workspaceId = entry.caller().workspaceId();
@@ -101,11 +101,11 @@ final class UsageLedger {
     }
 
     /** The filters of {@code GET /usage}; absent ones match everything. */
-    record Query(
+    public record Query(
             LocalDate from, LocalDate to, Optional<String> provider, Optional<String> model, Optional<String> caller) {}
 
     /** Usage by day, and by day, provider, model and caller, with totals. */
-    ObjectNode query(String workspaceId, Query query) {
+    public ObjectNode query(String workspaceId, Query query) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("workspaceId", workspaceId);
         out.put("from", query.from().toString());

@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import static app.devskyy.core.privacy.Category.ACTIVITY;
 
@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class LlmPersonalData {
 
-    static final String TABLE = "LlmTable";
+    public static final String TABLE = "LlmTable";
 
     public static final List<PersonalItems> ITEMS = List.of(
             PersonalItems.deleted(

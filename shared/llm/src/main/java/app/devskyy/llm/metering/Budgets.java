@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
@@ -33,15 +33,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * <p>Settings are read through a 30-second cache: a budget change reaches every instance within
  * that time (at once in the instance that made it).
  */
-final class Budgets {
+public final class Budgets {
 
     /** A workspace's settings; a {@code null} field means "no limit of that kind". Money in micro-dollars. */
-    record Settings(Long monthlyMicros, Integer rpm, Integer tpm) {
-        static final Settings NONE = new Settings(null, null, null);
+    public record Settings(Long monthlyMicros, Integer rpm, Integer tpm) {
+        public static final Settings NONE = new Settings(null, null, null);
     }
 
     /** What one call holds: {@code micros} on the workspace's month, and on the key's when the key has a budget. */
-    record Reservation(
+    public record Reservation(
             String workspaceId,
             Optional<String> keyId,
             String month,
@@ -50,7 +50,7 @@ final class Budgets {
             boolean keyHeld) {}
 
     /** The month so far: settled spend and what calls in flight hold. */
-    record Spend(long spentMicros, long heldMicros) {}
+    public record Spend(long spentMicros, long heldMicros) {}
 
     private static final Duration SETTINGS_CACHE = Duration.ofSeconds(30);
 
@@ -64,7 +64,7 @@ final class Budgets {
 
     private record Cached(Object value, Instant until) {}
 
-    Budgets(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+    public Budgets(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.budgets = tables.table(table, LlmItems.Budget.SCHEMA);
@@ -73,13 +73,13 @@ final class Budgets {
         this.clock = clock;
     }
 
-    String month() {
+    public String month() {
         return YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)).toString();
     }
 
     // ---- settings
 
-    Settings workspace(String workspaceId) {
+    public Settings workspace(String workspaceId) {
         return (Settings) cached("settings", workspaceId, () -> {
             LlmItems.Budget item = budgets.getItem(
                     r -> r.key(LlmItems.budget(workspaceId).key()).consistentRead(true));
@@ -94,7 +94,7 @@ final class Budgets {
     }
 
     @SuppressWarnings("unchecked")
-    Optional<Long> keyLimit(String workspaceId, String keyId) {
+    public Optional<Long> keyLimit(String workspaceId, String keyId) {
         return (Optional<Long>) cached(
                 "key:" + keyId,
                 workspaceId,
@@ -104,7 +104,7 @@ final class Budgets {
                         .map(LlmItems.KeyBudget::monthlyMicros));
     }
 
-    void put(String workspaceId, Settings values, String by) {
+    public void put(String workspaceId, Settings values, String by) {
         var key = LlmItems.budget(workspaceId);
         budgets.putItem(new LlmItems.Budget(
                 key.pk(),
@@ -117,7 +117,7 @@ final class Budgets {
         settings.remove("settings|" + workspaceId);
     }
 
-    void putKey(String workspaceId, String keyId, Long monthlyMicros, String by) {
+    public void putKey(String workspaceId, String keyId, Long monthlyMicros, String by) {
         var key = LlmItems.keyBudget(workspaceId, keyId);
         if (monthlyMicros == null) {
             keyBudgets.deleteItem(key.key());
@@ -128,7 +128,7 @@ final class Budgets {
     }
 
     /** Every key budget of a workspace: key id to monthly micro-dollars. */
-    Map<String, Long> keyLimits(String workspaceId) {
+    public Map<String, Long> keyLimits(String workspaceId) {
         Map<String, Long> limits = new HashMap<>();
         keyBudgets
                 .query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
@@ -140,7 +140,7 @@ final class Budgets {
         return limits;
     }
 
-    Spend spend(String workspaceId, Optional<String> keyId) {
+    public Spend spend(String workspaceId, Optional<String> keyId) {
         LlmItems.Spend item = spends.getItem(r -> r.key(
                         LlmItems.spend(workspaceId, month(), keyId.orElse(null)).key())
                 .consistentRead(true));
@@ -150,7 +150,7 @@ final class Budgets {
     // ---- reservations
 
     /** Holds {@code micros} against the budgets that apply; 429 ({@code insufficient_quota}) when one cannot afford it. */
-    Reservation reserve(Caller caller, long micros) {
+    public Reservation reserve(Caller caller, long micros) {
         String month = month();
         Settings workspace = workspace(caller.workspaceId());
         Optional<Long> keyLimit = caller.apiKeyId().flatMap(id -> keyLimit(caller.workspaceId(), id));
@@ -184,7 +184,7 @@ final class Budgets {
      * {@code held} always ends at spend plus calls in flight, budget or not, so that a budget set
      * in the middle of a month counts what the month has already spent.
      */
-    void settle(Reservation reservation, long actualMicros) {
+    public void settle(Reservation reservation, long actualMicros) {
         add(
                 LlmItems.spend(reservation.workspaceId(), reservation.month(), null),
                 reservation.workspaceHeld() ? actualMicros - reservation.micros() : actualMicros,

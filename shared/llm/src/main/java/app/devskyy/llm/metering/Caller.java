@@ -1,4 +1,4 @@
-package app.devskyy.llmproxy;
+package app.devskyy.llm.metering;
 
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
@@ -17,12 +17,12 @@ import java.util.Optional;
  * everywhere in the API. Usage is attributed to {@code id}: {@code key:<id>} for API keys,
  * {@code user:<id>} otherwise.
  */
-record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role role) {
+public record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role role) {
 
-    static final String WORKSPACE_HEADER = "x-workspace-id";
+    public static final String WORKSPACE_HEADER = "x-workspace-id";
 
     /** For the OpenAI-compatible routes: the workspace from the credential or the header. */
-    static Caller of(Principal principal, HttpRequest request, Role required) {
+    public static Caller of(Principal principal, HttpRequest request, Role required) {
         Optional<String> named =
                 request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty());
         String workspace;
@@ -40,7 +40,7 @@ record Caller(String workspaceId, String id, Optional<String> apiKeyId, Role rol
     }
 
     /** For the routes under {@code /workspaces/{workspaceId}}. */
-    static Caller inPath(Principal principal, HttpRequest request, Role required) {
+    public static Caller inPath(Principal principal, HttpRequest request, Role required) {
         return in(principal, request.pathId("workspaceId"), required);
     }
 

@@ -1,0 +1,146 @@
+package app.devskyy.llm.metering;
+
+import app.devskyy.llm.ChatGateway;
+import app.devskyy.llm.ChatGateway.GatewayException;
+import app.devskyy.llm.ChatGateway.Outcome;
+import app.devskyy.llm.ChatRequest;
+import app.devskyy.llm.ChatResult;
+import app.devskyy.llm.Prices;
+import app.devskyy.llm.Routing.Route;
+import app.devskyy.llm.Target;
+import app.devskyy.llm.TokenEstimator;
+import app.devskyy.llm.Usage;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One accounted model call, the same for every family: the worst-case cost is reserved against the
+ * workspace's and the key's budgets (and a caller's own cap, such as an agent run's) before the
+ * call, the gateway sends it down the route, then the reservation is settled at the actual cost and
+ * the usage record written, concurrently. Since the actual cost never exceeds the reservation, no
+ * concurrency can take spend past a budget or a cap.
+ */
+public final class MeteredChat {
+
+    /** A finished provider call, accounted. */
+    public record Completed(ChatResult result, Target target, int attempts, long costMicros, long latencyMillis) {}
+
+    /**
+     * A limit of the caller's own beside the budgets. {@code hold} refuses by throwing (and holds
+     * nothing then); {@code settle} replaces what was held by what the call cost.
+     */
+    public interface Cap {
+        void hold(long micros);
+
+        void settle(long heldMicros, long actualMicros);
+    }
+
+    private final ChatGateway gateway;
+    private final Prices prices;
+    private final Budgets budgets;
+    private final UsageLedger ledger;
+    private final int maxTokensUnderBudget;
+
+    public MeteredChat(
+            ChatGateway gateway, Prices prices, Budgets budgets, UsageLedger ledger, int maxTokensUnderBudget) {
+        this.gateway = gateway;
+        this.prices = prices;
+        this.budgets = budgets;
+        this.ledger = ledger;
+        this.maxTokensUnderBudget = maxTokensUnderBudget;
+    }
+
+    public ChatGateway gateway() {
+        return gateway;
+    }
+
+    /**
+     * Sends {@code request} down {@code route} with the budgets (and {@code cap}) held, and accounts
+     * for it; {@code alongside} runs with the accounting once the provider answered. A refused
+     * reservation is the budget's {@code ApiProblem} (429, {@code budget-exhausted}); a failed
+     * call is recorded and its {@code GatewayException} rethrown.
+     */
+    public Completed complete(
+            Caller caller,
+            String requestId,
+            String operation,
+            Route route,
+            ChatRequest request,
+            Optional<Cap> cap,
+            Consumer<Outcome<ChatResult>> alongside)
+            throws GatewayException {
+        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
+        boolean bounded = cap.isPresent()
+                || settings.monthlyMicros() != null
+                || caller.apiKeyId()
+                        .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
+                        .isPresent();
+        // Under a budget or a cap, the output must be bounded for the reservation to bound the cost.
+        ChatRequest sent =
+                bounded && request.maxTokens() == null ? request.withMaxTokens(maxTokensUnderBudget) : request;
+        long promptBound = TokenEstimator.promptUpperBound(sent);
+        long outputBound = (long) (sent.maxTokens() == null ? maxTokensUnderBudget : sent.maxTokens()) * sent.choices();
+        long worstCase = prices.worstCaseMicros(route.targets(), promptBound, outputBound);
+        Budgets.Reservation reservation = budgets.reserve(caller, worstCase);
+        if (cap.isPresent()) {
+            try {
+                cap.get().hold(worstCase);
+            } catch (RuntimeException refused) {
+                budgets.settle(reservation, 0);
+                throw refused;
+            }
+        }
+        Outcome<ChatResult> outcome;
+        try {
+            outcome = gateway.chat(route.targets(), sent);
+        } catch (GatewayException failed) {
+            Concurrently.run(
+                    () -> budgets.settle(reservation, 0),
+                    () -> cap.ifPresent(c -> c.settle(worstCase, 0)),
+                    () -> ledger.record(new UsageLedger.Entry(
+                            caller,
+                            requestId,
+                            operation,
+                            route.alias(),
+                            lastTarget(failed, route),
+                            Usage.NONE,
+                            0,
+                            0,
+                            false,
+                            Integer.toString(failed.status()))));
+            throw failed;
+        }
+        long cost = prices.costMicros(outcome.target(), outcome.result().usage());
+        Concurrently.run(
+                () -> budgets.settle(reservation, cost),
+                () -> cap.ifPresent(c -> c.settle(worstCase, cost)),
+                () -> ledger.record(new UsageLedger.Entry(
+                        caller,
+                        requestId,
+                        operation,
+                        route.alias(),
+                        outcome.target(),
+                        outcome.result().usage(),
+                        cost,
+                        outcome.latencyMillis(),
+                        false,
+                        "ok")),
+                () -> alongside.accept(outcome));
+        return new Completed(
+                outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
+    }
+
+    /** Provider calls made, not counting targets skipped with their circuit open. */
+    public static int calls(List<ChatGateway.Attempt> attempts) {
+        return (int) attempts.stream()
+                .filter(a -> !a.outcome().equals("circuit_open"))
+                .count();
+    }
+
+    public static Target lastTarget(GatewayException failed, Route route) {
+        return failed.attempts().isEmpty()
+                ? route.targets().getFirst()
+                : failed.attempts().getLast().target();
+    }
+}
