@@ -5,22 +5,18 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.http.CorsPolicy;
 import app.devskyy.core.testing.EmbeddedDynamoDb;
 import app.devskyy.core.testing.FunctionStarter;
-import app.devskyy.core.testing.LocalContext;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -52,17 +48,26 @@ public final class LocalApi implements AutoCloseable {
     /** How long a delivered message stays invisible locally (SQS's visibility timeout, shortened for development). */
     static final String VISIBILITY_SETTING = "LOCAL_SQS_VISIBILITY_MS";
 
+    /** How the local Step Functions scales the definitions' retry intervals (1: as written; tests shorten them). */
+    static final String RETRY_SCALE_SETTING = "LOCAL_SFN_RETRY_SCALE";
+
     private final EmbeddedDynamoDb dynamoDb;
     private final HttpServer server;
     private final LocalQueues queues;
-    private final Map<String, FunctionInvoker> functions;
+    private final LocalLambda lambda;
+    private final LocalStepFunctions stepFunctions;
 
     private LocalApi(
-            EmbeddedDynamoDb dynamoDb, HttpServer server, LocalQueues queues, Map<String, FunctionInvoker> functions) {
+            EmbeddedDynamoDb dynamoDb,
+            HttpServer server,
+            LocalQueues queues,
+            LocalLambda lambda,
+            LocalStepFunctions stepFunctions) {
         this.dynamoDb = dynamoDb;
         this.server = server;
         this.queues = queues;
-        this.functions = functions;
+        this.lambda = lambda;
+        this.stepFunctions = stepFunctions;
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,6 +133,15 @@ public final class LocalApi implements AutoCloseable {
         LocalQueues queues = new LocalQueues(
                 template, functions, Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
         server.createContext(LocalQueues.PATH, queues);
+        LocalLambda lambda = new LocalLambda(functions);
+        server.createContext(LocalLambda.PATH, lambda);
+        LocalStepFunctions stepFunctions = new LocalStepFunctions(
+                template,
+                options.template(),
+                values,
+                lambda,
+                Double.parseDouble(options.settings().getOrDefault(RETRY_SCALE_SETTING, "1")));
+        server.createContext(LocalStepFunctions.PATH, stepFunctions);
         server.createContext(
                 "/",
                 new LocalGateway(
@@ -137,7 +151,7 @@ public final class LocalApi implements AutoCloseable {
                         options.template().resolveSibling("infrastructure/openapi.yaml"),
                         outbox));
         server.start();
-        return new LocalApi(dynamoDb, server, queues, Map.copyOf(functions));
+        return new LocalApi(dynamoDb, server, queues, lambda, stepFunctions);
     }
 
     /**
@@ -152,6 +166,7 @@ public final class LocalApi implements AutoCloseable {
         settings.put("AWS_REGION", REGION);
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
         settings.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port + LocalQueues.PATH);
+        settings.put("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + port + LocalStepFunctions.PATH);
         settings.put("AUTH_SECRET", secrets.authSecret());
         settings.put("AUTH_JWKS", secrets.publicJwks());
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
@@ -174,20 +189,19 @@ public final class LocalApi implements AutoCloseable {
      * IAM principal (the auth operations function has no other way in); the raw answer.
      */
     byte[] invoke(String logicalId, byte[] event) {
-        FunctionInvoker function = functions.get(logicalId);
-        if (function == null) {
+        if (!lambda.exists(logicalId)) {
             throw new IllegalArgumentException("no function " + logicalId + " in the template");
         }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
-            function.handleRequest(
-                    new ByteArrayInputStream(event),
-                    output,
-                    new LocalContext(logicalId, UUID.randomUUID().toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return lambda.invoke(logicalId, event);
+        } catch (LocalLambda.FunctionError failed) {
+            return failed.payload().getBytes(StandardCharsets.UTF_8);
         }
-        return output.toByteArray();
+    }
+
+    /** The template's state machines and their executions. */
+    public LocalStepFunctions stepFunctions() {
+        return stepFunctions;
     }
 
     /** Takes DynamoDB Local away while the functions keep running: how outage tests make one. */

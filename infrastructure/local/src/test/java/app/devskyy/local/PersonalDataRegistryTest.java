@@ -3,6 +3,7 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.agents.AgentPersonalData;
 import app.devskyy.auth.AuthPersonalData;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.crypto.PersonalDataCipher;
@@ -35,7 +36,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class PersonalDataRegistryTest extends UsingLocalApi {
 
     static final PersonalDataRegistry REGISTRY = new PersonalDataRegistry(
-            Stream.of(AuthPersonalData.ITEMS, AuditLog.PERSONAL_DATA, LlmPersonalData.ITEMS, BillingPersonalData.ITEMS)
+            Stream.of(
+                            AuthPersonalData.ITEMS,
+                            AuditLog.PERSONAL_DATA,
+                            LlmPersonalData.ITEMS,
+                            BillingPersonalData.ITEMS,
+                            AgentPersonalData.ITEMS)
                     .flatMap(List::stream)
                     .toList(),
             merged(BillingPersonalData.FREE, RateLimits.FREE_OF_PERSONAL_DATA));

@@ -28,12 +28,13 @@ public final class MeteredChat {
 
     /**
      * A limit of the caller's own beside the budgets. {@code hold} refuses by throwing (and holds
-     * nothing then); {@code settle} replaces what was held by what the call cost.
+     * nothing then); {@code settle} replaces what was held by what the call cost (and may count
+     * its tokens).
      */
     public interface Cap {
         void hold(long micros);
 
-        void settle(long heldMicros, long actualMicros);
+        void settle(long heldMicros, long actualMicros, Usage usage);
     }
 
     private final ChatGateway gateway;
@@ -97,7 +98,7 @@ public final class MeteredChat {
         } catch (GatewayException failed) {
             Concurrently.run(
                     () -> budgets.settle(reservation, 0),
-                    () -> cap.ifPresent(c -> c.settle(worstCase, 0)),
+                    () -> cap.ifPresent(c -> c.settle(worstCase, 0, Usage.NONE)),
                     () -> ledger.record(new UsageLedger.Entry(
                             caller,
                             requestId,
@@ -114,7 +115,8 @@ public final class MeteredChat {
         long cost = prices.costMicros(outcome.target(), outcome.result().usage());
         Concurrently.run(
                 () -> budgets.settle(reservation, cost),
-                () -> cap.ifPresent(c -> c.settle(worstCase, cost)),
+                () -> cap.ifPresent(
+                        c -> c.settle(worstCase, cost, outcome.result().usage())),
                 () -> ledger.record(new UsageLedger.Entry(
                         caller,
                         requestId,

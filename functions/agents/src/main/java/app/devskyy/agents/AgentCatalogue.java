@@ -1,0 +1,105 @@
+package app.devskyy.agents;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.http.BodySchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The agents, as data: {@code /agents/index.json} names them, {@code /agents/<name>.json} describes
+ * each (purpose, system prompt, techniques, tools, default model alias, output schema, rubric) and
+ * {@code /agents/techniques.json} holds the technique prompts they share. A new agent is one file
+ * and one line of the index; no code. Read once per cold start.
+ */
+final class AgentCatalogue {
+
+    /** A tool an agent may use; {@code effect} is {@code read}, {@code write} or {@code external}. */
+    record Tool(String name, String effect) {
+        boolean sideEffecting() {
+            return !"read".equals(effect);
+        }
+    }
+
+    record Agent(
+            String name,
+            String title,
+            String purpose,
+            String systemPrompt,
+            List<String> techniques,
+            List<Tool> tools,
+            String defaultModel,
+            JsonNode outputSchema,
+            List<String> rubric) {
+
+        BodySchema output() {
+            return BodySchema.of(outputSchema);
+        }
+
+        Optional<Tool> tool(String name) {
+            return tools.stream().filter(t -> t.name().equals(name)).findFirst();
+        }
+    }
+
+    private final Map<String, Agent> agents;
+    private final Map<String, String> techniques;
+
+    private AgentCatalogue(Map<String, Agent> agents, Map<String, String> techniques) {
+        this.agents = agents;
+        this.techniques = techniques;
+    }
+
+    static AgentCatalogue bundled() {
+        Map<String, Agent> agents = new LinkedHashMap<>();
+        for (JsonNode name : read("index")) {
+            Agent agent = Json.convert(read(name.asString()), Agent.class);
+            if (!agent.name().equals(name.asString())) {
+                throw new IllegalStateException("agents/" + name.asString() + ".json names itself " + agent.name());
+            }
+            agents.put(agent.name(), agent);
+        }
+        Map<String, String> techniques = new LinkedHashMap<>();
+        read("techniques")
+                .properties()
+                .forEach(e -> techniques.put(e.getKey(), e.getValue().asString()));
+        agents.values()
+                .forEach(agent -> agent.techniques().forEach(t -> {
+                    if (!techniques.containsKey(t)) {
+                        throw new IllegalStateException("agent " + agent.name() + " uses the unknown technique " + t);
+                    }
+                }));
+        return new AgentCatalogue(Map.copyOf(agents), Map.copyOf(techniques));
+    }
+
+    List<Agent> all() {
+        return agents.values().stream()
+                .sorted(Comparator.comparing(Agent::name))
+                .toList();
+    }
+
+    Optional<Agent> agent(String name) {
+        return Optional.ofNullable(agents.get(name));
+    }
+
+    String technique(String name) {
+        return techniques.get(name);
+    }
+
+    private static JsonNode read(String name) {
+        String resource = "/agents/" + name + ".json";
+        try (InputStream in = AgentCatalogue.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing agent resource " + resource);
+            }
+            return Json.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

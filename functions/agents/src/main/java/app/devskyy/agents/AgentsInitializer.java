@@ -1,0 +1,165 @@
+package app.devskyy.agents;
+
+import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.http.ProblemFormat;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.snapstart.Priming;
+import app.devskyy.core.snapstart.PrimingEvents;
+import app.devskyy.llm.metering.LlmServices;
+import app.devskyy.llm.metering.Money;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * Builds the agents family: the runs API ({@code agents}, HTTP), the state machine's task
+ * functions ({@code agentPlan}, {@code agentRetrieve}, {@code agentExecute}, {@code agentValidate},
+ * {@code agentApproval}, {@code agentEmit}, {@code agentFinish}) and the listener of executions that
+ * end outside the state machine's own paths ({@code agentExecutionEnded}). One module backs every
+ * Lambda; each builds only the function its {@code SPRING_CLOUD_FUNCTION_DEFINITION} names.
+ */
+public class AgentsInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    public static final String API = "agents";
+
+    /** Run requests hold a goal, inputs and at most a 100-step plan. */
+    static final long MAX_BODY_BYTES = 256 * 1024;
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        FunctionCatalog.of()
+                .with(API, AgentsInitializer::api)
+                .with("agentPlan", config -> {
+                    Parts p = Parts.of(config);
+                    return new PlanStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
+                })
+                .with("agentRetrieve", config -> {
+                    Parts p = Parts.withoutModel(config);
+                    return new RetrieveStep(p.store(), p.telemetry(), p.clock());
+                })
+                .with("agentExecute", config -> {
+                    Parts p = Parts.of(config);
+                    return new ExecuteStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
+                })
+                .with("agentValidate", config -> {
+                    Parts p = Parts.of(config);
+                    return new ValidateStep(
+                            p.store(),
+                            p.catalogue(),
+                            p.model(),
+                            config.integer("AGENT_MAX_REVISIONS", 2),
+                            p.telemetry(),
+                            p.clock());
+                })
+                .with("agentApproval", config -> {
+                    Parts p = Parts.withoutModel(config);
+                    return new ApprovalStep(p.store(), p.telemetry(), p.clock());
+                })
+                .with("agentEmit", config -> {
+                    Parts p = Parts.of(config);
+                    return new EmitStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
+                })
+                .with("agentFinish", config -> {
+                    Parts p = Parts.withoutModel(config);
+                    return new FinishStep(p.store(), p.telemetry(), p.clock());
+                })
+                .with("agentExecutionEnded", config -> {
+                    Parts p = Parts.withoutModel(config);
+                    return new ExecutionEndedListener(p.store(), p.telemetry(), p.clock());
+                })
+                .register(Config.fromEnvironment(), context);
+    }
+
+    private record Parts(
+            AwsClients aws,
+            DynamoDbClient dynamoDb,
+            DynamoTables tables,
+            RunStore store,
+            AgentCatalogue catalogue,
+            LlmServices llm,
+            AgentModel model,
+            Telemetry telemetry,
+            Clock clock) {
+
+        /** The parts of a function that calls no model (the LLM gateway is not built). */
+        static Parts withoutModel(Config config) {
+            return of(config, false);
+        }
+
+        static Parts of(Config config) {
+            return of(config, true);
+        }
+
+        private static Parts of(Config config, boolean callsModels) {
+            AwsClients aws = new AwsClients(config);
+            DynamoDbClient dynamoDb = aws.dynamoDb();
+            // One Enhanced Client over the function's one DynamoDB client, shared by every store.
+            DynamoTables tables = new DynamoTables(dynamoDb);
+            Clock clock = Clock.systemUTC();
+            RunStore store = new RunStore(
+                    dynamoDb,
+                    tables,
+                    config.required("AGENTS_TABLE", "AgentsTable"),
+                    Duration.ofDays(config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
+                    clock);
+            LlmServices llm = callsModels ? LlmServices.fromConfig(config, aws, dynamoDb, tables, clock) : null;
+            return new Parts(
+                    aws,
+                    dynamoDb,
+                    tables,
+                    store,
+                    AgentCatalogue.bundled(),
+                    llm,
+                    llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store),
+                    new Telemetry(config),
+                    clock);
+        }
+    }
+
+    static HttpApiFunction api(Config config) {
+        Parts p = Parts.of(config);
+        Executions executions = new StepFunctionsExecutions(
+                p.aws().configure(SfnClient.builder(), "SFN").build(),
+                config.required("AGENT_STATE_MACHINE_ARN", "AgentRunStateMachine"));
+        Runs runs = new Runs(
+                p.store(),
+                p.catalogue(),
+                executions,
+                p.llm().routing(),
+                p.llm().gateway()::reachableProviders,
+                new Runs.Defaults(
+                        config.integer("AGENT_DEFAULT_MAX_STEPS", 20),
+                        config.integer("AGENT_DEFAULT_MAX_WALL_SECONDS", 3600),
+                        Money.micros(Double.parseDouble(config.string("AGENT_DEFAULT_COST_CAP_USD", "1.00"))),
+                        config.integer("AGENT_APPROVAL_TIMEOUT_SECONDS", 86_400),
+                        config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
+                p.clock());
+        HttpApiFunction function = new HttpApiFunction(
+                new AgentRoutes(
+                                p.catalogue(),
+                                runs,
+                                p.store(),
+                                SessionTable.authenticator(config, p.dynamoDb(), p.tables()),
+                                p.clock())
+                        .router(),
+                new Telemetry(config),
+                MAX_BODY_BYTES,
+                ProblemFormat.RFC_9457);
+        Priming.register(
+                API,
+                List.of(
+                        () -> function.prime(PrimingEvents.get("/api/v1/agents/workspaces/ws_prime/agents")),
+                        () -> function.prime(PrimingEvents.request(
+                                "POST", "/api/v1/agents/workspaces/ws_prime/runs", "{\"agent\":1}"))));
+        return function;
+    }
+}
