@@ -57,8 +57,8 @@ class ResponseContractTest extends UsingLocalApi {
                             .thenComparing(Comparator.naturalOrder()))
                     .toList()) {
                 JsonNode event = Json.tree(Files.readAllBytes(file));
-                if (event.has("Records") || event.has("operation")) {
-                    continue; // a queue's event or an operator's invocation, not an HTTP request
+                if (event.has("Records") || event.has("operation") || event.has("runId") || event.has("detail-type")) {
+                    continue; // a queue's, operator's, state machine's or EventBridge's event, not an HTTP request
                 }
                 String method = event.at("/requestContext/http/method").asString();
                 String query = event.path("rawQueryString").asString("");
@@ -96,6 +96,8 @@ class ResponseContractTest extends UsingLocalApi {
                 .as("validated answers include successes, not only refusals")
                 .anyMatch(v -> v.startsWith("GET /api/v1/auth/workspaces/{workspaceId}/audit 200"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/llm/chat/completions 200"))
-                .anyMatch(v -> v.startsWith("GET /api/v1/billing/workspaces/{workspaceId}/subscription 200"));
+                .anyMatch(v -> v.startsWith("GET /api/v1/billing/workspaces/{workspaceId}/subscription 200"))
+                .anyMatch(v -> v.startsWith("GET /api/v1/agents/workspaces/{workspaceId}/agents 200"))
+                .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/runs 202"));
     }
 }
