@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,5 +168,76 @@ class TemplateTest {
 
     private static JsonNode setting(JsonNode own, JsonNode globals, String name) {
         return own.has(name) ? own.get(name) : globals.path(name);
+    }
+
+    /**
+     * Every Task of every state machine names a function of the template through its {@code live}
+     * alias (a substitution {@code !Ref <Function>.Alias}), the state machine may invoke exactly
+     * those aliases, and the functions named are step functions of the agents family.
+     */
+    @Test
+    void everyAslTaskNamesARegisteredStepFunctionThroughItsAlias() throws Exception {
+        Map<String, JsonNode> machines = template.resources("AWS::Serverless::StateMachine");
+        assertThat(machines).isNotEmpty();
+        Set<String> functions = new TreeSet<>();
+        template.functions().forEach(f -> functions.add(f.logicalId()));
+        for (var machine : machines.entrySet()) {
+            JsonNode properties = machine.getValue();
+            JsonNode definition = Json.tree(Files.readAllBytes(Events.repositoryRoot()
+                    .resolve(properties.path("DefinitionUri").asString())));
+            Set<String> named = new TreeSet<>();
+            collectTasks(definition, named);
+            assertThat(named).as(machine.getKey() + " tasks").isNotEmpty();
+            Set<String> aliases = new TreeSet<>();
+            for (String placeholder : named) {
+                assertThat(placeholder).as("a Task resource is a substitution").matches("\\$\\{[A-Za-z]+}");
+                JsonNode value = properties
+                        .path("DefinitionSubstitutions")
+                        .path(placeholder.substring(2, placeholder.length() - 1));
+                String ref = value.path("Ref").asString("");
+                assertThat(ref).as(placeholder + " names a function's alias").endsWith(".Alias");
+                String function = ref.substring(0, ref.length() - ".Alias".length());
+                assertThat(functions)
+                        .as(placeholder + " names a function of the template")
+                        .contains(function);
+                JsonNode environment = template.root()
+                        .path("Resources")
+                        .path(function)
+                        .path("Properties")
+                        .path("Environment")
+                        .path("Variables");
+                assertThat(environment.path("MAIN_CLASS").asString()).isEqualTo("app.devskyy.agents.AgentsInitializer");
+                aliases.add(ref);
+            }
+            Set<String> invokable = new TreeSet<>();
+            properties
+                    .path("Policies")
+                    .forEach(policy -> policy.path("Statement").forEach(statement -> {
+                        if (statement.path("Action").asString("").equals("lambda:InvokeFunction")) {
+                            statement
+                                    .path("Resource")
+                                    .forEach(r -> invokable.add(r.path("Ref").asString()));
+                        }
+                    }));
+            assertThat(invokable)
+                    .as(machine.getKey() + " may invoke exactly its tasks' aliases")
+                    .isEqualTo(aliases);
+        }
+    }
+
+    /** The resource of each Task: a Lambda ARN, or the FunctionName of a lambda:invoke integration. */
+    private static void collectTasks(JsonNode node, Set<String> named) {
+        if (node.isObject()) {
+            if ("Task".equals(node.path("Type").asString())) {
+                String resource = node.path("Resource").asString();
+                named.add(
+                        resource.startsWith("arn:aws:states:::lambda:invoke")
+                                ? node.path("Parameters").path("FunctionName").asString()
+                                : resource);
+            }
+            node.forEach(child -> collectTasks(child, named));
+        } else if (node.isArray()) {
+            node.forEach(child -> collectTasks(child, named));
+        }
     }
 }
