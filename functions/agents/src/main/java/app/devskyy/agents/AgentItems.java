@@ -80,6 +80,7 @@ final class AgentItems {
             String edits,
             String context,
             long pausedMillis,
+            String budgetHold,
             String requestHash,
             long expiresAt) {
         static final TableSchema<Run> SCHEMA = RecordSchema.of(
@@ -120,6 +121,7 @@ final class AgentItems {
                                 f.string("edits"),
                                 f.string("context"),
                                 f.number("pausedMillis", 0),
+                                f.string("budgetHold"),
                                 f.string("requestHash"),
                                 f.number("expiresAt", 0)))
                 .partitionKey("pk", Run::pk)
@@ -157,6 +159,7 @@ final class AgentItems {
                 .string("edits", Run::edits)
                 .string("context", Run::context)
                 .number("pausedMillis", Run::pausedMillis)
+                .string("budgetHold", Run::budgetHold)
                 .string("requestHash", Run::requestHash)
                 .number("expiresAt", Run::expiresAt)
                 .build();

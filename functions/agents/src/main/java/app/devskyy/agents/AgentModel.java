@@ -1,7 +1,6 @@
 package app.devskyy.agents;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.auth.Role;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.events.TransientFailure;
 import app.devskyy.core.http.ApiProblem;
@@ -12,7 +11,6 @@ import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.Routing;
 import app.devskyy.llm.Routing.Route;
 import app.devskyy.llm.Usage;
-import app.devskyy.llm.metering.Caller;
 import app.devskyy.llm.metering.MeteredChat;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +19,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The steps' model calls: through the same metered path as the LLM proxy (the workspace's budget,
- * the usage ledger, the gateway's retries, fallbacks and circuit breakers), with the run's cost cap
- * held beside the budget. Failures leave as the named failures the state machine acts on: an
+ * The steps' model calls: through the same metered path as the LLM proxy (the usage ledger, the
+ * gateway's retries, fallbacks and circuit breakers), within the run's reservation of the
+ * workspace's budget ({@link RunBudget}) and with each call held against the run's cost cap. Failures leave as the named failures the state machine acts on: an
  * outage is transient (retried), an exhausted budget, a reached cap or a rejected request is not.
  * JSON answers are checked against their schema; one that does not satisfy it is asked for once
  * more with the reason, then refused.
@@ -36,11 +34,13 @@ final class AgentModel {
     private final MeteredChat meter;
     private final Routing routing;
     private final RunStore store;
+    private final RunBudget budget;
 
-    AgentModel(MeteredChat meter, Routing routing, RunStore store) {
+    AgentModel(MeteredChat meter, Routing routing, RunStore store, RunBudget budget) {
         this.meter = meter;
         this.routing = routing;
         this.store = store;
+        this.budget = budget;
     }
 
     Reply text(AgentItems.Run run, String operation, String callId, List<ChatMessage> messages) {
@@ -100,7 +100,14 @@ final class AgentModel {
                         new PermanentFailure("ModelUnavailable", "the run's model alias has no reachable target"));
         try {
             MeteredChat.Completed completed = meter.complete(
-                    caller(run), callId, operation, route, request, Optional.of(cap(run)), outcome -> {});
+                    RunBudget.caller(run),
+                    callId,
+                    operation,
+                    route,
+                    request,
+                    Optional.of(cap(run)),
+                    Optional.of(budget.hold(run)),
+                    outcome -> {});
             return new Reply(
                     completed.result().text(),
                     null,
@@ -120,13 +127,6 @@ final class AgentModel {
             }
             throw refused;
         }
-    }
-
-    /** Spend is attributed to whoever started the run, as the proxy attributes it to the caller. */
-    private static Caller caller(AgentItems.Run run) {
-        String by = run.startedBy();
-        Optional<String> keyId = by.startsWith("key:") ? Optional.of(by.substring(4)) : Optional.empty();
-        return new Caller(run.workspaceId(), by, keyId, Role.API_USER);
     }
 
     private MeteredChat.Cap cap(AgentItems.Run run) {

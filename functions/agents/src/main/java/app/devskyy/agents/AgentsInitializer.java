@@ -10,6 +10,7 @@ import app.devskyy.core.http.ProblemFormat;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
+import app.devskyy.llm.metering.Budgets;
 import app.devskyy.llm.metering.LlmServices;
 import app.devskyy.llm.metering.Money;
 import java.time.Clock;
@@ -66,15 +67,15 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                 })
                 .with("agentEmit", config -> {
                     Parts p = Parts.of(config);
-                    return new EmitStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
+                    return new EmitStep(p.store(), p.catalogue(), p.model(), p.budget(), p.telemetry(), p.clock());
                 })
                 .with("agentFinish", config -> {
                     Parts p = Parts.withoutModel(config);
-                    return new FinishStep(p.store(), p.telemetry(), p.clock());
+                    return new FinishStep(p.store(), p.budget(), p.telemetry(), p.clock());
                 })
                 .with("agentExecutionEnded", config -> {
                     Parts p = Parts.withoutModel(config);
-                    return new ExecutionEndedListener(p.store(), p.telemetry(), p.clock());
+                    return new ExecutionEndedListener(p.store(), p.budget(), p.telemetry(), p.clock());
                 })
                 .register(Config.fromEnvironment(), context);
     }
@@ -86,6 +87,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
             RunStore store,
             AgentCatalogue catalogue,
             LlmServices llm,
+            RunBudget budget,
             AgentModel model,
             Telemetry telemetry,
             Clock clock) {
@@ -112,6 +114,11 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     Duration.ofDays(config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
                     clock);
             LlmServices llm = callsModels ? LlmServices.fromConfig(config, aws, dynamoDb, tables, clock) : null;
+            RunBudget budget = new RunBudget(
+                    llm != null
+                            ? llm.budgets()
+                            : new Budgets(dynamoDb, tables, config.required("LLM_TABLE", "LlmTable"), clock),
+                    store);
             return new Parts(
                     aws,
                     dynamoDb,
@@ -119,7 +126,8 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     store,
                     AgentCatalogue.bundled(),
                     llm,
-                    llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store),
+                    budget,
+                    llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store, budget),
                     new Telemetry(config),
                     clock);
         }
@@ -132,6 +140,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                 config.required("AGENT_STATE_MACHINE_ARN", "AgentRunStateMachine"));
         Runs runs = new Runs(
                 p.store(),
+                p.budget(),
                 p.catalogue(),
                 executions,
                 p.llm().routing(),

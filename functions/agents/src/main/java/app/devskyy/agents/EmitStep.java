@@ -21,12 +21,20 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
 
     private final AgentCatalogue catalogue;
     private final AgentModel model;
+    private final RunBudget budget;
     private final Prompts prompts;
 
-    EmitStep(RunStore store, AgentCatalogue catalogue, AgentModel model, Telemetry telemetry, Clock clock) {
+    EmitStep(
+            RunStore store,
+            AgentCatalogue catalogue,
+            AgentModel model,
+            RunBudget budget,
+            Telemetry telemetry,
+            Clock clock) {
         super("agentEmit", store, telemetry, clock);
         this.catalogue = catalogue;
         this.model = model;
+        this.budget = budget;
         this.prompts = new Prompts(catalogue);
     }
 
@@ -55,6 +63,7 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
                         "endedAt",
                         Values.number(clock.millis())),
                 List.of());
+        budget.release(run.workspaceId(), run.runId());
         if (!ended) {
             throw new PermanentFailure("RunEnded", "the run is no longer running");
         }

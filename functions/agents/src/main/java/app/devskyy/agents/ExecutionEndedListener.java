@@ -29,11 +29,13 @@ final class ExecutionEndedListener
     record Recorded(String runId, String status) {}
 
     private final RunStore store;
+    private final RunBudget budget;
     private final Clock clock;
 
-    ExecutionEndedListener(RunStore store, Telemetry telemetry, Clock clock) {
+    ExecutionEndedListener(RunStore store, RunBudget budget, Telemetry telemetry, Clock clock) {
         super("agentExecutionEnded", StatusChange.class, telemetry);
         this.store = store;
+        this.budget = budget;
         this.clock = clock;
     }
 
@@ -76,6 +78,7 @@ final class ExecutionEndedListener
                 ending.reason(),
                 Map.of("endedAt", Values.number(clock.millis())),
                 List.of("approvalToken"));
+        budget.release(workspaceId, runId);
         if (ended) {
             store.event(run, "ended", null, ending.status() + ": " + ending.reason());
         }

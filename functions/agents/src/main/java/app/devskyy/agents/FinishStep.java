@@ -15,8 +15,11 @@ final class FinishStep extends RunStep<FinishStep.Finished> {
 
     record Finished(String status, String reason) {}
 
-    FinishStep(RunStore store, Telemetry telemetry, Clock clock) {
+    private final RunBudget budget;
+
+    FinishStep(RunStore store, RunBudget budget, Telemetry telemetry, Clock clock) {
         super("agentFinish", store, telemetry, clock);
+        this.budget = budget;
     }
 
     @Override
@@ -27,14 +30,16 @@ final class FinishStep extends RunStep<FinishStep.Finished> {
     @Override
     protected Finished work(RunState state, AgentItems.Run run) {
         RunEnding ending = RunEnding.ofCaught(state.error());
-        boolean ended = store.transition(
-                run.workspaceId(),
-                run.runId(),
-                RunStatus.ACTIVE,
-                ending.status(),
-                ending.reason(),
-                Map.of("endedAt", Values.number(clock.millis())),
-                List.of("approvalToken"));
+        boolean ended = ending != null
+                && store.transition(
+                        run.workspaceId(),
+                        run.runId(),
+                        RunStatus.ACTIVE,
+                        ending.status(),
+                        ending.reason(),
+                        Map.of("endedAt", Values.number(clock.millis())),
+                        List.of("approvalToken"));
+        budget.release(run.workspaceId(), run.runId());
         if (!ended) {
             return new Finished(run.status(), run.reason());
         }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** How a run ended, from the error the state machine caught or the execution's final status. */
+/**
+ * How a run ended, from the error the state machine caught or the execution's final status;
+ * {@code null} when the run had already ended otherwise.
+ */
 record RunEnding(String status, String reason) {
 
     /** From a caught error: {@code Error} and {@code Cause} as Step Functions records them. */
@@ -22,6 +25,8 @@ record RunEnding(String status, String reason) {
     /** From a named failure's reason ({@code BudgetExhausted}, {@code CostCapReached}, ...). */
     static RunEnding ofFailure(String reason) {
         return switch (reason) {
+            // Someone ended the run (a cancel, a rejection) while a step ran: that ending stands.
+            case "RunEnded" -> null;
             case "BudgetExhausted" -> new RunEnding(RunStatus.BUDGET_EXHAUSTED, "workspace_budget");
             case "CostCapReached" -> new RunEnding(RunStatus.LIMIT_EXCEEDED, "cost_cap");
             case "WallTimeExceeded" -> new RunEnding(RunStatus.LIMIT_EXCEEDED, "wall_time");

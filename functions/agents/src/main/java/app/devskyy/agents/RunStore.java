@@ -197,6 +197,22 @@ final class RunStore {
         return update.applyIf(dynamoDb);
     }
 
+    /** Keeps the run's budget reservation with it; {@code false} when the run holds one already. */
+    boolean recordHold(String workspaceId, String runId, String hold) {
+        return ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
+                .set("budgetHold", hold)
+                .condition("attribute_not_exists(#budgetHold)")
+                .applyIf(dynamoDb);
+    }
+
+    /** Takes the run's reservation away, once: {@code true} for the one caller that may release it. */
+    boolean claimHold(String workspaceId, String runId, String hold) {
+        return ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
+                .remove("budgetHold")
+                .condition("#budgetHold = :hold", Map.of(":hold", AttributeValue.fromS(hold)))
+                .applyIf(dynamoDb);
+    }
+
     /** Records the run's execution, once; {@code false} when it was recorded before. */
     boolean recordExecution(String workspaceId, String runId, String executionArn) {
         return ItemUpdate.of(table, AgentItems.run(workspaceId, runId))

@@ -41,6 +41,7 @@ final class Runs {
     private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
 
     private final RunStore store;
+    private final RunBudget budget;
     private final AgentCatalogue catalogue;
     private final Executions executions;
     private final Routing routing;
@@ -50,6 +51,7 @@ final class Runs {
 
     Runs(
             RunStore store,
+            RunBudget budget,
             AgentCatalogue catalogue,
             Executions executions,
             Routing routing,
@@ -57,6 +59,7 @@ final class Runs {
             Defaults defaults,
             Clock clock) {
         this.store = store;
+        this.budget = budget;
         this.catalogue = catalogue;
         this.executions = executions;
         this.routing = routing;
@@ -142,6 +145,7 @@ final class Runs {
                 null,
                 null,
                 0,
+                null,
                 Digests.sha256(new String(raw, StandardCharsets.UTF_8)),
                 clock.instant().plusSeconds(defaults.retentionDays() * 86_400L).getEpochSecond());
         RunStore.Created created =
@@ -212,6 +216,7 @@ final class Runs {
             throw ended(run);
         }
         store.event(run, "cancelled", null, "by " + caller.id());
+        budget.release(run.workspaceId(), runId);
         if (run.executionArn() != null) {
             executions.stop(run.executionArn(), "cancelled through the API");
         }
@@ -269,6 +274,9 @@ final class Runs {
                 approve
                         ? (decision.has("edits") ? "with edits" : null)
                         : decision.path("reason").asString());
+        if (!approve) {
+            budget.release(run.workspaceId(), runId);
+        }
         LOG.info("run {} {}", runId, approve ? "approved" : "rejected");
         return require(run.workspaceId(), runId);
     }
@@ -283,10 +291,8 @@ final class Runs {
                     "Only a run that failed on an outage can be retried; this one is " + run.status()
                             + (run.reason() == null ? "" : " (" + run.reason() + ")") + ".");
         }
-        if (!executions.redrive(run.executionArn())) {
-            throw ApiProblem.of(409, "not-retryable", "Conflict", "The run's execution cannot be redriven.");
-        }
-        store.transition(
+        // Running first: the redriven execution's steps refuse a run that is not.
+        boolean claimed = store.transition(
                 run.workspaceId(),
                 runId,
                 Set.of(RunStatus.FAILED),
@@ -294,8 +300,34 @@ final class Runs {
                 null,
                 Map.of(),
                 List.of("reason", "endedAt"));
+        if (!claimed) {
+            throw ApiProblem.of(409, "not-retryable", "Conflict", "The run is being retried already.");
+        }
+        boolean redriven;
+        try {
+            redriven = executions.redrive(run.executionArn());
+        } catch (RuntimeException outage) {
+            restore(run);
+            throw outage;
+        }
+        if (!redriven) {
+            restore(run);
+            throw ApiProblem.of(409, "not-retryable", "Conflict", "The run's execution cannot be redriven.");
+        }
         store.event(run, "retried", null, "by " + caller.id());
         return require(run.workspaceId(), runId);
+    }
+
+    /** Puts a run whose redrive did not start back as it was. */
+    private void restore(AgentItems.Run run) {
+        store.transition(
+                run.workspaceId(),
+                run.runId(),
+                Set.of(RunStatus.RUNNING),
+                RunStatus.FAILED,
+                run.reason(),
+                Map.of("endedAt", Values.number(run.endedAt() == null ? clock.millis() : run.endedAt())),
+                List.of());
     }
 
     private static ApiProblem ended(AgentItems.Run run) {

@@ -242,7 +242,8 @@ final class ProxyService {
             ChatRequest request,
             Consumer<Outcome<ChatResult>> alongside) {
         try {
-            return meter.complete(caller, requestId, operation, route, request, Optional.empty(), alongside);
+            return meter.complete(
+                    caller, requestId, operation, route, request, Optional.empty(), Optional.empty(), alongside);
         } catch (GatewayException failed) {
             throw problem(failed);
         }

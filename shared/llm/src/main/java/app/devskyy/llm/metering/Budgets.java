@@ -1,10 +1,12 @@
 package app.devskyy.llm.metering;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.http.ApiProblem;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Monthly budgets per workspace and per API key, enforced by reservation. Before a call, its
@@ -40,14 +43,38 @@ public final class Budgets {
         public static final Settings NONE = new Settings(null, null, null);
     }
 
-    /** What one call holds: {@code micros} on the workspace's month, and on the key's when the key has a budget. */
+    /** What one call (or a run) holds: {@code micros} on the workspace's month, and on the key's when the key has a budget. */
     public record Reservation(
             String workspaceId,
             Optional<String> keyId,
             String month,
             long micros,
             boolean workspaceHeld,
-            boolean keyHeld) {}
+            boolean keyHeld) {
+
+        /** As text, for work that keeps its reservation across invocations. */
+        public String write() {
+            return Json.write(Json.MAPPER
+                    .createObjectNode()
+                    .put("workspaceId", workspaceId)
+                    .put("keyId", keyId.orElse(null))
+                    .put("month", month)
+                    .put("micros", micros)
+                    .put("workspaceHeld", workspaceHeld)
+                    .put("keyHeld", keyHeld));
+        }
+
+        public static Reservation read(String text) {
+            JsonNode node = Json.tree(text.getBytes(StandardCharsets.UTF_8));
+            return new Reservation(
+                    node.path("workspaceId").asString(),
+                    Optional.ofNullable(node.path("keyId").asString(null)),
+                    node.path("month").asString(),
+                    node.path("micros").asLong(),
+                    node.path("workspaceHeld").asBoolean(),
+                    node.path("keyHeld").asBoolean());
+        }
+    }
 
     /** The month so far: settled spend and what calls in flight hold. */
     public record Spend(long spentMicros, long heldMicros) {}
@@ -199,6 +226,47 @@ public final class Budgets {
                     reservation.keyHeld() ? actualMicros - reservation.micros() : actualMicros,
                     actualMicros,
                     true);
+        }
+    }
+
+    /**
+     * Counts a call's cost inside a reservation held for a longer piece of work (an agent run's
+     * cap): the held amount already covers it, so only the spend moves (where the month was not
+     * held, {@code held} follows the spend, as {@link #settle} keeps it).
+     */
+    public void spendWithin(Reservation reservation, long actualMicros) {
+        add(
+                LlmItems.spend(reservation.workspaceId(), reservation.month(), null),
+                reservation.workspaceHeld() ? 0 : actualMicros,
+                actualMicros,
+                true);
+        if (reservation.keyId().isPresent()) {
+            add(
+                    LlmItems.spend(
+                            reservation.workspaceId(),
+                            reservation.month(),
+                            reservation.keyId().get()),
+                    reservation.keyHeld() ? 0 : actualMicros,
+                    actualMicros,
+                    true);
+        }
+    }
+
+    /** Ends a reservation whose calls counted their spend with {@link #spendWithin}: what they did not spend is released. */
+    public void release(Reservation reservation, long spentMicros) {
+        long unspent = Math.max(0, reservation.micros() - spentMicros);
+        if (reservation.workspaceHeld()) {
+            add(LlmItems.spend(reservation.workspaceId(), reservation.month(), null), -unspent, 0, false);
+        }
+        if (reservation.keyHeld() && reservation.keyId().isPresent()) {
+            add(
+                    LlmItems.spend(
+                            reservation.workspaceId(),
+                            reservation.month(),
+                            reservation.keyId().get()),
+                    -unspent,
+                    0,
+                    false);
         }
     }
 

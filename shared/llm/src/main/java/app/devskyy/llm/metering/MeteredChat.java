@@ -60,7 +60,8 @@ public final class MeteredChat {
      * Sends {@code request} down {@code route} with the budgets (and {@code cap}) held, and accounts
      * for it; {@code alongside} runs with the accounting once the provider answered. A refused
      * reservation is the budget's {@code ApiProblem} (429, {@code budget-exhausted}); a failed
-     * call is recorded and its {@code GatewayException} rethrown.
+     * call is recorded and its {@code GatewayException} rethrown. With {@code prepaid}, the budgets
+     * are not reserved again: the reservation of the work this call belongs to covers it.
      */
     public Completed complete(
             Caller caller,
@@ -69,6 +70,7 @@ public final class MeteredChat {
             Route route,
             ChatRequest request,
             Optional<Cap> cap,
+            Optional<Budgets.Reservation> prepaid,
             Consumer<Outcome<ChatResult>> alongside)
             throws GatewayException {
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
@@ -83,12 +85,21 @@ public final class MeteredChat {
         long promptBound = TokenEstimator.promptUpperBound(sent);
         long outputBound = (long) (sent.maxTokens() == null ? maxTokensUnderBudget : sent.maxTokens()) * sent.choices();
         long worstCase = prices.worstCaseMicros(route.targets(), promptBound, outputBound);
-        Budgets.Reservation reservation = budgets.reserve(caller, worstCase);
+        Budgets.Reservation reservation = prepaid.orElseGet(() -> budgets.reserve(caller, worstCase));
+        Consumer<Long> settle = actual -> {
+            if (prepaid.isPresent()) {
+                budgets.spendWithin(reservation, actual);
+            } else {
+                budgets.settle(reservation, actual);
+            }
+        };
         if (cap.isPresent()) {
             try {
                 cap.get().hold(worstCase);
             } catch (RuntimeException refused) {
-                budgets.settle(reservation, 0);
+                if (prepaid.isEmpty()) {
+                    budgets.settle(reservation, 0);
+                }
                 throw refused;
             }
         }
@@ -97,7 +108,7 @@ public final class MeteredChat {
             outcome = gateway.chat(route.targets(), sent);
         } catch (GatewayException failed) {
             Concurrently.run(
-                    () -> budgets.settle(reservation, 0),
+                    () -> settle.accept(0L),
                     () -> cap.ifPresent(c -> c.settle(worstCase, 0, Usage.NONE)),
                     () -> ledger.record(new UsageLedger.Entry(
                             caller,
@@ -114,7 +125,7 @@ public final class MeteredChat {
         }
         long cost = prices.costMicros(outcome.target(), outcome.result().usage());
         Concurrently.run(
-                () -> budgets.settle(reservation, cost),
+                () -> settle.accept(cost),
                 () -> cap.ifPresent(
                         c -> c.settle(worstCase, cost, outcome.result().usage())),
                 () -> ledger.record(new UsageLedger.Entry(
