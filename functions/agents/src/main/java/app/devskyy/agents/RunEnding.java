@@ -51,7 +51,8 @@ record RunEnding(String status, String reason) {
 
     /**
      * A named failure's reason: the Lambda runtime's {@code Cause} is the JSON of the error, whose
-     * {@code errorMessage} starts with {@code <reason>:}.
+     * {@code errorMessage} starts with {@code <reason>:}; engines that pass the error on as text
+     * put its type first ({@code <errorType>: <reason>: ...}).
      */
     private static String reasonOf(String cause) {
         String message = cause;
@@ -62,6 +63,9 @@ record RunEnding(String status, String reason) {
             }
         } catch (JacksonException notJson) {
             // A cause given as plain text.
+        }
+        if (message.startsWith("app.devskyy.") && message.contains(": ")) {
+            message = message.substring(message.indexOf(": ") + 2);
         }
         int colon = message.indexOf(':');
         return colon > 0 ? message.substring(0, colon) : message;

@@ -241,7 +241,7 @@ final class RunStore {
         return ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
                 .add("heldMicros", micros)
                 .condition(
-                        "#status = :running AND #heldMicros <= :room",
+                        "#status = :running AND (attribute_not_exists(#heldMicros) OR #heldMicros <= :room)",
                         Map.of(
                                 ":running", AttributeValue.fromS(RunStatus.RUNNING),
                                 ":room", Values.number(capMicros - micros)))

@@ -186,7 +186,8 @@ public final class LocalApi implements AutoCloseable {
 
     /**
      * Invokes a function of the template directly, by logical id, as Lambda's Invoke does for an
-     * IAM principal (the auth operations function has no other way in); the raw answer.
+     * IAM principal (the auth operations function has no other way in); the raw answer, or for a
+     * function error its {@code errorType} and {@code errorMessage}, as Lambda's Invoke answers.
      */
     byte[] invoke(String logicalId, byte[] event) {
         if (!lambda.exists(logicalId)) {
