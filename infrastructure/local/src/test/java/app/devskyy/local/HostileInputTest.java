@@ -103,6 +103,7 @@ class HostileInputTest extends UsingLocalApi {
     static String token;
     static String workspaceId;
     static String userId;
+    static String runId;
     /** Another account: what user-administration variants act on, so the campaign never disables its own caller. */
     static String victimId;
 
@@ -124,6 +125,25 @@ class HostileInputTest extends UsingLocalApi {
         token = client.post(
                         "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
                 .field("access_token");
+        // A run awaiting approval: what the runs' routes act on, so that their variants reach the handlers.
+        runId = client.post(
+                        "/api/v1/agents/workspaces/" + workspaceId + "/runs",
+                        "{\"agent\":\"support\",\"goal\":\"Answer.\",\"options\":{\"approval\":\"before_emit\"}}",
+                        token)
+                .field("runId");
+        // Its execution writes as it goes: the campaign starts once it waits, so that no write is misread.
+        for (int i = 0; i < 600; i++) {
+            String status = client.get("/api/v1/agents/workspaces/" + workspaceId + "/runs/" + runId, token)
+                    .field("status");
+            if (status.equals("awaiting_approval")) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void signInAgain() throws IOException {
@@ -300,6 +320,9 @@ class HostileInputTest extends UsingLocalApi {
         }
         if (name.equals("workspaceId")) {
             return workspaceId;
+        }
+        if (name.equals("runId")) {
+            return runId;
         }
         return switch (name) {
             case "provider" -> "stripe";
