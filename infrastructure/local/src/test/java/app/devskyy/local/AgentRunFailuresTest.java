@@ -48,6 +48,8 @@ class AgentRunFailuresTest {
     static volatile Function<String, Boolean> failing = kind -> false;
 
     static final Map<String, AtomicInteger> answered = new HashMap<>();
+    /** The last request of each kind, as the provider received it. */
+    static final Map<String, JsonNode> lastRequest = new HashMap<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -64,6 +66,7 @@ class AgentRunFailuresTest {
                 }
                 synchronized (answered) {
                     answered.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+                    lastRequest.put(kind, body);
                 }
                 String content = switch (kind) {
                     case "plan" ->
@@ -149,6 +152,7 @@ class AgentRunFailuresTest {
         failing = kind -> false;
         synchronized (answered) {
             answered.clear();
+            lastRequest.clear();
         }
     }
 
@@ -301,6 +305,33 @@ class AgentRunFailuresTest {
         assertThat(released.path("reservedUsd").decimalValue()).isEqualByComparingTo(BigDecimal.ZERO);
         assertThat(released.path("spentUsd").decimalValue())
                 .isEqualByComparingTo(held.path("spentUsd").decimalValue());
+    }
+
+    @Test
+    void anApproversEditsReachTheModelThatWritesTheResult() throws Exception {
+        LlmWorkspace ws = workspace();
+        String runId =
+                start(ws, "{\"agent\":\"marketing\",\"goal\":\"Plan.\",\"options\":{\"approval\":\"before_emit\"}}");
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!ws.client()
+                .get(runs(ws) + "/" + runId, ws.adminToken())
+                .field("status")
+                .equals("awaiting_approval")) {
+            assertThat(Instant.now()).isBefore(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(answeredOf("result")).isZero();
+        ws.client()
+                .post(
+                        runs(ws) + "/" + runId + "/approval",
+                        "{\"decision\":\"approve\",\"edits\":\"Mention free returns.\"}",
+                        ws.adminToken());
+        assertThat(awaitEnd(ws, runId).path("status").asString()).isEqualTo("succeeded");
+        JsonNode emitted;
+        synchronized (answered) {
+            emitted = lastRequest.get("result");
+        }
+        assertThat(emitted.path("messages").toString()).contains("Mention free returns.");
     }
 
     @Test
