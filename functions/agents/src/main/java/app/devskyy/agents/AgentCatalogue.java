@@ -1,6 +1,7 @@
 package app.devskyy.agents;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.http.BodySchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +86,12 @@ final class AgentCatalogue {
 
     Optional<Agent> agent(String name) {
         return Optional.ofNullable(agents.get(name));
+    }
+
+    /** A run's agent; a run whose agent left the catalogue cannot go on. */
+    Agent of(AgentItems.Run run) {
+        return agent(run.agent())
+                .orElseThrow(() -> new PermanentFailure("UnknownAgent", "the run's agent is not in the catalogue"));
     }
 
     String technique(String name) {
