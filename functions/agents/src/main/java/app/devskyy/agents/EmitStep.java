@@ -40,9 +40,7 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
 
     @Override
     protected Emitted work(RunState state, AgentItems.Run run) {
-        AgentCatalogue.Agent agent = catalogue
-                .agent(run.agent())
-                .orElseThrow(() -> new PermanentFailure("UnknownAgent", "the run's agent is not in the catalogue"));
+        AgentCatalogue.Agent agent = catalogue.of(run);
         List<AgentItems.Step> steps = store.steps(run.runId());
         AgentModel.Reply reply = model.json(
                 run,

@@ -33,9 +33,7 @@ final class ExecuteStep extends RunStep<ExecuteStep.Executed> {
 
     @Override
     protected Executed work(RunState state, AgentItems.Run run) {
-        AgentCatalogue.Agent agent = catalogue
-                .agent(run.agent())
-                .orElseThrow(() -> new PermanentFailure("UnknownAgent", "the run's agent is not in the catalogue"));
+        AgentCatalogue.Agent agent = catalogue.of(run);
         Plan.Step step = Plan.parse(run.plan()).step(state.stepId());
         AgentItems.Step previous = store.step(run.runId(), step.stepId()).orElse(null);
         List<AgentItems.Step> dependencies = new ArrayList<>();

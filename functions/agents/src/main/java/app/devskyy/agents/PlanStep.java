@@ -28,9 +28,7 @@ final class PlanStep extends RunStep<Plan.Shape> {
 
     @Override
     protected Plan.Shape work(RunState state, AgentItems.Run run) {
-        AgentCatalogue.Agent agent = catalogue
-                .agent(run.agent())
-                .orElseThrow(() -> new PermanentFailure("UnknownAgent", "the run's agent is not in the catalogue"));
+        AgentCatalogue.Agent agent = catalogue.of(run);
         Plan plan;
         if (run.plan() != null) {
             plan = Plan.parse(run.plan());

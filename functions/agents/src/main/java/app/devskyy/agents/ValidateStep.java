@@ -35,9 +35,7 @@ final class ValidateStep extends RunStep<ValidateStep.Verdict> {
 
     @Override
     protected Verdict work(RunState state, AgentItems.Run run) {
-        AgentCatalogue.Agent agent = catalogue
-                .agent(run.agent())
-                .orElseThrow(() -> new PermanentFailure("UnknownAgent", "the run's agent is not in the catalogue"));
+        AgentCatalogue.Agent agent = catalogue.of(run);
         AgentItems.Step step = store.step(run.runId(), String.valueOf(state.stepId()))
                 .orElseThrow(() -> new PermanentFailure("StepNotExecuted", "the step has no result to validate"));
         AgentModel.Reply reply = model.json(

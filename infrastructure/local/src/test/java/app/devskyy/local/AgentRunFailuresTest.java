@@ -191,6 +191,17 @@ class AgentRunFailuresTest {
         throw new AssertionError("the run did not end");
     }
 
+    private static void awaitApproval(LlmWorkspace ws, String runId) throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!ws.client()
+                .get(runs(ws) + "/" + runId, ws.adminToken())
+                .field("status")
+                .equals("awaiting_approval")) {
+            assertThat(Instant.now()).isBefore(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static final String MARKETING = "{\"agent\":\"marketing\",\"goal\":\"Plan the launch.\"}";
 
     @Test
@@ -284,14 +295,7 @@ class AgentRunFailuresTest {
         String runId = start(
                 ws,
                 "{\"agent\":\"marketing\",\"goal\":\"Plan.\",\"options\":{\"costCapUsd\":2,\"approval\":\"before_emit\"}}");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!ws.client()
-                .get(runs(ws) + "/" + runId, ws.adminToken())
-                .field("status")
-                .equals("awaiting_approval")) {
-            assertThat(Instant.now()).isBefore(deadline);
-            Thread.sleep(50);
-        }
+        awaitApproval(ws, runId);
         JsonNode held = ws.client().get(budgetPath, ws.adminToken()).body();
         assertThat(held.path("reservedUsd").decimalValue())
                 .as("the run holds its cap less what it spent")
@@ -312,14 +316,7 @@ class AgentRunFailuresTest {
         LlmWorkspace ws = workspace();
         String runId =
                 start(ws, "{\"agent\":\"marketing\",\"goal\":\"Plan.\",\"options\":{\"approval\":\"before_emit\"}}");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!ws.client()
-                .get(runs(ws) + "/" + runId, ws.adminToken())
-                .field("status")
-                .equals("awaiting_approval")) {
-            assertThat(Instant.now()).isBefore(deadline);
-            Thread.sleep(50);
-        }
+        awaitApproval(ws, runId);
         assertThat(answeredOf("result")).isZero();
         ws.client()
                 .post(
