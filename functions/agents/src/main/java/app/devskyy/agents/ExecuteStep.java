@@ -4,6 +4,7 @@ import app.devskyy.core.Json;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.llm.metering.Concurrently;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,24 @@ final class ExecuteStep extends RunStep<ExecuteStep.Executed> {
     protected Executed work(RunState state, AgentItems.Run run) {
         AgentCatalogue.Agent agent = catalogue.of(run);
         Plan.Step step = Plan.parse(run.plan()).step(state.stepId());
-        AgentItems.Step previous = store.step(run.runId(), step.stepId()).orElse(null);
+        // The step's own record and its dependencies' results, read at once.
+        List<String> ids = new ArrayList<>(step.dependsOn());
+        ids.add(step.stepId());
+        AgentItems.Step[] read = new AgentItems.Step[ids.size()];
+        Runnable[] reads = new Runnable[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            int index = i;
+            reads[i] =
+                    () -> read[index] = store.step(run.runId(), ids.get(index)).orElse(null);
+        }
+        Concurrently.run(reads);
+        AgentItems.Step previous = read[ids.size() - 1];
         List<AgentItems.Step> dependencies = new ArrayList<>();
-        for (String id : step.dependsOn()) {
-            dependencies.add(store.step(run.runId(), id)
-                    .orElseThrow(() -> new PermanentFailure("StepNotExecuted", "a dependency has no result")));
+        for (int i = 0; i < ids.size() - 1; i++) {
+            if (read[i] == null) {
+                throw new PermanentFailure("StepNotExecuted", "a dependency has no result");
+            }
+            dependencies.add(read[i]);
         }
         long attempt = previous == null ? 1 : previous.attempts() + 1;
         long started = clock.millis();
@@ -53,8 +67,7 @@ final class ExecuteStep extends RunStep<ExecuteStep.Executed> {
                 : reply.text().substring(0, MAX_OUTPUT);
         ItemKey key = AgentItems.step(run.runId(), step.stepId());
         store.putStep(
-                run.workspaceId(),
-                run.runId(),
+                run,
                 new AgentItems.Step(
                         key.pk(),
                         key.sk(),
@@ -76,8 +89,9 @@ final class ExecuteStep extends RunStep<ExecuteStep.Executed> {
                         previous == null || previous.startedAt() == null ? started : previous.startedAt(),
                         clock.millis(),
                         store.expiresAt(),
-                        run.startedBy()));
-        store.event(run, "step_executed", step.stepId(), "attempt " + attempt);
+                        run.startedBy()),
+                "step_executed",
+                "attempt " + attempt);
         return new Executed(step.stepId(), attempt);
     }
 }

@@ -36,6 +36,10 @@ final class RunBudget {
      * reservation is kept, the others are released at once.
      */
     Budgets.Reservation hold(AgentItems.Run run) {
+        if (run.budgetHold() != null) {
+            // A reservation, once made, lasts until the run ends: the step's snapshot of it is current.
+            return Budgets.Reservation.read(run.budgetHold());
+        }
         AgentItems.Run current = store.run(run.workspaceId(), run.runId()).orElse(run);
         if (current.budgetHold() != null) {
             return Budgets.Reservation.read(current.budgetHold());

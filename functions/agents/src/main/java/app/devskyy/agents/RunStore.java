@@ -7,6 +7,7 @@ import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.Paging;
+import app.devskyy.llm.metering.Concurrently;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -269,13 +270,19 @@ final class RunStore {
                 steps.getItem(r -> r.key(AgentItems.step(runId, stepId).key()).consistentRead(true)));
     }
 
-    /** Writes a step's record and counts the change in its run's version. */
-    void putStep(String workspaceId, String runId, AgentItems.Step step) {
+    /**
+     * Writes a step's record, then counts the change in its run's version and records it on the
+     * timeline at once (the version only after the record, so that a client polling on the ETag
+     * never sees a new version with an old step).
+     */
+    void putStep(AgentItems.Run run, AgentItems.Step step, String eventType, String detail) {
         steps.putItem(step);
-        ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
-                .add("version", 1)
-                .set("updatedAt", clock.millis())
-                .apply(dynamoDb);
+        Concurrently.run(
+                () -> ItemUpdate.of(table, AgentItems.run(run.workspaceId(), run.runId()))
+                        .add("version", 1)
+                        .set("updatedAt", clock.millis())
+                        .apply(dynamoDb),
+                () -> event(run, eventType, step.stepId(), detail));
     }
 
     /** Every step record of a run, in step order (the Enhanced Client reads every page). */

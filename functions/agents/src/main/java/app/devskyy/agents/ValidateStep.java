@@ -51,8 +51,7 @@ final class ValidateStep extends RunStep<ValidateStep.Verdict> {
         boolean exhausted = revise && step.attempts() > maxRevisions;
         ItemKey key = AgentItems.step(run.runId(), step.stepId());
         store.putStep(
-                run.workspaceId(),
-                run.runId(),
+                run,
                 new AgentItems.Step(
                         key.pk(),
                         key.sk(),
@@ -74,8 +73,9 @@ final class ValidateStep extends RunStep<ValidateStep.Verdict> {
                         step.startedAt(),
                         clock.millis(),
                         step.expiresAt(),
-                        run.startedBy()));
-        store.event(run, "step_validated", step.stepId(), verdict);
+                        run.startedBy()),
+                "step_validated",
+                verdict);
         if (exhausted) {
             throw new PermanentFailure("ValidationFailed", "a step failed validation after every revision allowed");
         }
