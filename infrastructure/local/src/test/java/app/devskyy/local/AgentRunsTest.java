@@ -211,6 +211,13 @@ class AgentRunsTest {
         awaitStatus(rejected, "awaiting_approval");
         Answer refused = client.post(runs() + "/" + rejected + "/approval", "{\"decision\":\"reject\"}", token);
         assertThat(refused.status()).as("a rejection needs a reason").isEqualTo(422);
+        Answer edited = client.post(
+                runs() + "/" + rejected + "/approval",
+                "{\"decision\":\"reject\",\"reason\":\"No.\",\"edits\":\"Change it.\"}",
+                token);
+        assertThat(edited.status()).as("a rejection takes no edits").isEqualTo(422);
+        assertThat(edited.body().path("errors").get(0).path("pointer").asString())
+                .isEqualTo("/edits");
         Answer answer = client.post(
                 runs() + "/" + rejected + "/approval", "{\"decision\":\"reject\",\"reason\":\"Off brand.\"}", token);
         assertThat(answer.field("status")).isEqualTo("rejected");
