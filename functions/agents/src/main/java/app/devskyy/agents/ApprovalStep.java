@@ -48,7 +48,7 @@ final class ApprovalStep extends RunStep<ApprovalStep.Requested> {
                 RunStatus.AWAITING_APPROVAL,
                 null,
                 values,
-                state.stepId() == null ? List.of("approvalStepId") : List.of());
+                state.stepId() == null ? List.of("approvalStepId", "decision") : List.of("decision"));
         if (!waiting) {
             throw new PermanentFailure("RunEnded", "the run is no longer running");
         }

@@ -53,7 +53,7 @@ abstract class RunStep<O> extends StepTask<RunState, O> {
                     RunStatus.RUNNING,
                     null,
                     Map.of(),
-                    List.of("approvalToken"));
+                    List.of("approvalToken", "decision"));
             return store.run(run.workspaceId(), run.runId()).orElseThrow();
         }
         if (!RunStatus.RUNNING.equals(run.status())) {

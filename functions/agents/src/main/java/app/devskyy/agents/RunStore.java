@@ -214,6 +214,29 @@ final class RunStore {
                 .applyIf(dynamoDb);
     }
 
+    /**
+     * Claims the decision on the approval the run awaits (with the values it brings); {@code false}
+     * when the run does not await it or someone decided first.
+     */
+    boolean claimDecision(String workspaceId, String runId, String taskToken, Map<String, AttributeValue> values) {
+        ItemUpdate update = ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
+                .add("version", 1)
+                .condition(
+                        "#status = :awaiting AND #approvalToken = :token AND attribute_not_exists(#decision)",
+                        Map.of(
+                                ":awaiting", AttributeValue.fromS(RunStatus.AWAITING_APPROVAL),
+                                ":token", AttributeValue.fromS(taskToken)));
+        values.forEach(update::set);
+        return update.applyIf(dynamoDb);
+    }
+
+    /** Gives a claimed decision back when Step Functions could not be told of it. */
+    void releaseDecision(String workspaceId, String runId) {
+        ItemUpdate.of(table, AgentItems.run(workspaceId, runId))
+                .remove("decision")
+                .apply(dynamoDb);
+    }
+
     /** Records the run's execution, once; {@code false} when it was recorded before. */
     boolean recordExecution(String workspaceId, String runId, String executionArn) {
         return ItemUpdate.of(table, AgentItems.run(workspaceId, runId))

@@ -15,7 +15,6 @@ import app.devskyy.llm.metering.Caller;
 import app.devskyy.llm.metering.Money;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,9 +237,27 @@ final class Runs {
                     "The run is not awaiting approval (it is " + run.status() + ").");
         }
         boolean approve = "approve".equals(decision.path("decision").asString());
-        boolean accepted = approve
-                ? executions.succeed(run.approvalToken(), "{\"decision\":\"approved\"}")
-                : executions.fail(run.approvalToken(), "Rejected", "rejected by an approver");
+        long now = clock.millis();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put("decision", AttributeValue.fromS(approve ? "approve" : "reject"));
+        values.put("pausedMillis", Values.number(run.pausedMillis() + Math.max(0, now - run.approvalRequestedAt())));
+        if (approve && decision.has("edits")) {
+            values.put("edits", AttributeValue.fromS(decision.get("edits").asString()));
+        }
+        // Claimed before Step Functions hears of it: the next step finds the approver's edits however
+        // quickly the execution moves on, and a second decision finds the claim.
+        if (!store.claimDecision(run.workspaceId(), runId, run.approvalToken(), values)) {
+            throw ApiProblem.of(409, "not-awaiting-approval", "Conflict", "The run's approval was decided already.");
+        }
+        boolean accepted;
+        try {
+            accepted = approve
+                    ? executions.succeed(run.approvalToken(), "{\"decision\":\"approved\"}")
+                    : executions.fail(run.approvalToken(), "Rejected", "rejected by an approver");
+        } catch (RuntimeException outage) {
+            store.releaseDecision(run.workspaceId(), runId);
+            throw outage;
+        }
         if (!accepted) {
             throw ApiProblem.of(
                     409,
@@ -248,25 +265,14 @@ final class Runs {
                     "Conflict",
                     "The approval is no longer awaited; it expired or was decided.");
         }
-        long now = clock.millis();
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put("pausedMillis", Values.number(run.pausedMillis() + Math.max(0, now - run.approvalRequestedAt())));
-        List<String> removed = new ArrayList<>(List.of("approvalToken"));
-        if (approve) {
-            if (decision.has("edits")) {
-                values.put("edits", AttributeValue.fromS(decision.get("edits").asString()));
-            }
-        } else {
-            values.put("endedAt", Values.number(now));
-        }
         store.transition(
                 run.workspaceId(),
                 runId,
                 Set.of(RunStatus.AWAITING_APPROVAL),
                 approve ? RunStatus.RUNNING : RunStatus.REJECTED,
                 approve ? null : "rejected",
-                values,
-                removed);
+                approve ? Map.of() : Map.of("endedAt", Values.number(now)),
+                List.of("approvalToken", "decision"));
         store.event(
                 run,
                 approve ? "approved" : "rejected",
