@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +40,6 @@ final class AgentCatalogue {
             JsonNode outputSchema,
             List<String> rubric) {
 
-        BodySchema output() {
-            return BodySchema.of(outputSchema);
-        }
-
         Optional<Tool> tool(String name) {
             return tools.stream().filter(t -> t.name().equals(name)).findFirst();
         }
@@ -50,10 +47,26 @@ final class AgentCatalogue {
 
     private final Map<String, Agent> agents;
     private final Map<String, String> techniques;
+    /** Each agent's output and plan schemas, compiled once per cold start rather than once per call. */
+    private final Map<String, BodySchema> outputs = new HashMap<>();
+
+    private final Map<String, BodySchema> plans = new HashMap<>();
 
     private AgentCatalogue(Map<String, Agent> agents, Map<String, String> techniques) {
         this.agents = agents;
         this.techniques = techniques;
+        agents.values().forEach(agent -> {
+            outputs.put(agent.name(), BodySchema.of(agent.outputSchema()));
+            plans.put(agent.name(), BodySchema.of(Prompts.planSchema(agent)));
+        });
+    }
+
+    BodySchema output(Agent agent) {
+        return outputs.get(agent.name());
+    }
+
+    BodySchema plan(Agent agent) {
+        return plans.get(agent.name());
     }
 
     static AgentCatalogue bundled() {

@@ -54,9 +54,9 @@ final class AgentModel {
             String callId,
             List<ChatMessage> messages,
             String schemaName,
-            JsonNode schema) {
-        BodySchema check = BodySchema.of(schema);
-        ChatRequest.ResponseFormat format = new ChatRequest.ResponseFormat("json_schema", schemaName, schema, false);
+            BodySchema check) {
+        ChatRequest.ResponseFormat format =
+                new ChatRequest.ResponseFormat("json_schema", schemaName, check.document(), false);
         List<ChatMessage> conversation = new ArrayList<>(messages);
         for (int attempt = 1; ; attempt++) {
             ChatRequest request =

@@ -48,7 +48,7 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
                 run.runId() + "-emit",
                 prompts.emit(agent, run, steps),
                 "result",
-                agent.outputSchema());
+                catalogue.output(agent));
         boolean ended = store.transition(
                 run.workspaceId(),
                 run.runId(),

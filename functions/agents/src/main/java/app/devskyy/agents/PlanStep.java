@@ -34,12 +34,7 @@ final class PlanStep extends RunStep<Plan.Shape> {
             plan = Plan.parse(run.plan());
         } else {
             AgentModel.Reply reply = model.json(
-                    run,
-                    "agent-plan",
-                    run.runId() + "-plan",
-                    prompts.plan(agent, run),
-                    "plan",
-                    Prompts.planSchema(agent));
+                    run, "agent-plan", run.runId() + "-plan", prompts.plan(agent, run), "plan", catalogue.plan(agent));
             plan = Plan.of(List.of(Json.convert(reply.json().get("steps"), Plan.Draft[].class)), agent);
             if (plan.steps().size() > run.maxSteps()) {
                 throw new PermanentFailure("StepLimitExceeded", "the plan has more steps than the run allows");

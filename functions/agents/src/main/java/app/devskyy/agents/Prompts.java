@@ -1,6 +1,7 @@
 package app.devskyy.agents;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.http.BodySchema;
 import app.devskyy.llm.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -127,10 +128,11 @@ final class Prompts {
                                 + quote(step.output())));
     }
 
-    static final JsonNode VERDICT_SCHEMA = Json.tree(("{\"type\":\"object\",\"additionalProperties\":false,"
-                    + "\"required\":[\"verdict\"],\"properties\":{\"verdict\":{\"enum\":[\"pass\",\"revise\"]},"
-                    + "\"critique\":{\"type\":\"string\",\"maxLength\":2000}}}")
-            .getBytes(StandardCharsets.UTF_8));
+    static final BodySchema VERDICT_SCHEMA =
+            BodySchema.of(Json.tree(("{\"type\":\"object\",\"additionalProperties\":false,"
+                            + "\"required\":[\"verdict\"],\"properties\":{\"verdict\":{\"enum\":[\"pass\",\"revise\"]},"
+                            + "\"critique\":{\"type\":\"string\",\"maxLength\":2000}}}")
+                    .getBytes(StandardCharsets.UTF_8)));
 
     List<ChatMessage> emit(AgentCatalogue.Agent agent, AgentItems.Run run, List<AgentItems.Step> steps) {
         StringBuilder user = new StringBuilder(brief(run));

@@ -5,7 +5,6 @@ import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.llm.metering.Budgets;
 import app.devskyy.llm.metering.Caller;
-import java.util.Optional;
 
 /**
  * A run's reservation against the workspace's (and the starting key's) monthly budget: the run's
@@ -25,9 +24,7 @@ final class RunBudget {
 
     /** Spend is attributed to whoever started the run, as the proxy attributes it to the caller. */
     static Caller caller(AgentItems.Run run) {
-        String by = run.startedBy();
-        Optional<String> keyId = by.startsWith("key:") ? Optional.of(by.substring(4)) : Optional.empty();
-        return new Caller(run.workspaceId(), by, keyId, Role.API_USER);
+        return Caller.attributed(run.workspaceId(), run.startedBy(), Role.API_USER);
     }
 
     /**

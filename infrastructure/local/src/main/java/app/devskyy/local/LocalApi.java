@@ -130,11 +130,11 @@ public final class LocalApi implements AutoCloseable {
 
         CorsPolicy cors = template.cors(values).withOrigins(options.corsOrigins());
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        LocalQueues queues = new LocalQueues(
-                template, functions, Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
-        server.createContext(LocalQueues.PATH, queues);
         LocalLambda lambda = new LocalLambda(functions);
         server.createContext(LocalLambda.PATH, lambda);
+        LocalQueues queues = new LocalQueues(
+                template, lambda, Long.parseLong(options.settings().getOrDefault(VISIBILITY_SETTING, "2000")));
+        server.createContext(LocalQueues.PATH, queues);
         LocalStepFunctions stepFunctions = new LocalStepFunctions(
                 template,
                 options.template(),

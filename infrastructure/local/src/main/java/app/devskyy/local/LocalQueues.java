@@ -1,11 +1,8 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.testing.LocalContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -49,13 +45,13 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
 
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final List<Consumer> consumers = new ArrayList<>();
-    private final Map<String, FunctionInvoker> functions;
+    private final LocalLambda lambda;
     private final Clock clock = Clock.systemUTC();
     private final Thread poller;
     private volatile boolean running = true;
 
-    LocalQueues(SamTemplate template, Map<String, FunctionInvoker> functions, long visibilityMillis) {
-        this.functions = functions;
+    LocalQueues(SamTemplate template, LocalLambda lambda, long visibilityMillis) {
+        this.lambda = lambda;
         template.resources("AWS::SQS::Queue").forEach((id, properties) -> {
             JsonNode redrive = properties.path("RedrivePolicy");
             String deadLetter = redrive.path("deadLetterTargetArn")
@@ -171,23 +167,18 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         }
         Set<String> failed = new HashSet<>();
         try {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            functions
-                    .get(consumer.functionId())
-                    .handleRequest(
-                            new ByteArrayInputStream(Json.writeBytes(event)),
-                            output,
-                            new LocalContext(
-                                    consumer.functionId(), UUID.randomUUID().toString()));
-            Json.tree(output.toByteArray())
+            Json.tree(lambda.invoke(consumer.functionId(), Json.writeBytes(event)))
                     .path("batchItemFailures")
                     .forEach(f -> failed.add(f.path("itemIdentifier").asString()));
-        } catch (IOException | RuntimeException invocationFailed) {
+        } catch (LocalLambda.FunctionError invocationFailed) {
+            LOG.warn("{} failed on a batch of {}: {}", consumer.functionId(), batch.size(), invocationFailed.errorType);
+            batch.forEach(m -> failed.add(m.id()));
+        } catch (RuntimeException unreadable) {
             LOG.warn(
-                    "{} failed on a batch of {}: {}",
+                    "{} answered a batch of {} unreadably: {}",
                     consumer.functionId(),
                     batch.size(),
-                    invocationFailed.getClass().getSimpleName());
+                    unreadable.getClass().getSimpleName());
             batch.forEach(m -> failed.add(m.id()));
         }
         settle(consumer.queueId(), batch, failed);

@@ -53,6 +53,11 @@ public final class BodySchema {
         return new BodySchema(REGISTRY.getSchema(document), document);
     }
 
+    /** The schema as written. */
+    public JsonNode document() {
+        return document;
+    }
+
     /** Whether {@code document} satisfies the schema. */
     public boolean accepts(JsonNode document) {
         return schema.validate(document).isEmpty();

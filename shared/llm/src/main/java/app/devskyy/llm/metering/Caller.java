@@ -46,11 +46,14 @@ public record Caller(String workspaceId, String id, Optional<String> apiKeyId, R
 
     private static Caller in(Principal principal, String workspace, Role required) {
         Role role = Authenticator.requireRole(principal, workspace, required);
-        boolean isKey = principal.userId().startsWith("key:");
-        return new Caller(
+        return attributed(
                 workspace,
-                isKey ? principal.userId() : "user:" + principal.userId(),
-                isKey ? Optional.of(principal.userId().substring(4)) : Optional.empty(),
+                principal.userId().startsWith("key:") ? principal.userId() : "user:" + principal.userId(),
                 role);
+    }
+
+    /** A caller named by its attribution ({@code key:<id>} or {@code user:<id>}), as work done later for it (an agent run) names it. */
+    public static Caller attributed(String workspace, String id, Role role) {
+        return new Caller(workspace, id, id.startsWith("key:") ? Optional.of(id.substring(4)) : Optional.empty(), role);
     }
 }
