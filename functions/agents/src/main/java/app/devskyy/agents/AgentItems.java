@@ -79,6 +79,8 @@ final class AgentItems {
             String result,
             String edits,
             String context,
+            String sources,
+            String citations,
             long pausedMillis,
             String budgetHold,
             String requestHash,
@@ -120,6 +122,8 @@ final class AgentItems {
                                 f.string("result"),
                                 f.string("edits"),
                                 f.string("context"),
+                                f.string("sources"),
+                                f.string("citations"),
                                 f.number("pausedMillis", 0),
                                 f.string("budgetHold"),
                                 f.string("requestHash"),
@@ -158,6 +162,8 @@ final class AgentItems {
                 .string("result", Run::result)
                 .string("edits", Run::edits)
                 .string("context", Run::context)
+                .string("sources", Run::sources)
+                .string("citations", Run::citations)
                 .number("pausedMillis", Run::pausedMillis)
                 .string("budgetHold", Run::budgetHold)
                 .string("requestHash", Run::requestHash)

@@ -59,17 +59,15 @@ final class AgentRoutes {
         this.clock = clock;
     }
 
-    Router router() {
-        return Router.builder()
-                .get(BASE + "/agents", this::agents)
+    Router.Builder addTo(Router.Builder routes) {
+        return routes.get(BASE + "/agents", this::agents)
                 .post(BASE + "/runs", this::start)
                 .get(BASE + "/runs", this::list)
                 .get(BASE + "/runs/{runId}", this::run)
                 .get(BASE + "/runs/{runId}/events", this::events)
                 .post(BASE + "/runs/{runId}/cancel", this::cancel)
                 .post(BASE + "/runs/{runId}/approval", this::approval)
-                .post(BASE + "/runs/{runId}/retry", this::retry)
-                .build();
+                .post(BASE + "/runs/{runId}/retry", this::retry);
     }
 
     private Caller caller(HttpRequest request, Role required) {

@@ -1,5 +1,8 @@
 package app.devskyy.agents;
 
+import app.devskyy.agents.knowledge.KnowledgeBase;
+import app.devskyy.agents.knowledge.KnowledgeRoutes;
+import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
@@ -7,6 +10,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.ProblemFormat;
+import app.devskyy.core.http.Router;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -44,8 +48,8 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     return new PlanStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
                 })
                 .with("agentRetrieve", config -> {
-                    Parts p = Parts.withoutModel(config);
-                    return new RetrieveStep(p.store(), p.telemetry(), p.clock());
+                    Parts p = Parts.of(config);
+                    return new RetrieveStep(p.store(), p.knowledge(), p.telemetry(), p.clock());
                 })
                 .with("agentExecute", config -> {
                     Parts p = Parts.of(config);
@@ -89,6 +93,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
             LlmServices llm,
             RunBudget budget,
             AgentModel model,
+            KnowledgeBase knowledge,
             Telemetry telemetry,
             Clock clock) {
 
@@ -128,6 +133,10 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     llm,
                     budget,
                     llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store, budget),
+                    llm == null
+                            ? null
+                            : KnowledgeBase.fromConfig(
+                                    config, aws, dynamoDb, tables, llm.meter(), llm.routing(), clock),
                     new Telemetry(config),
                     clock);
         }
@@ -152,17 +161,12 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                         config.integer("AGENT_APPROVAL_TIMEOUT_SECONDS", 86_400),
                         config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
                 p.clock());
-        HttpApiFunction function = new HttpApiFunction(
-                new AgentRoutes(
-                                p.catalogue(),
-                                runs,
-                                p.store(),
-                                SessionTable.authenticator(config, p.dynamoDb(), p.tables()),
-                                p.clock())
-                        .router(),
-                new Telemetry(config),
-                MAX_BODY_BYTES,
-                ProblemFormat.RFC_9457);
+        Authenticator authenticator = SessionTable.authenticator(config, p.dynamoDb(), p.tables());
+        Router.Builder routes =
+                new AgentRoutes(p.catalogue(), runs, p.store(), authenticator, p.clock()).addTo(Router.builder());
+        new KnowledgeRoutes(p.knowledge(), authenticator).addTo(routes);
+        HttpApiFunction function =
+                new HttpApiFunction(routes.build(), new Telemetry(config), MAX_BODY_BYTES, ProblemFormat.RFC_9457);
         Priming.register(
                 API,
                 List.of(

@@ -5,6 +5,7 @@ import app.devskyy.core.aws.Values;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.observability.Telemetry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,9 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
                 prompts.emit(agent, run, steps),
                 "result",
                 catalogue.output(agent));
+        List<String> cited = new ArrayList<>();
+        cited.add(reply.text());
+        steps.forEach(step -> cited.add(step.output()));
         boolean ended = store.transition(
                 run.workspaceId(),
                 run.runId(),
@@ -58,6 +62,8 @@ final class EmitStep extends RunStep<EmitStep.Emitted> {
                 Map.of(
                         "result",
                         AttributeValue.fromS(Json.write(reply.json())),
+                        "citations",
+                        AttributeValue.fromS(Citations.cited(run.sources(), cited)),
                         "endedAt",
                         Values.number(clock.millis())),
                 List.of());

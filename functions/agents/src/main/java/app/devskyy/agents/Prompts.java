@@ -30,7 +30,10 @@ final class Prompts {
         for (String technique : agent.techniques()) {
             text.append(catalogue.technique(technique)).append('\n');
         }
-        return text.append('\n').append(role).toString();
+        return text.append("\nCite every fact you take from the context or the inputs with its marker in square")
+                .append(" brackets, such as [kb:doc_0123.0004] or [inputs.season], right after the fact.\n\n")
+                .append(role)
+                .toString();
     }
 
     private static String brief(AgentItems.Run run) {

@@ -1,17 +1,27 @@
 package app.devskyy.agents;
 
+import app.devskyy.agents.knowledge.KnowledgeBase;
+import app.devskyy.agents.knowledge.VectorStore;
 import app.devskyy.core.Json;
+import app.devskyy.core.events.PermanentFailure;
+import app.devskyy.core.events.TransientFailure;
+import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.observability.Telemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
- * Gathers the run's context and stores it with the run, where every later prompt reads it. Today
- * the sources are the caller's inputs, each named by its key so that results can cite it
- * ({@code inputs.<key>}); the knowledge base joins them with the agents' second part.
+ * Gathers the run's context and stores it with the run, where every later prompt reads it: the
+ * caller's inputs, each named by its key ({@code [inputs.<key>]}), and the passages of the
+ * workspace's knowledge base that a hybrid search for the goal finds, each with its marker
+ * ({@code [kb:<chunk>]}). The passages are the run's sources; its citations are those of them its
+ * output cites.
  */
 final class RetrieveStep extends RunStep<RetrieveStep.Retrieved> {
 
@@ -21,8 +31,14 @@ final class RetrieveStep extends RunStep<RetrieveStep.Retrieved> {
     /** The context a run keeps, whatever its inputs (a DynamoDB item holds 400 KB in all). */
     static final int MAX_CONTEXT = 32_000;
 
-    RetrieveStep(RunStore store, Telemetry telemetry, Clock clock) {
+    /** Passages retrieved for a run. */
+    static final int PASSAGES = 8;
+
+    private final KnowledgeBase knowledge;
+
+    RetrieveStep(RunStore store, KnowledgeBase knowledge, Telemetry telemetry, Clock clock) {
         super("agentRetrieve", store, telemetry, clock);
+        this.knowledge = knowledge;
     }
 
     @Override
@@ -41,12 +57,52 @@ final class RetrieveStep extends RunStep<RetrieveStep.Retrieved> {
                     .append('\n');
             sources++;
         }
-        String text = context.length() <= MAX_CONTEXT ? context.toString() : context.substring(0, MAX_CONTEXT);
-        if (!text.isEmpty()) {
-            store.update(
-                    run.workspaceId(), run.runId(), RunStatus.RUNNING, Map.of("context", AttributeValue.fromS(text)));
+        ArrayNode found = Json.MAPPER.createArrayNode();
+        for (KnowledgeBase.Passage passage : passages(run)) {
+            context.append('[')
+                    .append(passage.citation())
+                    .append("] (")
+                    .append(passage.title())
+                    .append(") ")
+                    .append(passage.text())
+                    .append('\n');
+            found.addObject()
+                    .put("id", passage.citation())
+                    .put("documentId", passage.documentId())
+                    .put("title", passage.title())
+                    .put("source", passage.source())
+                    .put("passage", passage.text());
+            sources++;
         }
-        store.event(run, "context_retrieved", null, sources + " sources");
+        String text = context.length() <= MAX_CONTEXT ? context.toString() : context.substring(0, MAX_CONTEXT);
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (!text.isEmpty()) {
+            values.put("context", AttributeValue.fromS(text));
+        }
+        if (!found.isEmpty()) {
+            values.put("sources", AttributeValue.fromS(Json.write(found)));
+        }
+        if (!values.isEmpty()) {
+            store.update(run.workspaceId(), run.runId(), RunStatus.RUNNING, values);
+        }
+        store.event(run, "context_retrieved", null, sources + " sources, " + found.size() + " from knowledge");
         return new Retrieved(sources, text.length());
+    }
+
+    private List<KnowledgeBase.Passage> passages(AgentItems.Run run) {
+        try {
+            return knowledge
+                    .search(
+                            RunBudget.caller(run),
+                            run.runId() + "-retrieve",
+                            new KnowledgeBase.Query(run.goal(), PASSAGES, "hybrid", VectorStore.Filter.NONE))
+                    .passages();
+        } catch (ApiProblem refused) {
+            if ("budget-exhausted".equals(refused.slug())) {
+                throw new PermanentFailure(
+                        "BudgetExhausted", "the workspace's monthly LLM budget cannot cover the retrieval");
+            }
+            throw new TransientFailure("KnowledgeUnavailable", "the knowledge base did not answer", null);
+        }
     }
 }

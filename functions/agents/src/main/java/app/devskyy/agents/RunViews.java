@@ -53,6 +53,8 @@ final class RunViews {
             Usage usage,
             Approval approval,
             JsonNode result,
+            JsonNode sources,
+            JsonNode citations,
             long version,
             Instant createdAt,
             Instant updatedAt,
@@ -107,10 +109,16 @@ final class RunViews {
                                 instant(run.approvalRequestedAt()),
                                 instant(run.approvalExpiresAt())),
                 run.result() == null ? null : Json.tree(run.result().getBytes(StandardCharsets.UTF_8)),
+                array(run.sources()),
+                array(run.citations()),
                 run.version(),
                 instant(run.createdAt()),
                 instant(run.updatedAt()),
                 instant(run.endedAt()));
+    }
+
+    private static JsonNode array(String json) {
+        return json == null ? Json.MAPPER.createArrayNode() : Json.tree(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static StepView step(AgentItems.Step step) {

@@ -143,6 +143,8 @@ final class Runs {
                 null,
                 null,
                 null,
+                null,
+                null,
                 0,
                 null,
                 Digests.sha256(new String(raw, StandardCharsets.UTF_8)),

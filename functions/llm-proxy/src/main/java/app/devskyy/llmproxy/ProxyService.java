@@ -9,7 +9,6 @@ import app.devskyy.llm.ChatGateway.GatewayException;
 import app.devskyy.llm.ChatGateway.Outcome;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.ChatResult;
-import app.devskyy.llm.EmbeddingResult;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Prices;
 import app.devskyy.llm.Redactor;
@@ -28,7 +27,6 @@ import app.devskyy.llm.metering.UsageLedger;
 import app.devskyy.llm.providers.OfflineProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -299,42 +297,13 @@ final class ProxyService {
                         offlineMarked(headers, hit.get().target()));
             }
         }
-        long bytes = inputs.stream()
-                .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L)
-                .sum();
-        Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), bytes, 0));
-        Outcome<EmbeddingResult> outcome;
+        MeteredChat.Embedded outcome;
         try {
-            outcome = gateway.embed(route.targets(), inputs, dimensions);
+            outcome = meter.embed(caller, requestId, "embeddings", route, inputs, dimensions);
         } catch (GatewayException failed) {
-            budgets.settle(reservation, 0);
-            ledger.record(new UsageLedger.Entry(
-                    caller,
-                    requestId,
-                    "embeddings",
-                    route.alias(),
-                    MeteredChat.lastTarget(failed, route),
-                    Usage.NONE,
-                    0,
-                    0,
-                    false,
-                    Integer.toString(failed.status())));
             throw problem(failed);
         }
-        Usage usage = new Usage(outcome.result().promptTokens(), 0, 0, 0);
-        long cost = prices.costMicros(outcome.target(), usage);
-        budgets.settle(reservation, cost);
-        ledger.record(new UsageLedger.Entry(
-                caller,
-                requestId,
-                "embeddings",
-                route.alias(),
-                outcome.target(),
-                usage,
-                cost,
-                outcome.latencyMillis(),
-                false,
-                "ok"));
+        long cost = outcome.costMicros();
         if (outcome.result().vectors().size() != inputs.size()) {
             throw ApiProblem.of(
                     502,
@@ -351,7 +320,7 @@ final class ProxyService {
         headers.put("x-llm-cache", cacheable ? "miss" : "off");
         headers.put("x-llm-provider", outcome.target().provider());
         headers.put("x-llm-model", outcome.target().model());
-        headers.put("x-llm-attempts", Integer.toString(MeteredChat.calls(outcome.attempts())));
+        headers.put("x-llm-attempts", Integer.toString(outcome.attempts()));
         headers.put("x-llm-cost-usd", Money.usd(cost).toPlainString());
         return new Answer(encoded(body, base64), offlineMarked(headers, outcome.target()));
     }

@@ -5,11 +5,13 @@ import app.devskyy.llm.ChatGateway.GatewayException;
 import app.devskyy.llm.ChatGateway.Outcome;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.ChatResult;
+import app.devskyy.llm.EmbeddingResult;
 import app.devskyy.llm.Prices;
 import app.devskyy.llm.Routing.Route;
 import app.devskyy.llm.Target;
 import app.devskyy.llm.TokenEstimator;
 import app.devskyy.llm.Usage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -141,6 +143,58 @@ public final class MeteredChat {
                         "ok")),
                 () -> alongside.accept(outcome));
         return new Completed(
+                outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
+    }
+
+    /** A finished embedding call, accounted. */
+    public record Embedded(EmbeddingResult result, Target target, int attempts, long costMicros, long latencyMillis) {}
+
+    /**
+     * Embeds {@code inputs} down {@code route} with the budgets held for the worst case (a token per
+     * byte) and accounts for it, as {@link #complete} does for chat.
+     */
+    public Embedded embed(
+            Caller caller, String requestId, String operation, Route route, List<String> inputs, Integer dimensions)
+            throws GatewayException {
+        long bytes = inputs.stream()
+                .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L)
+                .sum();
+        Budgets.Reservation reservation = budgets.reserve(caller, prices.worstCaseMicros(route.targets(), bytes, 0));
+        Outcome<EmbeddingResult> outcome;
+        try {
+            outcome = gateway.embed(route.targets(), inputs, dimensions);
+        } catch (GatewayException failed) {
+            Concurrently.run(
+                    () -> budgets.settle(reservation, 0),
+                    () -> ledger.record(new UsageLedger.Entry(
+                            caller,
+                            requestId,
+                            operation,
+                            route.alias(),
+                            lastTarget(failed, route),
+                            Usage.NONE,
+                            0,
+                            0,
+                            false,
+                            Integer.toString(failed.status()))));
+            throw failed;
+        }
+        Usage usage = new Usage(outcome.result().promptTokens(), 0, 0, 0);
+        long cost = prices.costMicros(outcome.target(), usage);
+        Concurrently.run(
+                () -> budgets.settle(reservation, cost),
+                () -> ledger.record(new UsageLedger.Entry(
+                        caller,
+                        requestId,
+                        operation,
+                        route.alias(),
+                        outcome.target(),
+                        usage,
+                        cost,
+                        outcome.latencyMillis(),
+                        false,
+                        "ok")));
+        return new Embedded(
                 outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
     }
 

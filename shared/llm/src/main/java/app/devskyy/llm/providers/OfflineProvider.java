@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,10 +26,22 @@ import tools.jackson.databind.node.ObjectNode;
  * that the frontend and the agents can be developed with no key and no network. It says what it
  * is in every answer, and it honours the request's shape: a JSON schema gets a minimal valid
  * instance, a required (or named) tool gets a call with arguments that fit its schema, a tool
- * result gets acknowledged. Embeddings hash words into a fixed space, so texts that share words
- * are close. Never enabled when any real provider is configured.
+ * result gets acknowledged. Embeddings come from a sentence-embedding model run in-process where
+ * one is on the class path (the local server and the tests ship all-MiniLM-L6-v2); a Lambda zip
+ * carries none, and there words are hashed into a fixed space, so texts that share words are close.
+ * Never enabled when any real provider is configured.
  */
 public final class OfflineProvider implements ChatProvider {
+
+    /** A sentence-embedding model that runs in this JVM, found through {@link ServiceLoader}. */
+    public interface Embeddings {
+        String name();
+
+        List<float[]> embed(List<String> inputs);
+    }
+
+    private static final Optional<Embeddings> LOCAL_MODEL =
+            ServiceLoader.load(Embeddings.class).findFirst();
 
     public static final String NAME = "offline";
     public static final String MODEL = "devskyy-offline";
@@ -191,9 +205,16 @@ public final class OfflineProvider implements ChatProvider {
 
     @Override
     public EmbeddingResult embed(List<String> inputs, String model, Integer dimensions, Duration timeout) {
+        long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
+        if (LOCAL_MODEL.isPresent()) {
+            return new EmbeddingResult(LOCAL_MODEL.get().embed(inputs), tokens);
+        }
+        return new EmbeddingResult(hashed(inputs, dimensions), tokens);
+    }
+
+    private static List<float[]> hashed(List<String> inputs, Integer dimensions) {
         int size = dimensions == null ? DIMENSIONS : dimensions;
         List<float[]> vectors = new ArrayList<>();
-        long tokens = 0;
         for (String input : inputs) {
             float[] vector = new float[size];
             for (String word : input.toLowerCase(Locale.ROOT).split("\\W+")) {
@@ -213,8 +234,7 @@ public final class OfflineProvider implements ChatProvider {
                 }
             }
             vectors.add(vector);
-            tokens += TokenEstimator.estimate(input);
         }
-        return new EmbeddingResult(vectors, tokens);
+        return vectors;
     }
 }
