@@ -1,5 +1,6 @@
 package app.devskyy.agents;
 
+import app.devskyy.agents.tools.ToolRegistry;
 import app.devskyy.core.Json;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.http.BodySchema;
@@ -22,12 +23,27 @@ import tools.jackson.databind.JsonNode;
  */
 final class AgentCatalogue {
 
-    /** A tool an agent may use; {@code effect} is {@code read}, {@code write} or {@code external}. */
-    record Tool(String name, String effect) {
+    /**
+     * A tool an agent may use, as the tool registry describes it: {@code effect} is {@code read},
+     * {@code write} or {@code external}; {@code approval} says a person approves each use first.
+     */
+    record Tool(String name, String effect, boolean approval) {
         boolean sideEffecting() {
             return !"read".equals(effect);
         }
     }
+
+    /** An agent's file: its tools by name, described by the registry. */
+    private record AgentFile(
+            String name,
+            String title,
+            String purpose,
+            String systemPrompt,
+            List<String> techniques,
+            List<String> tools,
+            String defaultModel,
+            JsonNode outputSchema,
+            List<String> rubric) {}
 
     record Agent(
             String name,
@@ -52,13 +68,20 @@ final class AgentCatalogue {
 
     private final Map<String, BodySchema> plans = new HashMap<>();
 
-    private AgentCatalogue(Map<String, Agent> agents, Map<String, String> techniques) {
+    private final ToolRegistry registry;
+
+    private AgentCatalogue(Map<String, Agent> agents, Map<String, String> techniques, ToolRegistry registry) {
+        this.registry = registry;
         this.agents = agents;
         this.techniques = techniques;
         agents.values().forEach(agent -> {
             outputs.put(agent.name(), BodySchema.of(agent.outputSchema()));
             plans.put(agent.name(), BodySchema.of(Prompts.planSchema(agent)));
         });
+    }
+
+    ToolRegistry registry() {
+        return registry;
     }
 
     BodySchema output(Agent agent) {
@@ -69,10 +92,26 @@ final class AgentCatalogue {
         return plans.get(agent.name());
     }
 
-    static AgentCatalogue bundled() {
+    static AgentCatalogue bundled(ToolRegistry registry) {
         Map<String, Agent> agents = new LinkedHashMap<>();
         for (JsonNode name : read("index")) {
-            Agent agent = Json.convert(read(name.asString()), Agent.class);
+            AgentFile file = Json.convert(read(name.asString()), AgentFile.class);
+            List<Tool> tools = file.tools().stream()
+                    .map(tool -> registry.spec(tool)
+                            .map(spec -> new Tool(spec.name(), spec.effect(), spec.approval()))
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "agent " + file.name() + " uses the unknown tool " + tool)))
+                    .toList();
+            Agent agent = new Agent(
+                    file.name(),
+                    file.title(),
+                    file.purpose(),
+                    file.systemPrompt(),
+                    file.techniques(),
+                    tools,
+                    file.defaultModel(),
+                    file.outputSchema(),
+                    file.rubric());
             if (!agent.name().equals(name.asString())) {
                 throw new IllegalStateException("agents/" + name.asString() + ".json names itself " + agent.name());
             }
@@ -88,7 +127,7 @@ final class AgentCatalogue {
                         throw new IllegalStateException("agent " + agent.name() + " uses the unknown technique " + t);
                     }
                 }));
-        return new AgentCatalogue(Map.copyOf(agents), Map.copyOf(techniques));
+        return new AgentCatalogue(Map.copyOf(agents), Map.copyOf(techniques), registry);
     }
 
     List<Agent> all() {

@@ -81,6 +81,7 @@ final class AgentItems {
             String context,
             String sources,
             String citations,
+            String startedRole,
             long pausedMillis,
             String budgetHold,
             String requestHash,
@@ -124,6 +125,7 @@ final class AgentItems {
                                 f.string("context"),
                                 f.string("sources"),
                                 f.string("citations"),
+                                f.string("startedRole"),
                                 f.number("pausedMillis", 0),
                                 f.string("budgetHold"),
                                 f.string("requestHash"),
@@ -164,6 +166,7 @@ final class AgentItems {
                 .string("context", Run::context)
                 .string("sources", Run::sources)
                 .string("citations", Run::citations)
+                .string("startedRole", Run::startedRole)
                 .number("pausedMillis", Run::pausedMillis)
                 .string("budgetHold", Run::budgetHold)
                 .string("requestHash", Run::requestHash)
@@ -193,7 +196,8 @@ final class AgentItems {
             Long startedAt,
             Long endedAt,
             long expiresAt,
-            String startedBy) {
+            String startedBy,
+            String toolCalls) {
         static final TableSchema<Step> SCHEMA = RecordSchema.of(
                         Step.class,
                         f -> new Step(
@@ -217,7 +221,8 @@ final class AgentItems {
                                 f.number("startedAt"),
                                 f.number("endedAt"),
                                 f.number("expiresAt", 0),
-                                f.string("startedBy")))
+                                f.string("startedBy"),
+                                f.string("toolCalls")))
                 .partitionKey("pk", Step::pk)
                 .sortKey("sk", Step::sk)
                 .string("stepId", Step::stepId)
@@ -239,6 +244,7 @@ final class AgentItems {
                 .number("endedAt", Step::endedAt)
                 .number("expiresAt", Step::expiresAt)
                 .string("startedBy", Step::startedBy)
+                .string("toolCalls", Step::toolCalls)
                 .build();
     }
 

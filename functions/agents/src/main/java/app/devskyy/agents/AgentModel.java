@@ -29,7 +29,14 @@ import tools.jackson.databind.JsonNode;
 final class AgentModel {
 
     /** A model's answer and what it cost. */
-    record Reply(String text, JsonNode json, String provider, String model, Usage usage, long costMicros) {}
+    record Reply(
+            String text,
+            JsonNode json,
+            String provider,
+            String model,
+            Usage usage,
+            long costMicros,
+            List<ChatMessage.ToolCall> toolCalls) {}
 
     private final MeteredChat meter;
     private final Routing routing;
@@ -45,6 +52,32 @@ final class AgentModel {
 
     Reply text(AgentItems.Run run, String operation, String callId, List<ChatMessage> messages) {
         return call(run, operation, callId, ChatRequest.of(messages));
+    }
+
+    /** One turn of a conversation with tools: the answer's text, or the tool calls the model asks for. */
+    Reply turn(
+            AgentItems.Run run,
+            String operation,
+            String callId,
+            List<ChatMessage> messages,
+            List<ChatRequest.Tool> tools,
+            boolean mayCallTools) {
+        return call(
+                run,
+                operation,
+                callId,
+                new ChatRequest(
+                        messages,
+                        null,
+                        null,
+                        null,
+                        null,
+                        tools,
+                        tools.isEmpty() ? null : ChatRequest.ToolChoice.of(mayCallTools ? "auto" : "none"),
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
     /** A JSON object that satisfies {@code schema}. */
@@ -65,7 +98,13 @@ final class AgentModel {
             Optional<JsonNode> parsed = parse(reply.text()).filter(check::accepts);
             if (parsed.isPresent()) {
                 return new Reply(
-                        reply.text(), parsed.get(), reply.provider(), reply.model(), reply.usage(), reply.costMicros());
+                        reply.text(),
+                        parsed.get(),
+                        reply.provider(),
+                        reply.model(),
+                        reply.usage(),
+                        reply.costMicros(),
+                        List.of());
             }
             if (attempt == 2) {
                 throw new PermanentFailure(
@@ -114,7 +153,10 @@ final class AgentModel {
                     completed.target().provider(),
                     completed.target().model(),
                     completed.result().usage(),
-                    completed.costMicros());
+                    completed.costMicros(),
+                    completed.result().choices().isEmpty()
+                            ? List.of()
+                            : completed.result().choices().getFirst().message().toolCalls());
         } catch (GatewayException failed) {
             if (failed.status() == 400) {
                 throw new PermanentFailure("ProviderRejected", "the provider rejected the step's request");

@@ -2,6 +2,9 @@ package app.devskyy.agents;
 
 import app.devskyy.agents.knowledge.KnowledgeBase;
 import app.devskyy.agents.knowledge.KnowledgeRoutes;
+import app.devskyy.agents.tools.ToolRegistry;
+import app.devskyy.agents.tools.ToolRoutes;
+import app.devskyy.agents.tools.ToolSetup;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
@@ -53,7 +56,8 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                 })
                 .with("agentExecute", config -> {
                     Parts p = Parts.of(config);
-                    return new ExecuteStep(p.store(), p.catalogue(), p.model(), p.telemetry(), p.clock());
+                    return new ExecuteStep(
+                            p.store(), p.catalogue(), p.model(), p.tools(config).toolbox(), p.telemetry(), p.clock());
                 })
                 .with("agentValidate", config -> {
                     Parts p = Parts.of(config);
@@ -97,6 +101,11 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
             Telemetry telemetry,
             Clock clock) {
 
+        /** The tools and integrations: built only by the functions that call tools (the key is decrypted for them alone). */
+        ToolSetup.Parts tools(Config config) {
+            return ToolSetup.fromConfig(config, aws, tables, llm, knowledge, clock);
+        }
+
         /** The parts of a function that calls no model (the LLM gateway is not built). */
         static Parts withoutModel(Config config) {
             return of(config, false);
@@ -124,19 +133,19 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                             ? llm.budgets()
                             : new Budgets(dynamoDb, tables, config.required("LLM_TABLE", "LlmTable"), clock),
                     store);
+            KnowledgeBase knowledge = llm == null
+                    ? null
+                    : KnowledgeBase.fromConfig(config, aws, dynamoDb, tables, llm.meter(), llm.routing(), clock);
             return new Parts(
                     aws,
                     dynamoDb,
                     tables,
                     store,
-                    AgentCatalogue.bundled(),
+                    AgentCatalogue.bundled(ToolRegistry.bundled()),
                     llm,
                     budget,
                     llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store, budget),
-                    llm == null
-                            ? null
-                            : KnowledgeBase.fromConfig(
-                                    config, aws, dynamoDb, tables, llm.meter(), llm.routing(), clock),
+                    knowledge,
                     new Telemetry(config),
                     clock);
         }
@@ -165,6 +174,11 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
         Router.Builder routes =
                 new AgentRoutes(p.catalogue(), runs, p.store(), authenticator, p.clock()).addTo(Router.builder());
         new KnowledgeRoutes(p.knowledge(), authenticator).addTo(routes);
+        ToolSetup.Parts tools = p.tools(config);
+        new ToolRoutes(tools.toolbox().registry(), tools.integrations(), tools.http(), authenticator).addTo(routes);
+        McpEndpoint mcp = new McpTools(p.catalogue(), runs, p.store(), tools.toolbox())
+                .server(config.string("DEVSKYY_VERSION", "0.1.0"));
+        new McpRoutes(mcp, authenticator, config.required("AUTH_ISSUER", "http://localhost:3000")).addTo(routes);
         HttpApiFunction function =
                 new HttpApiFunction(routes.build(), new Telemetry(config), MAX_BODY_BYTES, ProblemFormat.RFC_9457);
         Priming.register(

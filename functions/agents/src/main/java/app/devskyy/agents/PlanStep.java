@@ -35,7 +35,8 @@ final class PlanStep extends RunStep<Plan.Shape> {
         } else {
             AgentModel.Reply reply = model.json(
                     run, "agent-plan", run.runId() + "-plan", prompts.plan(agent, run), "plan", catalogue.plan(agent));
-            plan = Plan.of(List.of(Json.convert(reply.json().get("steps"), Plan.Draft[].class)), agent);
+            plan = Plan.of(
+                    List.of(Json.convert(reply.json().get("steps"), Plan.Draft[].class)), agent, catalogue.registry());
             if (plan.steps().size() > run.maxSteps()) {
                 throw new PermanentFailure("StepLimitExceeded", "the plan has more steps than the run allows");
             }

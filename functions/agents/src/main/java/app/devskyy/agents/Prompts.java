@@ -76,6 +76,12 @@ final class Prompts {
                 .putObject("items")
                 .put("type", "integer")
                 .put("minimum", 1);
+        properties
+                .putObject("arguments")
+                .put("type", "object")
+                .put(
+                        "description",
+                        "for a tool with side effects: exactly what it is called with, for the approver to see");
         ArrayNode tools = properties.putObject("tool").put("type", "string").putArray("enum");
         tools.add("none");
         agent.tools().forEach(t -> tools.add(t.name()));
@@ -98,10 +104,10 @@ final class Prompts {
                     .append(quote(done.output()));
         }
         user.append("\n\nThis step: ").append(step.title()).append('\n').append(step.instruction());
-        if (step.tool() != null) {
-            user.append("\nTool for this step: ")
-                    .append(step.tool())
-                    .append(" (describe the call you would make; tools run in a later release).");
+        if (step.tool() != null && !step.sideEffect()) {
+            user.append("\nUse the tool ")
+                    .append(catalogue.registry().spec(step.tool()).orElseThrow().functionName())
+                    .append(" for this step.");
         }
         if (run.edits() != null && step.sideEffect()) {
             user.append("\n\nThe approver's instructions: ").append(run.edits());

@@ -24,7 +24,13 @@ final class RunBudget {
 
     /** Spend is attributed to whoever started the run, as the proxy attributes it to the caller. */
     static Caller caller(AgentItems.Run run) {
-        return Caller.attributed(run.workspaceId(), run.startedBy(), Role.API_USER);
+        // The starter's role when the run began: what its tools may do (runs from before roles were kept: api_user).
+        return Caller.attributed(
+                run.workspaceId(),
+                run.startedBy(),
+                run.startedRole() == null
+                        ? Role.API_USER
+                        : Role.fromWire(run.startedRole()).orElse(Role.API_USER));
     }
 
     /**

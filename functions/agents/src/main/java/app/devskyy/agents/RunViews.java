@@ -21,7 +21,14 @@ final class RunViews {
 
     record Approval(String stepId, Instant requestedAt, Instant expiresAt) {}
 
-    record PlannedStep(String stepId, String title, List<String> dependsOn, String tool, boolean sideEffect) {}
+    record PlannedStep(
+            String stepId,
+            String title,
+            List<String> dependsOn,
+            String tool,
+            boolean sideEffect,
+            boolean approval,
+            JsonNode arguments) {}
 
     record StepView(
             String stepId,
@@ -37,6 +44,7 @@ final class RunViews {
             long promptTokens,
             long completionTokens,
             BigDecimal costUsd,
+            JsonNode toolCalls,
             Instant startedAt,
             Instant endedAt) {}
 
@@ -95,7 +103,14 @@ final class RunViews {
                         run.approvalPolicy(),
                         run.approverRole()),
                 plan.stream()
-                        .map(s -> new PlannedStep(s.stepId(), s.title(), s.dependsOn(), s.tool(), s.sideEffect()))
+                        .map(s -> new PlannedStep(
+                                s.stepId(),
+                                s.title(),
+                                s.dependsOn(),
+                                s.tool(),
+                                s.sideEffect(),
+                                s.needsApproval(),
+                                s.arguments()))
                         .toList(),
                 plan.stream()
                         .filter(s -> byId.containsKey(s.stepId()))
@@ -137,6 +152,7 @@ final class RunViews {
                 step.promptTokens(),
                 step.completionTokens(),
                 Money.usd(step.costMicros()),
+                array(step.toolCalls()),
                 instant(step.startedAt()),
                 instant(step.endedAt()));
     }

@@ -1,5 +1,6 @@
 package app.devskyy.agents;
 
+import app.devskyy.agents.tools.ToolRegistry;
 import app.devskyy.core.Json;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.ItemKey;
@@ -95,12 +96,27 @@ final class Runs {
                         "/plan", "too-many-items", "has more steps than options.maxSteps (" + maxSteps + ") allows")));
             }
             try {
-                plan = Plan.of(drafts, agent).json();
+                plan = Plan.of(drafts, agent, catalogue.registry()).json();
             } catch (PermanentFailure invalid) {
                 throw ApiProblem.validation(List.of(new FieldError(
                         "/plan",
                         "invalid-combination",
-                        "steps may depend only on earlier steps and use only the agent's tools")));
+                        "steps may depend only on earlier steps and use only the agent's tools, and a step with a"
+                                + " side-effecting tool carries arguments that fit the tool's input schema"
+                                + " (GET .../tools)")));
+            }
+            for (Plan.Step step : Plan.parse(plan).steps()) {
+                if (step.tool() != null) {
+                    ToolRegistry.Spec tool =
+                            catalogue.registry().spec(step.tool()).orElseThrow();
+                    if (!caller.role().atLeast(tool.requiredRole())) {
+                        throw ApiProblem.of(
+                                403,
+                                "forbidden",
+                                "Forbidden",
+                                "The plan uses " + tool.name() + ", which needs the role " + tool.role() + ".");
+                    }
+                }
             }
         }
         long now = clock.millis();
@@ -145,6 +161,7 @@ final class Runs {
                 null,
                 null,
                 null,
+                caller.role().wire(),
                 0,
                 null,
                 Digests.sha256(new String(raw, StandardCharsets.UTF_8)),

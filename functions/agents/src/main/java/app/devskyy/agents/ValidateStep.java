@@ -73,7 +73,8 @@ final class ValidateStep extends RunStep<ValidateStep.Verdict> {
                         step.startedAt(),
                         clock.millis(),
                         step.expiresAt(),
-                        run.startedBy()),
+                        run.startedBy(),
+                        step.toolCalls()),
                 "step_validated",
                 verdict);
         if (exhausted) {

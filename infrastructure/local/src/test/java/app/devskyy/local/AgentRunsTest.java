@@ -233,7 +233,7 @@ class AgentRunsTest {
     void aSideEffectingStepWaitsForItsApprovalAndCancellingThereStopsTheExecution() throws Exception {
         String runId = start("{\"agent\":\"marketing\",\"goal\":\"Publish a draft.\","
                 + "\"plan\":[{\"title\":\"Outline\",\"instruction\":\"Outline the post.\"},"
-                + "{\"title\":\"Draft in WordPress\",\"instruction\":\"Create the draft.\",\"dependsOn\":[1],\"tool\":\"wordpress.draft.create\"}],"
+                + "{\"title\":\"Draft in WordPress\",\"instruction\":\"Create the draft.\",\"dependsOn\":[1],\"tool\":\"wordpress.draft.create\",\"arguments\":{\"title\":\"Autumn\",\"content\":\"The autumn edit.\"}}],"
                 + "\"options\":{\"approval\":\"per_side_effect\"}}");
         JsonNode waiting = awaitStatus(runId, "awaiting_approval");
         assertThat(waiting.path("approval").path("stepId").asString()).isEqualTo("s002");

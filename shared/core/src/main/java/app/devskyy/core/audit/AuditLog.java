@@ -78,7 +78,13 @@ public final class AuditLog {
     }
 
     public void workspace(String workspaceId, String action, String actorId, String targetId, Origin origin) {
-        write(AuditItems.workspace(workspaceId), action, "success", actorId, targetId, origin);
+        workspace(workspaceId, action, "success", actorId, targetId, origin);
+    }
+
+    /** A workspace event whose outcome is not simply success (an agent's tool call that failed, say). */
+    public void workspace(
+            String workspaceId, String action, String outcome, String actorId, String targetId, Origin origin) {
+        write(AuditItems.workspace(workspaceId), action, outcome, actorId, targetId, origin);
     }
 
     /** Events of no account or workspace (a webhook that failed verification), under {@code SYSTEM#<scope>}. */

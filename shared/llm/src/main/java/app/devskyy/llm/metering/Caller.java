@@ -23,18 +23,28 @@ public record Caller(String workspaceId, String id, Optional<String> apiKeyId, R
 
     /** For the OpenAI-compatible routes: the workspace from the credential or the header. */
     public static Caller of(Principal principal, HttpRequest request, Role required) {
-        Optional<String> named =
-                request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty());
+        return named(
+                principal,
+                request.header(WORKSPACE_HEADER).map(String::strip).filter(s -> !s.isEmpty()),
+                "the " + WORKSPACE_HEADER + " header",
+                required);
+    }
+
+    /**
+     * The workspace {@code named} (by {@code where}: a header, an argument), or the credential's only
+     * one; a caller of several workspaces must name one.
+     */
+    public static Caller named(Principal principal, Optional<String> named, String where, Role required) {
         String workspace;
         if (named.isPresent()) {
             workspace = named.get();
         } else if (principal.memberships().size() == 1) {
             workspace = principal.memberships().keySet().iterator().next();
         } else {
-            throw ApiProblem.badRequest("Name the workspace in the " + WORKSPACE_HEADER + " header.");
+            throw ApiProblem.badRequest("Name the workspace in " + where + ".");
         }
         if (!Identifiers.isId(workspace)) {
-            throw ApiProblem.badRequest("The " + WORKSPACE_HEADER + " header is not a workspace id.");
+            throw ApiProblem.badRequest("The workspace in " + where + " is not a workspace id.");
         }
         return in(principal, workspace, required);
     }
