@@ -227,7 +227,7 @@ final class McpTools {
                                 .build();
                     } catch (ApiProblem refused) {
                         return McpSchema.CallToolResult.builder()
-                                .addContent(new McpSchema.TextContent(refused.detail()))
+                                .addContent(new McpSchema.TextContent(refused.slug() + ": " + refused.detail()))
                                 .isError(true)
                                 .build();
                     }

@@ -172,6 +172,8 @@ public final class LocalApi implements AutoCloseable {
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
         settings.put("AUTH_ISSUER", "http://localhost:" + port);
         settings.put("MAIL_OUTBOX_DIR", outbox.toString());
+        // No S3 Vectors bucket locally: the knowledge base keeps its vectors in the process's Lucene index.
+        settings.put("KNOWLEDGE_VECTOR_BUCKET", "");
         return settings;
     }
 

@@ -79,7 +79,8 @@ class AslEngineTest extends UsingLocalApi {
                 "[{\"stepId\":\"s001\",\"title\":\"Outline\",\"instruction\":\"Outline the post.\",\"dependsOn\":[],\"tool\":null,\"sideEffect\":false},"
                         + "{\"stepId\":\"s002\",\"title\":\"Facts\",\"instruction\":\"Collect the facts.\",\"dependsOn\":[],\"tool\":null,\"sideEffect\":false},"
                         + "{\"stepId\":\"s003\",\"title\":\"Draft\",\"instruction\":\"Create the draft.\",\"dependsOn\":[\"s001\",\"s002\"],"
-                        + "\"tool\":\"wordpress.draft.create\",\"sideEffect\":true}]";
+                        + "\"tool\":\"wordpress.draft.create\",\"sideEffect\":true,"
+                        + "\"arguments\":{\"title\":\"Autumn\",\"content\":\"The autumn edit.\"}}]";
         String planned = arrangeRun(workspaceId, userId, "marketing", "before_emit", null);
         String waves = arrangeRun(workspaceId, userId, "marketing", "per_side_effect", plan);
         String unknown = arrangeRun(workspaceId, userId, "ghost", "never", null);

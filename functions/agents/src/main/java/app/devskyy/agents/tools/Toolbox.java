@@ -82,7 +82,7 @@ public final class Toolbox {
                 result.status(),
                 caller.id(),
                 runId == null ? "mcp" : runId,
-                new AuditLog.Origin(null, "tool-call"));
+                new AuditLog.Origin(runId == null ? "mcp" : "agent-run", "tool " + spec.name()));
         LOG.info(
                 "tool call tool={} status={} attempts={} millis={} run={}",
                 spec.name(),
@@ -111,6 +111,10 @@ public final class Toolbox {
         ToolFailure last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             CircuitBreakers.Permit permit = breakers.check(breaker, Duration.ofSeconds(spec.timeoutSeconds()));
+            if (permit == CircuitBreakers.Permit.REFUSED && last != null) {
+                // This call's own failures opened the breaker: they are what the caller needs to hear.
+                return done(spec, last.code(), null, last.getMessage(), started, attempt - 1);
+            }
             if (permit == CircuitBreakers.Permit.REFUSED) {
                 return done(
                         spec,
