@@ -1,7 +1,9 @@
 package app.devskyy.agents;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The MCP Streamable HTTP transport as a Lambda needs it: stateless, every POST a whole JSON-RPC
@@ -29,6 +33,8 @@ final class McpEndpoint implements McpStatelessServerTransport {
 
     static final String PRINCIPAL = "principal";
     static final String REQUEST_ID = "requestId";
+
+    private static final BodySchema MESSAGE = BodySchema.load(McpEndpoint.class, "mcp-message");
 
     private final McpJsonMapper mapper;
     private McpStatelessServerHandler handler;
@@ -58,11 +64,24 @@ final class McpEndpoint implements McpStatelessServerTransport {
             throw ApiProblem.of(
                     406, "not-acceptable", "Not Acceptable", "This MCP server answers application/json; accept it.");
         }
+        String text = new String(request.body(), StandardCharsets.UTF_8);
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(text);
+        } catch (JacksonException unreadable) {
+            return error(400, McpSchema.ErrorCodes.PARSE_ERROR, "The body is not JSON.");
+        }
+        if (parsed == null || !MESSAGE.accepts(parsed)) {
+            return error(
+                    400,
+                    McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "The body is not a JSON-RPC 2.0 request or notification.");
+        }
         McpSchema.JSONRPCMessage message;
         try {
-            message = McpSchema.deserializeJsonRpcMessage(mapper, new String(request.body(), StandardCharsets.UTF_8));
+            message = McpSchema.deserializeJsonRpcMessage(mapper, text);
         } catch (IOException | IllegalArgumentException unreadable) {
-            return error(400, McpSchema.ErrorCodes.PARSE_ERROR, "The body is not a JSON-RPC 2.0 message.");
+            return error(400, McpSchema.ErrorCodes.INVALID_REQUEST, "The body is not a JSON-RPC 2.0 message.");
         }
         McpTransportContext context =
                 McpTransportContext.create(Map.of(PRINCIPAL, principal, REQUEST_ID, request.requestId()));

@@ -98,6 +98,12 @@ class ResponseContractTest extends UsingLocalApi {
                 .anyMatch(v -> v.startsWith("POST /api/v1/llm/chat/completions 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/billing/workspaces/{workspaceId}/subscription 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/agents/workspaces/{workspaceId}/agents 200"))
-                .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/runs 202"));
+                .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/runs 202"))
+                .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/knowledge/documents 201"))
+                .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/knowledge/search 200"))
+                .anyMatch(v -> v.startsWith("GET /api/v1/agents/workspaces/{workspaceId}/tools 200"))
+                .anyMatch(v -> v.startsWith("PUT /api/v1/agents/workspaces/{workspaceId}/integrations/{kind} 200"))
+                .anyMatch(v -> v.startsWith("POST /api/v1/mcp 200"))
+                .anyMatch(v -> v.startsWith("GET /.well-known/oauth-protected-resource 200"));
     }
 }

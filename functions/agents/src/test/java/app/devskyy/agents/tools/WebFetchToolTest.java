@@ -9,6 +9,7 @@ import app.devskyy.llm.metering.Caller;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -147,7 +148,7 @@ class WebFetchToolTest {
         site.enqueue(new MockResponse.Builder()
                 .addHeader("content-type", "text/plain")
                 .body("late")
-                .bodyDelay(3, java.util.concurrent.TimeUnit.SECONDS)
+                .bodyDelay(3, TimeUnit.SECONDS)
                 .build());
         assertThatThrownBy(() -> tool(true).call(call(site.url("/slow").toString())))
                 .isInstanceOfSatisfying(ToolFailure.class, f -> {
