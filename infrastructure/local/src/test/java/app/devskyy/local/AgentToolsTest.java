@@ -56,6 +56,7 @@ class AgentToolsTest {
 
     static final List<RecordedRequest> shopRequests = new CopyOnWriteArrayList<>();
     static final Map<String, JsonNode> coupons = new ConcurrentHashMap<>();
+    static final List<JsonNode> drafts = new CopyOnWriteArrayList<>();
 
     static LocalApi api;
     static ApiClient client;
@@ -218,6 +219,7 @@ class AgentToolsTest {
                             + "\"excerpt\":{\"rendered\":\"<p>Moss, bone and slate.</p>\\n\",\"protected\":false}}]");
         }
         JsonNode body = Json.tree(request.getBody().toByteArray());
+        drafts.add(body);
         return json(
                 201,
                 "{\"id\":58,\"date\":\"2026-12-01T10:00:00\",\"date_gmt\":\"2026-12-01T09:00:00\",\"status\":\""
@@ -434,7 +436,7 @@ class AgentToolsTest {
     }
 
     @Test
-    void wordPressPostsAreListedAsTextAndNeedTheSitesCredentials() throws IOException {
+    void wordPressPostsAreListedAsTextAndNeedTheSitesCredentials() throws Exception {
         JsonNode missing = mcpCall("wordpress.posts", "{}");
         assertThat(missing.path("isError").asBoolean()).isTrue();
         assertThat(missing.toString()).contains("not_configured");
@@ -450,9 +452,49 @@ class AgentToolsTest {
         JsonNode post = posts.path("structuredContent").path("posts").get(0);
         assertThat(post.path("title").asString()).isEqualTo("The autumn & winter edit");
         assertThat(post.path("excerpt").asString()).isEqualTo("Moss, bone and slate.");
+
+        // A draft, created only after its approval, never published.
+        String runId = client.post(
+                        base() + "/runs",
+                        "{\"agent\":\"marketing\",\"goal\":\"Draft the autumn post\",\"plan\":[{\"title\":\"Draft it\","
+                                + "\"instruction\":\"Create the draft.\",\"tool\":\"wordpress.draft.create\",\"arguments\":"
+                                + "{\"title\":\"The autumn edit\",\"content\":\"<p>Moss and bone.</p>\"}}]}",
+                        token)
+                .field("runId");
+        awaitStatus(runId, Set.of("awaiting_approval"));
+        assertThat(drafts).isEmpty();
+        client.post(base() + "/runs/" + runId + "/approval", "{\"decision\":\"approve\"}", token);
+        JsonNode run = awaitStatus(runId, Set.of("succeeded", "failed", "cancelled"));
+        assertThat(run.path("steps")
+                        .get(0)
+                        .path("toolCalls")
+                        .get(0)
+                        .path("status")
+                        .asString())
+                .isEqualTo("ok");
+        assertThat(drafts).hasSize(1);
+        assertThat(drafts.getFirst().path("status").asString()).isEqualTo("draft");
+        assertThat(drafts.getFirst().path("title").asString()).isEqualTo("The autumn edit");
+
         Answer removed = client.send("DELETE", base() + "/integrations/wordpress", null, token, null);
         assertThat(removed.status()).isEqualTo(204);
         assertThat(mcpCall("wordpress.posts", "{}").toString()).contains("not_configured");
+    }
+
+    @Test
+    void analyticsAnswersTheWorkspacesOwnUsageAndBilling() throws IOException {
+        JsonNode usage = mcpCall("analytics.usage", "{}");
+        assertThat(usage.path("isError").asBoolean()).as(usage.toString()).isFalse();
+        JsonNode content = usage.path("structuredContent");
+        assertThat(content.path("llmUsage").path("workspaceId").asString()).isEqualTo(workspace);
+        assertThat(content.path("llmUsage").path("totals").has("requests")).isTrue();
+        assertThat(content.path("payments").isArray()).isTrue();
+        JsonNode tooLong = mcpCall("analytics.usage", "{\"from\":\"2026-01-01\",\"to\":\"2026-06-30\"}");
+        assertThat(tooLong.path("isError").asBoolean()).isTrue();
+        assertThat(tooLong.toString()).contains("invalid_arguments");
+        JsonNode otherWorkspace =
+                mcpCall("analytics.usage", "{\"workspaceId\":\"ws_00000000000000000000000000000000\"}");
+        assertThat(otherWorkspace.path("isError").asBoolean()).isTrue();
     }
 
     static JsonNode awaitStatus(String runId, Set<String> statuses) throws Exception {

@@ -35,14 +35,15 @@ public final class ToolRoutes {
 
     record ToolList(List<ToolRegistry.Spec> tools) {}
 
-    record IntegrationList(List<Integrations.View> integrations) {}
+    record IntegrationList(List<IntegrationStore.View> integrations) {}
 
     private final ToolRegistry registry;
-    private final Integrations integrations;
+    private final IntegrationStore integrations;
     private final SafeHttp http;
     private final Authenticator authenticator;
 
-    public ToolRoutes(ToolRegistry registry, Integrations integrations, SafeHttp http, Authenticator authenticator) {
+    public ToolRoutes(
+            ToolRegistry registry, IntegrationStore integrations, SafeHttp http, Authenticator authenticator) {
         this.registry = registry;
         this.integrations = integrations;
         this.http = http;
@@ -72,8 +73,8 @@ public final class ToolRoutes {
 
     private static String kind(HttpRequest request) {
         String kind = request.pathParameter("kind");
-        if (!Integrations.KINDS.contains(kind)) {
-            throw ApiProblem.notFound("There is no such integration; the kinds are " + Integrations.KINDS + ".");
+        if (!IntegrationStore.KINDS.contains(kind)) {
+            throw ApiProblem.notFound("There is no such integration; the kinds are " + IntegrationStore.KINDS + ".");
         }
         return kind;
     }

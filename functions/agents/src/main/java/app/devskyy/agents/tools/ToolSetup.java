@@ -21,15 +21,15 @@ import java.util.stream.Collectors;
 public final class ToolSetup {
 
     /** The integrations and the toolbox over them. */
-    public record Parts(Integrations integrations, Toolbox toolbox, SafeHttp http) {}
+    public record Parts(IntegrationStore integrations, Toolbox toolbox, SafeHttp http) {}
 
     private ToolSetup() {}
 
     public static Parts fromConfig(
             Config config, AwsClients aws, DynamoTables tables, LlmServices llm, KnowledgeBase knowledge, Clock clock) {
         PersonalDataCipher cipher = DataKeys.personalDataCipher(config, aws);
-        Integrations integrations =
-                new Integrations(tables, config.required("AGENTS_TABLE", "AgentsTable"), cipher, clock);
+        IntegrationStore integrations =
+                new IntegrationStore(tables, config.required("AGENTS_TABLE", "AgentsTable"), cipher, clock);
         // host:port pairs let through the address checks: the local server's mock shops, never set in AWS.
         Set<String> allowed = Arrays.stream(
                         config.string("TOOLS_ALLOWED_PRIVATE_HOSTS", "").split(","))

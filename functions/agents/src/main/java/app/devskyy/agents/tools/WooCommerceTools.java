@@ -15,15 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class WooCommerceTools {
 
-    private final Integrations integrations;
+    private final IntegrationStore integrations;
     private final RestApi api;
 
-    WooCommerceTools(Integrations integrations, RestApi api) {
+    WooCommerceTools(IntegrationStore integrations, RestApi api) {
         this.integrations = integrations;
         this.api = api;
     }
 
-    private Integrations.Connection shop(Tool.Call call) throws ToolFailure {
+    private IntegrationStore.Connection shop(Tool.Call call) throws ToolFailure {
         return integrations
                 .connection(call.caller().workspaceId(), "woocommerce")
                 .orElseThrow(
@@ -31,7 +31,7 @@ final class WooCommerceTools {
     }
 
     private JsonNode get(Tool.Call call, String path, Map<String, String> query) throws ToolFailure {
-        Integrations.Connection shop = shop(call);
+        IntegrationStore.Connection shop = shop(call);
         return api.get(
                 RestApi.url(shop.baseUrl(), "wp-json/wc/v3/" + path, query),
                 shop.credentials().path("consumerKey").asString(),
@@ -120,7 +120,7 @@ final class WooCommerceTools {
             if (a.has("individualUse")) {
                 body.put("individual_use", a.path("individualUse").asBoolean());
             }
-            Integrations.Connection shop = shop(call);
+            IntegrationStore.Connection shop = shop(call);
             String key = shop.credentials().path("consumerKey").asString();
             String secret = shop.credentials().path("consumerSecret").asString();
             try {

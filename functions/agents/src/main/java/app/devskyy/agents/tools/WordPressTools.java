@@ -15,15 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class WordPressTools {
 
-    private final Integrations integrations;
+    private final IntegrationStore integrations;
     private final RestApi api;
 
-    WordPressTools(Integrations integrations, RestApi api) {
+    WordPressTools(IntegrationStore integrations, RestApi api) {
         this.integrations = integrations;
         this.api = api;
     }
 
-    private Integrations.Connection site(Tool.Call call) throws ToolFailure {
+    private IntegrationStore.Connection site(Tool.Call call) throws ToolFailure {
         return integrations
                 .connection(call.caller().workspaceId(), "wordpress")
                 .orElseThrow(
@@ -32,7 +32,7 @@ final class WordPressTools {
 
     Tool posts() {
         return call -> {
-            Integrations.Connection site = site(call);
+            IntegrationStore.Connection site = site(call);
             Map<String, String> query = new LinkedHashMap<>();
             query.put("status", "publish");
             query.put(
@@ -58,7 +58,7 @@ final class WordPressTools {
 
     Tool createDraft() {
         return call -> {
-            Integrations.Connection site = site(call);
+            IntegrationStore.Connection site = site(call);
             ObjectNode body = Json.MAPPER
                     .createObjectNode()
                     .put("title", call.arguments().path("title").asString())

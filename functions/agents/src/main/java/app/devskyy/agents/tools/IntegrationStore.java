@@ -3,7 +3,6 @@ package app.devskyy.agents.tools;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
-import app.devskyy.core.aws.RecordSchema;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import tools.jackson.databind.JsonNode;
 
@@ -23,41 +21,9 @@ import tools.jackson.databind.JsonNode;
  * the integration), with only the last four characters of the key kept as a hint. Credentials are
  * decrypted for a call and never logged, returned or put in an error.
  */
-public final class Integrations {
+public final class IntegrationStore {
 
     public static final List<String> KINDS = List.of("woocommerce", "wordpress");
-
-    /** {@code WS#<workspace>/INTEGRATION#<kind>}. */
-    record Item(
-            String pk,
-            String sk,
-            String kind,
-            String baseUrl,
-            String secret,
-            String keyHint,
-            String configuredBy,
-            long updatedAt) {
-        static final TableSchema<Item> SCHEMA = RecordSchema.of(
-                        Item.class,
-                        f -> new Item(
-                                f.string("pk"),
-                                f.string("sk"),
-                                f.string("kind"),
-                                f.string("baseUrl"),
-                                f.string("secret"),
-                                f.string("keyHint"),
-                                f.string("configuredBy"),
-                                f.number("updatedAt", 0)))
-                .partitionKey("pk", Item::pk)
-                .sortKey("sk", Item::sk)
-                .string("kind", Item::kind)
-                .string("baseUrl", Item::baseUrl)
-                .string("secret", Item::secret)
-                .string("keyHint", Item::keyHint)
-                .string("configuredBy", Item::configuredBy)
-                .number("updatedAt", Item::updatedAt)
-                .build();
-    }
 
     /** What a workspace sees of an integration: never its credentials. */
     public record View(String kind, String baseUrl, String keyHint, Instant updatedAt) {}
@@ -65,20 +31,14 @@ public final class Integrations {
     /** An integration ready for a call. */
     public record Connection(String baseUrl, JsonNode credentials) {}
 
-    private static final String PREFIX = "INTEGRATION#";
-
-    private final DynamoDbTable<Item> items;
+    private final DynamoDbTable<IntegrationItems.Integration> items;
     private final PersonalDataCipher cipher;
     private final Clock clock;
 
-    public Integrations(DynamoTables tables, String table, PersonalDataCipher cipher, Clock clock) {
-        this.items = tables.table(table, Item.SCHEMA);
+    public IntegrationStore(DynamoTables tables, String table, PersonalDataCipher cipher, Clock clock) {
+        this.items = tables.table(table, IntegrationItems.Integration.SCHEMA);
         this.cipher = cipher;
         this.clock = clock;
-    }
-
-    private static ItemKey key(String workspaceId, String kind) {
-        return ItemKey.of("WS#" + workspaceId, PREFIX + kind);
     }
 
     private static String context(String workspaceId, String kind) {
@@ -87,9 +47,9 @@ public final class Integrations {
 
     public View put(
             String workspaceId, String kind, String baseUrl, JsonNode credentials, String keyField, String actor) {
-        ItemKey key = key(workspaceId, kind);
+        ItemKey key = IntegrationItems.integration(workspaceId, kind);
         String keyValue = credentials.path(keyField).asString();
-        Item item = new Item(
+        IntegrationItems.Integration item = new IntegrationItems.Integration(
                 key.pk(),
                 key.sk(),
                 kind,
@@ -102,15 +62,15 @@ public final class Integrations {
         return view(item);
     }
 
-    private static View view(Item item) {
+    private static View view(IntegrationItems.Integration item) {
         return new View(item.kind(), item.baseUrl(), item.keyHint(), Instant.ofEpochMilli(item.updatedAt()));
     }
 
     public List<View> list(String workspaceId) {
         List<View> views = new ArrayList<>();
         items.query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
-                        .partitionValue("WS#" + workspaceId)
-                        .sortValue(PREFIX)
+                        .partitionValue(IntegrationItems.workspace(workspaceId))
+                        .sortValue(IntegrationItems.INTEGRATIONS)
                         .build())))
                 .items()
                 .forEach(item -> views.add(view(item)));
@@ -118,12 +78,15 @@ public final class Integrations {
     }
 
     public boolean delete(String workspaceId, String kind) {
-        return items.deleteItem(r -> r.key(key(workspaceId, kind).key())) != null;
+        return items.deleteItem(r ->
+                        r.key(IntegrationItems.integration(workspaceId, kind).key()))
+                != null;
     }
 
     /** The integration with its credentials, for one call. */
     public Optional<Connection> connection(String workspaceId, String kind) {
-        Item item = items.getItem(r -> r.key(key(workspaceId, kind).key()));
+        IntegrationItems.Integration item = items.getItem(
+                r -> r.key(IntegrationItems.integration(workspaceId, kind).key()));
         if (item == null) {
             return Optional.empty();
         }
