@@ -48,14 +48,10 @@ class AgentRunsTest {
                 dataDir,
                 Events.repositoryRoot().resolve("template.yaml"),
                 Map.of(LocalApi.RETRY_SCALE_SETTING, "0.001")));
-        client = new ApiClient(api.port(), Duration.ofSeconds(30));
-        token = client.account(unique("agents"), "correct horse battery").field("access_token");
-        workspace = client.get("/api/v1/auth/workspaces", token)
-                .body()
-                .path("workspaces")
-                .get(0)
-                .path("id")
-                .asString();
+        PersonalWorkspace member = PersonalWorkspace.signUp(api, "agents", Duration.ofSeconds(30));
+        client = member.client();
+        token = member.token();
+        workspace = member.workspaceId();
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package app.devskyy.local;
 
-import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
@@ -41,14 +40,10 @@ class KnowledgeBaseTest {
     static void start() throws IOException {
         api = LocalApi.start(
                 new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml"), Map.of()));
-        client = new ApiClient(api.port(), Duration.ofSeconds(60));
-        token = client.account(unique("knowledge"), "correct horse battery").field("access_token");
-        workspace = client.get("/api/v1/auth/workspaces", token)
-                .body()
-                .path("workspaces")
-                .get(0)
-                .path("id")
-                .asString();
+        PersonalWorkspace member = PersonalWorkspace.signUp(api, "knowledge", Duration.ofSeconds(60));
+        client = member.client();
+        token = member.token();
+        workspace = member.workspaceId();
     }
 
     @AfterAll
@@ -237,13 +232,9 @@ class KnowledgeBaseTest {
     void theLabelledSetMeasuresEachRanking() throws IOException {
         String savedToken = token;
         String savedWorkspace = workspace;
-        token = client.account(unique("retrieval"), "correct horse battery").field("access_token");
-        workspace = client.get("/api/v1/auth/workspaces", token)
-                .body()
-                .path("workspaces")
-                .get(0)
-                .path("id")
-                .asString();
+        PersonalWorkspace evaluation = PersonalWorkspace.signUp(api, "retrieval", Duration.ofSeconds(60));
+        token = evaluation.token();
+        workspace = evaluation.workspaceId();
         try {
             JsonNode set;
             try (InputStream in = KnowledgeBaseTest.class.getResourceAsStream("/knowledge/labelled-set.json")) {

@@ -1,6 +1,5 @@
 package app.devskyy.local;
 
-import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
@@ -41,14 +40,10 @@ class McpServerTest {
                 dataDir,
                 Events.repositoryRoot().resolve("template.yaml"),
                 Map.of(LocalApi.RETRY_SCALE_SETTING, "0.001")));
-        client = new ApiClient(api.port(), Duration.ofSeconds(30));
-        token = client.account(unique("mcp"), "correct horse battery").field("access_token");
-        workspace = client.get("/api/v1/auth/workspaces", token)
-                .body()
-                .path("workspaces")
-                .get(0)
-                .path("id")
-                .asString();
+        PersonalWorkspace member = PersonalWorkspace.signUp(api, "mcp", Duration.ofSeconds(30));
+        client = member.client();
+        token = member.token();
+        workspace = member.workspaceId();
     }
 
     @AfterAll

@@ -222,15 +222,18 @@ public final class KnowledgeBase {
                     passage.start(),
                     caller.id()));
         }
+        String space = null;
         try {
             Embedded embedded = embed(caller, requestId, "knowledge-embed", embeddingInputs(chunks));
-            vectors.put(embedded.space(), embedded.dimensions(), entries(caller.workspaceId(), chunks, embedded));
+            space = embedded.space();
+            vectors.put(space, embedded.dimensions(), entries(caller.workspaceId(), chunks, embedded));
             store.putChunks(chunks);
-            store.ready(recorded, embedded.space());
-            return new Added(recorded.with("ready", embedded.space(), store.clockMillis()), true);
+            store.ready(recorded, space);
+            return new Added(recorded.with("ready", space, store.clockMillis()), true);
         } catch (RuntimeException failed) {
-            // Nothing of a document that could not be embedded stays: a retry adds it afresh.
-            remove(recorded);
+            // Nothing of a document that could not be stored whole stays (its vectors included):
+            // a retry adds it afresh.
+            remove(recorded.with("ingesting", space, recorded.updatedAt()));
             throw failed;
         }
     }

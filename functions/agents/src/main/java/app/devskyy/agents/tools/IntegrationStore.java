@@ -83,6 +83,15 @@ public final class IntegrationStore {
                 != null;
     }
 
+    /** The integration a tool calls through, or the tool's failure when the workspace has none. */
+    Connection required(String workspaceId, String kind) throws ToolFailure {
+        Optional<Connection> connection = connection(workspaceId, kind);
+        if (connection.isEmpty()) {
+            throw new ToolFailure("not_configured", "the workspace has no " + kind + " integration", false);
+        }
+        return connection.get();
+    }
+
     /** The integration with its credentials, for one call. */
     public Optional<Connection> connection(String workspaceId, String kind) {
         IntegrationItems.Integration item = items.getItem(

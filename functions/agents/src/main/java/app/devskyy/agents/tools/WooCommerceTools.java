@@ -24,10 +24,7 @@ final class WooCommerceTools {
     }
 
     private IntegrationStore.Connection shop(Tool.Call call) throws ToolFailure {
-        return integrations
-                .connection(call.caller().workspaceId(), "woocommerce")
-                .orElseThrow(
-                        () -> new ToolFailure("not_configured", "the workspace has no WooCommerce integration", false));
+        return integrations.required(call.caller().workspaceId(), "woocommerce");
     }
 
     private JsonNode get(Tool.Call call, String path, Map<String, String> query) throws ToolFailure {

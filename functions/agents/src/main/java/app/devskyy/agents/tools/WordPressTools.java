@@ -24,10 +24,7 @@ final class WordPressTools {
     }
 
     private IntegrationStore.Connection site(Tool.Call call) throws ToolFailure {
-        return integrations
-                .connection(call.caller().workspaceId(), "wordpress")
-                .orElseThrow(
-                        () -> new ToolFailure("not_configured", "the workspace has no WordPress integration", false));
+        return integrations.required(call.caller().workspaceId(), "wordpress");
     }
 
     Tool posts() {

@@ -112,17 +112,7 @@ public final class MeteredChat {
             Concurrently.run(
                     () -> settle.accept(0L),
                     () -> cap.ifPresent(c -> c.settle(worstCase, 0, Usage.NONE)),
-                    () -> ledger.record(new UsageLedger.Entry(
-                            caller,
-                            requestId,
-                            operation,
-                            route.alias(),
-                            lastTarget(failed, route),
-                            Usage.NONE,
-                            0,
-                            0,
-                            false,
-                            Integer.toString(failed.status()))));
+                    () -> ledger.record(failure(caller, requestId, operation, route, failed)));
             throw failed;
         }
         long cost = prices.costMicros(outcome.target(), outcome.result().usage());
@@ -166,17 +156,7 @@ public final class MeteredChat {
         } catch (GatewayException failed) {
             Concurrently.run(
                     () -> budgets.settle(reservation, 0),
-                    () -> ledger.record(new UsageLedger.Entry(
-                            caller,
-                            requestId,
-                            operation,
-                            route.alias(),
-                            lastTarget(failed, route),
-                            Usage.NONE,
-                            0,
-                            0,
-                            false,
-                            Integer.toString(failed.status()))));
+                    () -> ledger.record(failure(caller, requestId, operation, route, failed)));
             throw failed;
         }
         Usage usage = new Usage(outcome.result().promptTokens(), 0, 0, 0);
@@ -196,6 +176,22 @@ public final class MeteredChat {
                         "ok")));
         return new Embedded(
                 outcome.result(), outcome.target(), calls(outcome.attempts()), cost, outcome.latencyMillis());
+    }
+
+    /** The usage record of a call no provider answered: no tokens, no cost, the gateway's status. */
+    private static UsageLedger.Entry failure(
+            Caller caller, String requestId, String operation, Route route, GatewayException failed) {
+        return new UsageLedger.Entry(
+                caller,
+                requestId,
+                operation,
+                route.alias(),
+                lastTarget(failed, route),
+                Usage.NONE,
+                0,
+                0,
+                false,
+                Integer.toString(failed.status()));
     }
 
     /** Provider calls made, not counting targets skipped with their circuit open. */
