@@ -186,7 +186,12 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                 List.of(
                         () -> function.prime(PrimingEvents.get("/api/v1/agents/workspaces/ws_prime/agents")),
                         () -> function.prime(PrimingEvents.request(
-                                "POST", "/api/v1/agents/workspaces/ws_prime/runs", "{\"agent\":1}"))));
+                                "POST", "/api/v1/agents/workspaces/ws_prime/runs", "{\"agent\":1}")),
+                        () -> function.prime(PrimingEvents.get("/api/v1/agents/workspaces/ws_prime/tools")),
+                        () -> function.prime(PrimingEvents.request(
+                                "POST", "/api/v1/agents/workspaces/ws_prime/knowledge/search", "{\"query\":1}")),
+                        () -> function.prime(PrimingEvents.request(
+                                "POST", "/api/v1/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))));
         return function;
     }
 }

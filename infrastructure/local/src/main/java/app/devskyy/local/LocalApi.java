@@ -104,6 +104,10 @@ public final class LocalApi implements AutoCloseable {
                 outbox);
         // Emailed links point at the local frontend: the first allowed origin.
         localSettings.put("APP_BASE_URL", options.corsOrigins().getFirst());
+        // The knowledge base's vectors beside the DynamoDB Local files, so both survive a restart.
+        localSettings.put(
+                "KNOWLEDGE_LUCENE_DIR",
+                options.dataDir().resolve("knowledge-vectors").toString());
         localSettings.put("CORS_ALLOWED_ORIGINS", String.join(",", options.corsOrigins()));
         options.superAdminEmail().ifPresent(email -> localSettings.put("AUTH_LOCAL_SUPER_ADMIN_EMAIL", email));
         try (DynamoDbClient client = new AwsClients(Config.of(localSettings)).dynamoDb()) {
@@ -172,7 +176,7 @@ public final class LocalApi implements AutoCloseable {
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
         settings.put("AUTH_ISSUER", "http://localhost:" + port);
         settings.put("MAIL_OUTBOX_DIR", outbox.toString());
-        // No S3 Vectors bucket locally: the knowledge base keeps its vectors in the process's Lucene index.
+        // No S3 Vectors bucket locally: the knowledge base keeps its vectors in a Lucene index.
         settings.put("KNOWLEDGE_VECTOR_BUCKET", "");
         return settings;
     }

@@ -10,6 +10,7 @@ import app.devskyy.llm.ChatGateway.GatewayException;
 import app.devskyy.llm.Routing;
 import app.devskyy.llm.metering.Caller;
 import app.devskyy.llm.metering.MeteredChat;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,7 +96,8 @@ public final class KnowledgeBase {
 
     /**
      * The knowledge base a function's settings describe: vectors in the S3 Vectors bucket that
-     * {@code KNOWLEDGE_VECTOR_BUCKET} names, or (unset, the local default) in the process's Lucene index.
+     * {@code KNOWLEDGE_VECTOR_BUCKET} names, or (unset, the local default) in a Lucene index in
+     * {@code KNOWLEDGE_LUCENE_DIR} (the local server's data folder) or in memory.
      */
     public static KnowledgeBase fromConfig(
             Config config,
@@ -109,7 +111,7 @@ public final class KnowledgeBase {
         VectorStore vectors = bucket.isPresent()
                 ? new S3VectorStore(
                         aws.configure(S3VectorsClient.builder(), "S3VECTORS").build(), bucket.get())
-                : LuceneVectorStore.shared();
+                : LuceneVectorStore.at(config.optional("KNOWLEDGE_LUCENE_DIR").map(Path::of));
         return new KnowledgeBase(
                 new KnowledgeStore(dynamoDb, tables, config.required("AGENTS_TABLE", "AgentsTable"), clock),
                 vectors,

@@ -2,8 +2,12 @@ package app.devskyy.agents.knowledge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -22,33 +26,46 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The local vector store: one Lucene index in this JVM's memory with an HNSW graph per vector size,
+ * The local vector store: one Lucene index (in the local server's data folder, or in memory) with an HNSW graph per vector size,
  * cosine similarity, and the workspace, space, document and tags as exact-match fields that every
- * query filters on (Lucene applies the filter while it walks the graph). It lives as long as the
- * process, as the local server's DynamoDB Local does; every function of the local server shares
- * it, as every Lambda in AWS shares one S3 Vectors bucket.
+ * query filters on (Lucene applies the filter while it walks the graph). Every function of the
+ * local server shares it, as every Lambda in AWS shares one S3 Vectors bucket.
  */
 final class LuceneVectorStore implements VectorStore {
 
-    private static final LuceneVectorStore SHARED = new LuceneVectorStore();
+    /** One store per directory in this JVM (Lucene allows one writer per index); the key "" is memory. */
+    private static final Map<String, LuceneVectorStore> OPEN = new ConcurrentHashMap<>();
 
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
-    private LuceneVectorStore() {
+    private LuceneVectorStore(Directory directory) {
         try {
-            writer = new IndexWriter(new ByteBuffersDirectory(), new IndexWriterConfig());
+            writer = new IndexWriter(directory, new IndexWriterConfig());
             searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    static LuceneVectorStore shared() {
-        return SHARED;
+    /**
+     * The store in {@code directory} (the local server keeps it in its data folder, so vectors
+     * survive a restart as the documents in DynamoDB Local do), or in memory.
+     */
+    static LuceneVectorStore at(Optional<Path> directory) {
+        return OPEN.computeIfAbsent(directory.map(Path::toString).orElse(""), key -> {
+            try {
+                return new LuceneVectorStore(
+                        key.isEmpty() ? new ByteBuffersDirectory() : FSDirectory.open(Path.of(key)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static String field(int dimensions) {
