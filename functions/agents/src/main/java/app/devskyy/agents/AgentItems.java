@@ -39,6 +39,11 @@ final class AgentItems {
         return ItemKey.of(runPartition(runId), EVENTS + String.format("%013d", atMillis) + "#" + suffix);
     }
 
+    /** {@code WS#<workspace>/RUNCOUNT#<yyyy-mm>}: the runs a workspace started in a month (its plan's limit). */
+    static ItemKey runCount(String workspaceId, String month) {
+        return ItemKey.of(workspace(workspaceId), "RUNCOUNT#" + month);
+    }
+
     static ItemKey claim(String workspaceId, String keyHash) {
         return ItemKey.of(workspace(workspaceId), "IDEM#" + keyHash);
     }

@@ -9,6 +9,7 @@ import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -98,6 +99,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
             RunBudget budget,
             AgentModel model,
             KnowledgeBase knowledge,
+            Entitlements entitlements,
             Telemetry telemetry,
             Clock clock) {
 
@@ -127,15 +129,20 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     config.required("AGENTS_TABLE", "AgentsTable"),
                     Duration.ofDays(config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
                     clock);
-            LlmServices llm = callsModels ? LlmServices.fromConfig(config, aws, dynamoDb, tables, clock) : null;
+            // One view of the plan's limits per function: budgets, run counts and knowledge storage read it.
+            Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
+            LlmServices llm =
+                    callsModels ? LlmServices.fromConfig(config, aws, dynamoDb, tables, entitlements, clock) : null;
             RunBudget budget = new RunBudget(
                     llm != null
                             ? llm.budgets()
-                            : new Budgets(dynamoDb, tables, config.required("LLM_TABLE", "LlmTable"), clock),
+                            : new Budgets(
+                                    dynamoDb, tables, config.required("LLM_TABLE", "LlmTable"), entitlements, clock),
                     store);
             KnowledgeBase knowledge = llm == null
                     ? null
-                    : KnowledgeBase.fromConfig(config, aws, dynamoDb, tables, llm.meter(), llm.routing(), clock);
+                    : KnowledgeBase.fromConfig(
+                            config, aws, dynamoDb, tables, llm.meter(), llm.routing(), entitlements, clock);
             return new Parts(
                     aws,
                     dynamoDb,
@@ -146,6 +153,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                     budget,
                     llm == null ? null : new AgentModel(llm.meter(), llm.routing(), store, budget),
                     knowledge,
+                    entitlements,
                     new Telemetry(config),
                     clock);
         }
@@ -169,6 +177,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                         Money.micros(Double.parseDouble(config.string("AGENT_DEFAULT_COST_CAP_USD", "1.00"))),
                         config.integer("AGENT_APPROVAL_TIMEOUT_SECONDS", 86_400),
                         config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
+                p.entitlements(),
                 p.clock());
         Authenticator authenticator = SessionTable.authenticator(config, p.dynamoDb(), p.tables());
         Router.Builder routes =

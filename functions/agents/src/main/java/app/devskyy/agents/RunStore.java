@@ -66,6 +66,22 @@ final class RunStore {
         return clock.instant().plus(retention).getEpochSecond();
     }
 
+    /** Counts one more run of the month unless the month has {@code limit} already; false when it has. */
+    boolean countRun(String workspaceId, String month, long limit) {
+        return ItemUpdate.of(table, AgentItems.runCount(workspaceId, month))
+                .add("runs", 1)
+                .set("expiresAt", clock.instant().plus(Duration.ofDays(62)).getEpochSecond())
+                .condition("attribute_not_exists(runs) OR runs < :limit", Map.of(":limit", Values.number(limit)))
+                .applyIf(dynamoDb);
+    }
+
+    /** Gives back a count taken for a start that turned out to be a replay. */
+    void uncountRun(String workspaceId, String month) {
+        ItemUpdate.of(table, AgentItems.runCount(workspaceId, month))
+                .add("runs", -1)
+                .apply(dynamoDb);
+    }
+
     /** A run id that sorts by creation time: a workspace's runs list newest first in one query. */
     String newRunId() {
         return "run_" + String.format("%012x", clock.millis())

@@ -5,6 +5,7 @@ import app.devskyy.core.Json;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.Values;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.http.ApiProblem;
@@ -16,6 +17,8 @@ import app.devskyy.llm.metering.Caller;
 import app.devskyy.llm.metering.Money;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,8 @@ final class Runs {
     private final Defaults defaults;
     private final Clock clock;
 
+    private final Entitlements entitlements;
+
     Runs(
             RunStore store,
             RunBudget budget,
@@ -57,7 +62,9 @@ final class Runs {
             Routing routing,
             Supplier<Set<String>> reachable,
             Defaults defaults,
+            Entitlements entitlements,
             Clock clock) {
+        this.entitlements = entitlements;
         this.store = store;
         this.budget = budget;
         this.catalogue = catalogue;
@@ -166,8 +173,18 @@ final class Runs {
                 null,
                 Digests.sha256(new String(raw, StandardCharsets.UTF_8)),
                 clock.instant().plusSeconds(defaults.retentionDays() * 86_400L).getEpochSecond());
+        // The month's run count is taken first (one conditional update); a replay of an earlier start gives it back.
+        Entitlements.Entitlement entitlement = entitlements.of(caller.workspaceId());
+        Optional<Long> runsAllowed = entitlement.limit(Entitlements.AGENT_RUNS_PER_MONTH);
+        String month = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC)).toString();
+        if (runsAllowed.isPresent() && !store.countRun(caller.workspaceId(), month, runsAllowed.get())) {
+            throw Entitlements.planLimit(entitlement, Entitlements.AGENT_RUNS_PER_MONTH, "agent runs a month");
+        }
         RunStore.Created created =
                 store.create(run, idempotencyKey.map(k -> Digests.sha256(caller.workspaceId() + "\n" + k)));
+        if (!created.isNew() && runsAllowed.isPresent()) {
+            store.uncountRun(caller.workspaceId(), month);
+        }
         AgentItems.Run stored = created.run();
         if (RunStatus.STARTING.equals(stored.status())) {
             launch(

@@ -7,6 +7,7 @@ import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
@@ -101,7 +102,14 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 sessions,
                                 emailLinks,
                                 new Workspaces(
-                                        accountStore, workspaceStore, factorStore, apiKeyStore, pii, audit, clock),
+                                        accountStore,
+                                        workspaceStore,
+                                        factorStore,
+                                        apiKeyStore,
+                                        pii,
+                                        audit,
+                                        Entitlements.fromConfig(config, tables, clock),
+                                        clock),
                                 new SecondFactors(accountStore, factorStore, sessionStore, pii, audit, clock),
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),

@@ -13,6 +13,7 @@ import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.CredentialItems.ApiKey;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.FieldError;
@@ -40,6 +41,8 @@ final class Workspaces {
     private final AuditLog audit;
     private final Clock clock;
 
+    private final Entitlements entitlements;
+
     Workspaces(
             AccountStore accountStore,
             WorkspaceStore workspaceStore,
@@ -47,7 +50,9 @@ final class Workspaces {
             ApiKeyStore apiKeyStore,
             PersonalDataCipher pii,
             AuditLog audit,
+            Entitlements entitlements,
             Clock clock) {
+        this.entitlements = entitlements;
         this.accountStore = accountStore;
         this.workspaceStore = workspaceStore;
         this.factorStore = factorStore;
@@ -136,6 +141,12 @@ final class Workspaces {
         User user = accountStore
                 .userByEmailIndex(pii.blindIndex(Profiles.normalizeEmail(request.email())))
                 .orElseThrow(() -> ApiProblem.notFound("No account has this email."));
+        // Counted, then added: two admins adding at the same instant may pass one seat over; it is kept.
+        entitlements.requireRoom(
+                workspaceId,
+                Entitlements.SEATS,
+                workspaceStore.membersOf(workspaceId).size(),
+                "members");
         long now = clock.millis();
         if (workspaceStore.addMember(Member.of(workspaceId, user.userId(), granted.wire(), now))
                 != WorkspaceStore.Change.DONE) {
@@ -210,6 +221,10 @@ final class Workspaces {
             throw ApiProblem.validation(List.of(new FieldError(
                     "/expiresAt", "out-of-range", "must be a time in the future and at most a year ahead")));
         }
+        long live = apiKeyStore.apiKeysOf(workspaceId).stream()
+                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
+                .count();
+        entitlements.requireRoom(workspaceId, Entitlements.API_KEYS, live, "API keys");
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String key = ApiKeys.PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

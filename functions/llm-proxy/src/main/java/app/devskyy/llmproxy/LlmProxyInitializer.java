@@ -3,6 +3,7 @@ package app.devskyy.llmproxy;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -41,7 +42,8 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
         // One Enhanced Client over the function's one DynamoDB client, shared by every store.
         DynamoTables tables = new DynamoTables(dynamoDb);
         Clock clock = Clock.systemUTC();
-        LlmServices llm = LlmServices.fromConfig(config, aws, dynamoDb, tables, clock);
+        LlmServices llm = LlmServices.fromConfig(
+                config, aws, dynamoDb, tables, Entitlements.fromConfig(config, tables, clock), clock);
         Optional<UpstashClient> upstash = llm.upstash();
         Duration cacheTtl = Duration.ofSeconds(config.integer("LLM_CACHE_TTL_SECONDS", 3600));
         ResponseCache cache = upstash.map(u -> ResponseCache.upstash(u, cacheTtl))

@@ -116,7 +116,7 @@ final class WebhookRoutes {
         Principal principal = authenticator.authenticate(request);
         String workspaceId = request.pathId("workspaceId");
         Authenticator.requireRole(principal, workspaceId, Role.READ_ONLY);
-        Entitlements.Entitlement entitlement = entitlements.of(workspaceId);
+        Entitlements.Entitlement entitlement = entitlements.current(workspaceId);
         return HttpResponse.ok(new SubscriptionView(
                 workspaceId,
                 entitlement.plan(),

@@ -67,7 +67,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
                     tables,
                     new EventLedger(dynamoDb, tables, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
                     new BillingStore(tables, billingTable, clock),
-                    new Entitlements(tables, billingTable),
+                    Entitlements.fromConfig(config, tables, clock),
                     audit,
                     clock);
         }

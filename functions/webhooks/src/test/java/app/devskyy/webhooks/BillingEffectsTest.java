@@ -31,7 +31,8 @@ class BillingEffectsTest {
     void setUp() {
         DynamoTables tables = new DynamoTables(DynamoDbLocal.client());
         store = new BillingStore(tables, "BillingTable", Clock.systemUTC());
-        entitlements = new Entitlements(tables, "BillingTable");
+        entitlements = new Entitlements(
+                tables, "BillingTable", Entitlements.bundled(), Clock.systemUTC(), Duration.ZERO, Duration.ofDays(14));
         AuditLog audit = new AuditLog(
                 tables, "AuditTable", new PersonalDataCipher(new byte[32]), Duration.ofDays(1), Clock.systemUTC());
         effects = new BillingEffects(store, entitlements, audit);

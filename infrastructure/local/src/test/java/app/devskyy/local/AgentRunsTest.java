@@ -47,7 +47,7 @@ class AgentRunsTest {
                 0,
                 dataDir,
                 Events.repositoryRoot().resolve("template.yaml"),
-                Map.of(LocalApi.RETRY_SCALE_SETTING, "0.001")));
+                Map.of(LocalApi.RETRY_SCALE_SETTING, "0.001", "BILLING_ENTITLEMENTS_CACHE_SECONDS", "0")));
         PersonalWorkspace member = PersonalWorkspace.signUp(api, "agents", Duration.ofSeconds(30));
         client = member.client();
         token = member.token();
@@ -289,6 +289,8 @@ class AgentRunsTest {
 
     @Test
     void aHundredStepPlanRunsWithTheStateAndHistoryFarBelowStepFunctionsLimits() throws Exception {
+        // A hundred steps hold a larger cost cap than the free plan's monthly LLM budget affords.
+        UsingLocalApi.subscribe(api, workspace, "team");
         StringBuilder plan = new StringBuilder("[");
         for (int i = 1; i <= 100; i++) {
             // Ten chains of ten: each step needs the one ten before it, so waves are ten wide.

@@ -23,8 +23,12 @@ abstract class UsingLocalApi {
 
     @BeforeAll
     static void startLocalApi() throws IOException {
-        api = LocalApi.start(
-                new LocalApi.Options(0, dataDir, Events.repositoryRoot().resolve("template.yaml")));
+        // Plans arranged by a test apply at once: no entitlement is cached.
+        api = LocalApi.start(new LocalApi.Options(
+                0,
+                dataDir,
+                Events.repositoryRoot().resolve("template.yaml"),
+                Map.of("BILLING_ENTITLEMENTS_CACHE_SECONDS", "0")));
     }
 
     @AfterAll
@@ -44,6 +48,22 @@ abstract class UsingLocalApi {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
+    }
+
+    /** Arranges a paid plan for a workspace, as the payment provider's webhook records it: directly in the table. */
+    static void subscribe(LocalApi api, String workspaceId, String plan) {
+        try (DynamoDbClient dynamoDb = dynamoDb(api)) {
+            dynamoDb.putItem(r -> r.tableName("BillingTable")
+                    .item(Map.of(
+                            "pk", AttributeValue.fromS("WS#" + workspaceId),
+                            "sk", AttributeValue.fromS("SUBSCRIPTION"),
+                            "provider", AttributeValue.fromS("stripe"),
+                            "subscriptionId", AttributeValue.fromS("sub_test_" + workspaceId),
+                            "plan", AttributeValue.fromS(plan),
+                            "status", AttributeValue.fromS("active"),
+                            "version", AttributeValue.fromN("1"),
+                            "updatedAt", AttributeValue.fromN("0"))));
+        }
     }
 
     /** Arranges a platform role, as an operator grants the first one: directly in the table. */

@@ -150,6 +150,8 @@ class WorkspacesTest extends UsingLocalApi {
     void tenantIsolationMatrix() throws Exception {
         Caller owner = caller("Owner");
         String id = workspace(owner, "Guarded");
+        // Five members: more than the free plan's three seats.
+        subscribe(api, id, "team");
         Caller victim = caller("Victim");
         add(owner, id, victim, "read_only");
         Caller outsider = caller("Outsider");

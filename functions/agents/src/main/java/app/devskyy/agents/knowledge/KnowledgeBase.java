@@ -3,6 +3,7 @@ package app.devskyy.agents.knowledge;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.http.ApiProblem;
@@ -69,6 +70,7 @@ public final class KnowledgeBase {
     private static final int EMBED_BATCH = 64;
 
     private final KnowledgeStore store;
+    private final Entitlements entitlements;
     private final KeywordIndex keywords;
     private final VectorStore vectors;
     private final MeteredChat meter;
@@ -82,8 +84,10 @@ public final class KnowledgeBase {
             VectorStore vectors,
             MeteredChat meter,
             Routing routing,
+            Entitlements entitlements,
             String embeddingModel,
             Limits limits) {
+        this.entitlements = entitlements;
         this.store = store;
         this.keywords = new KeywordIndex(store);
         this.vectors = vectors;
@@ -106,6 +110,7 @@ public final class KnowledgeBase {
             DynamoTables tables,
             MeteredChat meter,
             Routing routing,
+            Entitlements entitlements,
             Clock clock) {
         Optional<String> bucket = config.optional("KNOWLEDGE_VECTOR_BUCKET");
         VectorStore vectors = bucket.isPresent()
@@ -117,6 +122,7 @@ public final class KnowledgeBase {
                 vectors,
                 meter,
                 routing,
+                entitlements,
                 config.string("KNOWLEDGE_EMBEDDING_MODEL", "embed"),
                 new Limits(
                         200_000,
@@ -201,7 +207,21 @@ public final class KnowledgeBase {
                 caller.id(),
                 now,
                 now);
-        Optional<String> existing = store.claim(recorded, limits.maxChunks());
+        // The deployment's bound, or the plan's when it is lower: a full knowledge base answers the plan's problem.
+        Entitlements.Entitlement plan = entitlements.of(caller.workspaceId());
+        long planLimit = plan.limit(Entitlements.KNOWLEDGE_PASSAGES).orElse(Long.MAX_VALUE);
+        long room = Math.min(limits.maxChunks(), planLimit);
+        Optional<String> existing = store.claim(
+                recorded,
+                room,
+                () -> planLimit <= limits.maxChunks()
+                        ? Entitlements.planLimit(plan, Entitlements.KNOWLEDGE_PASSAGES, "knowledge passages")
+                        : ApiProblem.of(
+                                422,
+                                "knowledge-limit",
+                                "Unprocessable Content",
+                                "The workspace's knowledge base holds at most " + room
+                                        + " passages; delete documents to make room."));
         if (existing.isPresent()) {
             return store.document(caller.workspaceId(), existing.get())
                     .map(d -> new Added(d, false))

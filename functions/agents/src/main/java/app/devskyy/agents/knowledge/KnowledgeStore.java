@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
@@ -99,7 +100,7 @@ final class KnowledgeStore {
      * chunks against the workspace's limit, all or none. Empty when recorded; otherwise the id of
      * the document that already holds this content.
      */
-    Optional<String> claim(KnowledgeItems.Document document, long maxChunks) {
+    Optional<String> claim(KnowledgeItems.Document document, long maxChunks, Supplier<ApiProblem> whenFull) {
         ItemKey hashKey = KnowledgeItems.contentHash(document.workspaceId(), document.contentHash());
         OptionalInt refused = Writes.transaction(
                 dynamoDb,
@@ -118,12 +119,7 @@ final class KnowledgeStore {
             return Optional.empty();
         }
         if (refused.getAsInt() == 2) {
-            throw ApiProblem.of(
-                    422,
-                    "knowledge-limit",
-                    "Unprocessable Content",
-                    "The workspace's knowledge base holds at most " + maxChunks
-                            + " passages; delete documents to make room.");
+            throw whenFull.get();
         }
         KnowledgeItems.HashClaim earlier =
                 claims.getItem(r -> r.key(hashKey.key()).consistentRead(true));

@@ -2,26 +2,42 @@ package app.devskyy.core.billing;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.http.ApiProblem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a workspace's plan allows, for every family to read: the subscription the webhooks
- * recorded in the billing table ({@code WS#<id>/SUBSCRIPTION}) and the plan's limits from
- * {@code /billing/plans.json}. A workspace without an active (or trialing, or past-due: the grace
- * while a payment is retried) subscription has the default plan.
+ * What a workspace's plan allows: the one view every family reads its limits through. The plan is
+ * the subscription the webhooks recorded in the billing table ({@code WS#<id>/SUBSCRIPTION}); the
+ * limits come from {@code /billing/plans.json} (or the {@code BILLING_PLANS} setting, per stage).
+ * A workspace without an active or trialing subscription has the default plan; a {@code past_due}
+ * one keeps its plan through the provider's retry window ({@code BILLING_PAST_DUE_GRACE_DAYS}
+ * after the period's end) and then has the default plan's limits.
+ *
+ * <p>Answers are cached in the function's instance for {@code BILLING_ENTITLEMENTS_CACHE_SECONDS}
+ * (30): a change of plan reaches a warm function within that time. Limits that must not be exceeded
+ * under concurrency (the LLM budget) are enforced by conditional writes against the limit read
+ * here, so staleness can delay an upgrade's or a downgrade's effect, never let a limit be crossed
+ * by more than the cache's age.
  */
 public final class Entitlements {
 
-    private static final Set<String> ENTITLED = Set.of("active", "trialing", "past_due");
+    private static final Set<String> ENTITLED = Set.of("active", "trialing");
 
     /**
      * A workspace's plan, its limits, and the subscription behind it ({@code provider} and
@@ -33,29 +49,69 @@ public final class Entitlements {
             String status,
             String provider,
             Instant currentPeriodEnd,
-            boolean cancelAtPeriodEnd) {}
+            boolean cancelAtPeriodEnd) {
+
+        public Optional<Long> limit(String name) {
+            return Optional.ofNullable(limits.get(name));
+        }
+    }
+
+    /** The limits by name, as plans.json spells them. */
+    public static final String SEATS = "seats";
+
+    public static final String API_KEYS = "apiKeys";
+    public static final String MONTHLY_LLM_USD = "monthlyLlmUsd";
+    public static final String AGENT_RUNS_PER_MONTH = "agentRunsPerMonth";
+    public static final String KNOWLEDGE_PASSAGES = "knowledgePassages";
+
+    private record Cached(Entitlement entitlement, long at) {}
 
     private final DynamoDbTable<BillingItems.Subscription> subscriptions;
     private final String defaultPlan;
     private final Map<String, Map<String, Long>> plans;
+    private final Clock clock;
+    private final Duration cacheFor;
+    private final Duration pastDueGrace;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public Entitlements(DynamoTables tables, String table) {
+    public Entitlements(
+            DynamoTables tables, String table, JsonNode plans, Clock clock, Duration cacheFor, Duration pastDueGrace) {
         this.subscriptions = tables.table(table, BillingItems.Subscription.SCHEMA);
-        JsonNode root = bundled();
-        this.defaultPlan = root.path("default").asString();
+        this.defaultPlan = plans.path("default").asString();
         Map<String, Map<String, Long>> all = new LinkedHashMap<>();
-        root.path("plans").properties().forEach(plan -> {
+        plans.path("plans").properties().forEach(plan -> {
             Map<String, Long> limits = new LinkedHashMap<>();
-            plan.getValue()
-                    .properties()
-                    .forEach(
-                            limit -> limits.put(limit.getKey(), limit.getValue().asLong()));
+            plan.getValue().properties().forEach(limit -> {
+                if (limit.getValue().isNumber()) {
+                    limits.put(limit.getKey(), limit.getValue().asLong());
+                }
+            });
             all.put(plan.getKey(), Map.copyOf(limits));
         });
+        if (!all.containsKey(defaultPlan)) {
+            throw new IllegalStateException("the plans name a default plan they do not define");
+        }
         this.plans = Map.copyOf(all);
+        this.clock = clock;
+        this.cacheFor = cacheFor;
+        this.pastDueGrace = pastDueGrace;
     }
 
-    private static JsonNode bundled() {
+    /** The entitlements a function's settings describe, over the billing table. */
+    public static Entitlements fromConfig(Config config, DynamoTables tables, Clock clock) {
+        JsonNode plans = config.optional("BILLING_PLANS")
+                .map(json -> Json.tree(json.getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(Entitlements::bundled);
+        return new Entitlements(
+                tables,
+                config.required("BILLING_TABLE", "BillingTable"),
+                plans,
+                clock,
+                Duration.ofSeconds(config.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30)),
+                Duration.ofDays(config.integer("BILLING_PAST_DUE_GRACE_DAYS", 14)));
+    }
+
+    public static JsonNode bundled() {
         try (InputStream in = Entitlements.class.getResourceAsStream("/billing/plans.json")) {
             return Json.tree(in.readAllBytes());
         } catch (IOException e) {
@@ -75,20 +131,62 @@ public final class Entitlements {
                 .orElse(defaultPlan);
     }
 
+    /** The workspace's entitlement, read at most {@code cacheFor} ago. */
     public Entitlement of(String workspaceId) {
+        long now = clock.millis();
+        Cached cached = cache.get(workspaceId);
+        if (cached != null && now - cached.at() < cacheFor.toMillis()) {
+            return cached.entitlement();
+        }
+        Entitlement read = read(workspaceId);
+        cache.put(workspaceId, new Cached(read, now));
+        return read;
+    }
+
+    /** The workspace's entitlement as the billing table says it now, for the routes that show it. */
+    public Entitlement current(String workspaceId) {
+        Entitlement read = read(workspaceId);
+        cache.put(workspaceId, new Cached(read, clock.millis()));
+        return read;
+    }
+
+    private Entitlement read(String workspaceId) {
         BillingItems.Subscription item =
                 subscriptions.getItem(BillingItems.subscription(workspaceId).key());
         if (item == null) {
             return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, null, false);
         }
-        String plan = ENTITLED.contains(item.status()) ? planOf(item.plan()) : defaultPlan;
+        // Stored in epoch seconds as the providers send it; 0 is "none sent".
+        Instant periodEnd = item.currentPeriodEnd() == 0 ? null : Instant.ofEpochSecond(item.currentPeriodEnd());
+        boolean inGrace = "past_due".equals(item.status())
+                && (periodEnd == null || clock.instant().isBefore(periodEnd.plus(pastDueGrace)));
+        String plan = ENTITLED.contains(item.status()) || inGrace ? planOf(item.plan()) : defaultPlan;
         return new Entitlement(
-                plan,
-                plans.get(plan),
-                item.status(),
-                item.provider(),
-                // Stored in epoch seconds as the providers send it; 0 is "none sent".
-                item.currentPeriodEnd() == 0 ? null : Instant.ofEpochSecond(item.currentPeriodEnd()),
-                item.cancelAtPeriodEnd());
+                plan, plans.get(plan), item.status(), item.provider(), periodEnd, item.cancelAtPeriodEnd());
+    }
+
+    /**
+     * Refuses, with the {@code plan-limit} problem, what would take the workspace past a limit of
+     * its plan: {@code used} is what it has now, the addition is one more.
+     */
+    public void requireRoom(String workspaceId, String limit, long used, String what) {
+        Entitlement entitlement = of(workspaceId);
+        Optional<Long> allowed = entitlement.limit(limit);
+        if (allowed.isPresent() && used >= allowed.get()) {
+            throw planLimit(entitlement, limit, what);
+        }
+    }
+
+    /** The problem a limit of the plan answers: what the limit is and where to upgrade. */
+    public static ApiProblem planLimit(Entitlement entitlement, String limit, String what) {
+        return new ApiProblem(
+                403,
+                "plan-limit",
+                "Plan limit reached",
+                "The " + entitlement.plan() + " plan allows "
+                        + entitlement.limits().get(limit) + " " + what
+                        + "; upgrade the plan (GET /api/v1/billing/plans) for more.",
+                List.of(),
+                Map.of("link", "</api/v1/billing/plans>; rel=\"upgrade\""));
     }
 }

@@ -5,6 +5,7 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.http.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -91,7 +92,10 @@ public final class Budgets {
 
     private record Cached(Object value, Instant until) {}
 
-    public Budgets(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+    private final Entitlements entitlements;
+
+    public Budgets(DynamoDbClient dynamoDb, DynamoTables tables, String table, Entitlements entitlements, Clock clock) {
+        this.entitlements = entitlements;
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.budgets = tables.table(table, LlmItems.Budget.SCHEMA);
@@ -114,6 +118,22 @@ public final class Budgets {
                     ? Settings.NONE
                     : new Settings(item.monthlyMicros(), toInt(item.rpm()), toInt(item.tpm()));
         });
+    }
+
+    /**
+     * The workspace's monthly LLM limit: the budget it set itself, or else its plan's
+     * ({@code monthlyLlmUsd}); null only for a plan without one.
+     */
+    public Long monthlyLimit(String workspaceId) {
+        Long own = workspace(workspaceId).monthlyMicros();
+        if (own != null) {
+            return own;
+        }
+        return entitlements
+                .of(workspaceId)
+                .limit(Entitlements.MONTHLY_LLM_USD)
+                .map(usd -> usd * 1_000_000L)
+                .orElse(null);
     }
 
     private static Integer toInt(Long value) {
@@ -179,11 +199,11 @@ public final class Budgets {
     /** Holds {@code micros} against the budgets that apply; 429 ({@code insufficient_quota}) when one cannot afford it. */
     public Reservation reserve(Caller caller, long micros) {
         String month = month();
-        Settings workspace = workspace(caller.workspaceId());
+        Long workspaceLimit = monthlyLimit(caller.workspaceId());
         Optional<Long> keyLimit = caller.apiKeyId().flatMap(id -> keyLimit(caller.workspaceId(), id));
         boolean workspaceHeld = false;
-        if (workspace.monthlyMicros() != null) {
-            hold(LlmItems.spend(caller.workspaceId(), month, null), micros, workspace.monthlyMicros(), "workspace");
+        if (workspaceLimit != null) {
+            hold(LlmItems.spend(caller.workspaceId(), month, null), micros, workspaceLimit, "workspace");
             workspaceHeld = true;
         }
         boolean keyHeld = false;

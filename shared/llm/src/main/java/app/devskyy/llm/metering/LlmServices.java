@@ -2,6 +2,7 @@ package app.devskyy.llm.metering;
 
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatGateway;
@@ -32,8 +33,14 @@ public record LlmServices(
         Optional<UpstashClient> upstash,
         int maxTokensUnderBudget) {
 
+    /** The LLM services a function's settings describe; budgets default to {@code entitlements}' plan limits. */
     public static LlmServices fromConfig(
-            Config config, AwsClients aws, DynamoDbClient dynamoDb, DynamoTables tables, Clock clock) {
+            Config config,
+            AwsClients aws,
+            DynamoDbClient dynamoDb,
+            DynamoTables tables,
+            Entitlements entitlements,
+            Clock clock) {
         String table = config.required("LLM_TABLE", "LlmTable");
         Optional<UpstashClient> upstash = UpstashClient.fromConfig(config);
         CircuitBreakers breakers = new CircuitBreakers(
@@ -51,7 +58,7 @@ public record LlmServices(
                         config.millis("LLM_BACKOFF_MS", Duration.ofMillis(250)),
                         config.millis("LLM_LONGEST_RETRY_WAIT_MS", Duration.ofSeconds(4))));
         Prices prices = config.optional("LLM_PRICES").map(Prices::parse).orElseGet(Prices::bundled);
-        Budgets budgets = new Budgets(dynamoDb, tables, table, clock);
+        Budgets budgets = new Budgets(dynamoDb, tables, table, entitlements, clock);
         UsageLedger ledger = new UsageLedger(dynamoDb, tables, table, clock);
         int maxTokensUnderBudget = config.integer("LLM_MAX_TOKENS_UNDER_BUDGET", 4096);
         return new LlmServices(

@@ -75,9 +75,8 @@ public final class MeteredChat {
             Optional<Budgets.Reservation> prepaid,
             Consumer<Outcome<ChatResult>> alongside)
             throws GatewayException {
-        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         boolean bounded = cap.isPresent()
-                || settings.monthlyMicros() != null
+                || budgets.monthlyLimit(caller.workspaceId()) != null
                 || caller.apiKeyId()
                         .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
                         .isPresent();

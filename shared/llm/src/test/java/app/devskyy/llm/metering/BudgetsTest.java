@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.testing.DynamoDbLocal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -18,6 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Budget reservation arithmetic against DynamoDB Local and template.yaml's LLM table. */
 @ExtendWith(DynamoDbLocal.class)
@@ -28,8 +32,19 @@ class BudgetsTest {
 
     @BeforeEach
     void newWorkspace() {
+        DynamoTables tables = new DynamoTables(DynamoDbLocal.client());
         budgets = new Budgets(
-                DynamoDbLocal.client(), new DynamoTables(DynamoDbLocal.client()), "LlmTable", Clock.systemUTC());
+                DynamoDbLocal.client(),
+                tables,
+                "LlmTable",
+                new Entitlements(
+                        tables,
+                        "BillingTable",
+                        Entitlements.bundled(),
+                        Clock.systemUTC(),
+                        Duration.ZERO,
+                        Duration.ZERO),
+                Clock.systemUTC());
         workspace = "ws_" + UUID.randomUUID().toString().replace("-", "");
     }
 
@@ -96,5 +111,43 @@ class BudgetsTest {
         }
         assertThat(held).isEqualTo(10);
         assertThat(budgets.spend(workspace, Optional.empty()).heldMicros()).isEqualTo(1_000);
+    }
+
+    @Test
+    void withoutABudgetOfItsOwnAWorkspaceSpendsWithinItsPlansUnderConcurrency() throws Exception {
+        // The free plan: 5 USD a month. Twenty-four calls of 0.50 USD at once: exactly ten are held.
+        List<Callable<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            calls.add(() -> {
+                try {
+                    budgets.reserve(caller(null), 500_000);
+                    return true;
+                } catch (ApiProblem refused) {
+                    return false;
+                }
+            });
+        }
+        int held = 0;
+        try (var executor = Executors.newFixedThreadPool(8)) {
+            for (Future<Boolean> reserved : executor.invokeAll(calls)) {
+                held += reserved.get() ? 1 : 0;
+            }
+        }
+        assertThat(held).isEqualTo(10);
+        assertThat(budgets.spend(workspace, Optional.empty()).heldMicros()).isEqualTo(5_000_000);
+        assertThat(budgets.monthlyLimit(workspace)).isEqualTo(5_000_000L);
+
+        // On the pro plan (100 USD) the same workspace has room again; a budget of its own wins over the plan's.
+        DynamoDbLocal.client()
+                .putItem(r -> r.tableName("BillingTable")
+                        .item(Map.of(
+                                "pk", AttributeValue.fromS("WS#" + workspace),
+                                "sk", AttributeValue.fromS("SUBSCRIPTION"),
+                                "plan", AttributeValue.fromS("pro_monthly"),
+                                "status", AttributeValue.fromS("active"))));
+        assertThat(budgets.monthlyLimit(workspace)).isEqualTo(100_000_000L);
+        budgets.reserve(caller(null), 10_000_000);
+        budgets.put(workspace, new Budgets.Settings(2_000_000L, null, null), "user:usr_1");
+        assertThat(budgets.monthlyLimit(workspace)).isEqualTo(2_000_000L);
     }
 }
