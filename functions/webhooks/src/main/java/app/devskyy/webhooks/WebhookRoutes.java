@@ -1,5 +1,6 @@
 package app.devskyy.webhooks;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
@@ -13,11 +14,14 @@ import app.devskyy.core.http.Paging;
 import app.devskyy.core.http.Router;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The receivers ({@code POST /api/v1/webhooks/{provider}}) and the billing view. A receiver does
@@ -60,6 +64,7 @@ final class WebhookRoutes {
     Router router() {
         return Router.builder()
                 .post("/api/v1/webhooks/{provider}", this::receive)
+                .get("/api/v1/billing/plans", this::plans)
                 .get("/api/v1/billing/workspaces/{workspaceId}/subscription", this::subscription)
                 .get("/api/v1/billing/unmatched", this::unmatched)
                 .build();
@@ -111,6 +116,44 @@ final class WebhookRoutes {
         }
         return HttpResponse.ok(Map.of("received", true, "duplicate", false));
     }
+
+    /**
+     * The plans, public and cacheable: each one's title, limits and prices per provider, from the
+     * plans document (the bundled one, or the stage's {@code BILLING_PLANS}). Its version is the ETag.
+     */
+    private HttpResponse plans(HttpRequest request) {
+        JsonNode document = entitlements.document();
+        String etag = "\"" + document.path("version").asString("1") + "\"";
+        if (request.header("if-none-match")
+                .map(String::strip)
+                .filter(etag::equals)
+                .isPresent()) {
+            return new HttpResponse(304, Map.of("etag", etag), List.of(), "");
+        }
+        List<PlanView> plans = new ArrayList<>();
+        document.path("plans").properties().forEach(plan -> {
+            Map<String, Long> limits = new LinkedHashMap<>();
+            plan.getValue().properties().forEach(field -> {
+                if (field.getValue().isNumber()) {
+                    limits.put(field.getKey(), field.getValue().asLong());
+                }
+            });
+            plans.add(new PlanView(
+                    plan.getKey(),
+                    plan.getValue().path("title").asString(plan.getKey()),
+                    plan.getKey().equals(document.path("default").asString()),
+                    limits,
+                    // A plan with no price (the free one, or a stage's plans without prices) has none to show.
+                    plan.getValue().has("prices") ? plan.getValue().get("prices") : Json.MAPPER.createObjectNode()));
+        });
+        return HttpResponse.ok(new PlanList(document.path("version").asString(null), plans))
+                .withHeader("cache-control", "public, max-age=300")
+                .withHeader("etag", etag);
+    }
+
+    record PlanView(String id, String title, boolean isDefault, Map<String, Long> limits, JsonNode prices) {}
+
+    record PlanList(String version, List<PlanView> plans) {}
 
     private HttpResponse subscription(HttpRequest request) {
         Principal principal = authenticator.authenticate(request);

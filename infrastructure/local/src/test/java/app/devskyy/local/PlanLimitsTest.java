@@ -171,6 +171,26 @@ class PlanLimitsTest {
         assertThat(ended.path("reason").asString()).isEqualTo("workspace_budget");
     }
 
+    @Test
+    void thePlansArePublicCacheableAndTheStagesOwn() throws IOException {
+        ApiClient anonymous = new ApiClient(api.port());
+        Answer plans = anonymous.get("/api/v1/billing/plans", null);
+        assertThat(plans.status()).isEqualTo(200);
+        assertThat(plans.headers().get("cache-control")).isEqualTo("public, max-age=300");
+        assertThat(plans.body().path("plans").findValuesAsString("id")).containsExactly("free", "pro");
+        JsonNode free = plans.body().path("plans").get(0);
+        assertThat(free.path("isDefault").asBoolean()).isTrue();
+        assertThat(free.path("limits").path("seats").asInt()).isEqualTo(2);
+        Answer unchanged = anonymous.send(
+                "GET",
+                "/api/v1/billing/plans",
+                null,
+                null,
+                null,
+                Map.of("if-none-match", plans.headers().get("etag")));
+        assertThat(unchanged.status()).isEqualTo(304);
+    }
+
     static JsonNode await(PersonalWorkspace owner, String run) throws Exception {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {

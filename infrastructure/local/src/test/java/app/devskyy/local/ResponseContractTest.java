@@ -97,6 +97,7 @@ class ResponseContractTest extends UsingLocalApi {
                 .anyMatch(v -> v.startsWith("GET /api/v1/auth/workspaces/{workspaceId}/audit 200"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/llm/chat/completions 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/billing/workspaces/{workspaceId}/subscription 200"))
+                .anyMatch(v -> v.startsWith("GET /api/v1/billing/plans 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/agents/workspaces/{workspaceId}/agents 200"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/runs 202"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/knowledge/documents 201"))

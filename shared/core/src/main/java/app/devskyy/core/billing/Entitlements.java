@@ -67,6 +67,7 @@ public final class Entitlements {
     private record Cached(Entitlement entitlement, long at) {}
 
     private final DynamoDbTable<BillingItems.Subscription> subscriptions;
+    private final JsonNode document;
     private final String defaultPlan;
     private final Map<String, Map<String, Long>> plans;
     private final Clock clock;
@@ -77,6 +78,7 @@ public final class Entitlements {
     public Entitlements(
             DynamoTables tables, String table, JsonNode plans, Clock clock, Duration cacheFor, Duration pastDueGrace) {
         this.subscriptions = tables.table(table, BillingItems.Subscription.SCHEMA);
+        this.document = plans;
         this.defaultPlan = plans.path("default").asString();
         Map<String, Map<String, Long>> all = new LinkedHashMap<>();
         plans.path("plans").properties().forEach(plan -> {
@@ -117,6 +119,11 @@ public final class Entitlements {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The plans as their document gives them: titles, limits, prices per provider, the version. */
+    public JsonNode document() {
+        return document;
     }
 
     /** The plan a price or product names ({@code pro_monthly} is {@code pro}); the default plan for anything unknown. */
