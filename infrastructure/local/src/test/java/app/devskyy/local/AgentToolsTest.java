@@ -358,16 +358,8 @@ class AgentToolsTest {
                                 + "{\"code\":\"AUTUMN15\",\"discountType\":\"percent\",\"amount\":15}}]}",
                         token)
                 .field("runId");
-        awaitStatus(again, Set.of("awaiting_approval"));
-        client.post(base() + "/runs/" + again + "/approval", "{\"decision\":\"approve\"}", token);
-        JsonNode second = awaitStatus(again, Set.of("succeeded", "failed", "cancelled"));
-        assertThat(second.path("steps")
-                        .get(0)
-                        .path("toolCalls")
-                        .get(0)
-                        .path("status")
-                        .asString())
-                .isEqualTo("ok");
+        JsonNode second = approveWhenAsked(again);
+        assertThat(firstCall(second).path("status").asString()).isEqualTo("ok");
         assertThat(second.path("steps").get(0).path("output").asString()).contains("alreadyExisted");
         assertThat(coupons).hasSize(1);
     }
@@ -456,17 +448,8 @@ class AgentToolsTest {
                                 + "{\"title\":\"The autumn edit\",\"content\":\"<p>Moss and bone.</p>\"}}]}",
                         token)
                 .field("runId");
-        awaitStatus(runId, Set.of("awaiting_approval"));
-        assertThat(drafts).isEmpty();
-        client.post(base() + "/runs/" + runId + "/approval", "{\"decision\":\"approve\"}", token);
-        JsonNode run = awaitStatus(runId, Set.of("succeeded", "failed", "cancelled"));
-        assertThat(run.path("steps")
-                        .get(0)
-                        .path("toolCalls")
-                        .get(0)
-                        .path("status")
-                        .asString())
-                .isEqualTo("ok");
+        JsonNode run = approveWhenAsked(runId);
+        assertThat(firstCall(run).path("status").asString()).isEqualTo("ok");
         assertThat(drafts).hasSize(1);
         assertThat(drafts.getFirst().path("status").asString()).isEqualTo("draft");
         assertThat(drafts.getFirst().path("title").asString()).isEqualTo("The autumn edit");
@@ -490,6 +473,22 @@ class AgentToolsTest {
         JsonNode otherWorkspace =
                 mcpCall("analytics.usage", "{\"workspaceId\":\"ws_00000000000000000000000000000000\"}");
         assertThat(otherWorkspace.path("isError").asBoolean()).isTrue();
+    }
+
+    /** Waits for the run's approval (nothing of the step has happened then), approves, waits for its end. */
+    static JsonNode approveWhenAsked(String runId) throws Exception {
+        JsonNode waiting = awaitStatus(runId, Set.of("awaiting_approval"));
+        assertThat(waiting.path("steps"))
+                .as("the side-effecting step waits before it runs")
+                .isEmpty();
+        Answer approved = client.post(base() + "/runs/" + runId + "/approval", "{\"decision\":\"approve\"}", token);
+        assertThat(approved.status()).as(approved.raw()).isEqualTo(200);
+        return awaitStatus(runId, Set.of("succeeded", "failed", "cancelled"));
+    }
+
+    /** The first tool call of the run's first step. */
+    static JsonNode firstCall(JsonNode run) {
+        return run.path("steps").get(0).path("toolCalls").get(0);
     }
 
     static JsonNode awaitStatus(String runId, Set<String> statuses) throws Exception {

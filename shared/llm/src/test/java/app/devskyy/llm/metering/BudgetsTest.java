@@ -92,48 +92,14 @@ class BudgetsTest {
     @Test
     void concurrentReservationsNeverHoldMoreThanTheBudget() throws Exception {
         budgets.put(workspace, new Budgets.Settings(1_000L, null, null), "user:usr_1");
-        List<Callable<Boolean>> calls = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            calls.add(() -> {
-                try {
-                    budgets.reserve(caller(null), 100);
-                    return true;
-                } catch (ApiProblem refused) {
-                    return false;
-                }
-            });
-        }
-        int held = 0;
-        try (var executor = Executors.newFixedThreadPool(8)) {
-            for (Future<Boolean> reserved : executor.invokeAll(calls)) {
-                held += reserved.get() ? 1 : 0;
-            }
-        }
-        assertThat(held).isEqualTo(10);
+        assertThat(heldOfConcurrent(24, 100)).isEqualTo(10);
         assertThat(budgets.spend(workspace, Optional.empty()).heldMicros()).isEqualTo(1_000);
     }
 
     @Test
     void withoutABudgetOfItsOwnAWorkspaceSpendsWithinItsPlansUnderConcurrency() throws Exception {
         // The free plan: 5 USD a month. Twenty-four calls of 0.50 USD at once: exactly ten are held.
-        List<Callable<Boolean>> calls = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            calls.add(() -> {
-                try {
-                    budgets.reserve(caller(null), 500_000);
-                    return true;
-                } catch (ApiProblem refused) {
-                    return false;
-                }
-            });
-        }
-        int held = 0;
-        try (var executor = Executors.newFixedThreadPool(8)) {
-            for (Future<Boolean> reserved : executor.invokeAll(calls)) {
-                held += reserved.get() ? 1 : 0;
-            }
-        }
-        assertThat(held).isEqualTo(10);
+        assertThat(heldOfConcurrent(24, 500_000)).isEqualTo(10);
         assertThat(budgets.spend(workspace, Optional.empty()).heldMicros()).isEqualTo(5_000_000);
         assertThat(budgets.monthlyLimit(workspace)).isEqualTo(5_000_000L);
 
@@ -149,5 +115,27 @@ class BudgetsTest {
         budgets.reserve(caller(null), 10_000_000);
         budgets.put(workspace, new Budgets.Settings(2_000_000L, null, null), "user:usr_1");
         assertThat(budgets.monthlyLimit(workspace)).isEqualTo(2_000_000L);
+    }
+
+    /** Makes {@code calls} reservations of {@code micros} at once, eight at a time; how many were held. */
+    private int heldOfConcurrent(int calls, long micros) throws Exception {
+        List<Callable<Boolean>> reservations = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            reservations.add(() -> {
+                try {
+                    budgets.reserve(caller(null), micros);
+                    return true;
+                } catch (ApiProblem refused) {
+                    return false;
+                }
+            });
+        }
+        int held = 0;
+        try (var executor = Executors.newFixedThreadPool(8)) {
+            for (Future<Boolean> reserved : executor.invokeAll(reservations)) {
+                held += reserved.get() ? 1 : 0;
+            }
+        }
+        return held;
     }
 }
