@@ -180,8 +180,16 @@ final class Runs {
         if (runsAllowed.isPresent() && !store.countRun(caller.workspaceId(), month, runsAllowed.get())) {
             throw Entitlements.planLimit(entitlement, Entitlements.AGENT_RUNS_PER_MONTH, "agent runs a month");
         }
-        RunStore.Created created =
-                store.create(run, idempotencyKey.map(k -> Digests.sha256(caller.workspaceId() + "\n" + k)));
+        RunStore.Created created;
+        try {
+            created = store.create(run, idempotencyKey.map(k -> Digests.sha256(caller.workspaceId() + "\n" + k)));
+        } catch (RuntimeException notCreated) {
+            // A key reused for another request, or an outage: no run, so no run counted.
+            if (runsAllowed.isPresent()) {
+                store.uncountRun(caller.workspaceId(), month);
+            }
+            throw notCreated;
+        }
         if (!created.isNew() && runsAllowed.isPresent()) {
             store.uncountRun(caller.workspaceId(), month);
         }

@@ -139,13 +139,26 @@ class AgentRunsTest {
                 + client.get(runs() + "/" + runId, token).raw());
     }
 
-    static List<String> eventTypes(String runId) throws IOException {
-        List<String> types = new ArrayList<>();
-        client.get(runs() + "/" + runId + "/events?limit=100", token)
-                .body()
-                .path("events")
-                .forEach(e -> types.add(e.path("type").asString()));
-        return types;
+    /**
+     * The run's timeline. A run's ending is written before its last event, so a caller that saw the
+     * run end reads the timeline until the event of the ending is there too (at most five seconds).
+     */
+    static List<String> eventTypes(String runId) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (true) {
+            List<String> types = new ArrayList<>();
+            JsonNode run = client.get(runs() + "/" + runId, token).body();
+            client.get(runs() + "/" + runId + "/events?limit=100", token)
+                    .body()
+                    .path("events")
+                    .forEach(e -> types.add(e.path("type").asString()));
+            String status = run.path("status").asString();
+            boolean ended = !Set.of("starting", "running", "awaiting_approval").contains(status);
+            if (!ended || types.contains(status) || Instant.now().isAfter(deadline)) {
+                return types;
+            }
+            Thread.sleep(50);
+        }
     }
 
     static LocalExecution execution(String runId) {

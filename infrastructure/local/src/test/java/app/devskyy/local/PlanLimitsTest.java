@@ -125,6 +125,16 @@ class PlanLimitsTest {
         assertThat(first.status()).as(first.raw()).isEqualTo(202);
         Answer replay = owner.client().send("POST", runs, body, owner.token(), "application/json", key);
         assertThat(replay.headers().get("idempotent-replayed")).isEqualTo("true");
+        // The same key for another request is refused (422) and takes no run of the month either.
+        Answer reused = owner.client()
+                .send(
+                        "POST",
+                        runs,
+                        "{\"agent\":\"analytics\",\"goal\":\"Something else.\"}",
+                        owner.token(),
+                        "application/json",
+                        key);
+        assertThat(reused.status()).isEqualTo(422);
         assertThat(owner.client().post(runs, body, owner.token()).status()).isEqualTo(202);
         assertPlanLimit(owner.client().post(runs, body, owner.token()), "2 agent runs a month");
         UsingLocalApi.subscribe(api, owner.workspaceId(), "pro");
