@@ -5,6 +5,7 @@ import app.devskyy.agents.tools.Toolbox;
 import app.devskyy.core.Json;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
+import app.devskyy.core.aws.Outages;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.llm.metering.Caller;
@@ -226,12 +227,22 @@ final class McpTools {
                                 .isError(false)
                                 .build();
                     } catch (ApiProblem refused) {
-                        return McpSchema.CallToolResult.builder()
-                                .addContent(new McpSchema.TextContent(refused.slug() + ": " + refused.detail()))
-                                .isError(true)
-                                .build();
+                        return failed(refused.slug() + ": " + refused.detail());
+                    } catch (RuntimeException broken) {
+                        if (!Outages.isOutage(broken)) {
+                            throw broken;
+                        }
+                        // What HTTP answers with 503 and Retry-After, a tool answers as a result to retry.
+                        return failed("service-unavailable: a dependency is down; retry in a few seconds");
                     }
                 });
+    }
+
+    private static McpSchema.CallToolResult failed(String text) {
+        return McpSchema.CallToolResult.builder()
+                .addContent(new McpSchema.TextContent(text))
+                .isError(true)
+                .build();
     }
 
     private SyncResourceTemplateSpecification resultResource() {

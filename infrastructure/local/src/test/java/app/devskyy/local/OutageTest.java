@@ -57,6 +57,22 @@ class OutageTest {
     }
 
     @Test
+    void knowledgeToolsAndTheMcpServerAnswer503WithRetryAfter() throws Exception {
+        String agents = "/api/v1/agents/workspaces/" + workspaceId;
+        assertUnavailable(client.post(agents + "/knowledge/search", "{\"query\":\"returns\"}", token));
+        assertUnavailable(
+                client.post(agents + "/knowledge/documents", "{\"title\":\"T\",\"content\":\"Some text.\"}", token));
+        assertUnavailable(client.get(agents + "/integrations", token));
+        assertUnavailable(client.send(
+                "POST",
+                "/api/v1/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+                token,
+                "application/json",
+                Map.of("accept", "application/json, text/event-stream")));
+    }
+
+    @Test
     void authAnswers503WithRetryAfter() throws Exception {
         Answer me = client.get("/api/v1/auth/me", token);
         assertUnavailable(me);

@@ -100,7 +100,8 @@ public final class ToolRoutes {
         String baseUrl = body.get("baseUrl").asString();
         HttpUrl url = HttpUrl.parse(baseUrl);
         try {
-            if (url == null || (!url.isHttps() && !isAllowedPlainHttp(url))) {
+            // Plain HTTP only to the pairs SafeHttp lets through (the local server's mock shops).
+            if (url == null || (!url.isHttps() && !http.isAllowed(url))) {
                 throw new ToolFailure("refused", "https only", false);
             }
             http.check(url);
@@ -112,11 +113,6 @@ public final class ToolRoutes {
         fields.forEach(f -> credentials.put(f, body.get(f).asString()));
         return HttpResponse.ok(integrations.put(
                 caller.workspaceId(), kind, url.toString(), credentials, fields.getFirst(), caller.id()));
-    }
-
-    /** Plain HTTP only to the local server's allowed mock hosts (which {@link SafeHttp#check} lets through). */
-    private boolean isAllowedPlainHttp(HttpUrl url) {
-        return http.isAllowed(url);
     }
 
     private HttpResponse delete(HttpRequest request) {
