@@ -62,7 +62,10 @@ final class McpTools {
         this.toolbox = toolbox;
     }
 
-    /** The server over {@code endpoint}; built once per cold start. */
+    /**
+     * Builds the SDK's stateless server with these tools and answers the transport it listens on,
+     * which the route hands each request to; built once per cold start.
+     */
     McpEndpoint server(String version) {
         McpEndpoint endpoint = new McpEndpoint(mapper);
         McpServer.sync(endpoint)
