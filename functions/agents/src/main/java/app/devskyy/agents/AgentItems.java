@@ -251,6 +251,43 @@ final class AgentItems {
                 .string("startedBy", Step::startedBy)
                 .string("toolCalls", Step::toolCalls)
                 .build();
+
+        /**
+         * This step as a review left it: its status, critique and verdict, with the review's tokens
+         * and cost added; the rest (output, tool calls, times) as the execution wrote it.
+         */
+        Step reviewed(
+                String status,
+                String critique,
+                String verdict,
+                long addedPromptTokens,
+                long addedCompletionTokens,
+                long addedCostMicros,
+                long reviewedAt) {
+            return new Step(
+                    pk,
+                    sk,
+                    stepId,
+                    title,
+                    instruction,
+                    dependsOn,
+                    sideEffect,
+                    status,
+                    attempts,
+                    output,
+                    critique,
+                    verdict,
+                    provider,
+                    model,
+                    promptTokens + addedPromptTokens,
+                    completionTokens + addedCompletionTokens,
+                    costMicros + addedCostMicros,
+                    startedAt,
+                    reviewedAt,
+                    expiresAt,
+                    startedBy,
+                    toolCalls);
+        }
     }
 
     /** {@code RUN#<run>/EVT#<millis>#<suffix>}: the run's timeline. */

@@ -9,12 +9,12 @@ import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.observability.Telemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * Gathers the run's context and stores it with the run, where every later prompt reads it: the
@@ -57,7 +57,7 @@ final class RetrieveStep extends RunStep<RetrieveStep.Retrieved> {
                     .append('\n');
             sources++;
         }
-        ArrayNode found = Json.MAPPER.createArrayNode();
+        List<KnowledgeBase.Source> found = new ArrayList<>();
         for (KnowledgeBase.Passage passage : passages(run)) {
             context.append('[')
                     .append(passage.citation())
@@ -66,12 +66,7 @@ final class RetrieveStep extends RunStep<RetrieveStep.Retrieved> {
                     .append(") ")
                     .append(passage.text())
                     .append('\n');
-            found.addObject()
-                    .put("id", passage.citation())
-                    .put("documentId", passage.documentId())
-                    .put("title", passage.title())
-                    .put("source", passage.source())
-                    .put("passage", passage.text());
+            found.add(passage.asSource());
             sources++;
         }
         String text = context.length() <= MAX_CONTEXT ? context.toString() : context.substring(0, MAX_CONTEXT);

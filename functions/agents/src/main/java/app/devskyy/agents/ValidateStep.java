@@ -1,6 +1,5 @@
 package app.devskyy.agents;
 
-import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.observability.Telemetry;
 import java.time.Clock;
@@ -49,32 +48,16 @@ final class ValidateStep extends RunStep<ValidateStep.Verdict> {
         String critique = reply.json().path("critique").asString(null);
         boolean revise = "revise".equals(verdict);
         boolean exhausted = revise && step.attempts() > maxRevisions;
-        ItemKey key = AgentItems.step(run.runId(), step.stepId());
         store.putStep(
                 run,
-                new AgentItems.Step(
-                        key.pk(),
-                        key.sk(),
-                        step.stepId(),
-                        step.title(),
-                        step.instruction(),
-                        step.dependsOn(),
-                        step.sideEffect(),
+                step.reviewed(
                         exhausted ? "failed_validation" : revise ? "revising" : "done",
-                        step.attempts(),
-                        step.output(),
                         revise ? critique : null,
                         verdict,
-                        step.provider(),
-                        step.model(),
-                        step.promptTokens() + reply.usage().promptTokens(),
-                        step.completionTokens() + reply.usage().completionTokens(),
-                        step.costMicros() + reply.costMicros(),
-                        step.startedAt(),
-                        clock.millis(),
-                        step.expiresAt(),
-                        run.startedBy(),
-                        step.toolCalls()),
+                        reply.usage().promptTokens(),
+                        reply.usage().completionTokens(),
+                        reply.costMicros(),
+                        clock.millis()),
                 "step_validated",
                 verdict);
         if (exhausted) {

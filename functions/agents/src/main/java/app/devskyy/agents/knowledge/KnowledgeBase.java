@@ -60,7 +60,15 @@ public final class KnowledgeBase {
         public String citation() {
             return "kb:" + chunkId;
         }
+
+        /** The passage as a source: what a run keeps of what it retrieved (its view and its citations). */
+        public Source asSource() {
+            return new Source(citation(), documentId, title, source, text);
+        }
     }
+
+    /** A passage by its marker's id, with the document it comes from. */
+    public record Source(String id, String documentId, String title, String source, String passage) {}
 
     public record Results(List<Passage> passages, String mode, String embeddingSpace) {}
 

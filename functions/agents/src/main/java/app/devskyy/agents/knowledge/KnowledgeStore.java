@@ -131,7 +131,7 @@ final class KnowledgeStore {
 
     private TransactWriteItem newItem(Map<String, AttributeValue> item) {
         return TransactWriteItem.builder()
-                .put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"))
+                .put(p -> p.tableName(table).item(item).conditionExpression(Writes.NEW_ITEM.expression()))
                 .build();
     }
 
@@ -208,7 +208,7 @@ final class KnowledgeStore {
                                 .delete(d -> d.tableName(table)
                                         .key(KnowledgeItems.document(document.workspaceId(), document.documentId())
                                                 .attributes())
-                                        .conditionExpression("attribute_exists(pk)"))
+                                        .conditionExpression(Writes.EXISTING_ITEM.expression()))
                                 .build(),
                         ItemUpdate.of(table, KnowledgeItems.revision(document.workspaceId()))
                                 .add("revision", 1)

@@ -36,6 +36,7 @@ final class KnowledgeSearchTool implements Tool {
         } catch (ApiProblem refused) {
             throw new ToolFailure(refused.slug(), refused.detail(), refused.status() == 503 || refused.status() == 429);
         }
+        // The marker in the form the prompts ask the model to copy beside a fact, [kb:<chunk>].
         ArrayNode passages = Json.MAPPER.createArrayNode();
         results.passages()
                 .forEach(p -> passages.addObject()

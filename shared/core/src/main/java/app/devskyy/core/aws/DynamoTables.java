@@ -62,7 +62,7 @@ public final class DynamoTables {
                 result.unprocessedPutItemsForTable(table).forEach(again::addPutItem);
                 result.unprocessedDeleteItemsForTable(table).forEach(again::addDeleteItem);
                 WriteBatch retry = again.build();
-                pause(25L << attempt);
+                Writes.pause(25L << attempt);
                 result = enhanced.batchWriteItem(r -> r.addWriteBatch(retry));
             }
         }
@@ -70,14 +70,6 @@ public final class DynamoTables {
 
     private static final int BATCH = 25;
     private static final int UNPROCESSED_ATTEMPTS = 5;
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Writes several items of any of these tables all or none (a DynamoDB transaction). */
     public void transact(Consumer<TransactWriteItemsEnhancedRequest.Builder> items) {

@@ -101,7 +101,8 @@ public final class Writes {
         }
     }
 
-    private static void pause(long millis) {
+    /** A short wait between tries, which an interrupt ends early (the caller's next try still happens). */
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException interrupted) {
