@@ -1,6 +1,7 @@
 package app.devskyy.llm;
 
-import app.devskyy.llm.CircuitBreakers.Permit;
+import app.devskyy.core.CircuitBreakers;
+import app.devskyy.core.CircuitBreakers.Permit;
 import app.devskyy.llm.ProviderException.Kind;
 import java.time.Clock;
 import java.time.Duration;

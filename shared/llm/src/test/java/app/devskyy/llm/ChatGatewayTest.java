@@ -3,13 +3,14 @@ package app.devskyy.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.devskyy.core.CircuitBreakers;
+import app.devskyy.core.CircuitBreakers.Permit;
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.testing.MutableClock;
 import app.devskyy.core.testing.UpstashRestEndpoint;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatGateway.Attempt;
 import app.devskyy.llm.ChatGateway.GatewayException;
-import app.devskyy.llm.CircuitBreakers.Permit;
 import app.devskyy.llm.providers.OpenAiCompatibleProvider;
 import app.devskyy.llm.providers.ProviderHttp;
 import java.time.Clock;
@@ -214,9 +215,9 @@ class ChatGatewayTest {
             assertThat(second.check("openai", Duration.ofSeconds(5)))
                     .as("opened by the other instance")
                     .isEqualTo(Permit.REFUSED);
-            assertThat(redis.redis("PTTL", "llm:cb:openai:open").asLong()).isBetween(1L, 30_000L);
+            assertThat(redis.redis("PTTL", "cb:openai:open").asLong()).isBetween(1L, 30_000L);
 
-            redis.redis("DEL", "llm:cb:openai:open"); // the cool-down has passed
+            redis.redis("DEL", "cb:openai:open"); // the cool-down has passed
             assertThat(second.check("openai", Duration.ofSeconds(5))).isEqualTo(Permit.PROBE);
             assertThat(first.check("openai", Duration.ofSeconds(5)))
                     .as("one probe at a time")

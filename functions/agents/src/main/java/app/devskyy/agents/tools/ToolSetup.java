@@ -1,6 +1,7 @@
 package app.devskyy.agents.tools;
 
 import app.devskyy.agents.knowledge.KnowledgeBase;
+import app.devskyy.core.CircuitBreakers;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
@@ -8,7 +9,6 @@ import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
-import app.devskyy.llm.CircuitBreakers;
 import app.devskyy.llm.metering.LlmServices;
 import java.time.Clock;
 import java.time.Duration;

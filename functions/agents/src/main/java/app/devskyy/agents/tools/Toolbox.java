@@ -1,8 +1,8 @@
 package app.devskyy.agents.tools;
 
+import app.devskyy.core.CircuitBreakers;
 import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
-import app.devskyy.llm.CircuitBreakers;
 import app.devskyy.llm.metering.Caller;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package app.devskyy.llm.metering;
 
+import app.devskyy.core.CircuitBreakers;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatGateway;
-import app.devskyy.llm.CircuitBreakers;
 import app.devskyy.llm.Prices;
 import app.devskyy.llm.ProviderRegistry;
 import app.devskyy.llm.Routing;

@@ -1,4 +1,4 @@
-package app.devskyy.llm;
+package app.devskyy.core;
 
 import app.devskyy.core.upstash.UpstashClient;
 import java.io.IOException;
@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One circuit breaker per provider. Closed, it counts the provider's failures (5xx, timeouts,
- * connection errors) in a window; {@code threshold} of them open it for {@code coolDown}, during
- * which the provider is skipped; then it is half-open: one caller probes, and the probe's outcome
- * closes it or opens it again. The state lives in Redis (Upstash) where configured, so that every
- * instance of the function sees a provider's outage at once; otherwise in the instance. A breaker
- * whose store cannot be reached lets calls through (fail open): it protects, it must not block.
+ * One circuit breaker per outbound dependency (an LLM provider, a tool of a workspace, a payment
+ * provider's API). Closed, it counts the dependency's failures (5xx, timeouts, connection errors)
+ * in a window; {@code threshold} of them open it for {@code coolDown}, during which calls are
+ * skipped; then it is half-open: one caller probes, and the probe's outcome closes it or opens it
+ * again. The state lives in Redis (Upstash) where configured, so that every instance of the
+ * function sees an outage at once; otherwise in the instance. A breaker whose store cannot be
+ * reached lets calls through (fail open): it protects, it must not block.
  */
 public final class CircuitBreakers {
 
@@ -59,7 +60,7 @@ public final class CircuitBreakers {
     }
 
     private static String key(String provider, String part) {
-        return "llm:cb:" + provider + ":" + part;
+        return "cb:" + provider + ":" + part;
     }
 
     /** May a call to {@code provider} go ahead? {@code probeTime} bounds how long a probe holds the half-open state. */
