@@ -91,10 +91,7 @@ final class AgentRoutes {
     private HttpResponse start(HttpRequest request) {
         Caller caller = caller(request, Role.API_USER);
         JsonNode body = request.jsonBody(START, JsonNode.class);
-        Optional<String> key = request.header("idempotency-key").map(String::strip);
-        if (key.isPresent() && !key.get().matches("[\\x21-\\x7E]{1,255}")) {
-            throw ApiProblem.badRequest("Idempotency-Key takes 1 to 255 visible ASCII characters.");
-        }
+        Optional<String> key = request.idempotencyKey();
         RunStore.Created created = runs.start(caller, body, request.body(), key);
         AgentItems.Run run = created.run();
         return HttpResponse.json(202, RunViews.of(run, List.of()))

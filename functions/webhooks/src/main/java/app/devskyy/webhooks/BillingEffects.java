@@ -7,6 +7,7 @@ import app.devskyy.core.billing.Entitlements;
 import app.devskyy.webhooks.BillingStore.Payment;
 import app.devskyy.webhooks.BillingStore.Subscription;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -36,11 +37,13 @@ final class BillingEffects {
     private final BillingStore store;
     private final Entitlements entitlements;
     private final AuditLog audit;
+    private final Clock clock;
 
-    BillingEffects(BillingStore store, Entitlements entitlements, AuditLog audit) {
+    BillingEffects(BillingStore store, Entitlements entitlements, AuditLog audit, Clock clock) {
         this.store = store;
         this.entitlements = entitlements;
         this.audit = audit;
+        this.clock = clock;
     }
 
     Outcome apply(InboundEvent event) {
@@ -81,8 +84,13 @@ final class BillingEffects {
                                         event.type().equals("invoice.paid")
                                                 ? Json.wholeNumber(object, "amount_paid", 0)
                                                 : Json.wholeNumber(object, "amount_due", 0),
-                                        text(object, "currency"))));
-            case "charge.refunded" ->
+                                        text(object, "currency"),
+                                        // Sent before API version 2025-03-31; later, the refund route asks Stripe.
+                                        text(object, "payment_intent"),
+                                        createdAt(event, object))));
+            // A refund is recorded from its own events, keyed by its id as the refund route records
+            // it; charge.refunded names no refund (its refunds list is not sent) and is not handled.
+            case "refund.created", "refund.updated", "refund.failed" ->
                 withWorkspace(
                         event,
                         object,
@@ -94,9 +102,14 @@ final class BillingEffects {
                                         BillingItems.REFUND,
                                         "stripe",
                                         text(object, "id"),
-                                        object.path("refunded").asBoolean() ? "refunded" : "partially_refunded",
-                                        Json.wholeNumber(object, "amount_refunded", 0),
-                                        text(object, "currency"))));
+                                        event.type().equals("refund.failed")
+                                                ? "failed"
+                                                : Optional.ofNullable(text(object, "status"))
+                                                        .orElse("pending"),
+                                        Json.wholeNumber(object, "amount", 0),
+                                        text(object, "currency"),
+                                        text(object.path("metadata"), "payment_id"),
+                                        createdAt(event, object))));
             default -> Outcome.NOT_HANDLED;
         };
     }
@@ -122,7 +135,9 @@ final class BillingEffects {
                             text(session, "id"),
                             "paid",
                             Json.wholeNumber(session, "amount_total", 0),
-                            text(session, "currency")));
+                            text(session, "currency"),
+                            text(session, "payment_intent"),
+                            createdAt(event, session)));
         }
         audit.workspace(workspace, "billing.checkout.completed", "webhook:stripe", text(session, "id"), ORIGIN_STRIPE);
         if (customer != null) {
@@ -149,14 +164,16 @@ final class BillingEffects {
                 : Json.wholeNumber(item, "current_period_end", 0);
         boolean written = store.putSubscription(
                 workspace,
-                new Subscription(
-                        "stripe",
-                        text(subscription, "id"),
-                        customer,
-                        entitlements.planOf(planName),
-                        status == null ? "incomplete" : status,
-                        periodEnd,
-                        subscription.path("cancel_at_period_end").asBoolean()),
+                downgradeAtPeriodEnd(
+                        workspace,
+                        new Subscription(
+                                "stripe",
+                                text(subscription, "id"),
+                                customer,
+                                entitlements.planOf(planName),
+                                status == null ? "incomplete" : status,
+                                periodEnd,
+                                subscription.path("cancel_at_period_end").asBoolean())),
                 version(event));
         if (!written) {
             return Outcome.OLDER_IGNORED;
@@ -164,6 +181,34 @@ final class BillingEffects {
         audit.workspace(
                 workspace, "billing." + event.type(), "webhook:stripe", text(subscription, "id"), ORIGIN_STRIPE);
         return Outcome.APPLIED;
+    }
+
+    /**
+     * Upgrades apply at once; a downgrade of a paid-up subscription waits for the end of the
+     * period paid for: the plan paid for is kept and the lower one scheduled for then (an earlier
+     * schedule keeps its time).
+     */
+    private Subscription downgradeAtPeriodEnd(String workspace, Subscription next) {
+        Optional<Subscription> stored = store.subscription(workspace);
+        if (stored.isEmpty() || !Entitlements.isEntitled(next.status())) {
+            return next;
+        }
+        Subscription previous = stored.get();
+        long now = clock.instant().getEpochSecond();
+        boolean scheduled = previous.scheduledPlan() != null && previous.scheduledAt() > 0;
+        String current = scheduled && now >= previous.scheduledAt() ? previous.scheduledPlan() : previous.plan();
+        boolean paidAhead = Entitlements.isEntitled(previous.status()) && previous.currentPeriodEnd() > now;
+        if (!paidAhead || entitlements.rank(next.plan()) >= entitlements.rank(current)) {
+            return next;
+        }
+        long at = scheduled && previous.scheduledAt() > now ? previous.scheduledAt() : previous.currentPeriodEnd();
+        return next.scheduled(current, next.plan(), at);
+    }
+
+    /** When the provider created the object (its {@code created}, epoch seconds), else when the event says it changed. */
+    private long createdAt(InboundEvent event, JsonNode object) {
+        long created = Json.wholeNumber(object, "created", 0);
+        return created > 0 ? created * 1000 : event.changedAt() > 0 ? event.changedAt() : clock.millis();
     }
 
     /** Later events win; within one second, created before updated before deleted. */
@@ -241,7 +286,9 @@ final class BillingEffects {
                         order.path("id").asString(),
                         status,
                         minorUnits(order.path("total").asString("0")),
-                        order.path("currency").asString("")));
+                        order.path("currency").asString(""),
+                        null,
+                        event.changedAt() > 0 ? event.changedAt() : clock.millis()));
     }
 
     /** WooCommerce sends totals as decimal strings ("49.90"); payments are kept in minor units. */
@@ -257,25 +304,36 @@ final class BillingEffects {
 
     private Outcome phonePe(InboundEvent event) {
         JsonNode payload = event.payload().path("payload");
-        String order =
-                payload.path("merchantOrderId").asString(payload.path("orderId").asString(""));
-        Optional<String> workspace = Optional.ofNullable(text(payload.path("metaInfo"), "udf1"))
-                .or(() -> store.workspaceOfCustomer("phonepe", order));
+        String order = Optional.ofNullable(text(payload, "originalMerchantOrderId"))
+                .or(() -> Optional.ofNullable(text(payload, "merchantOrderId")))
+                .orElse(payload.path("orderId").asString(""));
+        Optional<BillingItems.Order> started = store.order("phonepe", order);
+        Optional<String> workspace = started.map(BillingItems.Order::workspaceId)
+                .or(() -> Optional.ofNullable(text(payload.path("metaInfo"), "udf1")));
         if (workspace.isEmpty()) {
             store.park(event, order);
             return Outcome.PARKED;
         }
+        long occurredAt = started.map(BillingItems.Order::createdAt)
+                .filter(t -> t > 0)
+                .orElse(event.changedAt() > 0 ? event.changedAt() : clock.millis());
         if (event.type().startsWith("pg.refund.")) {
+            String refundState = event.type().substring("pg.refund.".length());
             return record(
                     event,
                     workspace.get(),
                     new Payment(
                             BillingItems.REFUND,
                             "phonepe",
-                            payload.path("refundId").asString(order),
-                            event.type().substring("pg.refund.".length()),
+                            Optional.ofNullable(text(payload, "merchantRefundId"))
+                                    .orElse(payload.path("refundId").asString(order)),
+                            refundState,
                             Json.wholeNumber(payload, "amount", 0),
-                            "INR"));
+                            "INR",
+                            order,
+                            clock.millis()),
+                    // Refund callbacks carry no time: a refund only moves forward, accepted to completed or failed.
+                    refundState.equals("accepted") ? 1 : 2);
         }
         String status = switch (payload.path("state").asString("")) {
             case "COMPLETED" -> "paid";
@@ -288,12 +346,44 @@ final class BillingEffects {
             case "failed" -> 1;
             default -> 0;
         };
-        return record(
+        long amount = Json.wholeNumber(payload, "amount", 0);
+        Outcome recorded = record(
                 event,
                 workspace.get(),
-                new Payment(
-                        BillingItems.PAYMENT, "phonepe", order, status, Json.wholeNumber(payload, "amount", 0), "INR"),
+                new Payment(BillingItems.PAYMENT, "phonepe", order, status, amount, "INR", order, occurredAt),
                 event.changedAt() * 10 + rank);
+        if (status.equals("paid") && started.isPresent()) {
+            grantPaidPeriod(event, started.get(), order, amount);
+        }
+        return recorded;
+    }
+
+    /**
+     * A PhonePe payment buys one period of its order's plan, which does not renew by itself. It
+     * is granted only for the amount the order asked for.
+     */
+    private void grantPaidPeriod(InboundEvent event, BillingItems.Order order, String orderId, long paid) {
+        if (paid != order.amount()) {
+            LOG.warn("phonepe order paid {} where {} was asked; plan not granted", paid, order.amount());
+            audit.workspace(
+                    order.workspaceId(),
+                    "billing.order.amount_mismatch",
+                    "failure",
+                    "webhook:phonepe",
+                    orderId,
+                    origin("phonepe"));
+            return;
+        }
+        boolean written = store.putSubscription(
+                order.workspaceId(),
+                downgradeAtPeriodEnd(
+                        order.workspaceId(),
+                        new Subscription("phonepe", orderId, null, order.plan(), "active", order.periodEnd(), true)),
+                Math.max(event.changedAt(), order.createdAt()));
+        if (written) {
+            audit.workspace(
+                    order.workspaceId(), "billing.plan.purchased", "webhook:phonepe", orderId, origin("phonepe"));
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -3,6 +3,7 @@ package app.devskyy.webhooks;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.billing.BillingItems;
@@ -12,11 +13,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The billing table as the webhooks family writes it ({@link BillingItems}): per workspace its
@@ -28,7 +32,10 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
  */
 final class BillingStore {
 
-    /** A subscription as the entitlements read it. */
+    /**
+     * A subscription as the entitlements read it; a downgrade's {@code scheduledPlan} takes over at
+     * {@code scheduledAt} (epoch seconds; null and 0 when none is scheduled).
+     */
     record Subscription(
             String provider,
             String subscriptionId,
@@ -36,10 +43,50 @@ final class BillingStore {
             String plan,
             String status,
             long currentPeriodEnd,
-            boolean cancelAtPeriodEnd) {}
+            boolean cancelAtPeriodEnd,
+            String scheduledPlan,
+            long scheduledAt) {
 
-    /** A payment or refund ({@code kind}); amounts in the currency's minor unit. */
-    record Payment(String kind, String provider, String id, String status, long amount, String currency) {}
+        Subscription(
+                String provider,
+                String subscriptionId,
+                String customerId,
+                String plan,
+                String status,
+                long currentPeriodEnd,
+                boolean cancelAtPeriodEnd) {
+            this(provider, subscriptionId, customerId, plan, status, currentPeriodEnd, cancelAtPeriodEnd, null, 0);
+        }
+
+        Subscription scheduled(String keptPlan, String nextPlan, long at) {
+            return new Subscription(
+                    provider,
+                    subscriptionId,
+                    customerId,
+                    keptPlan,
+                    status,
+                    currentPeriodEnd,
+                    cancelAtPeriodEnd,
+                    nextPlan,
+                    at);
+        }
+    }
+
+    /**
+     * A payment or refund ({@code kind}); amounts in the currency's minor unit. {@code reference}
+     * is what refunding it takes (Stripe's payment intent, PhonePe's order), or a refund's payment;
+     * {@code occurredAt} (epoch milliseconds) places it in the history, once: later events of the
+     * same payment keep its place.
+     */
+    record Payment(
+            String kind,
+            String provider,
+            String id,
+            String status,
+            long amount,
+            String currency,
+            String reference,
+            long occurredAt) {}
 
     /** Parked events are kept this long for operations to review. */
     private static final long PARKED_SECONDS = 90L * 86_400;
@@ -49,9 +96,15 @@ final class BillingStore {
     private final DynamoDbTable<BillingItems.CustomerLink> customerLinks;
     private final DynamoDbTable<BillingItems.WorkspaceCustomer> workspaceCustomers;
     private final DynamoDbTable<BillingItems.Parked> parked;
+    private final DynamoDbTable<BillingItems.Order> orders;
+    private final DynamoDbClient dynamoDb;
+    private final String table;
     private final Clock clock;
 
-    BillingStore(DynamoTables tables, String table, Clock clock) {
+    BillingStore(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.orders = tables.table(table, BillingItems.Order.SCHEMA);
         this.subscriptions = tables.table(table, BillingItems.Subscription.SCHEMA);
         this.payments = tables.table(table, BillingItems.Payment.SCHEMA);
         this.customerLinks = tables.table(table, BillingItems.CustomerLink.SCHEMA);
@@ -77,6 +130,30 @@ final class BillingStore {
         workspaceCustomers.putItem(new BillingItems.WorkspaceCustomer(customer.pk(), customer.sk(), customerId));
     }
 
+    /** The workspace's customer at a provider, once a checkout or an event linked one. */
+    Optional<String> customerOf(String workspaceId, String provider) {
+        return Optional.ofNullable(
+                        workspaceCustomers.getItem(r -> r.key(BillingItems.workspaceCustomer(workspaceId, provider)
+                                        .key())
+                                .consistentRead(true)))
+                .map(BillingItems.WorkspaceCustomer::customerId);
+    }
+
+    Optional<Subscription> subscription(String workspaceId) {
+        return Optional.ofNullable(subscriptions.getItem(
+                        r -> r.key(BillingItems.subscription(workspaceId).key()).consistentRead(true)))
+                .map(item -> new Subscription(
+                        item.provider(),
+                        item.subscriptionId(),
+                        item.customerId(),
+                        item.plan(),
+                        item.status(),
+                        item.currentPeriodEnd(),
+                        item.cancelAtPeriodEnd(),
+                        item.scheduledPlan(),
+                        item.scheduledAt()));
+    }
+
     /** Writes the subscription unless a newer version is stored; false when it was older. */
     boolean putSubscription(String workspaceId, Subscription subscription, long version) {
         var key = BillingItems.subscription(workspaceId);
@@ -90,24 +167,110 @@ final class BillingStore {
                 subscription.status(),
                 subscription.currentPeriodEnd(),
                 subscription.cancelAtPeriodEnd(),
+                subscription.scheduledPlan(),
+                subscription.scheduledAt(),
                 version,
                 clock.millis());
         return Writes.ifHolds(() -> subscriptions.putItem(r -> r.item(item).conditionExpression(olderThan(version))));
     }
 
+    /**
+     * Writes the payment's state unless a newer version, or the same state, is stored (false
+     * then). Its place in the history and a reference once known are kept by later writes.
+     */
     boolean putPayment(String workspaceId, Payment payment, long version) {
         var key = BillingItems.payment(workspaceId, payment.kind(), payment.provider(), payment.id());
-        var item = new BillingItems.Payment(
+        ItemUpdate update = ItemUpdate.of(table, key)
+                .set("provider", payment.provider())
+                .set("paymentId", payment.id())
+                .set("status", payment.status())
+                .set("amount", payment.amount())
+                .set("currency", payment.currency() == null ? "" : payment.currency())
+                .set("version", version)
+                .set("updatedAt", clock.millis())
+                .setIfAbsent("occurredAt", payment.occurredAt())
+                .setIfAbsent("historyKey", BillingItems.historyKey(payment.occurredAt(), key.sk()))
+                // A newer version that repeats the stored state (a refund's webhook after the route) changes nothing.
+                .condition(
+                        "attribute_not_exists(#version) OR (#version < :version"
+                                + " AND (#status <> :status OR #amount <> :amount))",
+                        Map.of(
+                                ":version",
+                                Values.number(version),
+                                ":status",
+                                AttributeValue.fromS(payment.status()),
+                                ":amount",
+                                Values.number(payment.amount())));
+        if (payment.reference() != null) {
+            update.setIfAbsent("reference", payment.reference());
+        }
+        return update.applyIf(dynamoDb);
+    }
+
+    Optional<Payment> payment(String workspaceId, String kind, String provider, String id) {
+        return Optional.ofNullable(payments.getItem(r -> r.key(BillingItems.payment(workspaceId, kind, provider, id)
+                                .key())
+                        .consistentRead(true)))
+                .map(item -> payment(kind, item));
+    }
+
+    private static Payment payment(String kind, BillingItems.Payment item) {
+        return new Payment(
+                kind,
+                item.provider(),
+                item.paymentId(),
+                item.status(),
+                item.amount(),
+                item.currency(),
+                item.reference(),
+                item.occurredAt());
+    }
+
+    record PaymentPage(List<Payment> payments, String nextCursor) {}
+
+    /** A page of the workspace's payments and refunds, newest first, after the cursor's one. */
+    PaymentPage history(String workspaceId, int limit, Optional<String> after) {
+        String pk = BillingItems.workspace(workspaceId);
+        var page = payments.index(BillingItems.PAYMENT_HISTORY)
+                .query(r -> {
+                    r.queryConditional(QueryConditional.keyEqualTo(
+                                    Key.builder().partitionValue(pk).build()))
+                            .scanIndexForward(false)
+                            .limit(limit);
+                    after.ifPresent(historyKey -> r.exclusiveStartKey(Map.of(
+                            "pk", AttributeValue.fromS(pk),
+                            "sk", AttributeValue.fromS(BillingItems.sortKeyOfHistory(historyKey)),
+                            "historyKey", AttributeValue.fromS(historyKey))));
+                })
+                .iterator()
+                .next();
+        return new PaymentPage(
+                page.items().stream()
+                        .map(item -> payment(item.sk().substring(0, item.sk().indexOf('#')), item))
+                        .toList(),
+                Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "historyKey")));
+    }
+
+    /** Records a checkout started with PhonePe: whose order it is and what it must pay. */
+    void putOrder(String provider, String orderId, BillingItems.Order order) {
+        var key = BillingItems.order(provider, orderId);
+        orders.putItem(new BillingItems.Order(
                 key.pk(),
                 key.sk(),
-                payment.provider(),
-                payment.id(),
-                payment.status(),
-                payment.amount(),
-                payment.currency(),
-                version,
-                clock.millis());
-        return Writes.ifHolds(() -> payments.putItem(r -> r.item(item).conditionExpression(olderThan(version))));
+                order.workspaceId(),
+                order.plan(),
+                order.amount(),
+                order.currency(),
+                order.periodEnd(),
+                order.createdAt()));
+    }
+
+    Optional<BillingItems.Order> order(String provider, String orderId) {
+        if (orderId == null || orderId.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(orders.getItem(
+                r -> r.key(BillingItems.order(provider, orderId).key()).consistentRead(true)));
     }
 
     private static Expression olderThan(long version) {
@@ -168,7 +331,7 @@ final class BillingStore {
                 Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "sk")));
     }
 
-    /** A workspace's payments and refunds, newest version last. */
+    /** A workspace's payments and refunds, payments first. */
     List<Payment> payments(String workspaceId) {
         List<Payment> found = new ArrayList<>();
         for (String kind : List.of(BillingItems.PAYMENT, BillingItems.REFUND)) {
@@ -177,8 +340,7 @@ final class BillingStore {
                             .sortValue(BillingItems.paymentsOf(kind))
                             .build())))
                     .items()
-                    .forEach(item -> found.add(new Payment(
-                            kind, item.provider(), item.paymentId(), item.status(), item.amount(), item.currency())));
+                    .forEach(item -> found.add(payment(kind, item)));
         }
         return found;
     }

@@ -9,6 +9,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.http.Router;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -45,6 +46,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
             EventLedger ledger,
             BillingStore billing,
             Entitlements entitlements,
+            BillingEffects effects,
             AuditLog audit,
             Clock clock) {
 
@@ -61,13 +63,16 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
                     DataKeys.personalDataCipher(config, aws),
                     Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
                     clock);
+            BillingStore billing = new BillingStore(dynamoDb, tables, billingTable, clock);
+            Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
             return new Parts(
                     aws,
                     dynamoDb,
                     tables,
                     new EventLedger(dynamoDb, tables, config.required("IDEMPOTENCY_TABLE", "IdempotencyTable"), clock),
-                    new BillingStore(tables, billingTable, clock),
-                    Entitlements.fromConfig(config, tables, clock),
+                    billing,
+                    entitlements,
+                    new BillingEffects(billing, entitlements, audit, clock),
                     audit,
                     clock);
         }
@@ -78,32 +83,49 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
         WebhookQueue queue = new WebhookQueue(
                 parts.aws().configure(SqsClient.builder(), "SQS").build(),
                 config.required("WEBHOOK_QUEUE_URL", "WebhookQueue"));
-        HttpApiFunction function = new HttpApiFunction(
-                new WebhookRoutes(
-                                WebhookSecrets.from(config, parts.aws()),
-                                parts.ledger(),
-                                queue,
-                                parts.billing(),
-                                parts.entitlements(),
-                                parts.audit(),
-                                SessionTable.authenticator(config, parts.dynamoDb(), parts.tables()),
-                                parts.clock())
-                        .router(),
-                new Telemetry(config));
+        PaymentProviders providers = PaymentProviders.fromConfig(config, parts.aws(), parts.clock());
+        Purchases purchases = new Purchases(
+                providers,
+                parts.billing(),
+                parts.effects(),
+                parts.ledger(),
+                parts.entitlements(),
+                parts.audit(),
+                links(config),
+                parts.clock());
+        Router.Builder routes = new WebhookRoutes(
+                        WebhookSecrets.from(config, parts.aws()), parts.ledger(), queue, parts.audit(), parts.clock())
+                .addTo(Router.builder());
+        new BillingRoutes(
+                        parts.billing(),
+                        parts.entitlements(),
+                        purchases,
+                        new Refunds(providers, parts.billing(), parts.audit(), parts.clock()),
+                        SessionTable.authenticator(config, parts.dynamoDb(), parts.tables()))
+                .addTo(routes);
+        HttpApiFunction function = new HttpApiFunction(routes.build(), new Telemetry(config));
         Priming.register(
                 RECEIVER,
                 List.of(
                         () -> function.prime(PrimingEvents.request("POST", "/api/v1/webhooks/stripe", "{}")),
-                        () -> function.prime(PrimingEvents.get("/api/v1/billing/subscription"))));
+                        () -> function.prime(PrimingEvents.get("/api/v1/billing/subscription")),
+                        () -> function.prime(PrimingEvents.request(
+                                "POST", "/api/v1/billing/workspaces/ws_priming/checkout", "{\"plan\":\"pro\"}"))));
         return function;
+    }
+
+    /** Where providers send the browser back: the frontend's billing page ({@code APP_BASE_URL} and paths). */
+    static Purchases.Links links(Config config) {
+        String base = config.required("APP_BASE_URL", "http://localhost:5173").replaceAll("/+$", "");
+        return new Purchases.Links(
+                base + config.string("BILLING_SUCCESS_PATH", "/billing?checkout=success&session={CHECKOUT_SESSION_ID}"),
+                base + config.string("BILLING_CANCEL_PATH", "/billing?checkout=cancelled"),
+                base + config.string("BILLING_PORTAL_RETURN_PATH", "/billing"),
+                base + config.string("BILLING_PHONEPE_RETURN_PATH", "/billing?order="));
     }
 
     static WebhookProcessor processor(Config config) {
         Parts parts = Parts.of(config);
-        return new WebhookProcessor(
-                PROCESSOR,
-                parts.ledger(),
-                new BillingEffects(parts.billing(), parts.entitlements(), parts.audit()),
-                new Telemetry(config));
+        return new WebhookProcessor(PROCESSOR, parts.ledger(), parts.effects(), new Telemetry(config));
     }
 }

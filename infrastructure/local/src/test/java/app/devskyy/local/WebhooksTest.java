@@ -298,15 +298,14 @@ class WebhooksTest {
     void aHundredConcurrentDeliveriesOfOneEventAreProcessedOnce() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         long t = now();
-        String charge = "ch_" + System.nanoTime();
+        String charge = "re_" + System.nanoTime();
         String event = stripeEvent(
                 "evt_r" + charge,
-                "charge.refunded",
+                "refund.updated",
                 t,
-                "{\"id\":\"" + charge + "\",\"object\":\"charge\","
-                        + "\"customer\":\"cus_none\",\"metadata\":{\"workspace_id\":\"" + ws.workspaceId()
-                        + "\"},\"amount_refunded\":1500,"
-                        + "\"refunded\":true,\"currency\":\"usd\"}");
+                "{\"id\":\"" + charge + "\",\"object\":\"refund\",\"status\":\"succeeded\","
+                        + "\"created\":" + t + ",\"metadata\":{\"workspace_id\":\"" + ws.workspaceId()
+                        + "\"},\"amount\":1500,\"payment_intent\":\"pi_1\",\"currency\":\"usd\"}");
         String signature = signStripe(event, STRIPE_NEW, t);
         List<Callable<Answer>> deliveries = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -330,7 +329,7 @@ class WebhooksTest {
                         .get("status")
                         .s())));
         assertThat(billing(ws).at("/payments/0/kind").asString()).isEqualTo("refund");
-        assertThat(auditActions(ws).stream().filter(a -> a.equals("billing.refund.refunded")))
+        assertThat(auditActions(ws).stream().filter(a -> a.equals("billing.refund.succeeded")))
                 .hasSize(1);
     }
 

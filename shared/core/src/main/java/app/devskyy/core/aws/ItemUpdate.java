@@ -74,8 +74,16 @@ public final class ItemUpdate {
 
     /** Sets the attribute only where the item has none yet (a TTL first set, a creation time). */
     public ItemUpdate setIfAbsent(String attribute, long value) {
+        return setIfAbsent(attribute, Values.number(value));
+    }
+
+    public ItemUpdate setIfAbsent(String attribute, String value) {
+        return setIfAbsent(attribute, AttributeValue.fromS(value));
+    }
+
+    private ItemUpdate setIfAbsent(String attribute, AttributeValue value) {
         String n = name(attribute);
-        sets.add(n + " = if_not_exists(" + n + ", " + value(attribute, Values.number(value)) + ")");
+        sets.add(n + " = if_not_exists(" + n + ", " + value(attribute, value) + ")");
         return this;
     }
 

@@ -3,6 +3,7 @@ package app.devskyy.core.billing;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 
 /**
  * The items of the billing table ({@code pk}, {@code sk}), written by the webhooks family and read
@@ -28,6 +29,27 @@ public final class BillingItems {
     /** A payment or refund ({@code kind} {@link #PAYMENT} or {@link #REFUND}) of a provider. */
     public static ItemKey payment(String workspaceId, String kind, String provider, String paymentId) {
         return ItemKey.of(workspace(workspaceId), kind + "#" + provider + "#" + paymentId);
+    }
+
+    /** The index of a workspace's payments and refunds by when they happened (pk, {@code historyKey}). */
+    public static final String PAYMENT_HISTORY = "PaymentHistory";
+
+    /**
+     * A payment's place in the history: when it happened (epoch milliseconds, zero-padded) and its
+     * sort key, so that a page's cursor gives back both the index's key and the table's.
+     */
+    public static String historyKey(long occurredAt, String sk) {
+        return String.format("%015d#%s", occurredAt, sk);
+    }
+
+    /** The sort key a history key holds. */
+    public static String sortKeyOfHistory(String historyKey) {
+        return historyKey.substring(historyKey.indexOf('#') + 1);
+    }
+
+    /** A checkout this backend started with a provider that has no customer object (PhonePe). */
+    public static ItemKey order(String provider, String orderId) {
+        return ItemKey.of("ORDER#" + provider + "#" + orderId, "ORDER");
     }
 
     /** The sort key prefix of a workspace's payments or refunds. */
@@ -62,7 +84,10 @@ public final class BillingItems {
         return "WS#" + workspaceId;
     }
 
-    /** {@code WS#<id>/SUBSCRIPTION}. */
+    /**
+     * {@code WS#<id>/SUBSCRIPTION}. A downgrade waits for the period's end: {@code plan} stays the
+     * one paid for, {@code scheduledPlan} takes over at {@code scheduledAt} (epoch seconds).
+     */
     public record Subscription(
             String pk,
             String sk,
@@ -73,6 +98,8 @@ public final class BillingItems {
             String status,
             long currentPeriodEnd,
             boolean cancelAtPeriodEnd,
+            String scheduledPlan,
+            long scheduledAt,
             long version,
             long updatedAt) {
 
@@ -88,6 +115,8 @@ public final class BillingItems {
                                 f.string("status"),
                                 f.number("currentPeriodEnd", 0),
                                 f.bool("cancelAtPeriodEnd"),
+                                f.string("scheduledPlan"),
+                                f.number("scheduledAt", 0),
                                 f.number("version", 0),
                                 f.number("updatedAt", 0)))
                 .partitionKey("pk", Subscription::pk)
@@ -99,12 +128,18 @@ public final class BillingItems {
                 .string("status", Subscription::status)
                 .number("currentPeriodEnd", Subscription::currentPeriodEnd)
                 .bool("cancelAtPeriodEnd", Subscription::cancelAtPeriodEnd)
+                .string("scheduledPlan", Subscription::scheduledPlan)
+                .number("scheduledAt", Subscription::scheduledAt)
                 .number("version", Subscription::version)
                 .number("updatedAt", Subscription::updatedAt)
                 .build();
     }
 
-    /** {@code WS#<id>/PAYMENT#<provider>#<id>} or {@code REFUND#...}; amounts in the currency's minor unit. */
+    /**
+     * {@code WS#<id>/PAYMENT#<provider>#<id>} or {@code REFUND#...}; amounts in the currency's minor
+     * unit. {@code reference} is what a refund needs (a payment's Stripe payment intent or PhonePe
+     * order; a refund's payment); {@code historyKey} orders the {@link #PAYMENT_HISTORY} index.
+     */
     public record Payment(
             String pk,
             String sk,
@@ -113,6 +148,9 @@ public final class BillingItems {
             String status,
             long amount,
             String currency,
+            String reference,
+            long occurredAt,
+            String historyKey,
             long version,
             long updatedAt) {
 
@@ -126,15 +164,25 @@ public final class BillingItems {
                                 f.string("status"),
                                 f.number("amount", 0),
                                 f.string("currency"),
+                                f.string("reference"),
+                                f.number("occurredAt", 0),
+                                f.string("historyKey"),
                                 f.number("version", 0),
                                 f.number("updatedAt", 0)))
-                .partitionKey("pk", Payment::pk)
+                .string(
+                        "pk",
+                        Payment::pk,
+                        StaticAttributeTags.primaryPartitionKey(),
+                        StaticAttributeTags.secondaryPartitionKey(PAYMENT_HISTORY))
                 .sortKey("sk", Payment::sk)
                 .string("provider", Payment::provider)
                 .string("paymentId", Payment::paymentId)
                 .string("status", Payment::status)
                 .number("amount", Payment::amount)
                 .string("currency", Payment::currency)
+                .string("reference", Payment::reference)
+                .number("occurredAt", Payment::occurredAt)
+                .string("historyKey", Payment::historyKey, StaticAttributeTags.secondarySortKey(PAYMENT_HISTORY))
                 .number("version", Payment::version)
                 .number("updatedAt", Payment::updatedAt)
                 .build();
@@ -161,6 +209,42 @@ public final class BillingItems {
                 .partitionKey("pk", WorkspaceCustomer::pk)
                 .sortKey("sk", WorkspaceCustomer::sk)
                 .string("customerId", WorkspaceCustomer::customerId)
+                .build();
+    }
+
+    /**
+     * {@code ORDER#<provider>#<order id>/ORDER}: whose order it is, for which plan, what it must
+     * pay (minor units) and until when the plan then runs ({@code periodEnd}, epoch seconds).
+     */
+    public record Order(
+            String pk,
+            String sk,
+            String workspaceId,
+            String plan,
+            long amount,
+            String currency,
+            long periodEnd,
+            long createdAt) {
+
+        public static final TableSchema<Order> SCHEMA = RecordSchema.of(
+                        Order.class,
+                        f -> new Order(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("workspaceId"),
+                                f.string("plan"),
+                                f.number("amount", 0),
+                                f.string("currency"),
+                                f.number("periodEnd", 0),
+                                f.number("createdAt", 0)))
+                .partitionKey("pk", Order::pk)
+                .sortKey("sk", Order::sk)
+                .string("workspaceId", Order::workspaceId)
+                .string("plan", Order::plan)
+                .number("amount", Order::amount)
+                .string("currency", Order::currency)
+                .number("periodEnd", Order::periodEnd)
+                .number("createdAt", Order::createdAt)
                 .build();
     }
 

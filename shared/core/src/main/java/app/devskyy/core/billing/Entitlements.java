@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * limits come from {@code /billing/plans.json} (or the {@code BILLING_PLANS} setting, per stage).
  * A workspace without an active or trialing subscription has the default plan; a {@code past_due}
  * one keeps its plan through the provider's retry window ({@code BILLING_PAST_DUE_GRACE_DAYS}
- * after the period's end) and then has the default plan's limits.
+ * after the period's end) and then has the default plan's limits. Upgrades apply at once; a
+ * downgrade is scheduled by the webhooks for the end of the period paid for, and read from then.
  *
  * <p>Answers are cached in the function's instance for {@code BILLING_ENTITLEMENTS_CACHE_SECONDS}
  * (30): a change of plan reaches a warm function within that time. Limits that must not be exceeded
@@ -41,7 +42,8 @@ public final class Entitlements {
 
     /**
      * A workspace's plan, its limits, and the subscription behind it ({@code provider} and
-     * {@code currentPeriodEnd} are null for the default plan, or when the provider sent no period).
+     * {@code currentPeriodEnd} are null for the default plan, or when the provider sent no period);
+     * a downgrade still to come is {@code scheduledPlan} from {@code scheduledAt} (else both null).
      */
     public record Entitlement(
             String plan,
@@ -49,7 +51,9 @@ public final class Entitlements {
             String status,
             String provider,
             Instant currentPeriodEnd,
-            boolean cancelAtPeriodEnd) {
+            boolean cancelAtPeriodEnd,
+            String scheduledPlan,
+            Instant scheduledAt) {
 
         public Optional<Long> limit(String name) {
             return Optional.ofNullable(limits.get(name));
@@ -70,6 +74,7 @@ public final class Entitlements {
     private final JsonNode document;
     private final String defaultPlan;
     private final Map<String, Map<String, Long>> plans;
+    private final List<String> order;
     private final Clock clock;
     private final Duration cacheFor;
     private final Duration pastDueGrace;
@@ -94,6 +99,7 @@ public final class Entitlements {
             throw new IllegalStateException("the plans name a default plan they do not define");
         }
         this.plans = Map.copyOf(all);
+        this.order = List.copyOf(all.keySet());
         this.clock = clock;
         this.cacheFor = cacheFor;
         this.pastDueGrace = pastDueGrace;
@@ -124,6 +130,17 @@ public final class Entitlements {
     /** The plans as their document gives them: titles, limits, prices per provider, the version. */
     public JsonNode document() {
         return document;
+    }
+
+    /** Whether a subscription in this status is paid for (active or trialing). */
+    public static boolean isEntitled(String status) {
+        return ENTITLED.contains(status);
+    }
+
+    /** A plan's place in the plans document (higher is more); an unknown plan ranks as the default. */
+    public int rank(String plan) {
+        int rank = order.indexOf(plan);
+        return rank >= 0 ? rank : order.indexOf(defaultPlan);
     }
 
     /** The plan a price or product names ({@code pro_monthly} is {@code pro}); the default plan for anything unknown. */
@@ -161,15 +178,26 @@ public final class Entitlements {
         BillingItems.Subscription item =
                 subscriptions.getItem(BillingItems.subscription(workspaceId).key());
         if (item == null) {
-            return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, null, false);
+            return new Entitlement(defaultPlan, plans.get(defaultPlan), "none", null, null, false, null, null);
         }
         // Stored in epoch seconds as the providers send it; 0 is "none sent".
         Instant periodEnd = item.currentPeriodEnd() == 0 ? null : Instant.ofEpochSecond(item.currentPeriodEnd());
         boolean inGrace = "past_due".equals(item.status())
                 && (periodEnd == null || clock.instant().isBefore(periodEnd.plus(pastDueGrace)));
-        String plan = ENTITLED.contains(item.status()) || inGrace ? planOf(item.plan()) : defaultPlan;
+        // A downgrade scheduled for the period's end takes over once that time has come.
+        boolean scheduled = item.scheduledPlan() != null && item.scheduledAt() > 0;
+        boolean due = scheduled && clock.instant().getEpochSecond() >= item.scheduledAt();
+        String paidFor = due ? item.scheduledPlan() : item.plan();
+        String plan = ENTITLED.contains(item.status()) || inGrace ? planOf(paidFor) : defaultPlan;
         return new Entitlement(
-                plan, plans.get(plan), item.status(), item.provider(), periodEnd, item.cancelAtPeriodEnd());
+                plan,
+                plans.get(plan),
+                item.status(),
+                item.provider(),
+                periodEnd,
+                item.cancelAtPeriodEnd(),
+                scheduled && !due ? planOf(item.scheduledPlan()) : null,
+                scheduled && !due ? Instant.ofEpochSecond(item.scheduledAt()) : null);
     }
 
     /**

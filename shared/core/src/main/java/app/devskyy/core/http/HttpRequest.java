@@ -87,6 +87,15 @@ public final class HttpRequest {
         return headers == null ? Optional.empty() : Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
+    /** The {@code Idempotency-Key} header: 1 to 255 visible ASCII characters, a 400 otherwise. */
+    public Optional<String> idempotencyKey() {
+        Optional<String> key = header("idempotency-key").map(String::strip);
+        if (key.isPresent() && !key.get().matches("[\\x21-\\x7E]{1,255}")) {
+            throw ApiProblem.badRequest("Idempotency-Key takes 1 to 255 visible ASCII characters.");
+        }
+        return key;
+    }
+
     public Optional<String> cookie(String name) {
         List<String> cookies = event.getCookies();
         if (cookies == null) {
