@@ -199,17 +199,17 @@ final class BillingRoutes {
         String key = request.idempotencyKey()
                 .orElseThrow(() -> ApiProblem.badRequest("A refund takes an Idempotency-Key header."));
         RefundBody body = request.jsonBody(REFUND, RefundBody.class);
-        return HttpResponse.json(
-                201,
-                refunds.refund(
-                        workspaceId,
-                        body.provider(),
-                        body.paymentId(),
-                        Optional.ofNullable(body.amount()),
-                        Optional.ofNullable(body.reason()),
-                        key,
-                        origin(request),
-                        principal.userId()));
+        Refunds.Made made = refunds.refund(
+                workspaceId,
+                body.provider(),
+                body.paymentId(),
+                Optional.ofNullable(body.amount()),
+                Optional.ofNullable(body.reason()),
+                key,
+                origin(request),
+                principal.userId());
+        return HttpResponse.json(made.isNew() ? 201 : 200, made.refund())
+                .withHeader("idempotent-replayed", Boolean.toString(!made.isNew()));
     }
 
     /** Events kept for customers of no known workspace: for platform operators to reconcile; paged. */

@@ -30,6 +30,9 @@ final class Refunds {
             String currency,
             Instant createdAt) {}
 
+    /** The refund, and whether this request made it ({@code false}: a repeat with the same key). */
+    record Made(RefundView refund, boolean isNew) {}
+
     private final PaymentProviders providers;
     private final BillingStore store;
     private final AuditLog audit;
@@ -42,7 +45,7 @@ final class Refunds {
         this.clock = clock;
     }
 
-    RefundView refund(
+    Made refund(
             String workspaceId,
             String provider,
             String paymentId,
@@ -70,16 +73,21 @@ final class Refunds {
                 ? stripe(workspaceId, payment, amount, reason, key)
                 : phonePe(payment, amount, key);
         // Stripe's versions are times, as its webhooks' are; PhonePe's refunds only move forward (pending first).
-        store.putPayment(workspaceId, refund, provider.equals(StripeApi.PROVIDER) ? refund.occurredAt() : 1);
-        audit.workspace(workspaceId, "billing.refund.requested", actorId, refund.id(), origin);
-        return new RefundView(
-                refund.id(),
-                refund.provider(),
-                paymentId,
-                refund.status(),
-                refund.amount(),
-                refund.currency(),
-                Instant.ofEpochMilli(refund.occurredAt()));
+        boolean isNew =
+                store.putPayment(workspaceId, refund, provider.equals(StripeApi.PROVIDER) ? refund.occurredAt() : 1);
+        if (isNew) {
+            audit.workspace(workspaceId, "billing.refund.requested", actorId, refund.id(), origin);
+        }
+        return new Made(
+                new RefundView(
+                        refund.id(),
+                        refund.provider(),
+                        paymentId,
+                        refund.status(),
+                        refund.amount(),
+                        refund.currency(),
+                        Instant.ofEpochMilli(refund.occurredAt())),
+                isNew);
     }
 
     private Payment stripe(

@@ -68,7 +68,11 @@ abstract class UsingLocalApi {
 
     /** Arranges a platform role, as an operator grants the first one: directly in the table. */
     static void grantPlatformRole(String userId, String role) {
-        try (DynamoDbClient dynamoDb = dynamoDb()) {
+        grantPlatformRole(api, userId, role);
+    }
+
+    static void grantPlatformRole(LocalApi api, String userId, String role) {
+        try (DynamoDbClient dynamoDb = dynamoDb(api)) {
             dynamoDb.updateItem(r -> r.tableName("AuthTable")
                     .key(Map.of("pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("PROFILE")))
                     .updateExpression("SET platformRole = :role")
