@@ -63,11 +63,14 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         ApiKeyStore apiKeyStore = new ApiKeyStore(dynamoDb, tables, table);
         RefreshTokens refreshTokens = new RefreshTokens(secret.refreshKey());
         Profiles profiles = new Profiles(accountStore, workspaceStore, pii);
+        Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
+        Seats seats = new Seats(workspaceStore, entitlements);
         Sessions sessions = new Sessions(
                 accountStore,
                 sessionStore,
                 factorStore,
                 workspaceStore,
+                seats,
                 profiles,
                 passwords,
                 pii,
@@ -95,7 +98,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 secret.signingKeys().publicJwks(),
                 tokens,
                 SessionTable.revocations(tables, table, clock),
-                SessionTable.apiKeys(dynamoDb, tables, table, clock));
+                SessionTable.apiKeys(dynamoDb, tables, table, entitlements, clock));
         HttpApiFunction function = new HttpApiFunction(
                 new AuthRoutes(
                                 accounts,
@@ -108,7 +111,8 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                         apiKeyStore,
                                         pii,
                                         audit,
-                                        Entitlements.fromConfig(config, tables, clock),
+                                        entitlements,
+                                        seats,
                                         clock),
                                 new SecondFactors(accountStore, factorStore, sessionStore, pii, audit, clock),
                                 authenticator,

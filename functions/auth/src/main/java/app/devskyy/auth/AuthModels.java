@@ -137,11 +137,13 @@ final class AuthModels {
             Instant createdAt,
             Instant expiresAt,
             Instant lastUsedAt,
-            boolean revoked) {}
+            boolean revoked,
+            boolean frozen) {}
 
     record WorkspaceView(String id, String name, boolean personal, Instant createdAt, String role) {}
 
-    record MemberView(String userId, String email, String displayName, String role, Instant joinedAt) {}
+    /** {@code frozen}: beyond the plan's seats, kept but unable to act (see {@link Seats}). */
+    record MemberView(String userId, String email, String displayName, String role, Instant joinedAt, boolean frozen) {}
 
     record SessionView(
             String id, String userAgent, String ip, Instant createdAt, Instant lastUsedAt, boolean current) {}

@@ -30,6 +30,7 @@ final class Sessions {
     private final SessionStore sessionStore;
     private final FactorStore factorStore;
     private final WorkspaceStore workspaceStore;
+    private final Seats seats;
     private final Profiles profiles;
     private final Passwords passwords;
     private final PersonalDataCipher pii;
@@ -43,6 +44,7 @@ final class Sessions {
             SessionStore sessionStore,
             FactorStore factorStore,
             WorkspaceStore workspaceStore,
+            Seats seats,
             Profiles profiles,
             Passwords passwords,
             PersonalDataCipher pii,
@@ -54,6 +56,7 @@ final class Sessions {
         this.sessionStore = sessionStore;
         this.factorStore = factorStore;
         this.workspaceStore = workspaceStore;
+        this.seats = seats;
         this.profiles = profiles;
         this.passwords = passwords;
         this.pii = pii;
@@ -141,7 +144,7 @@ final class Sessions {
     private Tokens tokens(User user, String sessionId, String refreshToken, String assurance) {
         Map<String, Role> memberships = new HashMap<>();
         for (Member member : workspaceStore.membershipsOf(user.userId())) {
-            Role.fromWire(member.role()).ifPresent(role -> memberships.put(member.workspaceId(), role));
+            seats.roleOf(member).ifPresent(role -> memberships.put(member.workspaceId(), role));
         }
         Principal principal = new Principal(
                 user.userId(),

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,7 @@ final class Workspaces {
     private final Clock clock;
 
     private final Entitlements entitlements;
+    private final Seats seats;
 
     Workspaces(
             AccountStore accountStore,
@@ -51,8 +53,10 @@ final class Workspaces {
             PersonalDataCipher pii,
             AuditLog audit,
             Entitlements entitlements,
+            Seats seats,
             Clock clock) {
         this.entitlements = entitlements;
+        this.seats = seats;
         this.accountStore = accountStore;
         this.workspaceStore = workspaceStore;
         this.factorStore = factorStore;
@@ -69,7 +73,7 @@ final class Workspaces {
                 ? principal.memberships()
                 : workspaceStore
                         .member(workspaceId, principal.userId())
-                        .flatMap(m -> Role.fromWire(m.role()))
+                        .flatMap(seats::roleOf)
                         .map(role -> Map.of(workspaceId, role))
                         .orElse(Map.of());
         Role held = Authenticator.requireRole(
@@ -99,7 +103,7 @@ final class Workspaces {
                                 w.name(),
                                 w.personal(),
                                 Instant.ofEpochMilli(w.createdAt()),
-                                m.role())))
+                                seats.roleOf(m).map(Role::wire).orElse(m.role()))))
                 .toList();
     }
 
@@ -120,7 +124,8 @@ final class Workspaces {
 
     List<MemberView> members(Principal principal, String workspaceId) {
         requireRole(principal, workspaceId, Role.ADMIN);
-        return workspaceStore.membersOf(workspaceId).stream()
+        List<Member> members = workspaceStore.membersOf(workspaceId);
+        return members.stream()
                 .map(m -> {
                     Optional<User> user = accountStore.user(m.userId());
                     return new MemberView(
@@ -130,7 +135,8 @@ final class Workspaces {
                             user.map(u -> pii.decrypt(u.nameCipher(), Profiles.nameContext(u.userId())))
                                     .orElse(null),
                             m.role(),
-                            Instant.ofEpochMilli(m.joinedAt()));
+                            Instant.ofEpochMilli(m.joinedAt()),
+                            seats.isFrozen(m, members));
                 })
                 .toList();
     }
@@ -158,7 +164,8 @@ final class Workspaces {
                 Profiles.normalizeEmail(request.email()),
                 pii.decrypt(user.nameCipher(), Profiles.nameContext(user.userId())),
                 granted.wire(),
-                Instant.ofEpochMilli(now));
+                Instant.ofEpochMilli(now),
+                false);
     }
 
     void changeMemberRole(
@@ -178,7 +185,8 @@ final class Workspaces {
 
     /** An admin removes anyone; any member may leave. The last admin can do neither. */
     void removeMember(Principal principal, String workspaceId, String userId, Origin origin) {
-        requireRole(principal, workspaceId, userId.equals(principal.userId()) ? Role.READ_ONLY : Role.ADMIN);
+        // Leaving is the one thing a frozen member may do.
+        requireRole(principal, workspaceId, userId.equals(principal.userId()) ? Role.FROZEN : Role.ADMIN);
         Member member =
                 workspaceStore.member(workspaceId, userId).orElseThrow(() -> ApiProblem.notFound("No such member."));
         checkChange(workspaceStore.removeMember(member));
@@ -242,13 +250,25 @@ final class Workspaces {
                 expiresAt == null ? null : expiresAt.getEpochSecond());
         apiKeyStore.createApiKey(item);
         audit.workspace(workspaceId, "api_key_created:" + granted.wire(), principal.userId(), keyId, origin);
-        return view(item, key);
+        return view(item, key, false);
     }
 
     List<AuthModels.ApiKeyView> apiKeys(Principal principal, String workspaceId) {
         requireRole(principal, workspaceId, Role.DEVELOPER);
-        return apiKeyStore.apiKeysOf(workspaceId).stream()
-                .map(k -> view(k, null))
+        long now = clock.millis();
+        List<ApiKey> keys = apiKeyStore.apiKeysOf(workspaceId);
+        // The live keys, oldest first: those beyond the plan's are frozen, as the Authenticator resolves them.
+        List<String> live = keys.stream()
+                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
+                .sorted(Comparator.comparingLong(ApiKey::createdAt).thenComparing(ApiKey::keyId))
+                .map(ApiKey::keyId)
+                .toList();
+        return keys.stream()
+                .map(k -> view(
+                        k,
+                        null,
+                        live.contains(k.keyId())
+                                && entitlements.isFrozen(workspaceId, Entitlements.API_KEYS, live.indexOf(k.keyId()))))
                 .toList();
     }
 
@@ -266,7 +286,7 @@ final class Workspaces {
         audit.workspace(workspaceId, "api_key_revoked", principal.userId(), keyId, origin);
     }
 
-    private static AuthModels.ApiKeyView view(ApiKey key, String secret) {
+    private static AuthModels.ApiKeyView view(ApiKey key, String secret, boolean frozen) {
         return new AuthModels.ApiKeyView(
                 key.keyId(),
                 key.workspaceId(),
@@ -279,12 +299,13 @@ final class Workspaces {
                 Instant.ofEpochMilli(key.createdAt()),
                 key.expiresAt() == null ? null : Instant.ofEpochSecond(key.expiresAt()),
                 key.lastUsedAt() == null ? null : Instant.ofEpochMilli(key.lastUsedAt()),
-                key.revokedAt() != null);
+                key.revokedAt() != null,
+                frozen);
     }
 
     private static Role grantable(Role held, String requested) {
         Role role = Role.fromWire(requested).orElseThrow();
-        if (role == Role.SUPER_ADMIN || !held.atLeast(role)) {
+        if (role == Role.SUPER_ADMIN || role == Role.FROZEN || !held.atLeast(role)) {
             throw ApiProblem.of(403, "forbidden", "Forbidden", "You cannot grant the role " + requested + ".");
         }
         return role;

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Which items of the billing table hold personal data: the billing of a workspace that was the
  * person's alone. Payments and refunds are kept, restricted, for the retention tax law requires
- * of accounting records; the links to the provider's customer go. Parked unmatched events name no
+ * of accounting records, as are PhonePe orders (pseudonymised: no longer naming the workspace);
+ * the links to the provider's customer go. Parked unmatched events name no
  * workspace and expire after 90 days. The idempotency table holds event ids and delivery keys only.
  */
 public final class BillingPersonalData {
@@ -47,7 +48,17 @@ public final class BillingPersonalData {
             PersonalItems.deleted(
                     TABLE, "provider customer", Set.of(PAYMENT), Finder.partition(OWN, BillingItems.CUSTOMERS)),
             PersonalItems.deleted(
-                    TABLE, "customer link", Set.of(PAYMENT), Finder.scan(Map.of("workspaceId", "{ownWorkspaceId}"))));
+                    TABLE,
+                    "customer link",
+                    Set.of(PAYMENT),
+                    Finder.scan(Map.of("workspaceId", "{ownWorkspaceId}", "sk", "WORKSPACE"))),
+            PersonalItems.pseudonymised(
+                    TABLE,
+                    "order",
+                    Set.of(PAYMENT),
+                    Finder.scan(Map.of("workspaceId", "{ownWorkspaceId}", "sk", "ORDER")),
+                    List.of("workspaceId"),
+                    TAX_LAW));
 
     /** Tables of this family that hold no personal data, and why. */
     public static final Map<String, String> FREE = Map.of(

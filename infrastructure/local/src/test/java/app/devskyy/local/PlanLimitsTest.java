@@ -98,6 +98,88 @@ class PlanLimitsTest {
     }
 
     @Test
+    void whatADowngradeLeavesOverTheLimitsIsFrozenNotDeletedAndThawsWithTheNextUpgrade() throws IOException {
+        PersonalWorkspace owner = owner();
+        String workspace = "/api/v1/auth/workspaces/" + owner.workspaceId();
+        UsingLocalApi.subscribe(api, owner.workspaceId(), "pro");
+        String[] emails = new String[3];
+        for (int i = 0; i < 3; i++) {
+            emails[i] = unique("frozen" + i);
+            owner.client().account(emails[i], PersonalWorkspace.PASSWORD);
+            assertThat(owner.client()
+                            .post(
+                                    workspace + "/members",
+                                    "{\"email\":\"" + emails[i] + "\",\"role\":\"developer\"}",
+                                    owner.token())
+                            .status())
+                    .isEqualTo(201);
+        }
+        String[] keys = new String[3];
+        for (int i = 0; i < 3; i++) {
+            Answer key = owner.client()
+                    .post(workspace + "/api-keys", "{\"name\":\"k" + i + "\",\"role\":\"developer\"}", owner.token());
+            assertThat(key.status()).as(key.raw()).isEqualTo(201);
+            keys[i] = key.field("key");
+        }
+
+        // The plan drops to free (2 seats, 1 key): the owner and the first member keep their seats.
+        UsingLocalApi.subscribe(api, owner.workspaceId(), "free");
+        JsonNode members =
+                owner.client().get(workspace + "/members", owner.token()).body().path("members");
+        assertThat(members.size()).as("nothing is deleted").isEqualTo(4);
+        assertThat(members.valueStream()
+                        .filter(m -> m.path("frozen").asBoolean())
+                        .count())
+                .isEqualTo(2);
+        String seated = login(emails[0]);
+        String frozen = login(emails[2]);
+        assertThat(owner.client().get(workspace, seated).status()).isEqualTo(200);
+        Answer refused = owner.client().get(workspace, frozen);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.field("type")).endsWith("/frozen");
+        assertThat(refused.headers().get("link")).contains("rel=\"upgrade\"");
+        assertThat(owner.client()
+                        .get("/api/v1/agents/workspaces/" + owner.workspaceId() + "/agents", frozen)
+                        .status())
+                .as("in every family, through the token's role")
+                .isEqualTo(403);
+
+        String agents = "/api/v1/agents/workspaces/" + owner.workspaceId() + "/agents";
+        Answer seatedKey = owner.client().get(agents, keys[0]);
+        assertThat(seatedKey.status()).as(seatedKey.raw()).isEqualTo(200);
+        Answer frozenKey = owner.client().get(agents, keys[2]);
+        assertThat(frozenKey.status()).isEqualTo(403);
+        assertThat(frozenKey.field("type")).endsWith("/frozen");
+        Answer frozenProxyKey = owner.client().get("/api/v1/llm/workspaces/" + owner.workspaceId() + "/usage", keys[1]);
+        assertThat(frozenProxyKey.status()).isEqualTo(403);
+        assertThat(frozenProxyKey.body().at("/error/code").asString())
+                .as("the proxy says it in OpenAI's error shape")
+                .isEqualTo("frozen");
+        assertThat(owner.client()
+                        .get(workspace + "/api-keys", owner.token())
+                        .body()
+                        .path("apiKeys")
+                        .valueStream()
+                        .filter(k -> k.path("frozen").asBoolean())
+                        .count())
+                .isEqualTo(2);
+
+        UsingLocalApi.subscribe(api, owner.workspaceId(), "pro");
+        assertThat(owner.client().get(workspace, login(emails[2])).status())
+                .as("thawed at the next token")
+                .isEqualTo(200);
+    }
+
+    private static String login(String email) throws IOException {
+        return new ApiClient(api.port())
+                .post(
+                        "/api/v1/auth/login",
+                        "{\"email\":\"" + email + "\",\"password\":\"" + PersonalWorkspace.PASSWORD + "\"}",
+                        null)
+                .field("access_token");
+    }
+
+    @Test
     void anApiKeyBeyondThePlanIsRefusedAndARevokedOneFreesItsPlace() throws IOException {
         PersonalWorkspace owner = owner();
         String keys = "/api/v1/auth/workspaces/" + owner.workspaceId() + "/api-keys";

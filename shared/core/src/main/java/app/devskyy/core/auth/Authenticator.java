@@ -124,10 +124,25 @@ public final class Authenticator {
      */
     public static Role requireRole(Principal principal, String workspaceId, Role required) {
         Role held = principal.roleIn(workspaceId).orElseThrow(() -> ApiProblem.notFound("No such workspace."));
+        if (held == Role.FROZEN && required != Role.FROZEN) {
+            throw frozen();
+        }
         if (!held.atLeast(required)) {
             throw forbidden(required);
         }
         return held;
+    }
+
+    /** A member or key the plan's limits leave over: kept, and usable again once the plan allows it. */
+    private static ApiProblem frozen() {
+        return new ApiProblem(
+                403,
+                "frozen",
+                "Frozen by the plan's limits",
+                "This member's seat or this API key is beyond what the workspace's plan allows, so it is frozen;"
+                        + " an admin can upgrade the plan (GET /api/v1/billing/plans) or remove others to free it.",
+                List.of(),
+                Map.of("link", "</api/v1/billing/plans>; rel=\"upgrade\""));
     }
 
     /** Platform-wide operations (user administration): the caller's platform role must suffice. */

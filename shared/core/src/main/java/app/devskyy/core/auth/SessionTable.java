@@ -4,14 +4,19 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -39,9 +44,12 @@ public final class SessionTable {
     /**
      * API keys as the auth family stores them ({@link CredentialItems.ApiKey}): active unless
      * revoked or expired. On a look-up the key's {@code lastUsedAt} is refreshed, at most every
-     * five minutes (a conditional write), so that busy keys do not write on every call.
+     * five minutes (a conditional write), so that busy keys do not write on every call. A live key
+     * beyond the plan's {@code apiKeys} (the newest first, after a downgrade) resolves with the role
+     * {@link Role#FROZEN}: it is kept, and it works again once the plan allows it.
      */
-    public static ApiKeys apiKeys(DynamoDbClient dynamoDb, DynamoTables tables, String table, Clock clock) {
+    public static ApiKeys apiKeys(
+            DynamoDbClient dynamoDb, DynamoTables tables, String table, Entitlements entitlements, Clock clock) {
         DynamoDbTable<CredentialItems.ApiKey> keys = tables.table(table, CredentialItems.ApiKey.SCHEMA);
         return presented -> {
             ItemKey itemKey = CredentialItems.apiKey(ApiKeys.hash(presented));
@@ -60,9 +68,35 @@ public final class SessionTable {
             Optional<Role> platformRole =
                     key.platformRole() == null ? Optional.empty() : Role.fromWire(key.platformRole());
             return Role.fromWire(key.role())
+                    .map(role -> isFrozen(keys, key, entitlements, now) ? Role.FROZEN : role)
                     .map(role -> new Principal(
                             "key:" + key.keyId(), "key:" + key.keyId(), Map.of(key.workspaceId(), role), platformRole));
         };
+    }
+
+    /** Whether the key's place among the workspace's live keys, oldest first, is beyond the plan's. */
+    private static boolean isFrozen(
+            DynamoDbTable<CredentialItems.ApiKey> keys,
+            CredentialItems.ApiKey key,
+            Entitlements entitlements,
+            long now) {
+        if (entitlements.of(key.workspaceId()).limit(Entitlements.API_KEYS).isEmpty()) {
+            return false;
+        }
+        List<String> live = keys
+                .index(CredentialItems.GSI1)
+                .query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
+                        .partitionValue(CredentialItems.workspace(key.workspaceId()))
+                        .sortValue(CredentialItems.API_KEYS)
+                        .build())))
+                .stream()
+                .flatMap(page -> page.items().stream())
+                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
+                .sorted(Comparator.comparingLong(CredentialItems.ApiKey::createdAt)
+                        .thenComparing(CredentialItems.ApiKey::keyId))
+                .map(CredentialItems.ApiKey::keyId)
+                .toList();
+        return entitlements.isFrozen(key.workspaceId(), Entitlements.API_KEYS, Math.max(0, live.indexOf(key.keyId())));
     }
 
     /**
@@ -77,10 +111,13 @@ public final class SessionTable {
             throw new Config.InvalidSettingException("AUTH_JWKS");
         }
         String table = config.required("AUTH_TABLE", "AuthTable");
+        Clock clock = Clock.systemUTC();
         return new Authenticator(
                 keys,
                 TokenSettings.from(config),
-                SessionRevocations.cached(revocations(tables, table, Clock.systemUTC()), Clock.systemUTC()),
-                ApiKeys.cached(apiKeys(dynamoDb, tables, table, Clock.systemUTC()), Clock.systemUTC()));
+                SessionRevocations.cached(revocations(tables, table, clock), clock),
+                ApiKeys.cached(
+                        apiKeys(dynamoDb, tables, table, Entitlements.fromConfig(config, tables, clock), clock),
+                        clock));
     }
 }

@@ -201,6 +201,18 @@ public final class Entitlements {
     }
 
     /**
+     * Whether the member or key at {@code position} among the workspace's (0 for the oldest) is
+     * beyond the plan's {@code limit}. What a downgrade leaves over a limit is kept but frozen, the
+     * newest first, until the plan allows it again or older ones go; nothing is deleted.
+     */
+    public boolean isFrozen(String workspaceId, String limit, int position) {
+        return of(workspaceId)
+                .limit(limit)
+                .filter(allowed -> position >= allowed)
+                .isPresent();
+    }
+
+    /**
      * Refuses, with the {@code plan-limit} problem, what would take the workspace past a limit of
      * its plan: {@code used} is what it has now, the addition is one more.
      */
