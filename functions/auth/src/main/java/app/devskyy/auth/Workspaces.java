@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,7 +229,7 @@ final class Workspaces {
                     "/expiresAt", "out-of-range", "must be a time in the future and at most a year ahead")));
         }
         long live = apiKeyStore.apiKeysOf(workspaceId).stream()
-                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
+                .filter(k -> k.isLive(now))
                 .count();
         entitlements.requireRoom(workspaceId, Entitlements.API_KEYS, live, "API keys");
         byte[] secret = new byte[32];
@@ -257,12 +256,8 @@ final class Workspaces {
         requireRole(principal, workspaceId, Role.DEVELOPER);
         long now = clock.millis();
         List<ApiKey> keys = apiKeyStore.apiKeysOf(workspaceId);
-        // The live keys, oldest first: those beyond the plan's are frozen, as the Authenticator resolves them.
-        List<String> live = keys.stream()
-                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
-                .sorted(Comparator.comparingLong(ApiKey::createdAt).thenComparing(ApiKey::keyId))
-                .map(ApiKey::keyId)
-                .toList();
+        // Those beyond the plan's limit are frozen, as the Authenticator resolves them.
+        List<String> live = ApiKey.liveBySeniority(keys, now);
         return keys.stream()
                 .map(k -> view(
                         k,

@@ -188,6 +188,7 @@ public final class ColdStartBenchmark {
         builder.environment().put("AUTH_JWKS", PUBLIC_KEYS);
         builder.environment().put("AUTH_ISSUER", "https://api.devskyy.app");
         builder.environment().put("AUTH_TABLE", "AuthTable");
+        builder.environment().put("BILLING_TABLE", "BillingTable");
         long start = System.nanoTime();
         Process process = builder.start();
         Double elapsed = null;

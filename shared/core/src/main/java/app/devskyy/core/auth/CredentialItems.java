@@ -2,6 +2,8 @@ package app.devskyy.core.auth;
 
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
+import java.util.Comparator;
+import java.util.List;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 
@@ -167,6 +169,23 @@ public final class CredentialItems {
             Long lastUsedAt,
             String gsi1pk,
             String gsi1sk) {
+
+        /** Neither revoked nor expired at {@code nowMillis}. */
+        public boolean isLive(long nowMillis) {
+            return revokedAt == null && (expiresAt == null || expiresAt * 1000 > nowMillis);
+        }
+
+        /**
+         * The ids of the live keys, oldest first: the order in which a plan's limit on keys seats
+         * them (those beyond it are frozen).
+         */
+        public static List<String> liveBySeniority(List<ApiKey> keys, long nowMillis) {
+            return keys.stream()
+                    .filter(k -> k.isLive(nowMillis))
+                    .sorted(Comparator.comparingLong(ApiKey::createdAt).thenComparing(ApiKey::keyId))
+                    .map(ApiKey::keyId)
+                    .toList();
+        }
 
         public static final TableSchema<ApiKey> SCHEMA = RecordSchema.of(
                         ApiKey.class,

@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +54,7 @@ public final class SessionTable {
             ItemKey itemKey = CredentialItems.apiKey(ApiKeys.hash(presented));
             CredentialItems.ApiKey key = keys.getItem(r -> r.key(itemKey.key()).consistentRead(true));
             long now = clock.millis();
-            if (key == null || key.revokedAt() != null || (key.expiresAt() != null && key.expiresAt() * 1000 <= now)) {
+            if (key == null || !key.isLive(now)) {
                 return Optional.empty();
             }
             // False when recorded less than five minutes ago: nothing to do.
@@ -83,19 +82,17 @@ public final class SessionTable {
         if (entitlements.of(key.workspaceId()).limit(Entitlements.API_KEYS).isEmpty()) {
             return false;
         }
-        List<String> live = keys
-                .index(CredentialItems.GSI1)
-                .query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
-                        .partitionValue(CredentialItems.workspace(key.workspaceId()))
-                        .sortValue(CredentialItems.API_KEYS)
-                        .build())))
-                .stream()
-                .flatMap(page -> page.items().stream())
-                .filter(k -> k.revokedAt() == null && (k.expiresAt() == null || k.expiresAt() * 1000 > now))
-                .sorted(Comparator.comparingLong(CredentialItems.ApiKey::createdAt)
-                        .thenComparing(CredentialItems.ApiKey::keyId))
-                .map(CredentialItems.ApiKey::keyId)
-                .toList();
+        List<String> live = CredentialItems.ApiKey.liveBySeniority(
+                keys
+                        .index(CredentialItems.GSI1)
+                        .query(r -> r.queryConditional(QueryConditional.sortBeginsWith(Key.builder()
+                                .partitionValue(CredentialItems.workspace(key.workspaceId()))
+                                .sortValue(CredentialItems.API_KEYS)
+                                .build())))
+                        .stream()
+                        .flatMap(page -> page.items().stream())
+                        .toList(),
+                now);
         return entitlements.isFrozen(key.workspaceId(), Entitlements.API_KEYS, Math.max(0, live.indexOf(key.keyId())));
     }
 

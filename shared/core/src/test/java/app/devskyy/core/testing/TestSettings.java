@@ -9,12 +9,16 @@ public final class TestSettings {
 
     private TestSettings() {}
 
-    /** {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth table. */
+    /**
+     * {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth
+     * table, and the billing table (a key beyond its workspace's plan resolves frozen).
+     */
     public static Map<String, String> withAuthenticator(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
         all.putIfAbsent("AUTH_JWKS", SigningKeys.generate().publicJwks().toString());
         all.putIfAbsent("AUTH_ISSUER", "https://api.devskyy.app");
         all.putIfAbsent("AUTH_TABLE", "AuthTable");
+        all.putIfAbsent("BILLING_TABLE", "BillingTable");
         all.putIfAbsent("DEVSKYY_METRICS", "off");
         return all;
     }
