@@ -251,18 +251,31 @@ final class BillingStore {
                 Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "historyKey")));
     }
 
-    /** Records a checkout started with PhonePe: whose order it is and what it must pay. */
+    /** Records a checkout started with PhonePe (whose order it is, what it must pay), unless it is recorded. */
     void putOrder(String provider, String orderId, BillingItems.Order order) {
         var key = BillingItems.order(provider, orderId);
-        orders.putItem(new BillingItems.Order(
-                key.pk(),
-                key.sk(),
-                order.workspaceId(),
-                order.plan(),
-                order.amount(),
-                order.currency(),
-                order.periodEnd(),
-                order.createdAt()));
+        Writes.putIfAbsent(
+                orders,
+                new BillingItems.Order(
+                        key.pk(),
+                        key.sk(),
+                        order.workspaceId(),
+                        order.plan(),
+                        order.amount(),
+                        order.currency(),
+                        order.periodEnd(),
+                        order.createdAt(),
+                        null,
+                        0));
+    }
+
+    /** Where PhonePe's payment page for the order is, once PhonePe has answered. */
+    void setOrderPage(String provider, String orderId, String redirectUrl, long expireAt) {
+        ItemUpdate.of(table, BillingItems.order(provider, orderId))
+                .set("redirectUrl", redirectUrl)
+                .set("expireAt", expireAt)
+                .condition("attribute_exists(#pk)")
+                .applyIf(dynamoDb);
     }
 
     Optional<BillingItems.Order> order(String provider, String orderId) {

@@ -151,7 +151,8 @@ final class Purchases {
     /**
      * A PhonePe payment buys one period, from the end of a PhonePe period already paid for (an
      * early renewal loses nothing) or from now. The order is recorded before PhonePe hears of it,
-     * so that its callback always finds whose it is and what it must pay.
+     * so that its callback always finds whose it is and what it must pay; a repeat with the same
+     * key answers the payment page PhonePe gave the first time.
      */
     private CheckoutView phonePeCheckout(
             String workspaceId,
@@ -173,6 +174,17 @@ final class Purchases {
                 .toInstant();
         String orderId = "ord_"
                 + providerKey(workspaceId, "order:" + plan, idempotencyKey).substring(4, 36);
+        Optional<BillingItems.Order> earlier =
+                store.order(PhonePeApi.PROVIDER, orderId).filter(o -> o.redirectUrl() != null);
+        if (earlier.isPresent()) {
+            return new CheckoutView(
+                    PhonePeApi.PROVIDER,
+                    orderId,
+                    earlier.get().redirectUrl(),
+                    earlier.get().expireAt() > 0
+                            ? Instant.ofEpochMilli(earlier.get().expireAt())
+                            : null);
+        }
         long amount = Json.wholeNumber(price, "amount", 0);
         store.putOrder(
                 PhonePeApi.PROVIDER,
@@ -185,13 +197,18 @@ final class Purchases {
                         amount,
                         price.path("currency").asString("inr"),
                         periodEnd.getEpochSecond(),
-                        now.toEpochMilli()));
+                        now.toEpochMilli(),
+                        null,
+                        0));
         JsonNode order = phonePe.pay(orderId, amount, workspaceId, plan, links.phonePeReturn() + orderId);
+        long expireAt = Json.wholeNumber(order, "expireAt", 0);
+        store.setOrderPage(
+                PhonePeApi.PROVIDER, orderId, order.path("redirectUrl").asString(), expireAt);
         return new CheckoutView(
                 PhonePeApi.PROVIDER,
                 orderId,
                 order.path("redirectUrl").asString(),
-                order.has("expireAt") ? Instant.ofEpochMilli(Json.wholeNumber(order, "expireAt", 0)) : null);
+                expireAt > 0 ? Instant.ofEpochMilli(expireAt) : null);
     }
 
     PortalView portal(String workspaceId, Optional<String> idempotencyKey, AuditLog.Origin origin, String actorId) {

@@ -161,7 +161,8 @@ class BillingEffectsTest {
         store.putOrder(
                 "phonepe",
                 order,
-                new BillingItems.Order(null, null, workspace, "pro", 239_900, "inr", periodEnd, clock.millis()));
+                new BillingItems.Order(
+                        null, null, workspace, "pro", 239_900, "inr", periodEnd, clock.millis(), null, 0));
         assertThat(effects.apply(phonePeOrder("COMPLETED", order, 100))).isEqualTo(BillingEffects.Outcome.APPLIED);
         assertThat(entitlements.of(workspace).plan())
                 .as("an amount other than the order's buys nothing")
@@ -171,7 +172,8 @@ class BillingEffectsTest {
         store.putOrder(
                 "phonepe",
                 paid,
-                new BillingItems.Order(null, null, workspace, "pro", 239_900, "inr", periodEnd, clock.millis()));
+                new BillingItems.Order(
+                        null, null, workspace, "pro", 239_900, "inr", periodEnd, clock.millis(), null, 0));
         effects.apply(phonePeOrder("COMPLETED", paid, 239_900));
         Entitlements.Entitlement bought = entitlements.of(workspace);
         assertThat(bought.plan()).isEqualTo("pro");

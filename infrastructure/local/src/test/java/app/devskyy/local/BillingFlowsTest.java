@@ -429,6 +429,9 @@ class BillingFlowsTest {
         assertThat(checkout.status()).as(checkout.raw()).isEqualTo(201);
         assertThat(checkout.field("url")).startsWith("https://mercury-uat.phonepe.com/");
         String order = checkout.field("id");
+        Answer repeated = post(ws, "/checkout", "{\"plan\":\"pro\",\"provider\":\"phonepe\"}", ws.adminToken(), "pp-1");
+        assertThat(repeated.field("id")).isEqualTo(order);
+        assertThat(repeated.field("url")).isEqualTo(checkout.field("url"));
         RecordedRequest pay = calls.stream()
                 .filter(c -> c.getUrl().encodedPath().endsWith("/checkout/v2/pay"))
                 .filter(c -> Json.tree(c.getBody().toByteArray())
@@ -437,6 +440,14 @@ class BillingFlowsTest {
                         .equals(order))
                 .findFirst()
                 .orElseThrow();
+        assertThat(calls.stream()
+                        .filter(c -> c.getUrl().encodedPath().endsWith("/checkout/v2/pay"))
+                        .filter(c -> Json.tree(c.getBody().toByteArray())
+                                .path("merchantOrderId")
+                                .asString()
+                                .equals(order)))
+                .as("a repeated checkout does not ask PhonePe for a second order")
+                .hasSize(1);
         assertThat(pay.getHeaders().get("Authorization")).isEqualTo("O-Bearer eyJ.flows");
         assertThat(Json.tree(pay.getBody().toByteArray()).path("amount").asLong())
                 .isEqualTo(239900);

@@ -214,7 +214,9 @@ public final class BillingItems {
 
     /**
      * {@code ORDER#<provider>#<order id>/ORDER}: whose order it is, for which plan, what it must
-     * pay (minor units) and until when the plan then runs ({@code periodEnd}, epoch seconds).
+     * pay (minor units) and until when the plan then runs ({@code periodEnd}, epoch seconds); once
+     * PhonePe has it, where to send the browser ({@code redirectUrl}, until {@code expireAt}, ms), so
+     * that a repeated checkout answers the same payment page.
      */
     public record Order(
             String pk,
@@ -224,7 +226,9 @@ public final class BillingItems {
             long amount,
             String currency,
             long periodEnd,
-            long createdAt) {
+            long createdAt,
+            String redirectUrl,
+            long expireAt) {
 
         public static final TableSchema<Order> SCHEMA = RecordSchema.of(
                         Order.class,
@@ -236,7 +240,9 @@ public final class BillingItems {
                                 f.number("amount", 0),
                                 f.string("currency"),
                                 f.number("periodEnd", 0),
-                                f.number("createdAt", 0)))
+                                f.number("createdAt", 0),
+                                f.string("redirectUrl"),
+                                f.number("expireAt", 0)))
                 .partitionKey("pk", Order::pk)
                 .sortKey("sk", Order::sk)
                 .string("workspaceId", Order::workspaceId)
@@ -245,6 +251,8 @@ public final class BillingItems {
                 .string("currency", Order::currency)
                 .number("periodEnd", Order::periodEnd)
                 .number("createdAt", Order::createdAt)
+                .string("redirectUrl", Order::redirectUrl)
+                .number("expireAt", Order::expireAt)
                 .build();
     }
 
