@@ -1,6 +1,7 @@
 package app.devskyy.llmproxy;
 
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.privacy.Consents;
 import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
@@ -81,6 +82,7 @@ final class ProxyService {
     private final UsageLedger ledger;
     private final ResponseCache cache;
     private final RateLimits limits;
+    private final Consents consents;
     private final Defaults defaults;
     private final Clock clock;
 
@@ -93,7 +95,9 @@ final class ProxyService {
             ResponseCache cache,
             RateLimits limits,
             Defaults defaults,
+            Consents consents,
             Clock clock) {
+        this.consents = consents;
         this.routing = routing;
         this.meter = meter;
         this.gateway = meter.gateway();
@@ -189,7 +193,10 @@ final class ProxyService {
         headers.put("x-llm-model", completed.target().model());
         headers.put("x-llm-attempts", Integer.toString(completed.attempts()));
         headers.put("x-llm-cost-usd", Money.usd(completed.costMicros()).toPlainString());
-        if (defaults.logPrompts()) {
+        // Only where the stage logs prompts and the person calling consented; never for an API key's call.
+        if (defaults.logPrompts()
+                && caller.id().startsWith("user:")
+                && consents.allows(caller.id().substring("user:".length()), Consents.LLM_PROMPT_LOGGING)) {
             LOG.info(
                     "llm exchange {}: prompt \"{}\" completion \"{}\"",
                     requestId,

@@ -11,7 +11,8 @@ public final class TestSettings {
 
     /**
      * {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth
-     * table, and the billing table (a key beyond its workspace's plan resolves frozen).
+     * table, the billing table (a key beyond its workspace's plan resolves frozen) and the GDPR table
+     * (the consents families ask about).
      */
     public static Map<String, String> withAuthenticator(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
@@ -19,6 +20,7 @@ public final class TestSettings {
         all.putIfAbsent("AUTH_ISSUER", "https://api.devskyy.app");
         all.putIfAbsent("AUTH_TABLE", "AuthTable");
         all.putIfAbsent("BILLING_TABLE", "BillingTable");
+        all.putIfAbsent("GDPR_TABLE", "GdprTable");
         all.putIfAbsent("DEVSKYY_METRICS", "off");
         return all;
     }

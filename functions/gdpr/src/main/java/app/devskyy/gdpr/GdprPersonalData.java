@@ -1,0 +1,32 @@
+package app.devskyy.gdpr;
+
+import static app.devskyy.core.privacy.Category.ACTIVITY;
+import static app.devskyy.core.privacy.Category.NETWORK;
+
+import app.devskyy.core.privacy.ConsentItems;
+import app.devskyy.core.privacy.PersonalItems;
+import app.devskyy.core.privacy.PersonalItems.Finder;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which items of the GDPR table hold personal data: a person's consent decisions, current and
+ * past. Both go with the person: once erased, nothing is processed for them that needs proof.
+ * The record's network fields are keyed hashes, never the IP address or user agent.
+ */
+public final class GdprPersonalData {
+
+    static final String TABLE = "GdprTable";
+    private static final String PERSON = ConsentItems.person("{userId}");
+
+    public static final List<PersonalItems> ITEMS = List.of(
+            PersonalItems.deleted(
+                    TABLE, "consent decision", Set.of(ACTIVITY), Finder.partition(PERSON, ConsentItems.CURRENT)),
+            PersonalItems.deleted(
+                    TABLE,
+                    "consent record",
+                    Set.of(ACTIVITY, NETWORK),
+                    Finder.partition(PERSON, ConsentItems.RECORDS)));
+
+    private GdprPersonalData() {}
+}

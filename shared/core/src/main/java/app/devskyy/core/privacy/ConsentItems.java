@@ -1,0 +1,104 @@
+package app.devskyy.core.privacy;
+
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.RecordSchema;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+
+/**
+ * The consent items of the GDPR table ({@code pk}, {@code sk}), written by the GDPR family and read
+ * by every family through {@link Consents}; docs/data-model.md lists their access patterns. Per
+ * person: the current decision per purpose, and every decision ever made (the proof of consent,
+ * Art. 7(1)), with the notice version it was made under.
+ */
+public final class ConsentItems {
+
+    private ConsentItems() {}
+
+    public static String person(String userId) {
+        return "USER#" + userId;
+    }
+
+    /** The current decision of a person for a purpose. */
+    public static ItemKey current(String userId, String purpose) {
+        return ItemKey.of(person(userId), CURRENT + purpose);
+    }
+
+    public static final String CURRENT = "CONSENT#";
+
+    /** One decision, in the person's history: newest last by time, then purpose. */
+    public static ItemKey record(String userId, long decidedAt, String purpose) {
+        return ItemKey.of(person(userId), RECORDS + String.format("%013d", decidedAt) + "#" + purpose);
+    }
+
+    public static final String RECORDS = "CONSENTLOG#";
+
+    /** {@code USER#<id>/CONSENT#<purpose>}: whether the person consents now, and under which notice. */
+    public record Current(
+            String pk,
+            String sk,
+            String purpose,
+            boolean granted,
+            String noticeVersion,
+            String method,
+            long decidedAt) {
+
+        public static final TableSchema<Current> SCHEMA = RecordSchema.of(
+                        Current.class,
+                        f -> new Current(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("purpose"),
+                                f.bool("granted"),
+                                f.string("noticeVersion"),
+                                f.string("method"),
+                                f.number("decidedAt", 0)))
+                .partitionKey("pk", Current::pk)
+                .sortKey("sk", Current::sk)
+                .string("purpose", Current::purpose)
+                .bool("granted", Current::granted)
+                .string("noticeVersion", Current::noticeVersion)
+                .string("method", Current::method)
+                .number("decidedAt", Current::decidedAt)
+                .build();
+    }
+
+    /**
+     * {@code USER#<id>/CONSENTLOG#<ms>#<purpose>}: one decision as made: purpose, notice version,
+     * granted or withdrawn, how (banner, settings, api), when, and keyed hashes of the IP address
+     * and user agent it came from (never the values).
+     */
+    public record Record(
+            String pk,
+            String sk,
+            String purpose,
+            boolean granted,
+            String noticeVersion,
+            String method,
+            long decidedAt,
+            String ipHash,
+            String userAgentHash) {
+
+        public static final TableSchema<Record> SCHEMA = RecordSchema.of(
+                        Record.class,
+                        f -> new Record(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.string("purpose"),
+                                f.bool("granted"),
+                                f.string("noticeVersion"),
+                                f.string("method"),
+                                f.number("decidedAt", 0),
+                                f.string("ipHash"),
+                                f.string("userAgentHash")))
+                .partitionKey("pk", Record::pk)
+                .sortKey("sk", Record::sk)
+                .string("purpose", Record::purpose)
+                .bool("granted", Record::granted)
+                .string("noticeVersion", Record::noticeVersion)
+                .string("method", Record::method)
+                .number("decidedAt", Record::decidedAt)
+                .string("ipHash", Record::ipHash)
+                .string("userAgentHash", Record::userAgentHash)
+                .build();
+    }
+}
