@@ -122,6 +122,16 @@ class OutageTest {
                 "application/json",
                 Map.of("stripe-signature", WebhooksTest.signStripe(body, "whsec_devskyy_local_stripe", t))));
         assertUnavailable(client.get("/api/v1/billing/workspaces/" + workspaceId + "/subscription", token));
+        assertUnavailable(client.get("/api/v1/billing/workspaces/" + workspaceId + "/payments", token));
+        assertUnavailable(
+                client.post("/api/v1/billing/workspaces/" + workspaceId + "/subscription/cancel", null, token));
+    }
+
+    @Test
+    void consentAnswers503WhenItCannotReadOrRecordADecision() throws Exception {
+        assertUnavailable(client.get("/api/v1/gdpr/consents", token));
+        assertUnavailable(client.send(
+                "PUT", "/api/v1/gdpr/consents/marketing-email", "{\"granted\":false}", token, "application/json"));
     }
 
     @Test

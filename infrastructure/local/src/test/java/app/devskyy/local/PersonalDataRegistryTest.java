@@ -11,6 +11,7 @@ import app.devskyy.core.privacy.PersonalDataRegistry;
 import app.devskyy.core.privacy.Subject;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.testing.Events;
+import app.devskyy.gdpr.GdprPersonalData;
 import app.devskyy.llm.metering.LlmPersonalData;
 import app.devskyy.local.ApiClient.Answer;
 import app.devskyy.webhooks.BillingPersonalData;
@@ -41,7 +42,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             AuditLog.PERSONAL_DATA,
                             LlmPersonalData.ITEMS,
                             BillingPersonalData.ITEMS,
-                            AgentPersonalData.ITEMS)
+                            AgentPersonalData.ITEMS,
+                            GdprPersonalData.ITEMS)
                     .flatMap(List::stream)
                     .toList(),
             merged(BillingPersonalData.FREE, RateLimits.FREE_OF_PERSONAL_DATA));
@@ -110,6 +112,16 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                                 Map.of("x-workspace-id", personal, "x-llm-cache", "on"))
                         .status())
                 .isEqualTo(200);
+        String notice =
+                client.get("/api/v1/gdpr/purposes", null).body().path("version").asString();
+        assertThat(client.send(
+                                "PUT",
+                                "/api/v1/gdpr/consents/marketing-email",
+                                "{\"granted\":true,\"noticeVersion\":\"" + notice + "\"}",
+                                token,
+                                "application/json")
+                        .status())
+                .isEqualTo(200);
         long t = Instant.now().getEpochSecond();
         String checkout = WebhooksTest.stripeEvent(
                 "evt_gdpr_" + System.nanoTime(),
@@ -165,7 +177,9 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             "LlmTable:usage record",
                             "LlmTable:usage counter",
                             "BillingTable:payment",
-                            "BillingTable:provider customer");
+                            "BillingTable:provider customer",
+                            "GdprTable:consent decision",
+                            "GdprTable:consent record");
             assertThat(export)
                     .anySatisfy(
                             found -> assertThat(found.attributes()).containsEntry("emailCipher", email.toLowerCase()));
@@ -175,7 +189,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
             assertThat(namedBy(dynamoDb, userId, emailIndex)).isNotEmpty();
 
             PersonalDataRegistry.Erased erased = REGISTRY.erase(subject, dynamoDb, tables);
-            assertThat(erased.deleted()).containsKeys("AuthTable", "AuditTable", "LlmTable", "BillingTable");
+            assertThat(erased.deleted())
+                    .containsKeys("AuthTable", "AuditTable", "LlmTable", "BillingTable", "GdprTable");
             assertThat(erased.pseudonymised()).containsKey("BillingTable");
             assertThat(namedBy(dynamoDb, userId, emailIndex)).isEmpty();
             // Kept for tax law, restricted, and naming no one.
