@@ -13,6 +13,7 @@ import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.mail.Mailer;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;

@@ -25,7 +25,7 @@ final class AuthItems {
     static final String MEMBERSHIPS = "WS#";
 
     static ItemKey user(String userId) {
-        return ItemKey.of(CredentialItems.user(userId), "PROFILE");
+        return CredentialItems.profile(userId);
     }
 
     static ItemKey email(String emailIndex) {

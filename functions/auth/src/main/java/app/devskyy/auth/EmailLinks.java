@@ -7,6 +7,7 @@ import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.mail.Mailer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

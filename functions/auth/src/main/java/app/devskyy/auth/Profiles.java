@@ -3,6 +3,7 @@ package app.devskyy.auth;
 import app.devskyy.auth.AuthItems.User;
 import app.devskyy.auth.AuthModels.UserView;
 import app.devskyy.auth.AuthModels.WorkspaceRole;
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
@@ -62,7 +63,7 @@ final class Profiles {
     }
 
     static String emailContext(String userId) {
-        return "user:" + userId + ":email";
+        return CredentialItems.emailContext(userId);
     }
 
     static String nameContext(String userId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.mail.Mailer;
 import java.util.Map;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;

@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * Which items of the GDPR table hold personal data: a person's consent decisions, current and
- * past. Both go with the person: once erased, nothing is processed for them that needs proof.
- * The record's network fields are keyed hashes, never the IP address or user agent.
+ * past, which go with the person (once erased, nothing is processed for them that needs proof;
+ * the record's network fields are keyed hashes, never the IP address or user agent); and their
+ * data subject requests, kept without naming them, as the record that each was answered.
  */
 public final class GdprPersonalData {
 
@@ -23,10 +24,14 @@ public final class GdprPersonalData {
             PersonalItems.deleted(
                     TABLE, "consent decision", Set.of(ACTIVITY), Finder.partition(PERSON, ConsentItems.CURRENT)),
             PersonalItems.deleted(
+                    TABLE, "consent record", Set.of(ACTIVITY, NETWORK), Finder.partition(PERSON, ConsentItems.RECORDS)),
+            PersonalItems.pseudonymised(
                     TABLE,
-                    "consent record",
-                    Set.of(ACTIVITY, NETWORK),
-                    Finder.partition(PERSON, ConsentItems.RECORDS)));
+                    "data subject request",
+                    Set.of(ACTIVITY),
+                    Finder.index(GdprItems.BY_PERSON, PERSON, GdprItems.REQUESTS),
+                    List.of("userId", "detailsCipher", "gsi1pk", "gsi1sk"),
+                    "the controller must be able to show that each request was answered (GDPR Art. 5(2))"));
 
     private GdprPersonalData() {}
 }

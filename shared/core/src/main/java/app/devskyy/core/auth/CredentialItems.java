@@ -66,6 +66,30 @@ public final class CredentialItems {
     }
 
     /** An API key's item, found by the SHA-256 of the key as presented. */
+    /** A person's profile ({@code USER#<id>/PROFILE}), which the auth family writes. */
+    public static ItemKey profile(String userId) {
+        return ItemKey.of(user(userId), "PROFILE");
+    }
+
+    /** The encryption context of a person's email address in their profile. */
+    public static String emailContext(String userId) {
+        return "user:" + userId + ":email";
+    }
+
+    /**
+     * What other families read of a profile: how to reach the person. The email address is
+     * encrypted ({@link #emailContext}); the item has more attributes, which this record leaves out.
+     */
+    public record Contact(String pk, String sk, String emailCipher) {
+
+        public static final TableSchema<Contact> SCHEMA = RecordSchema.of(
+                        Contact.class, f -> new Contact(f.string("pk"), f.string("sk"), f.string("emailCipher")))
+                .partitionKey("pk", Contact::pk)
+                .sortKey("sk", Contact::sk)
+                .string("emailCipher", Contact::emailCipher)
+                .build();
+    }
+
     public static ItemKey apiKey(String keyHash) {
         return ItemKey.of(API_KEYS + keyHash, "APIKEY");
     }

@@ -10,9 +10,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
@@ -94,6 +96,14 @@ public final class SessionTable {
                         .toList(),
                 now);
         return entitlements.isFrozen(key.workspaceId(), Entitlements.API_KEYS, Math.max(0, live.indexOf(key.keyId())));
+    }
+
+    /** When a session began (its login), for what asks for a fresh login; empty for an unknown session. */
+    public static Function<String, Optional<Instant>> sessionStarts(DynamoTables tables, String table) {
+        DynamoDbTable<CredentialItems.Session> sessions = tables.table(table, CredentialItems.Session.SCHEMA);
+        return sessionId -> Optional.ofNullable(sessions.getItem(
+                        r -> r.key(CredentialItems.session(sessionId).key()).consistentRead(true)))
+                .map(session -> Instant.ofEpochMilli(session.createdAt()));
     }
 
     /**

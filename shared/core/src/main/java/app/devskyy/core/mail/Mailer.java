@@ -1,4 +1,4 @@
-package app.devskyy.auth;
+package app.devskyy.core.mail;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.AwsClients;
@@ -16,11 +16,12 @@ import java.util.UUID;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * Sends the auth family's emails: through Amazon SES in AWS ({@code MAIL_FROM}), and locally
- * into an outbox folder ({@code MAIL_OUTBOX_DIR}) that the local server lists at {@code /docs/outbox}.
- * Templates are resources ({@code /mail/<name>.txt} and {@code .html}) with {@code {{link}}}.
+ * Sends the families' emails to people (auth's links, GDPR's notices): through Amazon SES in AWS
+ * ({@code MAIL_FROM}), and locally into an outbox folder ({@code MAIL_OUTBOX_DIR}) that the local
+ * server lists at {@code /docs/outbox}. Templates are each family's resources
+ * ({@code /mail/<name>.txt} and {@code .html}) with {@code {{link}}}.
  */
-interface Mailer {
+public interface Mailer {
 
     void send(String to, String subject, String text, String html);
 
@@ -57,11 +58,23 @@ interface Mailer {
 
     /** A template with its {@code {{link}}} filled in (HTML-escaped in the HTML part). */
     static String template(String name, String link, boolean html) {
+        return template(name, Map.of("link", link), html);
+    }
+
+    /** A template with each {@code {{name}}} filled in from {@code values} (HTML-escaped in the HTML part). */
+    static String template(String name, Map<String, String> values, boolean html) {
         try (InputStream in = Mailer.class.getResourceAsStream("/mail/" + name + (html ? ".html" : ".txt"))) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.replace(
-                    "{{link}}",
-                    html ? link.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;") : link);
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                String filled = html
+                        ? value.getValue()
+                                .replace("&", "&amp;")
+                                .replace("\"", "&quot;")
+                                .replace("<", "&lt;")
+                        : value.getValue();
+                text = text.replace("{{" + value.getKey() + "}}", filled);
+            }
+            return text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,141 @@
+package app.devskyy.gdpr;
+
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.ItemKey;
+import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
+import app.devskyy.core.aws.Writes;
+import app.devskyy.core.http.Paging;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Data subject requests in the GDPR table ({@link GdprItems.Request}). A status changes only from
+ * the statuses the caller names (a conditional update), so two admins, or an admin and the
+ * person, cannot both move one request; a closed request leaves the open queue.
+ */
+final class RequestStore {
+
+    record Page(List<GdprItems.Request> requests, String nextCursor) {}
+
+    private final DynamoDbClient dynamoDb;
+    private final DynamoDbTable<GdprItems.Request> requests;
+    private final String table;
+
+    RequestStore(DynamoDbClient dynamoDb, DynamoTables tables, String table) {
+        this.dynamoDb = dynamoDb;
+        this.requests = tables.table(table, GdprItems.Request.SCHEMA);
+        this.table = table;
+    }
+
+    void create(GdprItems.Request request) {
+        Writes.putIfAbsent(requests, request);
+    }
+
+    Optional<GdprItems.Request> request(String requestId) {
+        return Optional.ofNullable(
+                requests.getItem(r -> r.key(GdprItems.request(requestId).key()).consistentRead(true)));
+    }
+
+    /** A page of the person's requests, newest first. */
+    Page ofPerson(String userId, int limit, Optional<String> after) {
+        return page(
+                GdprItems.BY_PERSON,
+                "gsi1pk",
+                GdprItems.person(userId),
+                "gsi1sk",
+                false,
+                limit,
+                after,
+                sk -> GdprItems.request(sk.substring(sk.lastIndexOf('#') + 1)));
+    }
+
+    /** A page of the open requests, the soonest due first. */
+    Page open(int limit, Optional<String> after) {
+        return page(
+                GdprItems.OPEN_REQUESTS,
+                "queue",
+                GdprItems.OPEN,
+                "queueKey",
+                true,
+                limit,
+                after,
+                key -> GdprItems.request(key.substring(key.indexOf('#') + 1)));
+    }
+
+    private Page page(
+            String index,
+            String partitionName,
+            String partition,
+            String sortName,
+            boolean ascending,
+            int limit,
+            Optional<String> after,
+            Function<String, ItemKey> keyOf) {
+        var page = requests.index(index)
+                .query(r -> {
+                    r.queryConditional(QueryConditional.keyEqualTo(
+                                    Key.builder().partitionValue(partition).build()))
+                            .scanIndexForward(ascending)
+                            .limit(limit);
+                    after.ifPresent(sort -> {
+                        Map<String, AttributeValue> start =
+                                new HashMap<>(keyOf.apply(sort).attributes());
+                        start.put(partitionName, AttributeValue.fromS(partition));
+                        start.put(sortName, AttributeValue.fromS(sort));
+                        r.exclusiveStartKey(start);
+                    });
+                })
+                .iterator()
+                .next();
+        return new Page(
+                new ArrayList<>(page.items()), Paging.nextCursor(Values.string(page.lastEvaluatedKey(), sortName)));
+    }
+
+    /**
+     * Moves the request to {@code to} if its status is one of {@code from}, setting {@code values}
+     * too; a closing status takes it out of the open queue. False when the status was another.
+     */
+    boolean transition(String requestId, Set<String> from, String to, Map<String, String> values, long now) {
+        ItemUpdate update = ItemUpdate.of(table, GdprItems.request(requestId))
+                .set("status", to)
+                .set("updatedAt", now);
+        values.forEach(update::set);
+        if (RequestStatus.CLOSED.contains(to)) {
+            update.remove("queue").remove("queueKey");
+        }
+        List<String> names = new ArrayList<>(from);
+        Map<String, AttributeValue> allowed = new HashMap<>();
+        List<String> placeholders = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            placeholders.add(":from" + i);
+            allowed.put(":from" + i, AttributeValue.fromS(names.get(i)));
+        }
+        return update.condition(
+                        "attribute_exists(#pk) AND #status IN (" + String.join(", ", placeholders) + ")", allowed)
+                .applyIf(dynamoDb);
+    }
+
+    /** Sets the later deadline of an extension: once, on an open request, before its first deadline. */
+    boolean extend(String requestId, long extendedTo, String reason, long now) {
+        return ItemUpdate.of(table, GdprItems.request(requestId))
+                .set("extendedTo", extendedTo)
+                .set("extensionReason", reason)
+                .set("queueKey", GdprItems.queueKey(extendedTo, requestId))
+                .set("updatedAt", now)
+                .condition(
+                        "attribute_exists(#queue) AND #extendedTo = :none AND #dueAt > :now",
+                        Map.of(":none", Values.number(0), ":now", Values.number(now)))
+                .applyIf(dynamoDb);
+    }
+}

@@ -1,0 +1,295 @@
+package app.devskyy.gdpr;
+
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.auth.PersonContacts;
+import app.devskyy.core.auth.Principal;
+import app.devskyy.core.crypto.PersonalDataCipher;
+import app.devskyy.core.http.ApiProblem;
+import app.devskyy.core.mail.Mailer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of data subject requests before their processing: received from the person signed in
+ * (identity verified by a fresh login, whose second factor the login required where it is on;
+ * otherwise {@code identity_unverified} until the person signs in again and verifies), due one
+ * month after receipt (Art. 12(3)), extended once by up to two months with a reason told to the
+ * person within the first month, approved or denied (with the reason, and the person's remedies)
+ * by a privacy admin, canceled by the person while nothing runs. Every change is in the person's
+ * audit log; receipt, extension and denial are emailed.
+ */
+final class Requests {
+
+    record View(
+            String id,
+            String userId,
+            String type,
+            String status,
+            Instant receivedAt,
+            Instant dueAt,
+            Instant extendedTo,
+            String extensionReason,
+            String denialReason,
+            String verifiedVia,
+            boolean overdue) {}
+
+    record PageView(List<View> requests, String nextCursor) {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH);
+
+    private final RequestStore store;
+    private final Function<String, Optional<Instant>> sessionStarts;
+    private final PersonContacts contacts;
+    private final Mailer mailer;
+    private final PersonalDataCipher pii;
+    private final AuditLog audit;
+    private final String requestsPage;
+    private final Duration freshLogin;
+    private final Clock clock;
+
+    Requests(
+            RequestStore store,
+            Function<String, Optional<Instant>> sessionStarts,
+            PersonContacts contacts,
+            Mailer mailer,
+            PersonalDataCipher pii,
+            AuditLog audit,
+            String requestsPage,
+            Duration freshLogin,
+            Clock clock) {
+        this.store = store;
+        this.sessionStarts = sessionStarts;
+        this.contacts = contacts;
+        this.mailer = mailer;
+        this.pii = pii;
+        this.audit = audit;
+        this.requestsPage = requestsPage;
+        this.freshLogin = freshLogin;
+        this.clock = clock;
+    }
+
+    /** Whether the person's session began with a login within {@code freshLogin}. */
+    private Optional<String> verification(Principal person) {
+        Instant now = clock.instant();
+        return sessionStarts
+                .apply(person.sessionId())
+                .filter(start -> !start.isBefore(now.minus(freshLogin)))
+                .map(start -> Principal.AAL2.equals(person.assurance()) ? "fresh-login-mfa" : "fresh-login");
+    }
+
+    View create(Principal person, String type, Optional<String> details, AuditLog.Origin origin) {
+        String userId = person.userId();
+        boolean open = store.ofPerson(userId, 100, Optional.empty()).requests().stream()
+                .anyMatch(r -> r.type().equals(type) && !RequestStatus.CLOSED.contains(r.status()));
+        if (open) {
+            throw ApiProblem.of(
+                    409,
+                    "request-open",
+                    "Request open",
+                    "A " + type + " request of yours is open; follow or cancel it.");
+        }
+        Optional<String> verified = verification(person);
+        long now = clock.millis();
+        String requestId = "dsr_" + String.format("%012x", now)
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        long dueAt = Instant.ofEpochMilli(now)
+                .atZone(ZoneOffset.UTC)
+                .plusMonths(1)
+                .toInstant()
+                .toEpochMilli();
+        GdprItems.Request request = new GdprItems.Request(
+                GdprItems.request(requestId).pk(),
+                GdprItems.request(requestId).sk(),
+                requestId,
+                userId,
+                type,
+                verified.isPresent() ? RequestStatus.PENDING : RequestStatus.IDENTITY_UNVERIFIED,
+                now,
+                dueAt,
+                0,
+                null,
+                null,
+                details.map(d -> pii.encrypt(d, detailsContext(requestId))).orElse(null),
+                verified.orElse(null),
+                now,
+                GdprItems.person(userId),
+                GdprItems.personSk(now, requestId),
+                GdprItems.OPEN,
+                GdprItems.queueKey(dueAt, requestId));
+        store.create(request);
+        audit.account(userId, "gdpr.request.received:" + type, "success", userId, origin);
+        notify(request, "gdpr-received", "We received your " + type + " request", Instant.ofEpochMilli(dueAt), null);
+        return view(request);
+    }
+
+    static String detailsContext(String requestId) {
+        return "request:" + requestId + ":details";
+    }
+
+    /** The request, to its person or a privacy admin; 404 to anyone else (its existence is not told). */
+    GdprItems.Request visible(Principal caller, String requestId, boolean admin) {
+        return store.request(requestId)
+                .filter(r -> admin || r.userId().equals(caller.userId()))
+                .orElseThrow(() -> ApiProblem.notFound("No such request."));
+    }
+
+    View verify(Principal person, String requestId, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(person, requestId, false);
+        String via = verification(person)
+                .orElseThrow(() -> ApiProblem.of(
+                        403,
+                        "fresh-login-required",
+                        "Sign in again",
+                        "Verifying a request takes a login within the last " + freshLogin.toMinutes() + " minutes."));
+        return move(
+                request,
+                Set.of(RequestStatus.IDENTITY_UNVERIFIED),
+                RequestStatus.PENDING,
+                Map.of("verifiedVia", via),
+                person,
+                origin);
+    }
+
+    View cancel(Principal person, String requestId, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(person, requestId, false);
+        return move(
+                request,
+                Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.APPROVED),
+                RequestStatus.CANCELED,
+                Map.of(),
+                person,
+                origin);
+    }
+
+    View approve(Principal admin, String requestId, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(admin, requestId, true);
+        return move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin, origin);
+    }
+
+    View deny(Principal admin, String requestId, String reason, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(admin, requestId, true);
+        View denied = move(
+                request,
+                Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.APPROVED),
+                RequestStatus.DENIED,
+                Map.of("denialReason", reason),
+                admin,
+                origin);
+        notify(request, "gdpr-denied", "Your " + request.type() + " request", null, reason);
+        return denied;
+    }
+
+    /** Up to two more months, once, decided and told within the first month (Art. 12(3)). */
+    View extend(Principal admin, String requestId, int months, String reason, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(admin, requestId, true);
+        long extendedTo = Instant.ofEpochMilli(request.dueAt())
+                .atZone(ZoneOffset.UTC)
+                .plusMonths(months)
+                .toInstant()
+                .toEpochMilli();
+        if (!store.extend(requestId, extendedTo, reason, clock.millis())) {
+            throw ApiProblem.of(
+                    409,
+                    "cannot-extend",
+                    "Cannot extend",
+                    "A request is extended once, while open, and before its first deadline.");
+        }
+        audit.account(request.userId(), "gdpr.request.extended:" + request.type(), "success", admin.userId(), origin);
+        notify(
+                request,
+                "gdpr-extended",
+                "More time for your " + request.type() + " request",
+                Instant.ofEpochMilli(extendedTo),
+                reason);
+        return view(store.request(requestId).orElseThrow());
+    }
+
+    private View move(
+            GdprItems.Request request,
+            Set<String> from,
+            String to,
+            Map<String, String> values,
+            Principal actor,
+            AuditLog.Origin origin) {
+        if (!store.transition(request.requestId(), from, to, values, clock.millis())) {
+            throw ApiProblem.of(
+                    409,
+                    "invalid-transition",
+                    "Not in that state",
+                    "The request is "
+                            + store.request(request.requestId())
+                                    .map(GdprItems.Request::status)
+                                    .orElse("gone") + "; it cannot become " + to + ".");
+        }
+        audit.account(request.userId(), "gdpr.request." + to + ":" + request.type(), "success", actor.userId(), origin);
+        return view(store.request(request.requestId()).orElseThrow());
+    }
+
+    PageView ofPerson(Principal person, int limit, Optional<String> after) {
+        RequestStore.Page page = store.ofPerson(person.userId(), limit, after);
+        return new PageView(page.requests().stream().map(this::view).toList(), page.nextCursor());
+    }
+
+    PageView open(int limit, Optional<String> after) {
+        RequestStore.Page page = store.open(limit, after);
+        return new PageView(page.requests().stream().map(this::view).toList(), page.nextCursor());
+    }
+
+    View view(GdprItems.Request r) {
+        return new View(
+                r.requestId(),
+                r.userId(),
+                r.type(),
+                r.status(),
+                Instant.ofEpochMilli(r.receivedAt()),
+                Instant.ofEpochMilli(r.dueAt()),
+                r.extendedTo() > 0 ? Instant.ofEpochMilli(r.extendedTo()) : null,
+                r.extensionReason(),
+                r.denialReason(),
+                r.verifiedVia(),
+                !RequestStatus.CLOSED.contains(r.status()) && clock.millis() > r.deadline());
+    }
+
+    /** An email to the person; a mail outage does not undo the change, it is logged for operators. */
+    private void notify(GdprItems.Request request, String template, String subject, Instant dueAt, String reason) {
+        try {
+            Optional<String> to = contacts.email(request.userId());
+            if (to.isEmpty()) {
+                return;
+            }
+            Map<String, String> values = Map.of(
+                    "type",
+                    request.type(),
+                    "dueAt",
+                    dueAt == null ? "" : DAY.format(dueAt.atZone(ZoneOffset.UTC)),
+                    "reason",
+                    reason == null ? "" : reason,
+                    "link",
+                    requestsPage + request.requestId());
+            mailer.send(
+                    to.get(),
+                    subject,
+                    Mailer.template(template, values, false),
+                    Mailer.template(template, values, true));
+        } catch (RuntimeException failed) {
+            LOG.warn(
+                    "the {} email of request {} was not sent ({})",
+                    template,
+                    request.requestId(),
+                    failed.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package app.devskyy.local;
+
+import static app.devskyy.local.ApiClient.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.devskyy.core.Json;
+import app.devskyy.core.testing.Events;
+import app.devskyy.local.ApiClient.Answer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Data subject requests through the local API, before their processing: identity by a fresh
+ * login, the month's deadline and one extension told to the person, the privacy admins' queue by
+ * due date, approval, denial with its reason, cancellation, each change audited, the person
+ * emailed (the local outbox).
+ */
+class DataSubjectRequestsTest {
+
+    private static final String PASSWORD = "correct horse battery";
+
+    @TempDir
+    static Path dataDir;
+
+    static LocalApi api;
+
+    @BeforeAll
+    static void start() throws IOException {
+        // A short window, so that a session can be shown to go stale within the test.
+        api = LocalApi.start(new LocalApi.Options(
+                0, dataDir, Events.repositoryRoot().resolve("template.yaml"), Map.of("GDPR_FRESH_LOGIN_SECONDS", "5")));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private record Person(ApiClient client, String email, String token, String refresh, String userId) {}
+
+    private static Person person() throws IOException {
+        ApiClient client = new ApiClient(api.port());
+        String email = unique("dsr");
+        Answer login = client.account(email, PASSWORD);
+        String token = login.field("access_token");
+        return new Person(
+                client,
+                email,
+                token,
+                login.field("refresh_token"),
+                client.get("/api/v1/auth/me", token).field("id"));
+    }
+
+    private static String login(Person person) throws IOException {
+        return person.client()
+                .post(
+                        "/api/v1/auth/login",
+                        "{\"email\":\"" + person.email() + "\",\"password\":\"" + PASSWORD + "\"}",
+                        null)
+                .field("access_token");
+    }
+
+    private static String admin() throws IOException {
+        Person operator = person();
+        UsingLocalApi.grantPlatformRole(api, operator.userId(), "admin");
+        return operator.client()
+                .post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + operator.refresh() + "\"}", null)
+                .field("access_token");
+    }
+
+    private static Answer post(Person person, String path, String json, String token) throws IOException {
+        return person.client().send("POST", path, json, token, "application/json");
+    }
+
+    private static List<JsonNode> mailTo(String email) throws IOException {
+        Path outbox = dataDir.resolve("outbox");
+        if (!Files.exists(outbox)) {
+            return List.of();
+        }
+        try (var files = Files.list(outbox)) {
+            return files.sorted()
+                    .map(f -> {
+                        try {
+                            return Json.tree(Files.readAllBytes(f));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .filter(m -> m.path("to").asString().equals(email.toLowerCase()))
+                    .toList();
+        }
+    }
+
+    /** The actions of the person's account audit log, as stored. */
+    private static List<String> accountAudit(String userId) {
+        try (DynamoDbClient dynamoDb = UsingLocalApi.dynamoDb(api)) {
+            return dynamoDb
+                    .query(r -> r.tableName("AuditTable")
+                            .keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + userId))))
+                    .items()
+                    .stream()
+                    .map(item -> item.get("action").s())
+                    .toList();
+        }
+    }
+
+    @Test
+    void aRequestIsReceivedDueInAMonthExtendedOnceApprovedAndCanceledEachStepAuditedAndTold() throws Exception {
+        Person person = person();
+        Answer created = post(
+                person,
+                "/api/v1/gdpr/requests",
+                "{\"type\":\"erasure\",\"details\":\"Everything, please.\"}",
+                person.token());
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.field("status"))
+                .as("a fresh login verifies the person")
+                .isEqualTo("pending");
+        assertThat(created.field("verifiedVia")).isEqualTo("fresh-login");
+        Instant received = Instant.parse(created.field("receivedAt"));
+        assertThat(Instant.parse(created.field("dueAt")))
+                .isEqualTo(received.atZone(ZoneOffset.UTC).plusMonths(1).toInstant());
+        assertThat(created.raw()).as("details are the person's, not shown back").doesNotContain("Everything, please.");
+        String id = created.field("id");
+        assertThat(created.headers().get("location")).endsWith(id);
+        assertThat(mailTo(person.email()))
+                .anySatisfy(
+                        m -> assertThat(m.path("subject").asString()).isEqualTo("We received your erasure request"));
+
+        assertThat(post(person, "/api/v1/gdpr/requests", "{\"type\":\"erasure\"}", person.token())
+                        .status())
+                .as("one open request of a kind")
+                .isEqualTo(409);
+        assertThat(person.client()
+                        .get("/api/v1/gdpr/requests", person.token())
+                        .body()
+                        .at("/requests/0/id")
+                        .asString())
+                .isEqualTo(id);
+        Person stranger = person();
+        assertThat(stranger.client()
+                        .get("/api/v1/gdpr/requests/" + id, stranger.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(stranger.client()
+                        .get("/api/v1/gdpr/admin/requests", stranger.token())
+                        .status())
+                .isEqualTo(403);
+        assertThat(post(stranger, "/api/v1/gdpr/requests/" + id + "/approve", null, stranger.token())
+                        .status())
+                .isEqualTo(403);
+
+        String admin = admin();
+        JsonNode queue = person.client()
+                .get("/api/v1/gdpr/admin/requests?limit=100", admin)
+                .body()
+                .path("requests");
+        assertThat(queue.valueStream().map(r -> r.path("id").asString())).contains(id);
+        List<Instant> due = queue.valueStream()
+                .map(r -> Instant.parse(r.path("dueAt").asString()))
+                .toList();
+        assertThat(due).as("soonest due first").isSorted();
+
+        Answer approved = post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin);
+        assertThat(approved.field("status")).isEqualTo("approved");
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin)
+                        .status())
+                .isEqualTo(409);
+
+        Answer extended = post(
+                person,
+                "/api/v1/gdpr/requests/" + id + "/extend",
+                "{\"months\":2,\"reason\":\"The request covers years of agent runs.\"}",
+                admin);
+        assertThat(extended.status()).as(extended.raw()).isEqualTo(200);
+        assertThat(Instant.parse(extended.field("extendedTo")))
+                .isEqualTo(Instant.parse(created.field("dueAt"))
+                        .atZone(ZoneOffset.UTC)
+                        .plusMonths(2)
+                        .toInstant());
+        assertThat(post(
+                                person,
+                                "/api/v1/gdpr/requests/" + id + "/extend",
+                                "{\"months\":1,\"reason\":\"And another month, please.\"}",
+                                admin)
+                        .status())
+                .as("once")
+                .isEqualTo(409);
+        assertThat(mailTo(person.email())).anySatisfy(m -> {
+            assertThat(m.path("subject").asString()).isEqualTo("More time for your erasure request");
+            assertThat(m.path("text").asString()).contains("years of agent runs");
+        });
+
+        Answer canceled = post(person, "/api/v1/gdpr/requests/" + id + "/cancel", null, person.token());
+        assertThat(canceled.field("status")).isEqualTo("canceled");
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/cancel", null, person.token())
+                        .status())
+                .isEqualTo(409);
+        assertThat(person.client()
+                        .get("/api/v1/gdpr/admin/requests?limit=100", admin)
+                        .body()
+                        .path("requests")
+                        .valueStream()
+                        .map(r -> r.path("id").asString()))
+                .as("a closed request leaves the queue")
+                .doesNotContain(id);
+        assertThat(accountAudit(person.userId()))
+                .contains(
+                        "gdpr.request.received:erasure",
+                        "gdpr.request.approved:erasure",
+                        "gdpr.request.extended:erasure",
+                        "gdpr.request.canceled:erasure");
+    }
+
+    @Test
+    void aStaleSessionLeavesTheRequestUnverifiedUntilAFreshLoginAndADenialTellsTheReason() throws Exception {
+        Person person = person();
+        Thread.sleep(6_000);
+        Answer created = post(person, "/api/v1/gdpr/requests", "{\"type\":\"access\"}", person.token());
+        assertThat(created.field("status")).isEqualTo("identity_unverified");
+        String id = created.field("id");
+        Answer stale = post(person, "/api/v1/gdpr/requests/" + id + "/verify", null, person.token());
+        assertThat(stale.status()).isEqualTo(403);
+        assertThat(stale.field("type")).endsWith("/fresh-login-required");
+        Answer verified = post(person, "/api/v1/gdpr/requests/" + id + "/verify", null, login(person));
+        assertThat(verified.field("status")).isEqualTo("pending");
+
+        String admin = admin();
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/deny", "{\"reason\":\"short\"}", admin)
+                        .status())
+                .as("a reason the person can read")
+                .isEqualTo(422);
+        Answer denied = post(
+                person,
+                "/api/v1/gdpr/requests/" + id + "/deny",
+                "{\"reason\":\"We could not tell that this account is yours.\"}",
+                admin);
+        assertThat(denied.field("status")).isEqualTo("denied");
+        assertThat(denied.field("denialReason")).contains("could not tell");
+        assertThat(mailTo(person.email())).anySatisfy(m -> {
+            assertThat(m.path("text").asString()).contains("could not tell").contains("supervisory authority");
+        });
+        String fresh = login(person);
+        String workspace = person.client()
+                .get("/api/v1/auth/workspaces", fresh)
+                .body()
+                .at("/workspaces/0/id")
+                .asString();
+        String key = person.client()
+                .post(
+                        "/api/v1/auth/workspaces/" + workspace + "/api-keys",
+                        "{\"name\":\"ci\",\"role\":\"admin\"}",
+                        fresh)
+                .field("key");
+        assertThat(person.client()
+                        .send("POST", "/api/v1/gdpr/requests", "{\"type\":\"erasure\"}", key, "application/json")
+                        .status())
+                .as("a request is the person's own")
+                .isEqualTo(403);
+    }
+}
