@@ -122,6 +122,9 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                                 "application/json")
                         .status())
                 .isEqualTo(200);
+        assertThat(client.post("/api/v1/gdpr/requests", "{\"type\":\"erasure\",\"details\":\"All of it.\"}", token)
+                        .status())
+                .isEqualTo(201);
         long t = Instant.now().getEpochSecond();
         String checkout = WebhooksTest.stripeEvent(
                 "evt_gdpr_" + System.nanoTime(),
@@ -179,7 +182,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             "BillingTable:payment",
                             "BillingTable:provider customer",
                             "GdprTable:consent decision",
-                            "GdprTable:consent record");
+                            "GdprTable:consent record",
+                            "GdprTable:data subject request");
             assertThat(export)
                     .anySatisfy(
                             found -> assertThat(found.attributes()).containsEntry("emailCipher", email.toLowerCase()));
@@ -191,7 +195,7 @@ class PersonalDataRegistryTest extends UsingLocalApi {
             PersonalDataRegistry.Erased erased = REGISTRY.erase(subject, dynamoDb, tables);
             assertThat(erased.deleted())
                     .containsKeys("AuthTable", "AuditTable", "LlmTable", "BillingTable", "GdprTable");
-            assertThat(erased.pseudonymised()).containsKey("BillingTable");
+            assertThat(erased.pseudonymised()).containsKeys("BillingTable", "GdprTable");
             assertThat(namedBy(dynamoDb, userId, emailIndex)).isEmpty();
             // Kept for tax law, restricted, and naming no one.
             var payment = payments(dynamoDb, personal);

@@ -102,6 +102,8 @@ class ResponseContractTest extends UsingLocalApi {
                 .anyMatch(v -> v.startsWith("GET /api/v1/gdpr/purposes 200"))
                 .anyMatch(v -> v.startsWith("PUT /api/v1/gdpr/consents/{purpose} 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/gdpr/consents/proof 200"))
+                .anyMatch(v -> v.startsWith("POST /api/v1/gdpr/requests 201"))
+                .anyMatch(v -> v.startsWith("GET /api/v1/gdpr/admin/requests 200"))
                 .anyMatch(v -> v.startsWith("GET /api/v1/agents/workspaces/{workspaceId}/agents 200"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/runs 202"))
                 .anyMatch(v -> v.startsWith("POST /api/v1/agents/workspaces/{workspaceId}/knowledge/documents 201"))
