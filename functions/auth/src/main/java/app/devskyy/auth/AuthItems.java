@@ -29,7 +29,7 @@ final class AuthItems {
     }
 
     static ItemKey email(String emailIndex) {
-        return ItemKey.of("EMAIL#" + emailIndex, "EMAIL");
+        return CredentialItems.emailClaim(emailIndex);
     }
 
     static ItemKey lockout(String emailIndex) {

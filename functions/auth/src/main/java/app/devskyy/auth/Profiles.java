@@ -9,7 +9,6 @@ import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * How a user is shown and found: views of the account, the email's blind index, and the contexts
@@ -28,7 +27,7 @@ final class Profiles {
     }
 
     static String normalizeEmail(String email) {
-        return email.strip().toLowerCase(Locale.ROOT);
+        return CredentialItems.normalizeEmail(email);
     }
 
     /** The email's blind index: the key of its account and of its lockout. */

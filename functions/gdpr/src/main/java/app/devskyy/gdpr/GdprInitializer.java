@@ -15,6 +15,7 @@ import app.devskyy.core.http.Router;
 import app.devskyy.core.mail.Mailer;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.Purposes;
+import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
@@ -49,6 +50,8 @@ public class GdprInitializer implements ApplicationContextInitializer<GenericApp
                 pii,
                 Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
                 clock);
+        String frontend =
+                config.required("APP_BASE_URL", "http://localhost:5173").replaceAll("/+$", "");
         Requests requests = new Requests(
                 new RequestStore(dynamoDb, tables, table),
                 SessionTable.sessionStarts(tables, authTable),
@@ -56,14 +59,14 @@ public class GdprInitializer implements ApplicationContextInitializer<GenericApp
                 Mailer.fromConfig(config, aws),
                 pii,
                 audit,
-                config.required("APP_BASE_URL", "http://localhost:5173").replaceAll("/+$", "")
-                        + config.string("GDPR_REQUESTS_PATH", "/privacy/requests/"),
+                frontend + config.string("GDPR_REQUESTS_PATH", "/privacy/requests/"),
+                frontend + config.string("GDPR_CONFIRM_PATH", "/privacy/confirm?token="),
                 Duration.ofSeconds(config.integer("GDPR_FRESH_LOGIN_SECONDS", 600)),
                 clock);
         Router.Builder routes = new ConsentRoutes(
                         new ConsentStore(tables, table), Purposes.bundled(), pii, authenticator, clock)
                 .addTo(Router.builder());
-        new RequestRoutes(requests, authenticator).addTo(routes);
+        new RequestRoutes(requests, authenticator, RateLimits.fromConfig(config, dynamoDb)).addTo(routes);
         HttpApiFunction function = new HttpApiFunction(routes.build(), new Telemetry(config));
         Priming.register(
                 FUNCTION,

@@ -40,6 +40,25 @@ final class GdprItems {
         return String.format("%013d", dueAt) + "#" + requestId;
     }
 
+    /** A request's email confirmation, by the SHA-256 of its token (the token itself is only in the email). */
+    static ItemKey confirmation(String tokenHash) {
+        return ItemKey.of("CONFIRM#" + tokenHash, "CONFIRM");
+    }
+
+    /** {@code CONFIRM#<token hash>/CONFIRM}: which request a confirmation link verifies; expires (TTL) after a day. */
+    record Confirmation(String pk, String sk, String requestId, long expiresAt) {
+
+        static final TableSchema<Confirmation> SCHEMA = RecordSchema.of(
+                        Confirmation.class,
+                        f -> new Confirmation(
+                                f.string("pk"), f.string("sk"), f.string("requestId"), f.number("expiresAt", 0)))
+                .partitionKey("pk", Confirmation::pk)
+                .sortKey("sk", Confirmation::sk)
+                .string("requestId", Confirmation::requestId)
+                .number("expiresAt", Confirmation::expiresAt)
+                .build();
+    }
+
     /**
      * {@code REQ#<id>/REQUEST}: one data subject request. Times in epoch milliseconds;
      * {@code dueAt} is one month after receipt, {@code extendedTo} the later date an extension set

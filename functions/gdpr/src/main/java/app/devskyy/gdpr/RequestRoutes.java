@@ -4,17 +4,24 @@ import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
+import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.Paging;
 import app.devskyy.core.http.Router;
+import app.devskyy.core.ratelimit.Limit;
+import app.devskyy.core.ratelimit.RateLimits;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Data subject requests ({@code /api/v1/gdpr/requests}): the person signed in makes, follows,
- * verifies and cancels their own; privacy admins (platform role {@code admin}) see the open ones
+ * verifies and cancels their own; a person who cannot sign in asks by email and confirms by the
+ * link sent to it; privacy admins (platform role {@code admin}) see the open ones
  * by due date and approve, deny or extend them.
  */
 final class RequestRoutes {
@@ -22,6 +29,13 @@ final class RequestRoutes {
     private static final BodySchema REQUEST = BodySchema.load(RequestRoutes.class, "gdpr-request");
     private static final BodySchema DENY = BodySchema.load(RequestRoutes.class, "gdpr-deny");
     private static final BodySchema EXTEND = BodySchema.load(RequestRoutes.class, "gdpr-extend");
+    private static final BodySchema BY_EMAIL = BodySchema.load(RequestRoutes.class, "gdpr-request-by-email");
+    private static final BodySchema CONFIRM = BodySchema.load(RequestRoutes.class, "gdpr-confirm");
+
+    /** Requests by email are limited per address of origin, and per email address, so that none floods a mailbox. */
+    static final Limit BY_EMAIL_PER_IP = Limit.perMinute("gdpr-email-ip", 5);
+
+    static final Limit BY_EMAIL_PER_ADDRESS = new Limit("gdpr-email-address", 3, Duration.ofHours(1));
 
     record RequestBody(String type, String details) {}
 
@@ -29,17 +43,25 @@ final class RequestRoutes {
 
     record ExtendBody(int months, String reason) {}
 
+    record ByEmailBody(String email, String type) {}
+
+    record ConfirmBody(String token) {}
+
     private final Requests requests;
     private final Authenticator authenticator;
+    private final RateLimits limits;
 
-    RequestRoutes(Requests requests, Authenticator authenticator) {
+    RequestRoutes(Requests requests, Authenticator authenticator, RateLimits limits) {
         this.requests = requests;
         this.authenticator = authenticator;
+        this.limits = limits;
     }
 
     Router.Builder addTo(Router.Builder router) {
         String one = "/api/v1/gdpr/requests/{requestId}";
         return router.post("/api/v1/gdpr/requests", this::create)
+                .post("/api/v1/gdpr/requests/by-email", this::byEmail)
+                .post("/api/v1/gdpr/requests/confirm", this::confirm)
                 .get("/api/v1/gdpr/requests", this::mine)
                 .get(one, this::read)
                 .post(
@@ -86,6 +108,22 @@ final class RequestRoutes {
         Requests.View created =
                 requests.create(person, body.type(), Optional.ofNullable(body.details()), origin(request));
         return HttpResponse.json(201, created).withHeader("location", "/api/v1/gdpr/requests/" + created.id());
+    }
+
+    /** 202 whatever the address: whether it has an account is not told (nor that it was limited). */
+    private HttpResponse byEmail(HttpRequest request) {
+        ByEmailBody body = request.jsonBody(BY_EMAIL, ByEmailBody.class);
+        String address = Digests.sha256(body.email().strip().toLowerCase(Locale.ROOT));
+        if (limits.allows(BY_EMAIL_PER_IP, request.sourceIp(), RateLimits.FailurePolicy.CLOSED)
+                && limits.allows(BY_EMAIL_PER_ADDRESS, address, RateLimits.FailurePolicy.CLOSED)) {
+            requests.byEmail(body.email(), body.type(), origin(request));
+        }
+        return HttpResponse.json(202, Map.of("received", true));
+    }
+
+    private HttpResponse confirm(HttpRequest request) {
+        ConfirmBody body = request.jsonBody(CONFIRM, ConfirmBody.class);
+        return HttpResponse.ok(requests.confirm(body.token(), origin(request)));
     }
 
     private HttpResponse mine(HttpRequest request) {

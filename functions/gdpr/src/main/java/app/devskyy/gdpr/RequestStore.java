@@ -30,16 +30,32 @@ final class RequestStore {
 
     private final DynamoDbClient dynamoDb;
     private final DynamoDbTable<GdprItems.Request> requests;
+    private final DynamoDbTable<GdprItems.Confirmation> confirmations;
     private final String table;
 
     RequestStore(DynamoDbClient dynamoDb, DynamoTables tables, String table) {
         this.dynamoDb = dynamoDb;
         this.requests = tables.table(table, GdprItems.Request.SCHEMA);
+        this.confirmations = tables.table(table, GdprItems.Confirmation.SCHEMA);
         this.table = table;
     }
 
     void create(GdprItems.Request request) {
         Writes.putIfAbsent(requests, request);
+    }
+
+    void putConfirmation(String tokenHash, String requestId, long expiresAtSeconds) {
+        var key = GdprItems.confirmation(tokenHash);
+        Writes.putIfAbsent(confirmations, new GdprItems.Confirmation(key.pk(), key.sk(), requestId, expiresAtSeconds));
+    }
+
+    /** Uses a confirmation up: the request it verifies, once, if it has not expired. */
+    Optional<String> takeConfirmation(String tokenHash, long nowSeconds) {
+        return Writes.ifHolds(() -> confirmations.deleteItem(r -> r.key(
+                                GdprItems.confirmation(tokenHash).key())
+                        .conditionExpression(Writes.condition(
+                                "attribute_exists(pk) AND expiresAt > :now", ":now", Values.number(nowSeconds)))))
+                .map(GdprItems.Confirmation::requestId);
     }
 
     Optional<GdprItems.Request> request(String requestId) {

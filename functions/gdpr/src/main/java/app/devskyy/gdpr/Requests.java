@@ -1,16 +1,20 @@
 package app.devskyy.gdpr;
 
 import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.PersonContacts;
 import app.devskyy.core.auth.Principal;
+import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.mail.Mailer;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +52,8 @@ final class Requests {
     record PageView(List<View> requests, String nextCursor) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration CONFIRMATION_LIFETIME = Duration.ofDays(1);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH);
 
     private final RequestStore store;
@@ -57,6 +63,7 @@ final class Requests {
     private final PersonalDataCipher pii;
     private final AuditLog audit;
     private final String requestsPage;
+    private final String confirmPage;
     private final Duration freshLogin;
     private final Clock clock;
 
@@ -68,8 +75,10 @@ final class Requests {
             PersonalDataCipher pii,
             AuditLog audit,
             String requestsPage,
+            String confirmPage,
             Duration freshLogin,
             Clock clock) {
+        this.confirmPage = confirmPage;
         this.store = store;
         this.sessionStarts = sessionStarts;
         this.contacts = contacts;
@@ -90,18 +99,92 @@ final class Requests {
                 .map(start -> Principal.AAL2.equals(person.assurance()) ? "fresh-login-mfa" : "fresh-login");
     }
 
+    private boolean hasOpen(String userId, String type) {
+        return store.ofPerson(userId, 100, Optional.empty()).requests().stream()
+                .anyMatch(r -> r.type().equals(type) && !RequestStatus.CLOSED.contains(r.status()));
+    }
+
     View create(Principal person, String type, Optional<String> details, AuditLog.Origin origin) {
         String userId = person.userId();
-        boolean open = store.ofPerson(userId, 100, Optional.empty()).requests().stream()
-                .anyMatch(r -> r.type().equals(type) && !RequestStatus.CLOSED.contains(r.status()));
-        if (open) {
+        if (hasOpen(userId, type)) {
             throw ApiProblem.of(
                     409,
                     "request-open",
                     "Request open",
                     "A " + type + " request of yours is open; follow or cancel it.");
         }
-        Optional<String> verified = verification(person);
+        GdprItems.Request request = receive(userId, type, details, verification(person), origin);
+        notify(
+                request,
+                "gdpr-received",
+                "We received your " + type + " request",
+                Instant.ofEpochMilli(request.dueAt()),
+                null);
+        return view(request);
+    }
+
+    /**
+     * A request by email, for a person who cannot sign in: if the address is an account's, the
+     * request is received unverified and a link that verifies it (once, within a day) is emailed to
+     * that address. The caller learns nothing either way: whether the address has an account, or
+     * a request of the kind is open, is not told.
+     */
+    void byEmail(String email, String type, AuditLog.Origin origin) {
+        Optional<String> userId = contacts.userByEmail(email);
+        if (userId.isEmpty() || hasOpen(userId.get(), type)) {
+            return;
+        }
+        GdprItems.Request request = receive(userId.get(), type, Optional.empty(), Optional.empty(), origin);
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        store.putConfirmation(
+                Digests.sha256(token),
+                request.requestId(),
+                clock.instant().plus(CONFIRMATION_LIFETIME).getEpochSecond());
+        Map<String, String> values = Map.of("type", type, "link", confirmPage + token);
+        try {
+            mailer.send(
+                    CredentialItems.normalizeEmail(email),
+                    "Confirm your " + type + " request",
+                    Mailer.template("gdpr-confirm", values, false),
+                    Mailer.template("gdpr-confirm", values, true));
+        } catch (RuntimeException failed) {
+            LOG.warn(
+                    "the confirmation email of request {} was not sent ({})",
+                    request.requestId(),
+                    failed.getClass().getSimpleName());
+        }
+    }
+
+    /** The link of a request by email verifies it, once. */
+    View confirm(String token, AuditLog.Origin origin) {
+        String requestId = store.takeConfirmation(
+                        Digests.sha256(token), clock.instant().getEpochSecond())
+                .orElseThrow(() -> ApiProblem.of(
+                        400,
+                        "invalid-token",
+                        "Invalid link",
+                        "This confirmation link is not valid, was used, or expired."));
+        GdprItems.Request request = store.request(requestId).orElseThrow(() -> ApiProblem.notFound("No such request."));
+        View pending = move(
+                request,
+                Set.of(RequestStatus.IDENTITY_UNVERIFIED),
+                RequestStatus.PENDING,
+                Map.of("verifiedVia", "email-link"),
+                request.userId(),
+                origin);
+        notify(
+                request,
+                "gdpr-received",
+                "We received your " + request.type() + " request",
+                Instant.ofEpochMilli(request.dueAt()),
+                null);
+        return pending;
+    }
+
+    private GdprItems.Request receive(
+            String userId, String type, Optional<String> details, Optional<String> verified, AuditLog.Origin origin) {
         long now = clock.millis();
         String requestId = "dsr_" + String.format("%012x", now)
                 + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -131,8 +214,7 @@ final class Requests {
                 GdprItems.queueKey(dueAt, requestId));
         store.create(request);
         audit.account(userId, "gdpr.request.received:" + type, "success", userId, origin);
-        notify(request, "gdpr-received", "We received your " + type + " request", Instant.ofEpochMilli(dueAt), null);
-        return view(request);
+        return request;
     }
 
     static String detailsContext(String requestId) {
@@ -159,7 +241,7 @@ final class Requests {
                 Set.of(RequestStatus.IDENTITY_UNVERIFIED),
                 RequestStatus.PENDING,
                 Map.of("verifiedVia", via),
-                person,
+                person.userId(),
                 origin);
     }
 
@@ -170,13 +252,13 @@ final class Requests {
                 Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.APPROVED),
                 RequestStatus.CANCELED,
                 Map.of(),
-                person,
+                person.userId(),
                 origin);
     }
 
     View approve(Principal admin, String requestId, AuditLog.Origin origin) {
         GdprItems.Request request = visible(admin, requestId, true);
-        return move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin, origin);
+        return move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin.userId(), origin);
     }
 
     View deny(Principal admin, String requestId, String reason, AuditLog.Origin origin) {
@@ -186,7 +268,7 @@ final class Requests {
                 Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.APPROVED),
                 RequestStatus.DENIED,
                 Map.of("denialReason", reason),
-                admin,
+                admin.userId(),
                 origin);
         notify(request, "gdpr-denied", "Your " + request.type() + " request", null, reason);
         return denied;
@@ -222,7 +304,7 @@ final class Requests {
             Set<String> from,
             String to,
             Map<String, String> values,
-            Principal actor,
+            String actorId,
             AuditLog.Origin origin) {
         if (!store.transition(request.requestId(), from, to, values, clock.millis())) {
             throw ApiProblem.of(
@@ -234,7 +316,7 @@ final class Requests {
                                     .map(GdprItems.Request::status)
                                     .orElse("gone") + "; it cannot become " + to + ".");
         }
-        audit.account(request.userId(), "gdpr.request." + to + ":" + request.type(), "success", actor.userId(), origin);
+        audit.account(request.userId(), "gdpr.request." + to + ":" + request.type(), "success", actorId, origin);
         return view(store.request(request.requestId()).orElseThrow());
     }
 

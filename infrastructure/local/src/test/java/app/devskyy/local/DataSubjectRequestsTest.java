@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -224,6 +227,49 @@ class DataSubjectRequestsTest {
                         "gdpr.request.approved:erasure",
                         "gdpr.request.extended:erasure",
                         "gdpr.request.canceled:erasure");
+    }
+
+    @Test
+    void aRequestByEmailIsConfirmedByTheLinkSentToTheAccountsAddressOnceAndTellsACallerNothing() throws Exception {
+        Person person = person();
+        ApiClient anyone = new ApiClient(api.port());
+        String body = "{\"email\":\"" + person.email().toUpperCase(Locale.ROOT) + "\",\"type\":\"portability\"}";
+        Answer asked = anyone.send("POST", "/api/v1/gdpr/requests/by-email", body, null, "application/json");
+        assertThat(asked.status()).isEqualTo(202);
+        String nobody = unique("nobody");
+        Answer unknown = anyone.send(
+                "POST",
+                "/api/v1/gdpr/requests/by-email",
+                "{\"email\":\"" + nobody + "\",\"type\":\"portability\"}",
+                null,
+                "application/json");
+        assertThat(unknown.status()).isEqualTo(202);
+        assertThat(unknown.raw())
+                .as("the same answer, whether or not the address has an account")
+                .isEqualTo(asked.raw());
+        assertThat(mailTo(nobody)).isEmpty();
+
+        JsonNode mail = mailTo(person.email()).stream()
+                .filter(m -> m.path("subject").asString().equals("Confirm your portability request"))
+                .findFirst()
+                .orElseThrow();
+        Matcher link = Pattern.compile("token=([A-Za-z0-9_-]{43})")
+                .matcher(mail.path("text").asString());
+        assertThat(link.find()).isTrue();
+        JsonNode mine = person.client()
+                .get("/api/v1/gdpr/requests", person.token())
+                .body()
+                .at("/requests/0");
+        assertThat(mine.path("status").asString()).isEqualTo("identity_unverified");
+
+        String confirm = "{\"token\":\"" + link.group(1) + "\"}";
+        Answer confirmed = anyone.send("POST", "/api/v1/gdpr/requests/confirm", confirm, null, "application/json");
+        assertThat(confirmed.status()).as(confirmed.raw()).isEqualTo(200);
+        assertThat(confirmed.field("status")).isEqualTo("pending");
+        assertThat(confirmed.field("verifiedVia")).isEqualTo("email-link");
+        Answer again = anyone.send("POST", "/api/v1/gdpr/requests/confirm", confirm, null, "application/json");
+        assertThat(again.status()).as("once").isEqualTo(400);
+        assertThat(again.field("type")).endsWith("/invalid-token");
     }
 
     @Test

@@ -4,6 +4,7 @@ import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 
@@ -69,6 +70,27 @@ public final class CredentialItems {
     /** A person's profile ({@code USER#<id>/PROFILE}), which the auth family writes. */
     public static ItemKey profile(String userId) {
         return ItemKey.of(user(userId), "PROFILE");
+    }
+
+    /** Which account an email address is ({@code EMAIL#<blind index>/EMAIL}), written by the auth family. */
+    public static ItemKey emailClaim(String emailIndex) {
+        return ItemKey.of("EMAIL#" + emailIndex, "EMAIL");
+    }
+
+    /** An email address as its blind index is taken of it: trimmed, lower case. */
+    public static String normalizeEmail(String email) {
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** What other families read of an email claim: whose the address is. */
+    public record EmailOwner(String pk, String sk, String userId) {
+
+        public static final TableSchema<EmailOwner> SCHEMA = RecordSchema.of(
+                        EmailOwner.class, f -> new EmailOwner(f.string("pk"), f.string("sk"), f.string("userId")))
+                .partitionKey("pk", EmailOwner::pk)
+                .sortKey("sk", EmailOwner::sk)
+                .string("userId", EmailOwner::userId)
+                .build();
     }
 
     /** The encryption context of a person's email address in their profile. */
