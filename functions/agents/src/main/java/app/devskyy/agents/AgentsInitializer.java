@@ -178,6 +178,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                         config.integer("AGENT_APPROVAL_TIMEOUT_SECONDS", 86_400),
                         config.integer("AGENT_RUN_RETENTION_DAYS", 90)),
                 p.entitlements(),
+                p.llm().consents(),
                 p.clock());
         Authenticator authenticator = SessionTable.authenticator(config, p.dynamoDb(), p.tables());
         Router.Builder routes =

@@ -10,6 +10,7 @@ import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.events.PermanentFailure;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.FieldError;
+import app.devskyy.core.privacy.Consents;
 import app.devskyy.llm.ChatMessage;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.Routing;
@@ -52,6 +53,7 @@ final class Runs {
     private final Defaults defaults;
     private final Clock clock;
 
+    private final Consents consents;
     private final Entitlements entitlements;
 
     Runs(
@@ -63,8 +65,10 @@ final class Runs {
             Supplier<Set<String>> reachable,
             Defaults defaults,
             Entitlements entitlements,
+            Consents consents,
             Clock clock) {
         this.entitlements = entitlements;
+        this.consents = consents;
         this.store = store;
         this.budget = budget;
         this.catalogue = catalogue;
@@ -81,6 +85,8 @@ final class Runs {
 
     /** Starts a run, or answers the one this idempotency key started; {@code isNew} says which. */
     RunStore.Created start(Caller caller, JsonNode body, byte[] raw, Optional<String> idempotencyKey) {
+        // A person whose processing is restricted (GDPR Art. 18) starts no run: its steps would process their data.
+        consents.requireProcessing(caller.id());
         AgentCatalogue.Agent agent = catalogue
                 .agent(body.path("agent").asString())
                 .orElseThrow(() -> ApiProblem.validation(List.of(

@@ -25,6 +25,8 @@ public final class GdprPersonalData {
                     TABLE, "consent decision", Set.of(ACTIVITY), Finder.partition(PERSON, ConsentItems.CURRENT)),
             PersonalItems.deleted(
                     TABLE, "consent record", Set.of(ACTIVITY, NETWORK), Finder.partition(PERSON, ConsentItems.RECORDS)),
+            PersonalItems.deleted(
+                    TABLE, "restriction or objection", Set.of(ACTIVITY), Finder.partition(PERSON, ConsentItems.FLAGS)),
             PersonalItems.pseudonymised(
                     TABLE,
                     "data subject request",

@@ -74,6 +74,7 @@ final class RequestRoutes {
                         one + "/approve",
                         r -> HttpResponse.ok(requests.approve(admin(r), r.pathId("requestId"), origin(r))))
                 .post(one + "/deny", this::deny)
+                .post(one + "/lift", r -> HttpResponse.ok(requests.lift(admin(r), r.pathId("requestId"), origin(r))))
                 .post(one + "/extend", this::extend)
                 .get("/api/v1/gdpr/admin/requests", this::queue);
     }

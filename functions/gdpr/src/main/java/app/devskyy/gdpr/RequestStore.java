@@ -6,6 +6,7 @@ import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.http.Paging;
+import app.devskyy.core.privacy.ConsentItems;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,6 +141,14 @@ final class RequestStore {
         return update.condition(
                         "attribute_exists(#pk) AND #status IN (" + String.join(", ", placeholders) + ")", allowed)
                 .applyIf(dynamoDb);
+    }
+
+    /** Sets a person's restriction or objection ({@code restricted}, {@code objected}), which {@code Consents} reads. */
+    void setFlag(String userId, String flag, boolean on, long now) {
+        ItemUpdate.of(table, ConsentItems.flags(userId))
+                .set(flag, AttributeValue.fromBool(on))
+                .set("updatedAt", now)
+                .apply(dynamoDb);
     }
 
     /** Sets the later deadline of an extension: once, on an open request, before its first deadline. */

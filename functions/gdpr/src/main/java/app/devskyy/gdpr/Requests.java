@@ -256,9 +256,41 @@ final class Requests {
                 origin);
     }
 
+    /**
+     * Approves a pending request. A restriction or an objection is carried out at once: the
+     * person's flag is set, which every family's {@code Consents} honours within its cache time,
+     * and the request is complete.
+     */
     View approve(Principal admin, String requestId, AuditLog.Origin origin) {
         GdprItems.Request request = visible(admin, requestId, true);
-        return move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin.userId(), origin);
+        View approved =
+                move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin.userId(), origin);
+        String flag = switch (request.type()) {
+            case "restriction" -> "restricted";
+            case "objection" -> "objected";
+            default -> null;
+        };
+        if (flag == null) {
+            return approved;
+        }
+        store.setFlag(request.userId(), flag, true, clock.millis());
+        View complete =
+                move(request, Set.of(RequestStatus.APPROVED), RequestStatus.COMPLETE, Map.of(), admin.userId(), origin);
+        notify(request, "gdpr-complete", "Your " + request.type() + " request is carried out", null, null);
+        return complete;
+    }
+
+    /** Lifts a restriction (Art. 18(3)): the person's data is processed again; audited and emailed. */
+    View lift(Principal admin, String requestId, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(admin, requestId, true);
+        if (!request.type().equals("restriction") || !request.status().equals(RequestStatus.COMPLETE)) {
+            throw ApiProblem.of(
+                    409, "not-restricting", "Nothing to lift", "Only a carried-out restriction request can be lifted.");
+        }
+        store.setFlag(request.userId(), "restricted", false, clock.millis());
+        audit.account(request.userId(), "gdpr.restriction.lifted", "success", admin.userId(), origin);
+        notify(request, "gdpr-lifted", "The restriction of your data is lifted", null, null);
+        return view(request);
     }
 
     View deny(Principal admin, String requestId, String reason, AuditLog.Origin origin) {

@@ -8,7 +8,6 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
-import app.devskyy.core.privacy.Consents;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -64,7 +63,7 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
                         config.integer("LLM_DEFAULT_TPM", 2_000_000),
                         llm.maxTokensUnderBudget(),
                         "redacted".equals(config.string("LLM_LOG_PROMPTS", "off"))),
-                Consents.fromConfig(config, tables, clock),
+                llm.consents(),
                 clock);
         HttpApiFunction function = new HttpApiFunction(
                 new LlmRoutes(proxy, budgets, ledger, SessionTable.authenticator(config, dynamoDb, tables), clock)

@@ -44,7 +44,10 @@ class DataSubjectRequestsTest {
     static void start() throws IOException {
         // A short window, so that a session can be shown to go stale within the test.
         api = LocalApi.start(new LocalApi.Options(
-                0, dataDir, Events.repositoryRoot().resolve("template.yaml"), Map.of("GDPR_FRESH_LOGIN_SECONDS", "5")));
+                0,
+                dataDir,
+                Events.repositoryRoot().resolve("template.yaml"),
+                Map.of("GDPR_FRESH_LOGIN_SECONDS", "5", "CONSENT_CACHE_SECONDS", "0")));
     }
 
     @AfterAll
@@ -227,6 +230,61 @@ class DataSubjectRequestsTest {
                         "gdpr.request.approved:erasure",
                         "gdpr.request.extended:erasure",
                         "gdpr.request.canceled:erasure");
+    }
+
+    @Test
+    void anApprovedRestrictionStopsModelCallsAndRunsForThePersonUntilItIsLifted() throws Exception {
+        Person person = person();
+        String workspace = person.client()
+                .get("/api/v1/auth/workspaces", person.token())
+                .body()
+                .at("/workspaces/0/id")
+                .asString();
+        String chat = "{\"model\":\"fast\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello.\"}]}";
+        Map<String, String> named = Map.of("x-workspace-id", workspace);
+        assertThat(person.client()
+                        .send("POST", "/api/v1/llm/chat/completions", chat, person.token(), "application/json", named)
+                        .status())
+                .isEqualTo(200);
+        String id = post(person, "/api/v1/gdpr/requests", "{\"type\":\"restriction\"}", person.token())
+                .field("id");
+        String admin = admin();
+        Answer carriedOut = post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin);
+        assertThat(carriedOut.field("status")).as("carried out at once").isEqualTo("complete");
+
+        Answer refused = person.client()
+                .send("POST", "/api/v1/llm/chat/completions", chat, person.token(), "application/json", named);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.body().at("/error/code").asString())
+                .as("in OpenAI's error shape")
+                .isEqualTo("processing_restricted");
+        Answer run = person.client()
+                .send(
+                        "POST",
+                        "/api/v1/agents/workspaces/" + workspace + "/runs",
+                        "{\"agent\":\"support\",\"goal\":\"Answer.\"}",
+                        person.token(),
+                        "application/json");
+        assertThat(run.status()).isEqualTo(403);
+        assertThat(run.field("type")).endsWith("/processing-restricted");
+        assertThat(mailTo(person.email()))
+                .anySatisfy(m ->
+                        assertThat(m.path("subject").asString()).isEqualTo("Your restriction request is carried out"));
+
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/lift", null, person.token())
+                        .status())
+                .as("privacy admins only")
+                .isEqualTo(403);
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/lift", null, admin)
+                        .status())
+                .isEqualTo(200);
+        assertThat(person.client()
+                        .send("POST", "/api/v1/llm/chat/completions", chat, person.token(), "application/json", named)
+                        .status())
+                .as("processed again")
+                .isEqualTo(200);
+        assertThat(accountAudit(person.userId()))
+                .contains("gdpr.request.complete:restriction", "gdpr.restriction.lifted");
     }
 
     @Test

@@ -32,6 +32,36 @@ public final class ConsentItems {
 
     public static final String RECORDS = "CONSENTLOG#";
 
+    /** Whether a person's processing is restricted (Art. 18) or objected to (Art. 21). */
+    public static ItemKey flags(String userId) {
+        return ItemKey.of(person(userId), FLAGS);
+    }
+
+    public static final String FLAGS = "PRIVACY";
+
+    /**
+     * {@code USER#<id>/PRIVACY}: set by a privacy admin's approval of a restriction or an
+     * objection request: a restricted person's data is stored, not processed (no model call, no
+     * agent run); an objection ends every processing not needed for the service or the law.
+     */
+    public record Flags(String pk, String sk, boolean restricted, boolean objected, long updatedAt) {
+
+        public static final TableSchema<Flags> SCHEMA = RecordSchema.of(
+                        Flags.class,
+                        f -> new Flags(
+                                f.string("pk"),
+                                f.string("sk"),
+                                f.bool("restricted"),
+                                f.bool("objected"),
+                                f.number("updatedAt", 0)))
+                .partitionKey("pk", Flags::pk)
+                .sortKey("sk", Flags::sk)
+                .bool("restricted", Flags::restricted)
+                .bool("objected", Flags::objected)
+                .number("updatedAt", Flags::updatedAt)
+                .build();
+    }
+
     /** {@code USER#<id>/CONSENT#<purpose>}: whether the person consents now, and under which notice. */
     public record Current(
             String pk,

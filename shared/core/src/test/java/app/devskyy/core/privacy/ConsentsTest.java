@@ -1,8 +1,10 @@
 package app.devskyy.core.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.testing.DynamoDbLocal;
 import app.devskyy.core.testing.MutableClock;
 import java.time.Duration;
@@ -50,6 +52,30 @@ class ConsentsTest {
                 .isTrue();
         clock.advance(Duration.ofSeconds(31));
         assertThat(consents.allows(person, Consents.LLM_PROMPT_LOGGING)).isFalse();
+    }
+
+    @Test
+    void aRestrictionAllowsNothingAndAnObjectionEndsWhatRestsOnConsent() {
+        DynamoDbTable<ConsentItems.Flags> flags =
+                new DynamoTables(DynamoDbLocal.client()).table("GdprTable", ConsentItems.Flags.SCHEMA);
+        var key = ConsentItems.flags(person);
+        decide(true);
+        flags.putItem(new ConsentItems.Flags(key.pk(), key.sk(), false, true, clock.millis()));
+        assertThat(consents.allows(person, Consents.LLM_PROMPT_LOGGING))
+                .as("objected: even a grant")
+                .isFalse();
+        assertThat(consents.allows(person, "service"))
+                .as("the service itself goes on")
+                .isTrue();
+        consents.requireProcessing("user:" + person);
+
+        clock.advance(Duration.ofSeconds(31));
+        flags.putItem(new ConsentItems.Flags(key.pk(), key.sk(), true, false, clock.millis()));
+        assertThat(consents.allows(person, "service")).isFalse();
+        assertThatThrownBy(() -> consents.requireProcessing("user:" + person))
+                .isInstanceOfSatisfying(
+                        ApiProblem.class, p -> assertThat(p.slug()).isEqualTo("processing-restricted"));
+        consents.requireProcessing("key:key_123");
     }
 
     @Test

@@ -5,6 +5,7 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
+import app.devskyy.core.privacy.Consents;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.ChatGateway;
 import app.devskyy.llm.Prices;
@@ -30,6 +31,7 @@ public record LlmServices(
         Budgets budgets,
         UsageLedger ledger,
         MeteredChat meter,
+        Consents consents,
         Optional<UpstashClient> upstash,
         int maxTokensUnderBudget) {
 
@@ -61,13 +63,15 @@ public record LlmServices(
         Budgets budgets = new Budgets(dynamoDb, tables, table, entitlements, clock);
         UsageLedger ledger = new UsageLedger(dynamoDb, tables, table, clock);
         int maxTokensUnderBudget = config.integer("LLM_MAX_TOKENS_UNDER_BUDGET", 4096);
+        Consents consents = Consents.fromConfig(config, tables, clock);
         return new LlmServices(
                 routing(config, aws),
                 gateway,
                 prices,
                 budgets,
                 ledger,
-                new MeteredChat(gateway, prices, budgets, ledger, maxTokensUnderBudget),
+                new MeteredChat(gateway, prices, budgets, ledger, consents, maxTokensUnderBudget),
+                consents,
                 upstash,
                 maxTokensUnderBudget);
     }

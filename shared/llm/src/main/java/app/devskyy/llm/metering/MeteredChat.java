@@ -1,5 +1,6 @@
 package app.devskyy.llm.metering;
 
+import app.devskyy.core.privacy.Consents;
 import app.devskyy.llm.ChatGateway;
 import app.devskyy.llm.ChatGateway.GatewayException;
 import app.devskyy.llm.ChatGateway.Outcome;
@@ -17,7 +18,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One accounted model call, the same for every family: the worst-case cost is reserved against the
+ * One accounted model call, the same for every family, and never one for a person whose
+ * processing is restricted: the worst-case cost is reserved against the
  * workspace's and the key's budgets (and a caller's own cap, such as an agent run's) before the
  * call, the gateway sends it down the route, then the reservation is settled at the actual cost and
  * the usage record written, concurrently. Since the actual cost never exceeds the reservation, no
@@ -43,11 +45,18 @@ public final class MeteredChat {
     private final Prices prices;
     private final Budgets budgets;
     private final UsageLedger ledger;
+    private final Consents consents;
     private final int maxTokensUnderBudget;
 
     public MeteredChat(
-            ChatGateway gateway, Prices prices, Budgets budgets, UsageLedger ledger, int maxTokensUnderBudget) {
+            ChatGateway gateway,
+            Prices prices,
+            Budgets budgets,
+            UsageLedger ledger,
+            Consents consents,
+            int maxTokensUnderBudget) {
         this.gateway = gateway;
+        this.consents = consents;
         this.prices = prices;
         this.budgets = budgets;
         this.ledger = ledger;
@@ -75,6 +84,8 @@ public final class MeteredChat {
             Optional<Budgets.Reservation> prepaid,
             Consumer<Outcome<ChatResult>> alongside)
             throws GatewayException {
+        // A person whose processing is restricted (GDPR Art. 18): nothing of theirs goes to a model.
+        consents.requireProcessing(caller.id());
         boolean bounded = cap.isPresent()
                 || budgets.monthlyLimit(caller.workspaceId()) != null
                 || caller.apiKeyId()
@@ -145,6 +156,7 @@ public final class MeteredChat {
     public Embedded embed(
             Caller caller, String requestId, String operation, Route route, List<String> inputs, Integer dimensions)
             throws GatewayException {
+        consents.requireProcessing(caller.id());
         long bytes = inputs.stream()
                 .mapToLong(s -> s.getBytes(StandardCharsets.UTF_8).length + 1L)
                 .sum();
