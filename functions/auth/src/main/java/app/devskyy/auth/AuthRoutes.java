@@ -108,7 +108,7 @@ final class AuthRoutes {
                     accounts.changePassword(
                             principal,
                             request.jsonBody(CHANGE_PASSWORD, AuthModels.ChangePasswordRequest.class),
-                            origin(request));
+                            Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .get(
@@ -126,7 +126,7 @@ final class AuthRoutes {
                             workspaces.createWorkspace(
                                     principal,
                                     request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class),
-                                    origin(request)));
+                                    Origin.of(request)));
                 })
                 .get(
                         BASE + "/workspaces",
@@ -142,7 +142,7 @@ final class AuthRoutes {
                             principal,
                             request.pathId("workspaceId"),
                             request.jsonBody(WORKSPACE, AuthModels.WorkspaceRequest.class),
-                            origin(request)));
+                            Origin.of(request)));
                 })
                 .get(
                         BASE + "/workspaces/{workspaceId}/members",
@@ -158,7 +158,7 @@ final class AuthRoutes {
                                     principal,
                                     request.pathId("workspaceId"),
                                     request.jsonBody(ADD_MEMBER, AuthModels.AddMemberRequest.class),
-                                    origin(request)));
+                                    Origin.of(request)));
                 })
                 .patch(BASE + "/workspaces/{workspaceId}/members/{userId}", request -> {
                     Principal principal = authenticator.authenticate(request);
@@ -167,7 +167,7 @@ final class AuthRoutes {
                             request.pathId("workspaceId"),
                             request.pathId("userId"),
                             request.jsonBody(MEMBER_ROLE, AuthModels.RoleRequest.class),
-                            origin(request));
+                            Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .delete(BASE + "/workspaces/{workspaceId}/members/{userId}", request -> {
@@ -175,7 +175,7 @@ final class AuthRoutes {
                             authenticator.authenticate(request),
                             request.pathId("workspaceId"),
                             request.pathId("userId"),
-                            origin(request));
+                            Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .get(BASE + "/workspaces/{workspaceId}/audit", request -> {
@@ -197,7 +197,7 @@ final class AuthRoutes {
                             principal,
                             request.pathId("userId"),
                             request.jsonBody(ADMINISTER, AuthModels.AdministerRequest.class),
-                            origin(request)));
+                            Origin.of(request)));
                 })
                 .post(
                         BASE + "/email/verify",
@@ -224,13 +224,14 @@ final class AuthRoutes {
                 })
                 .post(BASE + "/password/reset", request -> {
                     emailLinks.resetPassword(
-                            request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class), origin(request));
+                            request.jsonBody(RESET_PASSWORD, AuthModels.ResetPasswordRequest.class),
+                            Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/totp", request -> {
                     Principal principal = authenticator.authenticate(request);
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    return HttpResponse.json(201, secondFactors.enrollTotp(principal, origin(request)));
+                    return HttpResponse.json(201, secondFactors.enrollTotp(principal, Origin.of(request)));
                 })
                 .post(BASE + "/mfa/totp/{factorId}/verify", request -> {
                     Principal principal = authenticator.authenticate(request);
@@ -238,14 +239,14 @@ final class AuthRoutes {
                             .code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
                     return HttpResponse.ok(
-                            secondFactors.verifyTotp(principal, request.pathId("factorId"), code, origin(request)));
+                            secondFactors.verifyTotp(principal, request.pathId("factorId"), code, Origin.of(request)));
                 })
                 .delete(BASE + "/mfa/totp/{factorId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     String code = request.jsonBody(MFA_CODE, AuthModels.CodeRequest.class)
                             .code();
                     limits.enforce(MFA_PER_USER, principal.userId(), FailurePolicy.OPEN);
-                    secondFactors.deleteTotp(principal, request.pathId("factorId"), code, origin(request));
+                    secondFactors.deleteTotp(principal, request.pathId("factorId"), code, Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .post(BASE + "/mfa/challenge", request -> {
@@ -256,13 +257,13 @@ final class AuthRoutes {
                             .ifPresent(user -> limits.enforce(MFA_PER_USER, user, FailurePolicy.OPEN));
                     return cookies.deliver(
                             sessions.secondFactorSession(
-                                    secondFactors.completeChallenge(body, origin(request)), origin(request)),
+                                    secondFactors.completeChallenge(body, Origin.of(request)), Origin.of(request)),
                             body.inCookie());
                 })
                 .post(
                         BASE + "/mfa/recovery-codes",
                         request -> HttpResponse.ok(secondFactors.regenerateRecoveryCodes(
-                                authenticator.authenticate(request), origin(request))))
+                                authenticator.authenticate(request), Origin.of(request))))
                 .post(BASE + "/workspaces/{workspaceId}/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.json(
@@ -271,7 +272,7 @@ final class AuthRoutes {
                                     principal,
                                     request.pathId("workspaceId"),
                                     request.jsonBody(CREATE_API_KEY, AuthModels.CreateApiKeyRequest.class),
-                                    origin(request)));
+                                    Origin.of(request)));
                 })
                 .get(BASE + "/workspaces/{workspaceId}/api-keys", request -> {
                     Principal principal = authenticator.authenticate(request);
@@ -281,7 +282,7 @@ final class AuthRoutes {
                 .delete(BASE + "/workspaces/{workspaceId}/api-keys/{keyId}", request -> {
                     Principal principal = authenticator.authenticate(request);
                     workspaces.revokeApiKey(
-                            principal, request.pathId("workspaceId"), request.pathId("keyId"), origin(request));
+                            principal, request.pathId("workspaceId"), request.pathId("keyId"), Origin.of(request));
                     return HttpResponse.noContent();
                 })
                 .get(
@@ -304,7 +305,7 @@ final class AuthRoutes {
         AuthModels.LoginRequest body = request.jsonBody(LOGIN, AuthModels.LoginRequest.class);
         limits.enforce(LOGIN_PER_IP, request.sourceIp(), FailurePolicy.OPEN);
         limits.enforce(LOGIN_PER_ACCOUNT, sessions.emailIndex(body.email()), FailurePolicy.OPEN);
-        AuthModels.LoginAnswer answer = sessions.login(body, origin(request));
+        AuthModels.LoginAnswer answer = sessions.login(body, Origin.of(request));
         return answer instanceof AuthModels.Tokens tokens
                 ? cookies.deliver(tokens, body.inCookie())
                 : HttpResponse.ok(answer);
@@ -327,7 +328,7 @@ final class AuthRoutes {
         String token = fromBody != null ? fromBody : cookies.fromCookie(request);
         sessions.sessionOfRefreshToken(token)
                 .ifPresent(session -> limits.enforce(REFRESH_PER_SESSION, session, FailurePolicy.OPEN));
-        return cookies.deliver(sessions.refresh(token, origin(request)), fromBody == null);
+        return cookies.deliver(sessions.refresh(token, Origin.of(request)), fromBody == null);
     }
 
     private HttpResponse logout(HttpRequest request) {
@@ -337,14 +338,8 @@ final class AuthRoutes {
                 : Optional.ofNullable(request.jsonBody(LOGOUT, AuthModels.LogoutRequest.class)
                                 .scope())
                         .orElse("local");
-        sessions.logout(principal, scope, origin(request));
+        sessions.logout(principal, scope, Origin.of(request));
         // The cookie's path is the refresh route, so it is not sent here; the browser is told to drop it anyway.
         return HttpResponse.noContent().withCookie(RefreshCookies.cleared());
-    }
-
-    private static Origin origin(HttpRequest request) {
-        return new Origin(
-                request.sourceIp() == null ? "" : request.sourceIp(),
-                request.header("user-agent").orElse(""));
     }
 }

@@ -1,7 +1,6 @@
 package app.devskyy.gdpr;
 
 import app.devskyy.core.auth.Authenticator;
-import app.devskyy.core.auth.Principal;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.BodySchema;
@@ -120,15 +119,8 @@ final class ConsentRoutes {
 
     /** The person signed in: consent is given and withdrawn by the person, never by a key. */
     private String person(HttpRequest request) {
-        Principal principal = authenticator.authenticate(request);
-        if (principal.userId().startsWith("key:")) {
-            throw ApiProblem.of(
-                    403,
-                    "person-only",
-                    "Forbidden",
-                    "Consent is the person's own: sign in, an API key cannot give it.");
-        }
-        return principal.userId();
+        return Authenticator.requirePerson(authenticator.authenticate(request), "Consent")
+                .userId();
     }
 
     private HttpResponse consents(HttpRequest request) {

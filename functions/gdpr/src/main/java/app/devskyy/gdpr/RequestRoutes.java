@@ -66,30 +66,24 @@ final class RequestRoutes {
                 .get(one, this::read)
                 .post(
                         one + "/verify",
-                        r -> HttpResponse.ok(requests.verify(person(r), r.pathId("requestId"), origin(r))))
+                        r -> HttpResponse.ok(requests.verify(person(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
                 .post(
                         one + "/cancel",
-                        r -> HttpResponse.ok(requests.cancel(person(r), r.pathId("requestId"), origin(r))))
+                        r -> HttpResponse.ok(requests.cancel(person(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
                 .post(
                         one + "/approve",
-                        r -> HttpResponse.ok(requests.approve(admin(r), r.pathId("requestId"), origin(r))))
+                        r -> HttpResponse.ok(requests.approve(admin(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
                 .post(one + "/deny", this::deny)
-                .post(one + "/lift", r -> HttpResponse.ok(requests.lift(admin(r), r.pathId("requestId"), origin(r))))
+                .post(
+                        one + "/lift",
+                        r -> HttpResponse.ok(requests.lift(admin(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
                 .post(one + "/extend", this::extend)
                 .get("/api/v1/gdpr/admin/requests", this::queue);
     }
 
     /** A request is the person's own: an API key cannot make or follow one. */
     private Principal person(HttpRequest request) {
-        Principal principal = authenticator.authenticate(request);
-        if (principal.userId().startsWith("key:")) {
-            throw ApiProblem.of(
-                    403,
-                    "person-only",
-                    "Forbidden",
-                    "A data subject request is the person's own: sign in to make one.");
-        }
-        return principal;
+        return Authenticator.requirePerson(authenticator.authenticate(request), "A data subject request");
     }
 
     private Principal admin(HttpRequest request) {
@@ -98,16 +92,11 @@ final class RequestRoutes {
         return principal;
     }
 
-    private static AuditLog.Origin origin(HttpRequest request) {
-        return new AuditLog.Origin(
-                request.sourceIp(), request.header("user-agent").orElse(""));
-    }
-
     private HttpResponse create(HttpRequest request) {
         Principal person = person(request);
         RequestBody body = request.jsonBody(REQUEST, RequestBody.class);
         Requests.View created =
-                requests.create(person, body.type(), Optional.ofNullable(body.details()), origin(request));
+                requests.create(person, body.type(), Optional.ofNullable(body.details()), AuditLog.Origin.of(request));
         return HttpResponse.json(201, created).withHeader("location", "/api/v1/gdpr/requests/" + created.id());
     }
 
@@ -117,14 +106,14 @@ final class RequestRoutes {
         String address = Digests.sha256(body.email().strip().toLowerCase(Locale.ROOT));
         if (limits.allows(BY_EMAIL_PER_IP, request.sourceIp(), RateLimits.FailurePolicy.CLOSED)
                 && limits.allows(BY_EMAIL_PER_ADDRESS, address, RateLimits.FailurePolicy.CLOSED)) {
-            requests.byEmail(body.email(), body.type(), origin(request));
+            requests.byEmail(body.email(), body.type(), AuditLog.Origin.of(request));
         }
         return HttpResponse.json(202, Map.of("received", true));
     }
 
     private HttpResponse confirm(HttpRequest request) {
         ConfirmBody body = request.jsonBody(CONFIRM, ConfirmBody.class);
-        return HttpResponse.ok(requests.confirm(body.token(), origin(request)));
+        return HttpResponse.ok(requests.confirm(body.token(), AuditLog.Origin.of(request)));
     }
 
     private HttpResponse mine(HttpRequest request) {
@@ -146,14 +135,14 @@ final class RequestRoutes {
         Principal admin = admin(request);
         DenyBody body = request.jsonBody(DENY, DenyBody.class);
         return HttpResponse.ok(
-                requests.deny(admin, request.pathId("requestId"), body.reason().strip(), origin(request)));
+                requests.deny(admin, request.pathId("requestId"), body.reason().strip(), AuditLog.Origin.of(request)));
     }
 
     private HttpResponse extend(HttpRequest request) {
         Principal admin = admin(request);
         ExtendBody body = request.jsonBody(EXTEND, ExtendBody.class);
         return HttpResponse.ok(requests.extend(
-                admin, request.pathId("requestId"), body.months(), body.reason().strip(), origin(request)));
+                admin, request.pathId("requestId"), body.months(), body.reason().strip(), AuditLog.Origin.of(request)));
     }
 
     private HttpResponse queue(HttpRequest request) {

@@ -138,7 +138,8 @@ final class BillingRoutes {
         Principal principal = authenticator.authenticate(request);
         String workspaceId = request.pathId("workspaceId");
         Authenticator.requireRole(principal, workspaceId, Role.ADMIN);
-        purchases.cancelAtPeriodEnd(workspaceId, cancel, request.idempotencyKey(), origin(request), principal.userId());
+        purchases.cancelAtPeriodEnd(
+                workspaceId, cancel, request.idempotencyKey(), AuditLog.Origin.of(request), principal.userId());
         return HttpResponse.ok(subscriptionView(workspaceId));
     }
 
@@ -154,7 +155,7 @@ final class BillingRoutes {
                         body.plan(),
                         body.provider() == null ? StripeApi.PROVIDER : body.provider(),
                         request.idempotencyKey(),
-                        origin(request),
+                        AuditLog.Origin.of(request),
                         principal.userId()));
     }
 
@@ -163,7 +164,9 @@ final class BillingRoutes {
         String workspaceId = request.pathId("workspaceId");
         Authenticator.requireRole(principal, workspaceId, Role.ADMIN);
         return HttpResponse.json(
-                201, purchases.portal(workspaceId, request.idempotencyKey(), origin(request), principal.userId()));
+                201,
+                purchases.portal(
+                        workspaceId, request.idempotencyKey(), AuditLog.Origin.of(request), principal.userId()));
     }
 
     private HttpResponse payments(HttpRequest request) {
@@ -206,7 +209,7 @@ final class BillingRoutes {
                 Optional.ofNullable(body.amount()),
                 Optional.ofNullable(body.reason()),
                 key,
-                origin(request),
+                AuditLog.Origin.of(request),
                 principal.userId());
         return HttpResponse.json(made.isNew() ? 201 : 200, made.refund())
                 .withHeader("idempotent-replayed", Boolean.toString(!made.isNew()));
@@ -216,11 +219,6 @@ final class BillingRoutes {
     private HttpResponse unmatched(HttpRequest request) {
         Authenticator.requirePlatformRole(authenticator.authenticate(request), Role.ADMIN);
         return HttpResponse.ok(billing.unmatched(Paging.limit(request), Paging.after(request)));
-    }
-
-    private static AuditLog.Origin origin(HttpRequest request) {
-        return new AuditLog.Origin(
-                request.sourceIp(), request.header("user-agent").orElse(""));
     }
 
     private static PaymentView view(BillingStore.Payment p) {

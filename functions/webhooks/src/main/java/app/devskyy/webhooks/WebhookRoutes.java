@@ -67,8 +67,7 @@ final class WebhookRoutes {
                         "webhook." + provider + ".rejected",
                         "failure",
                         "webhook:" + provider,
-                        new AuditLog.Origin(
-                                request.sourceIp(), request.header("user-agent").orElse("")));
+                        AuditLog.Origin.of(request));
             }
             throw rejected;
         }

@@ -3,12 +3,9 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.Json;
 import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -92,22 +89,7 @@ class DataSubjectRequestsTest {
     }
 
     private static List<JsonNode> mailTo(String email) throws IOException {
-        Path outbox = dataDir.resolve("outbox");
-        if (!Files.exists(outbox)) {
-            return List.of();
-        }
-        try (var files = Files.list(outbox)) {
-            return files.sorted()
-                    .map(f -> {
-                        try {
-                            return Json.tree(Files.readAllBytes(f));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    })
-                    .filter(m -> m.path("to").asString().equals(email.toLowerCase()))
-                    .toList();
-        }
+        return Outbox.mailTo(dataDir, email);
     }
 
     /** The actions of the person's account audit log, as stored. */

@@ -3,13 +3,9 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.devskyy.core.Json;
 import app.devskyy.local.ApiClient.Answer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
@@ -26,24 +22,8 @@ class EmailFlowsTest extends UsingLocalApi {
     private static final String PASSWORD = "correct horse battery";
     private static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{43})");
 
-    /** The emails sent to an address, oldest first. */
     private static List<JsonNode> mailTo(String email) throws IOException {
-        Path outbox = dataDir.resolve("outbox");
-        if (!Files.exists(outbox)) {
-            return List.of();
-        }
-        try (var files = Files.list(outbox)) {
-            return files.sorted()
-                    .map(f -> {
-                        try {
-                            return Json.tree(Files.readAllBytes(f));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    })
-                    .filter(m -> m.path("to").asString().equals(email.toLowerCase()))
-                    .toList();
-        }
+        return Outbox.mailTo(dataDir, email);
     }
 
     private static String token(JsonNode mail) {

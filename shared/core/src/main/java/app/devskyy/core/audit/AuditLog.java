@@ -4,6 +4,7 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.crypto.PersonalDataCipher;
+import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.Paging;
 import app.devskyy.core.privacy.Category;
 import app.devskyy.core.privacy.PersonalItems;
@@ -54,7 +55,15 @@ public final class AuditLog {
                     "a workspace's security trail is kept for its members (legitimate interest, GDPR Art. 6(1)(f))"));
 
     /** Where a request came from; for machine actors (a payment provider's webhook) the provider's address. */
-    public record Origin(String ip, String userAgent) {}
+    public record Origin(String ip, String userAgent) {
+
+        /** Where an HTTP request came from: its source address and user agent. */
+        public static Origin of(HttpRequest request) {
+            return new Origin(
+                    request.sourceIp() == null ? "" : request.sourceIp(),
+                    request.header("user-agent").orElse(""));
+        }
+    }
 
     public record View(
             String action, String outcome, String actorId, String targetId, String ip, String userAgent, Instant at) {}

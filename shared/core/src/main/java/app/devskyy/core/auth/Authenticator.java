@@ -145,6 +145,18 @@ public final class Authenticator {
                 Map.of("link", "</api/v1/billing/plans>; rel=\"upgrade\""));
     }
 
+    /**
+     * What only the person may do for themselves (give consent, make a data subject request): a
+     * caller that is an API key gets 403 {@code person-only}.
+     */
+    public static Principal requirePerson(Principal principal, String what) {
+        if (principal.userId().startsWith("key:")) {
+            throw ApiProblem.of(
+                    403, "person-only", "Forbidden", what + " is the person's own: sign in, an API key cannot.");
+        }
+        return principal;
+    }
+
     /** Platform-wide operations (user administration): the caller's platform role must suffice. */
     public static void requirePlatformRole(Principal principal, Role required) {
         if (principal.platformRole().filter(r -> r.atLeast(required)).isEmpty()) {
