@@ -19,7 +19,9 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * Sends the families' emails to people (auth's links, GDPR's notices): through Amazon SES in AWS
  * ({@code MAIL_FROM}), and locally into an outbox folder ({@code MAIL_OUTBOX_DIR}) that the local
  * server lists at {@code /docs/outbox}. Templates are each family's resources
- * ({@code /mail/<name>.txt} and {@code .html}) with {@code {{link}}}.
+ * ({@code /mail/<name>.txt} and {@code .html}) with {@code {{name}}} placeholders. The SES client
+ * is an optional dependency of the core: a family that sends email declares {@code sesv2} itself,
+ * so that the others do not package it (2.7 MB of every zip).
  */
 public interface Mailer {
 
