@@ -2,6 +2,7 @@ package app.devskyy.gdpr;
 
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
+import app.devskyy.core.privacy.OpenRequests;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 
@@ -18,9 +19,9 @@ final class GdprItems {
     static final String BY_PERSON = "gsi1";
 
     /** Open requests by due date ({@code queue}, {@code queueKey}); a closed request leaves it. */
-    static final String OPEN_REQUESTS = "OpenRequests";
+    static final String OPEN_REQUESTS = OpenRequests.INDEX;
 
-    static final String OPEN = "OPEN";
+    static final String OPEN = OpenRequests.OPEN;
 
     static ItemKey request(String requestId) {
         return ItemKey.of("REQ#" + requestId, "REQUEST");
@@ -37,7 +38,7 @@ final class GdprItems {
     }
 
     static String queueKey(long dueAt, String requestId) {
-        return String.format("%013d", dueAt) + "#" + requestId;
+        return OpenRequests.key(dueAt, requestId);
     }
 
     /** A request's email confirmation, by the SHA-256 of its token (the token itself is only in the email). */

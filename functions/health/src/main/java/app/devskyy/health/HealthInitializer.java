@@ -8,6 +8,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.OpenRequests;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import app.devskyy.core.upstash.UpstashClient;
@@ -54,7 +55,11 @@ public class HealthInitializer implements ApplicationContextInitializer<GenericA
                 new HealthRoutes(
                                 service,
                                 BuildInfo.load(),
-                                SessionTable.authenticator(config, dynamoDb, new DynamoTables(dynamoDb)))
+                                SessionTable.authenticator(config, dynamoDb, new DynamoTables(dynamoDb)),
+                                config.optional("GDPR_TABLE")
+                                        .filter(t -> !t.isBlank())
+                                        .map(table -> () ->
+                                                OpenRequests.overdue(dynamoDb, table, System.currentTimeMillis())))
                         .router(),
                 new Telemetry(config));
         // The hot path minus the dependencies: routing, handlers, JSON, problems, response mapping.

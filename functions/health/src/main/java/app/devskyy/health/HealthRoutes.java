@@ -5,9 +5,12 @@ import app.devskyy.core.auth.Role;
 import app.devskyy.core.http.HttpResponse;
 import app.devskyy.core.http.Router;
 import app.devskyy.health.CheckResult.Status;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /** The health family's routes, answering in {@code application/health+json}. */
 public final class HealthRoutes {
@@ -17,11 +20,22 @@ public final class HealthRoutes {
     private final HealthService health;
     private final BuildInfo build;
     private final Authenticator authenticator;
+    private final Optional<LongSupplier> overdueRequests;
 
     public HealthRoutes(HealthService health, BuildInfo build, Authenticator authenticator) {
+        this(health, build, authenticator, Optional.empty());
+    }
+
+    /** With {@code overdueRequests}, the detailed document also counts overdue data subject requests. */
+    public HealthRoutes(
+            HealthService health,
+            BuildInfo build,
+            Authenticator authenticator,
+            Optional<LongSupplier> overdueRequests) {
         this.health = health;
         this.build = build;
         this.authenticator = authenticator;
+        this.overdueRequests = overdueRequests;
     }
 
     public Router router() {
@@ -62,9 +76,36 @@ public final class HealthRoutes {
             }
             checks.put(result.name() + ":responseTime", List.of(entry));
         }
+        if (detailed) {
+            overdueRequests.ifPresent(count -> checks.put("gdpr:overdueRequests", List.of(overdueRequests(count))));
+        }
         body.put("checks", checks);
         // 200 on pass or warn (still serving), 503 on fail so that load balancers and probes react.
         return HttpResponse.json(report.status() == Status.FAIL ? 503 : 200, HEALTH_JSON, body);
+    }
+
+    /**
+     * Adds {@code gdpr:overdueRequests} to the detailed document: {@code warn} when any data subject
+     * request is past its deadline. A measurement for administrators, not a dependency: it never
+     * changes the document's status, and a count that cannot be read is reported, not failed.
+     */
+    private Map<String, Object> overdueRequests(LongSupplier count) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("componentType", "component");
+        entry.put("observedUnit", "requests");
+        entry.put("time", Instant.now().toString());
+        try {
+            long overdue = count.getAsLong();
+            entry.put("observedValue", overdue);
+            entry.put("status", overdue > 0 ? Status.WARN.wire() : Status.PASS.wire());
+            if (overdue > 0) {
+                entry.put("output", "data subject requests past their deadline (GET /api/v1/gdpr/admin/requests)");
+            }
+        } catch (RuntimeException unavailable) {
+            entry.put("status", Status.WARN.wire());
+            entry.put("output", "the count could not be read");
+        }
+        return entry;
     }
 
     private Map<String, Object> header(Status status) {

@@ -270,6 +270,42 @@ class DataSubjectRequestsTest {
     }
 
     @Test
+    void theDetailedHealthDocumentCountsTheRequestsPastTheirDeadline() throws Exception {
+        String admin = admin();
+        ApiClient client = new ApiClient(api.port());
+        long before = overdue(client, admin);
+        // Arranged as a request received two months ago would stand, open and unanswered.
+        long dueAt = Instant.now().minusSeconds(30L * 86_400).toEpochMilli();
+        String id = "dsr_" + String.format("%012x", dueAt) + "0123456789abcdef";
+        try (DynamoDbClient dynamoDb = UsingLocalApi.dynamoDb(api)) {
+            dynamoDb.putItem(r -> r.tableName("GdprTable")
+                    .item(Map.of(
+                            "pk", AttributeValue.fromS("REQ#" + id),
+                            "sk", AttributeValue.fromS("REQUEST"),
+                            "requestId", AttributeValue.fromS(id),
+                            "userId", AttributeValue.fromS("usr_overdue"),
+                            "type", AttributeValue.fromS("access"),
+                            "status", AttributeValue.fromS("pending"),
+                            "queue", AttributeValue.fromS("OPEN"),
+                            "queueKey", AttributeValue.fromS(String.format("%013d", dueAt) + "#" + id))));
+        }
+        assertThat(overdue(client, admin)).isEqualTo(before + 1);
+        JsonNode check = client.get("/health/detailed", admin).body().at("/checks/gdpr:overdueRequests/0");
+        assertThat(check.path("status").asString()).isEqualTo("warn");
+        assertThat(client.get("/health", null).body().path("checks").has("gdpr:overdueRequests"))
+                .as("for administrators only")
+                .isFalse();
+    }
+
+    private static long overdue(ApiClient client, String admin) throws IOException {
+        Answer detailed = client.get("/health/detailed", admin);
+        assertThat(detailed.status()).as(detailed.raw()).isEqualTo(200);
+        return detailed.body()
+                .at("/checks/gdpr:overdueRequests/0/observedValue")
+                .asLong();
+    }
+
+    @Test
     void aRequestByEmailIsConfirmedByTheLinkSentToTheAccountsAddressOnceAndTellsACallerNothing() throws Exception {
         Person person = person();
         ApiClient anyone = new ApiClient(api.port());
