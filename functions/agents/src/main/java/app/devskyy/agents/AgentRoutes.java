@@ -11,7 +11,6 @@ import app.devskyy.core.http.Router;
 import app.devskyy.llm.metering.Caller;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -137,7 +136,7 @@ final class AgentRoutes {
             run = runs.require(caller.workspaceId(), runId);
         }
         if (known.isPresent() && known.get().equals(RunViews.etag(run))) {
-            return new HttpResponse(304, Map.of("etag", RunViews.etag(run)), List.of(), "");
+            return HttpResponse.notModified(RunViews.etag(run));
         }
         return HttpResponse.ok(RunViews.of(run, store.steps(runId))).withHeader("etag", RunViews.etag(run));
     }

@@ -94,14 +94,10 @@ final class ConsentRoutes {
     }
 
     private HttpResponse purposes(HttpRequest request) {
-        String etag = "\"" + purposes.version() + "\"";
-        if (request.header("if-none-match")
-                .map(String::strip)
-                .filter(etag::equals)
-                .isPresent()) {
-            return new HttpResponse(304, Map.of("etag", etag), List.of(), "");
-        }
-        return HttpResponse.ok(new PurposeList(
+        return HttpResponse.publicDocument(
+                request,
+                purposes.version(),
+                () -> new PurposeList(
                         purposes.version(),
                         purposes.all().stream()
                                 .map(p -> new PurposeView(
@@ -112,9 +108,7 @@ final class ConsentRoutes {
                                         new NoticeView(
                                                 p.current().version(),
                                                 p.current().text())))
-                                .toList()))
-                .withHeader("cache-control", "public, max-age=300")
-                .withHeader("etag", etag);
+                                .toList()));
     }
 
     /** The person signed in: consent is given and withdrawn by the person, never by a key. */

@@ -76,32 +76,27 @@ final class BillingRoutes {
      */
     private HttpResponse plans(HttpRequest request) {
         JsonNode document = entitlements.document();
-        String etag = "\"" + document.path("version").asString("1") + "\"";
-        if (request.header("if-none-match")
-                .map(String::strip)
-                .filter(etag::equals)
-                .isPresent()) {
-            return new HttpResponse(304, Map.of("etag", etag), List.of(), "");
-        }
-        List<PlanView> plans = new ArrayList<>();
-        document.path("plans").properties().forEach(plan -> {
-            Map<String, Long> limits = new LinkedHashMap<>();
-            plan.getValue().properties().forEach(field -> {
-                if (field.getValue().isNumber()) {
-                    limits.put(field.getKey(), field.getValue().asLong());
-                }
+        return HttpResponse.publicDocument(request, document.path("version").asString("1"), () -> {
+            List<PlanView> plans = new ArrayList<>();
+            document.path("plans").properties().forEach(plan -> {
+                Map<String, Long> limits = new LinkedHashMap<>();
+                plan.getValue().properties().forEach(field -> {
+                    if (field.getValue().isNumber()) {
+                        limits.put(field.getKey(), field.getValue().asLong());
+                    }
+                });
+                plans.add(new PlanView(
+                        plan.getKey(),
+                        plan.getValue().path("title").asString(plan.getKey()),
+                        plan.getKey().equals(document.path("default").asString()),
+                        limits,
+                        // A plan with no price (the free one, or a stage's plans without prices) has none to show.
+                        plan.getValue().has("prices")
+                                ? plan.getValue().get("prices")
+                                : Json.MAPPER.createObjectNode()));
             });
-            plans.add(new PlanView(
-                    plan.getKey(),
-                    plan.getValue().path("title").asString(plan.getKey()),
-                    plan.getKey().equals(document.path("default").asString()),
-                    limits,
-                    // A plan with no price (the free one, or a stage's plans without prices) has none to show.
-                    plan.getValue().has("prices") ? plan.getValue().get("prices") : Json.MAPPER.createObjectNode()));
+            return new PlanList(document.path("version").asString(null), plans);
         });
-        return HttpResponse.ok(new PlanList(document.path("version").asString(null), plans))
-                .withHeader("cache-control", "public, max-age=300")
-                .withHeader("etag", etag);
     }
 
     record PlanView(String id, String title, boolean isDefault, Map<String, Long> limits, JsonNode prices) {}

@@ -7,6 +7,7 @@ import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.billing.BillingItems;
+import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.http.Paging;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,6 +57,11 @@ final class BillingStore {
                 long currentPeriodEnd,
                 boolean cancelAtPeriodEnd) {
             this(provider, subscriptionId, customerId, plan, status, currentPeriodEnd, cancelAtPeriodEnd, null, 0);
+        }
+
+        /** Whether it still gives a plan: paid for, or past due within the provider's retry window. */
+        boolean isCurrent() {
+            return Entitlements.isEntitled(status) || "past_due".equals(status);
         }
 
         Subscription scheduled(String keptPlan, String nextPlan, long at) {

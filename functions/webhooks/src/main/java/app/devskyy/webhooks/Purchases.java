@@ -104,8 +104,7 @@ final class Purchases {
         Optional<Subscription> current = store.subscription(workspaceId);
         if (current.isPresent()
                 && "stripe".equals(current.get().provider())
-                && (Entitlements.isEntitled(current.get().status())
-                        || "past_due".equals(current.get().status()))) {
+                && current.get().isCurrent()) {
             throw ApiProblem.of(
                     409,
                     "subscription-exists",
@@ -323,7 +322,7 @@ final class Purchases {
             AuditLog.Origin origin,
             String actorId) {
         Subscription subscription = store.subscription(workspaceId)
-                .filter(s -> Entitlements.isEntitled(s.status()) || "past_due".equals(s.status()))
+                .filter(Subscription::isCurrent)
                 .orElseThrow(() -> ApiProblem.of(
                         409, "no-subscription", "No subscription", "The workspace has no subscription to change."));
         if (PhonePeApi.PROVIDER.equals(subscription.provider())) {

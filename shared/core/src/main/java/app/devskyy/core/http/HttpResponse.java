@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a route handler answers. Bodies are text; {@link HttpApiFunction} adds the request id,
@@ -36,6 +37,27 @@ public record HttpResponse(int status, Map<String, String> headers, List<String>
 
     public static HttpResponse text(int status, String contentType, String body) {
         return new HttpResponse(status, Map.of("content-type", contentType), List.of(), body);
+    }
+
+    /** 304: the caller's copy, named by its {@code If-None-Match}, is the current version. */
+    public static HttpResponse notModified(String etag) {
+        return new HttpResponse(304, Map.of("etag", etag), List.of(), "");
+    }
+
+    /**
+     * A public document versioned by {@code version} (its ETag), cacheable for five minutes: 304
+     * when the request's {@code If-None-Match} names that version, otherwise {@code body}, built
+     * only then.
+     */
+    public static HttpResponse publicDocument(HttpRequest request, String version, Supplier<Object> body) {
+        String etag = "\"" + version + "\"";
+        if (request.header("if-none-match")
+                .map(String::strip)
+                .filter(etag::equals)
+                .isPresent()) {
+            return notModified(etag);
+        }
+        return ok(body.get()).withHeader("cache-control", "public, max-age=300").withHeader("etag", etag);
     }
 
     /** A copy with one more header, replacing any header of the same (lower-case) name. */
