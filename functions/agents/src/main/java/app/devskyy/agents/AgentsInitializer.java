@@ -16,6 +16,7 @@ import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.ProblemFormat;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import app.devskyy.llm.metering.Budgets;
@@ -85,6 +86,16 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                 .with("agentExecutionEnded", config -> {
                     Parts p = Parts.withoutModel(config);
                     return new ExecutionEndedListener(p.store(), p.budget(), p.telemetry(), p.clock());
+                })
+                .with("agentsPrivacy", config -> {
+                    // The table goes through the registry; the vectors of the person's own workspaces, through the
+                    // knowledge base.
+                    KnowledgeBase knowledge = Parts.of(config).knowledge();
+                    return PrivacyTask.fromConfig(
+                            "agents",
+                            AgentPersonalData.ITEMS,
+                            config,
+                            subject -> subject.ownWorkspaces().forEach(knowledge::deleteAll));
                 })
                 .register(Config.fromEnvironment(), context);
     }

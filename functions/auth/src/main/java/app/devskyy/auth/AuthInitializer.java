@@ -15,6 +15,7 @@ import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.mail.Mailer;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -39,6 +40,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         FunctionCatalog.of()
                 .with(FUNCTION, config -> create(config))
                 .with(AuthOperations.FUNCTION, AuthInitializer::operations)
+                .with("authPrivacy", config -> PrivacyTask.fromConfig("auth", AuthPersonalData.ITEMS, config))
                 .register(Config.fromEnvironment(), context);
     }
 

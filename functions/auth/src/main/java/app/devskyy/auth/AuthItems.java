@@ -20,9 +20,8 @@ final class AuthItems {
 
     static final String FACTORS = "MFA#";
     static final String RECOVERY_CODES = "RECOVERY#";
-    static final String MEMBERS = "MEMBER#";
-    /** The index sort key prefix of a user's memberships. */
-    static final String MEMBERSHIPS = "WS#";
+    static final String MEMBERS = CredentialItems.MEMBERS;
+    static final String MEMBERSHIPS = CredentialItems.MEMBERSHIPS;
 
     static ItemKey user(String userId) {
         return CredentialItems.profile(userId);
@@ -60,7 +59,7 @@ final class AuthItems {
     }
 
     static ItemKey workspace(String workspaceId) {
-        return ItemKey.of(CredentialItems.workspace(workspaceId), "META");
+        return ItemKey.of(CredentialItems.workspace(workspaceId), CredentialItems.WORKSPACE_META);
     }
 
     static ItemKey member(String workspaceId, String userId) {

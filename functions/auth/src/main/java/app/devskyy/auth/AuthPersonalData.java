@@ -29,13 +29,14 @@ public final class AuthPersonalData {
                             Finder.partition(
                                     AuthItems.user(USER).pk(),
                                     AuthItems.user(USER).sk()))
-                    .decrypting(
-                            Map.of("emailCipher", "user:{userId}:email", "nameCipher", "user:{userId}:displayName")),
+                    .decrypting(Map.of("emailCipher", "user:{userId}:email", "nameCipher", "user:{userId}:displayName"))
+                    .withholding(Set.of("passwordHash")),
             PersonalItems.deleted(
-                    TABLE,
-                    "second factor",
-                    Set.of(CREDENTIALS),
-                    Finder.partition(CredentialItems.user(USER), AuthItems.FACTORS)),
+                            TABLE,
+                            "second factor",
+                            Set.of(CREDENTIALS),
+                            Finder.partition(CredentialItems.user(USER), AuthItems.FACTORS))
+                    .withholding(Set.of("secretCipher")),
             PersonalItems.deleted(
                     TABLE,
                     "recovery code",
@@ -71,6 +72,13 @@ public final class AuthPersonalData {
                     "own workspace",
                     Set.of(ACTIVITY),
                     Finder.partition(CredentialItems.workspace(OWN_WORKSPACE), null)),
+            // A key is its maker's credential: erasing them revokes it (a shared workspace's admins make another).
+            PersonalItems.deleted(
+                    TABLE,
+                    "API key made",
+                    Set.of(CREDENTIALS, ACTIVITY),
+                    Finder.index(AuthItems.GSI1, CredentialItems.workspace("{workspaceId}"), CredentialItems.API_KEYS)
+                            .where(Map.of("createdBy", USER))),
             PersonalItems.pseudonymised(
                     TABLE,
                     "created by",

@@ -41,6 +41,19 @@ final class GdprItems {
         return OpenRequests.key(dueAt, requestId);
     }
 
+    /**
+     * {@code REQ#<id>/NOTIFY}: where an erasure's completion is emailed, taken before the account
+     * (and its address) is erased, encrypted under the service's key rather than the person's,
+     * which the erasure destroys; deleted once the email is sent, or by TTL after a week.
+     */
+    static ItemKey heldAddress(String requestId) {
+        return ItemKey.of("REQ#" + requestId, "NOTIFY");
+    }
+
+    static String heldAddressContext(String requestId) {
+        return "request:" + requestId + ":notify";
+    }
+
     /** A request's email confirmation, by the SHA-256 of its token (the token itself is only in the email). */
     static ItemKey confirmation(String tokenHash) {
         return ItemKey.of("CONFIRM#" + tokenHash, "CONFIRM");
@@ -63,7 +76,9 @@ final class GdprItems {
     /**
      * {@code REQ#<id>/REQUEST}: one data subject request. Times in epoch milliseconds;
      * {@code dueAt} is one month after receipt, {@code extendedTo} the later date an extension set
-     * (0 when none); {@code details} are encrypted ({@code request:<id>:details}).
+     * (0 when none); {@code details} are encrypted ({@code request:<id>:details}). An access or
+     * portability request's archive can be downloaded until {@code archiveExpiresAt} (0: none); a
+     * request in error says why in {@code errorReason} (the failed task's error name).
      */
     record Request(
             String pk,
@@ -80,6 +95,8 @@ final class GdprItems {
             String detailsCipher,
             String verifiedVia,
             long updatedAt,
+            long archiveExpiresAt,
+            String errorReason,
             String gsi1pk,
             String gsi1sk,
             String queue,
@@ -102,6 +119,8 @@ final class GdprItems {
                                 f.string("detailsCipher"),
                                 f.string("verifiedVia"),
                                 f.number("updatedAt", 0),
+                                f.number("archiveExpiresAt", 0),
+                                f.string("errorReason"),
                                 f.string("gsi1pk"),
                                 f.string("gsi1sk"),
                                 f.string("queue"),
@@ -120,6 +139,8 @@ final class GdprItems {
                 .string("detailsCipher", Request::detailsCipher)
                 .string("verifiedVia", Request::verifiedVia)
                 .number("updatedAt", Request::updatedAt)
+                .number("archiveExpiresAt", Request::archiveExpiresAt)
+                .string("errorReason", Request::errorReason)
                 .string("gsi1pk", Request::gsi1pk, StaticAttributeTags.secondaryPartitionKey(BY_PERSON))
                 .string("gsi1sk", Request::gsi1sk, StaticAttributeTags.secondarySortKey(BY_PERSON))
                 .string("queue", Request::queue, StaticAttributeTags.secondaryPartitionKey(OPEN_REQUESTS))

@@ -21,8 +21,9 @@ import java.util.Optional;
 /**
  * Data subject requests ({@code /api/v1/gdpr/requests}): the person signed in makes, follows,
  * verifies and cancels their own; a person who cannot sign in asks by email and confirms by the
- * link sent to it; privacy admins (platform role {@code admin}) see the open ones
- * by due date and approve, deny or extend them.
+ * link sent to it, and downloads the archive of an access or portability request; privacy admins
+ * (platform role {@code admin}) see the open ones by due date and approve, deny or extend them, and
+ * read the processing record (Art. 30). The archive's JSON schema is public.
  */
 final class RequestRoutes {
 
@@ -48,11 +49,13 @@ final class RequestRoutes {
     record ConfirmBody(String token) {}
 
     private final Requests requests;
+    private final PrivacyFacts facts;
     private final Authenticator authenticator;
     private final RateLimits limits;
 
-    RequestRoutes(Requests requests, Authenticator authenticator, RateLimits limits) {
+    RequestRoutes(Requests requests, PrivacyFacts facts, Authenticator authenticator, RateLimits limits) {
         this.requests = requests;
+        this.facts = facts;
         this.authenticator = authenticator;
         this.limits = limits;
     }
@@ -78,7 +81,17 @@ final class RequestRoutes {
                         one + "/lift",
                         r -> HttpResponse.ok(requests.lift(admin(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
                 .post(one + "/extend", this::extend)
-                .get("/api/v1/gdpr/admin/requests", this::queue);
+                .get(
+                        one + "/archive",
+                        r -> HttpResponse.ok(requests.archive(person(r), r.pathId("requestId"), AuditLog.Origin.of(r))))
+                .get("/api/v1/gdpr/admin/requests", this::queue)
+                .get("/api/v1/gdpr/admin/processing-record", r -> {
+                    admin(r);
+                    return HttpResponse.ok(facts.processingRecord());
+                })
+                .get(
+                        "/api/v1/gdpr/export-schema",
+                        r -> HttpResponse.publicDocument(r, facts.version(), facts::exportSchema));
     }
 
     /** A request is the person's own: an API key cannot make or follow one. */

@@ -163,4 +163,42 @@ final class RequestStore {
                         Map.of(":none", Values.number(0), ":now", Values.number(now)))
                 .applyIf(dynamoDb);
     }
+
+    /** Holds where an erasure's completion goes (already encrypted), until it is sent or a week passes. */
+    void holdAddress(String requestId, String emailCipher, long expiresAtSeconds) {
+        ItemUpdate.of(table, GdprItems.heldAddress(requestId))
+                .set("emailCipher", emailCipher)
+                .set("expiresAt", expiresAtSeconds)
+                .apply(dynamoDb);
+    }
+
+    Optional<String> heldAddress(String requestId) {
+        return Optional.ofNullable(Values.string(
+                dynamoDb.getItem(r -> r.tableName(table)
+                                .key(GdprItems.heldAddress(requestId).attributes())
+                                .consistentRead(true))
+                        .item(),
+                "emailCipher"));
+    }
+
+    void forgetAddress(String requestId) {
+        dynamoDb.deleteItem(
+                r -> r.tableName(table).key(GdprItems.heldAddress(requestId).attributes()));
+    }
+
+    /** Completes a processed request; an access or portability request's archive lasts until {@code archiveExpiresAt} (0: none). */
+    boolean complete(String requestId, long archiveExpiresAt, long now) {
+        ItemUpdate update = ItemUpdate.of(table, GdprItems.request(requestId))
+                .set("status", RequestStatus.COMPLETE)
+                .set("updatedAt", now)
+                .remove("queue")
+                .remove("queueKey");
+        if (archiveExpiresAt > 0) {
+            update.set("archiveExpiresAt", archiveExpiresAt);
+        }
+        return update.condition(
+                        "#status = :processing",
+                        Map.of(":processing", AttributeValue.fromS(RequestStatus.IN_PROCESSING)))
+                .applyIf(dynamoDb);
+    }
 }

@@ -1,5 +1,6 @@
 package app.devskyy.gdpr;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.PersonContacts;
@@ -8,6 +9,9 @@ import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.mail.Mailer;
+import app.devskyy.core.privacy.RequestFiles;
+import app.devskyy.core.privacy.Subjects;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +52,12 @@ final class Requests {
             String extensionReason,
             String denialReason,
             String verifiedVia,
-            boolean overdue) {}
+            boolean overdue,
+            Instant archiveExpiresAt,
+            String errorReason) {}
+
+    /** A download of an archive: a presigned link that lives minutes, to an archive that lives days. */
+    record ArchiveLink(URI url, Instant expiresAt, Instant archiveExpiresAt) {}
 
     record PageView(List<View> requests, String nextCursor) {}
 
@@ -65,6 +75,10 @@ final class Requests {
     private final String requestsPage;
     private final String confirmPage;
     private final Duration freshLogin;
+    private final Subjects subjects;
+    private final BiConsumer<String, String> startProcessing;
+    private final RequestFiles files;
+    private final Duration linkLifetime;
     private final Clock clock;
 
     Requests(
@@ -77,8 +91,16 @@ final class Requests {
             String requestsPage,
             String confirmPage,
             Duration freshLogin,
+            Subjects subjects,
+            BiConsumer<String, String> startProcessing,
+            RequestFiles files,
+            Duration linkLifetime,
             Clock clock) {
         this.confirmPage = confirmPage;
+        this.subjects = subjects;
+        this.startProcessing = startProcessing;
+        this.files = files;
+        this.linkLifetime = linkLifetime;
         this.store = store;
         this.sessionStarts = sessionStarts;
         this.contacts = contacts;
@@ -208,6 +230,8 @@ final class Requests {
                 details.map(d -> pii.encrypt(d, detailsContext(requestId))).orElse(null),
                 verified.orElse(null),
                 now,
+                0,
+                null,
                 GdprItems.person(userId),
                 GdprItems.personSk(now, requestId),
                 GdprItems.OPEN,
@@ -249,7 +273,7 @@ final class Requests {
         GdprItems.Request request = visible(person, requestId, false);
         return move(
                 request,
-                Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.APPROVED),
+                Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING),
                 RequestStatus.CANCELED,
                 Map.of(),
                 person.userId(),
@@ -257,27 +281,88 @@ final class Requests {
     }
 
     /**
-     * Approves a pending request. A restriction or an objection is carried out at once: the
-     * person's flag is set, which every family's {@code Consents} honours within its cache time,
-     * and the request is complete.
+     * Approves a pending request (or one in error, to run it again). Access, portability and
+     * erasure start their execution of the data subject request state machine, named by the
+     * request and the approval's time (a request in error gets a new one). An erasure
+     * that would leave a shared workspace without an admin is refused until that is settled.
+     * Restriction and objection are carried out at once: the person's flag is set, which every
+     * family's {@code Consents} honours within its cache time. Rectification is answered by the
+     * approval: the person corrects their profile through its routes (each change audited), and
+     * the privacy admin what the person cannot reach.
      */
     View approve(Principal admin, String requestId, AuditLog.Origin origin) {
         GdprItems.Request request = visible(admin, requestId, true);
-        View approved =
-                move(request, Set.of(RequestStatus.PENDING), RequestStatus.APPROVED, Map.of(), admin.userId(), origin);
+        if (request.type().equals("erasure")) {
+            List<Subjects.Blocker> blockers = subjects.erasureBlockers(request.userId());
+            if (!blockers.isEmpty()) {
+                throw ApiProblem.of(
+                        409,
+                        "erasure-blocked",
+                        "Erasure must wait",
+                        "The person is the only admin of workspaces with other members ("
+                                + String.join(
+                                        ", ",
+                                        blockers.stream()
+                                                .map(Subjects.Blocker::workspaceId)
+                                                .toList())
+                                + "): " + blockers.getFirst().action());
+            }
+        }
+        Set<String> from = Set.of(RequestStatus.PENDING, RequestStatus.ERROR);
+        View approved = move(request, from, RequestStatus.APPROVED, Map.of(), admin.userId(), origin);
+        if (PROCESSED.contains(request.type())) {
+            try {
+                startProcessing.accept(requestId + "-" + clock.millis(), Json.write(Map.of("requestId", requestId)));
+            } catch (RuntimeException notStarted) {
+                // Back to where it was, so that the approval can be given again.
+                store.transition(requestId, Set.of(RequestStatus.APPROVED), request.status(), Map.of(), clock.millis());
+                throw notStarted;
+            }
+            return approved;
+        }
         String flag = switch (request.type()) {
             case "restriction" -> "restricted";
             case "objection" -> "objected";
             default -> null;
         };
-        if (flag == null) {
-            return approved;
+        if (flag != null) {
+            store.setFlag(request.userId(), flag, true, clock.millis());
         }
-        store.setFlag(request.userId(), flag, true, clock.millis());
         View complete =
                 move(request, Set.of(RequestStatus.APPROVED), RequestStatus.COMPLETE, Map.of(), admin.userId(), origin);
         notify(request, "gdpr-complete", "Your " + request.type() + " request is carried out", null, null);
         return complete;
+    }
+
+    /** Request types the state machine carries out. */
+    static final Set<String> PROCESSED = Set.of("access", "portability", "erasure");
+
+    /**
+     * A fresh link to the archive of the person's access or portability request. A presigned
+     * link is made when asked for, not emailed: it could not outlive the credentials that signed
+     * it, and one in a mailbox is a copy of everything about the person.
+     */
+    ArchiveLink archive(Principal person, String requestId, AuditLog.Origin origin) {
+        GdprItems.Request request = visible(person, requestId, false);
+        if (request.archiveExpiresAt() == 0) {
+            throw ApiProblem.notFound("This request has no archive (yet).");
+        }
+        if (clock.millis() >= request.archiveExpiresAt()) {
+            throw ApiProblem.of(410, "archive-expired", "Archive expired", "Make a new request for a new archive.");
+        }
+        if (verification(person).isEmpty()) {
+            throw ApiProblem.of(
+                    403,
+                    "fresh-login-required",
+                    "Sign in again",
+                    "Downloading your data takes a login within the last " + freshLogin.toMinutes() + " minutes.");
+        }
+        audit.account(person.userId(), "gdpr.archive.downloaded", "success", person.userId(), origin);
+        Instant expires = clock.instant().plus(linkLifetime);
+        return new ArchiveLink(
+                files.link(RequestFiles.archive(requestId), linkLifetime, "devskyy-" + requestId + ".json"),
+                expires,
+                Instant.ofEpochMilli(request.archiveExpiresAt()));
     }
 
     /** Lifts a restriction (Art. 18(3)): the person's data is processed again; audited and emailed. */
@@ -331,7 +416,7 @@ final class Requests {
         return view(store.request(requestId).orElseThrow());
     }
 
-    private View move(
+    View move(
             GdprItems.Request request,
             Set<String> from,
             String to,
@@ -348,8 +433,13 @@ final class Requests {
                                     .map(GdprItems.Request::status)
                                     .orElse("gone") + "; it cannot become " + to + ".");
         }
-        audit.account(request.userId(), "gdpr.request." + to + ":" + request.type(), "success", actorId, origin);
+        audit(request, to, actorId, origin);
         return view(store.request(request.requestId()).orElseThrow());
+    }
+
+    /** A request's move to {@code to}, in the person's audit log. */
+    void audit(GdprItems.Request request, String to, String actorId, AuditLog.Origin origin) {
+        audit.account(request.userId(), "gdpr.request." + to + ":" + request.type(), "success", actorId, origin);
     }
 
     PageView ofPerson(Principal person, int limit, Optional<String> after) {
@@ -374,30 +464,40 @@ final class Requests {
                 r.extensionReason(),
                 r.denialReason(),
                 r.verifiedVia(),
-                !RequestStatus.CLOSED.contains(r.status()) && clock.millis() > r.deadline());
+                !RequestStatus.CLOSED.contains(r.status()) && clock.millis() > r.deadline(),
+                r.archiveExpiresAt() > 0 ? Instant.ofEpochMilli(r.archiveExpiresAt()) : null,
+                r.errorReason());
     }
 
-    /** An email to the person; a mail outage does not undo the change, it is logged for operators. */
-    private void notify(GdprItems.Request request, String template, String subject, Instant dueAt, String reason) {
+    /** An email to the person's address on their account, if it still has one. */
+    void notify(GdprItems.Request request, String template, String subject, Instant dueAt, String reason) {
+        Optional<String> to;
         try {
-            Optional<String> to = contacts.email(request.userId());
-            if (to.isEmpty()) {
-                return;
-            }
-            Map<String, String> values = Map.of(
-                    "type",
-                    request.type(),
-                    "dueAt",
-                    dueAt == null ? "" : DAY.format(dueAt.atZone(ZoneOffset.UTC)),
-                    "reason",
-                    reason == null ? "" : reason,
-                    "link",
-                    requestsPage + request.requestId());
-            mailer.send(
-                    to.get(),
-                    subject,
-                    Mailer.template(template, values, false),
-                    Mailer.template(template, values, true));
+            to = contacts.email(request.userId());
+        } catch (RuntimeException failed) {
+            LOG.warn(
+                    "the {} email of request {} found no address ({})",
+                    template,
+                    request.requestId(),
+                    failed.getClass().getSimpleName());
+            return;
+        }
+        to.ifPresent(address -> mail(address, request, template, subject, dueAt, reason));
+    }
+
+    /** An email about a request; a mail outage does not undo the change, it is logged for operators. */
+    void mail(String to, GdprItems.Request request, String template, String subject, Instant dueAt, String reason) {
+        Map<String, String> values = Map.of(
+                "type",
+                request.type(),
+                "dueAt",
+                dueAt == null ? "" : DAY.format(dueAt.atZone(ZoneOffset.UTC)),
+                "reason",
+                reason == null ? "" : reason,
+                "link",
+                requestsPage + request.requestId());
+        try {
+            mailer.send(to, subject, Mailer.template(template, values, false), Mailer.template(template, values, true));
         } catch (RuntimeException failed) {
             LOG.warn(
                     "the {} email of request {} was not sent ({})",

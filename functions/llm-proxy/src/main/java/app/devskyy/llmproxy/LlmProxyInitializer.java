@@ -8,11 +8,13 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import app.devskyy.core.upstash.UpstashClient;
 import app.devskyy.llm.metering.Budgets;
+import app.devskyy.llm.metering.LlmPersonalData;
 import app.devskyy.llm.metering.LlmServices;
 import app.devskyy.llm.metering.UsageLedger;
 import java.time.Clock;
@@ -32,7 +34,10 @@ public class LlmProxyInitializer implements ApplicationContextInitializer<Generi
 
     @Override
     public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
+        FunctionCatalog.of()
+                .with(FUNCTION, config -> create(config))
+                .with("llmPrivacy", config -> PrivacyTask.fromConfig("llm", LlmPersonalData.ITEMS, config))
+                .register(Config.fromEnvironment(), context);
     }
 
     public static HttpApiFunction create(Config config) {

@@ -11,6 +11,7 @@ import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
@@ -36,6 +37,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
         FunctionCatalog.of()
                 .with(RECEIVER, WebhooksInitializer::receiver)
                 .with(PROCESSOR, WebhooksInitializer::processor)
+                .with("billingPrivacy", config -> PrivacyTask.fromConfig("billing", BillingPersonalData.ITEMS, config))
                 .register(Config.fromEnvironment(), context);
     }
 

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +148,8 @@ public final class LocalApi implements AutoCloseable {
                 Double.parseDouble(options.settings().getOrDefault(RETRY_SCALE_SETTING, "1")));
         server.createContext(LocalStepFunctions.PATH, stepFunctions);
         server.createContext(
+                LocalObjects.PATH, new LocalObjects(options.dataDir().resolve("objects"), REGION, Clock.systemUTC()));
+        server.createContext(
                 "/",
                 new LocalGateway(
                         new ApiGatewayRoutes(template.httpRoutes()),
@@ -171,6 +174,7 @@ public final class LocalApi implements AutoCloseable {
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
         settings.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port + LocalQueues.PATH);
         settings.put("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + port + LocalStepFunctions.PATH);
+        settings.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port + LocalObjects.PATH);
         settings.put("AUTH_SECRET", secrets.authSecret());
         settings.put("AUTH_JWKS", secrets.publicJwks());
         settings.put("PII_DATA_KEY", secrets.personalDataKey());

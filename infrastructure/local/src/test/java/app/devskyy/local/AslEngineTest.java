@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
 import app.devskyy.core.testing.Events;
+import app.devskyy.local.ApiClient.Answer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,5 +130,62 @@ class AslEngineTest extends UsingLocalApi {
                 .isEqualTo("failed");
         assertThat(lines.get(3).path("output").path("finished").path("status").asString())
                 .isEqualTo("failed");
+    }
+
+    /**
+     * The data subject request definition too: an approved access request, its execution started
+     * by the independent engine rather than the API, goes through every family's privacy task and
+     * ends complete with an archive; a request that names nothing is caught into the failed step.
+     */
+    @Test
+    void theDataSubjectRequestDefinitionRunsUnderAwsLocalStepFunctionsAgainstTheRealTasks() throws Exception {
+        ApiClient client = new ApiClient(api.port());
+        String token =
+                client.account(unique("asl-dsr"), "correct horse battery").field("access_token");
+        Answer created = client.post("/api/v1/gdpr/requests", "{\"type\":\"access\"}", token);
+        String requestId = created.field("id");
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            // As the approval leaves it, just before the API would start the execution.
+            dynamoDb.updateItem(r -> r.tableName("GdprTable")
+                    .key(Map.of("pk", AttributeValue.fromS("REQ#" + requestId), "sk", AttributeValue.fromS("REQUEST")))
+                    .updateExpression("SET #s = :approved")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":approved", AttributeValue.fromS("approved"))));
+        }
+        Path definition = work.resolve("data-subject-request.json");
+        Files.write(
+                definition, Json.writeBytes(api.stepFunctions().definitions().get("DataSubjectRequestStateMachine")));
+        ProcessBuilder builder = new ProcessBuilder(
+                        "node",
+                        "asl-check.mjs",
+                        definition.toString(),
+                        "{\"requestId\":\"" + requestId + "\"}",
+                        "{\"requestId\":\"dsr_" + "0".repeat(28) + "\"}")
+                .directory(Events.repositoryRoot()
+                        .resolve("infrastructure/contract")
+                        .toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + api.port());
+        Process node = builder.start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(node.exitValue()).as(out).isZero();
+        List<JsonNode> lines = out.lines()
+                .map(l -> Json.tree(l.getBytes(StandardCharsets.UTF_8)))
+                .toList();
+        assertThat(lines).as(out).hasSize(3);
+        assertThat(lines.get(0).path("validator").asBoolean()).as(out).isTrue();
+        JsonNode done = lines.get(1);
+        assertThat(done.path("status").asString()).as(out).isEqualTo("SUCCEEDED");
+        assertThat(done.path("output").path("done").propertyNames())
+                .containsExactlyInAnyOrder("agents", "llm", "billing", "gdpr", "auth");
+        assertThat(done.path("output").path("done").path("auth").path("found").asInt())
+                .isPositive();
+        assertThat(client.get("/api/v1/gdpr/requests/" + requestId, token).field("status"))
+                .isEqualTo("complete");
+        assertThat(lines.get(2).path("status").asString())
+                .as("no such request: Begin fails for good, the failed step runs, the execution fails")
+                .isEqualTo("FAILED");
+        assertThat(lines.get(2).path("cause").asString()).contains("the request is in error");
     }
 }

@@ -107,7 +107,7 @@ class DataSubjectRequestsTest {
     }
 
     @Test
-    void aRequestIsReceivedDueInAMonthExtendedOnceApprovedAndCanceledEachStepAuditedAndTold() throws Exception {
+    void aRequestIsReceivedDueInAMonthExtendedOnceAndCanceledEachStepAuditedAndTold() throws Exception {
         Person person = person();
         Answer created = post(
                 person,
@@ -163,12 +163,6 @@ class DataSubjectRequestsTest {
                 .toList();
         assertThat(due).as("soonest due first").isSorted();
 
-        Answer approved = post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin);
-        assertThat(approved.field("status")).isEqualTo("approved");
-        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin)
-                        .status())
-                .isEqualTo(409);
-
         Answer extended = post(
                 person,
                 "/api/v1/gdpr/requests/" + id + "/extend",
@@ -198,6 +192,10 @@ class DataSubjectRequestsTest {
         assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/cancel", null, person.token())
                         .status())
                 .isEqualTo(409);
+        assertThat(post(person, "/api/v1/gdpr/requests/" + id + "/approve", null, admin)
+                        .status())
+                .as("a canceled request is not approved")
+                .isEqualTo(409);
         assertThat(person.client()
                         .get("/api/v1/gdpr/admin/requests?limit=100", admin)
                         .body()
@@ -209,9 +207,39 @@ class DataSubjectRequestsTest {
         assertThat(accountAudit(person.userId()))
                 .contains(
                         "gdpr.request.received:erasure",
-                        "gdpr.request.approved:erasure",
                         "gdpr.request.extended:erasure",
                         "gdpr.request.canceled:erasure");
+    }
+
+    @Test
+    void anErasureWaitsWhileThePersonIsTheOnlyAdminOfAWorkspaceWithOtherMembers() throws Exception {
+        Person owner = person();
+        Person member = person();
+        String admin = admin();
+        Answer workspace = post(owner, "/api/v1/auth/workspaces", "{\"name\":\"Shared\"}", owner.token());
+        assertThat(workspace.status()).as(workspace.raw()).isEqualTo(201);
+        String workspaceId = workspace.field("id");
+        assertThat(post(
+                                owner,
+                                "/api/v1/auth/workspaces/" + workspaceId + "/members",
+                                "{\"email\":\"" + member.email() + "\",\"role\":\"developer\"}",
+                                owner.token())
+                        .status())
+                .isEqualTo(201);
+        String id = post(owner, "/api/v1/gdpr/requests", "{\"type\":\"erasure\"}", owner.token())
+                .field("id");
+
+        Answer blocked = post(owner, "/api/v1/gdpr/requests/" + id + "/approve", null, admin);
+        assertThat(blocked.status()).as(blocked.raw()).isEqualTo(409);
+        assertThat(blocked.field("type")).endsWith("/erasure-blocked");
+        assertThat(blocked.field("detail")).contains(workspaceId).contains("another member an admin");
+        assertThat(owner.client()
+                        .get("/api/v1/gdpr/requests/" + id, owner.token())
+                        .field("status"))
+                .as("nothing ran")
+                .isEqualTo("pending");
+        assertThat(owner.client().get("/api/v1/auth/me", owner.token()).status())
+                .isEqualTo(200);
     }
 
     @Test

@@ -206,7 +206,9 @@ class TemplateTest {
                         .path("Properties")
                         .path("Environment")
                         .path("Variables");
-                assertThat(environment.path("MAIN_CLASS").asString()).isEqualTo("app.devskyy.agents.AgentsInitializer");
+                assertThat(environment.path("MAIN_CLASS").asString())
+                        .as(function + " is built by a family's initializer")
+                        .matches("app\\.devskyy\\.[a-z]+\\.[A-Za-z]+Initializer");
                 aliases.add(ref);
             }
             Set<String> invokable = new TreeSet<>();

@@ -307,6 +307,19 @@ public final class KnowledgeBase {
         return document.isPresent();
     }
 
+    /** Removes every document of a workspace with its passages and vectors: a person's own workspace, at their erasure. */
+    public int deleteAll(String workspaceId) {
+        int removed = 0;
+        Optional<String> after = Optional.empty();
+        do {
+            KnowledgeStore.Listing page = store.list(workspaceId, 100, after);
+            page.documents().forEach(this::remove);
+            removed += page.documents().size();
+            after = Optional.ofNullable(page.nextCursor());
+        } while (after.isPresent());
+        return removed;
+    }
+
     /** Vectors first, then passages, then the document: a removal cut short leaves the document to delete again. */
     private void remove(KnowledgeItems.Document document) {
         List<KnowledgeItems.Chunk> chunks = store.chunks(document.workspaceId(), document.documentId());

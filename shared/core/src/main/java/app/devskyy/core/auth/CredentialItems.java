@@ -20,6 +20,12 @@ public final class CredentialItems {
 
     public static final String SESSIONS = "SESSION#";
     public static final String API_KEYS = "APIKEY#";
+    /** A workspace's member items: {@code WS#<id>/MEMBER#<user>}. */
+    public static final String MEMBERS = "MEMBER#";
+    /** The index sort key prefix of a user's memberships ({@code gsi1pk = USER#<id>}). */
+    public static final String MEMBERSHIPS = "WS#";
+    /** A workspace's own item: {@code WS#<id>/META}, with {@code personal} and {@code admins}. */
+    public static final String WORKSPACE_META = "META";
 
     private CredentialItems() {}
 

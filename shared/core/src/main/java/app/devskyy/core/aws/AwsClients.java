@@ -40,6 +40,10 @@ public final class AwsClients {
         return configure(KmsClient.builder(), "KMS").build();
     }
 
+    public Region region() {
+        return Region.of(config.required("AWS_REGION", "us-east-1"));
+    }
+
     /** The endpoint for a service, if one is configured: the service-specific setting wins. */
     public Optional<URI> endpoint(String serviceId) {
         return config.optional("AWS_ENDPOINT_URL_" + serviceId.toUpperCase(Locale.ROOT))
@@ -51,7 +55,7 @@ public final class AwsClients {
      * The default chain in AWS. Locally (DynamoDB Local, LocalStack) any key is accepted, and the
      * local server hosts several functions in one process, so fixed development keys are used.
      */
-    private AwsCredentialsProvider credentials() {
+    public AwsCredentialsProvider credentials() {
         return config.isLocal()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
                 : DefaultCredentialsProvider.builder().build();
@@ -64,7 +68,7 @@ public final class AwsClients {
      * @param serviceId the service's part of {@code AWS_ENDPOINT_URL_<SERVICE>}, such as {@code SECRETS_MANAGER}
      */
     public <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String serviceId) {
-        builder.region(Region.of(config.required("AWS_REGION", "us-east-1")))
+        builder.region(region())
                 .credentialsProvider(credentials())
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))

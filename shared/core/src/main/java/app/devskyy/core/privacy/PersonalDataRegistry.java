@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
  * and the tables declared free of personal data, with their reasons. It finds everything it holds
  * about a person ({@link #export}) and erases it ({@link #erase}): items are deleted, or, where a
  * stated legal basis requires keeping the record (payments, for tax law), their personal attributes
- * are removed and the item is marked {@code restricted}.
+ * are removed (an attribute naming the person by id takes their pseudonym instead) and the item is
+ * marked {@code restricted}. Both are idempotent: an erased person's items are found no more.
  */
 public final class PersonalDataRegistry {
 
@@ -93,7 +94,11 @@ public final class PersonalDataRegistry {
         List<Found> found = new ArrayList<>();
         forEachItem(subject, dynamoDb, tables, (items, item) -> {
             Map<String, Object> attributes = new LinkedHashMap<>();
-            item.forEach((name, value) -> attributes.put(name, plain(value)));
+            item.forEach((name, value) -> {
+                if (!items.withheld().contains(name)) {
+                    attributes.put(name, plain(value));
+                }
+            });
             items.encrypted().forEach((name, context) -> {
                 if (item.containsKey(name) && item.get(name).s() != null) {
                     attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
@@ -114,7 +119,16 @@ public final class PersonalDataRegistry {
                 deleted.merge(items.table(), 1, Integer::sum);
             } else {
                 ItemUpdate update = ItemUpdate.of(table, keyOf(item)).set("restricted", Values.bool(true));
-                items.personal().forEach(update::remove);
+                for (String name : items.personal()) {
+                    AttributeValue value = item.get(name);
+                    if (value != null && value.s() != null && value.s().contains(subject.userId())) {
+                        // An actor's id becomes their pseudonym, so a kept trail still tells one actor from another.
+                        update.set(
+                                name, AttributeValue.fromS(value.s().replace(subject.userId(), subject.pseudonym())));
+                    } else {
+                        update.remove(name);
+                    }
+                }
                 update.apply(dynamoDb);
                 pseudonymised.merge(items.table(), 1, Integer::sum);
             }

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param encrypted  attributes encrypted with {@code PersonalDataCipher}, with their context template
  *                   ({@code {pk}}, {@code {sk}} and the subject's placeholders), decrypted for the export
  * @param basis      for items kept pseudonymised: the legal basis that requires keeping them
+ * @param withheld   attributes an export leaves out: secrets that would be a risk in a downloaded
+ *                   file and mean nothing to the person (a password hash, an MFA seed)
  */
 public record PersonalItems(
         String table,
@@ -29,7 +31,8 @@ public record PersonalItems(
         Erasure erasure,
         List<String> personal,
         Map<String, String> encrypted,
-        String basis) {
+        String basis,
+        Set<String> withheld) {
 
     public enum Erasure {
         DELETE,
@@ -63,18 +66,31 @@ public record PersonalItems(
     }
 
     public static PersonalItems deleted(String table, String kind, Set<Category> categories, Finder finder) {
-        return new PersonalItems(table, kind, categories, finder, Erasure.DELETE, List.of(), Map.of(), null);
+        return new PersonalItems(table, kind, categories, finder, Erasure.DELETE, List.of(), Map.of(), null, Set.of());
     }
 
     public PersonalItems decrypting(Map<String, String> encryptedAttributes) {
         return new PersonalItems(
-                table, kind, categories, finder, erasure, personal, Map.copyOf(encryptedAttributes), basis);
+                table, kind, categories, finder, erasure, personal, Map.copyOf(encryptedAttributes), basis, withheld);
+    }
+
+    public PersonalItems withholding(Set<String> secrets) {
+        return new PersonalItems(
+                table, kind, categories, finder, erasure, personal, encrypted, basis, Set.copyOf(secrets));
     }
 
     /** Kept for a stated legal basis: the personal attributes are removed and the item is marked restricted. */
     public static PersonalItems pseudonymised(
             String table, String kind, Set<Category> categories, Finder finder, List<String> personal, String basis) {
         return new PersonalItems(
-                table, kind, categories, finder, Erasure.PSEUDONYMISE, List.copyOf(personal), Map.of(), basis);
+                table,
+                kind,
+                categories,
+                finder,
+                Erasure.PSEUDONYMISE,
+                List.copyOf(personal),
+                Map.of(),
+                basis,
+                Set.of());
     }
 }

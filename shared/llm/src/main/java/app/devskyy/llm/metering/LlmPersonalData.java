@@ -19,12 +19,21 @@ public final class LlmPersonalData {
     public static final String TABLE = "LlmTable";
 
     public static final List<PersonalItems> ITEMS = List.of(
+            // First: an item of a workspace that was theirs alone is deleted, whatever else would keep it.
             PersonalItems.deleted(
+                    TABLE,
+                    "own workspace's budgets and spend",
+                    Set.of(ACTIVITY),
+                    Finder.partition(LlmItems.workspace("{ownWorkspaceId}"), null)),
+            // De-identified, not deleted: a shared workspace's spend must still add up.
+            PersonalItems.pseudonymised(
                     TABLE,
                     "usage record",
                     Set.of(ACTIVITY),
                     Finder.partition(LlmItems.workspace("{workspaceId}"), LlmItems.REQUESTS)
-                            .where(Map.of("caller", "user:{userId}"))),
+                            .where(Map.of("caller", "user:{userId}")),
+                    List.of("caller"),
+                    "a workspace's metered spend is its account of what it was charged (contract, GDPR Art. 6(1)(b))"),
             PersonalItems.deleted(
                     TABLE,
                     "usage counter",
@@ -36,12 +45,7 @@ public final class LlmPersonalData {
                     "budget setting",
                     Set.of(ACTIVITY),
                     Finder.partition(LlmItems.workspace("{workspaceId}"), LlmItems.BUDGET)
-                            .where(Map.of("updatedBy", "user:{userId}"))),
-            PersonalItems.deleted(
-                    TABLE,
-                    "own workspace's budgets and spend",
-                    Set.of(ACTIVITY),
-                    Finder.partition(LlmItems.workspace("{ownWorkspaceId}"), null)));
+                            .where(Map.of("updatedBy", "user:{userId}"))));
 
     private LlmPersonalData() {}
 }
