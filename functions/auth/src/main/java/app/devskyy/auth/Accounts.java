@@ -7,6 +7,7 @@ import app.devskyy.auth.AuthModels.UserView;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.Principal;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.crypto.PersonalDataCipher;
@@ -60,14 +61,15 @@ final class Accounts {
     UserView signup(AuthModels.SignupRequest request) {
         passwords.checkPolicy(request.password(), "/password");
         String email = Profiles.normalizeEmail(request.email());
-        String userId = "usr_" + UUID.randomUUID().toString().replace("-", "");
+        String userId =
+                CredentialItems.USER_ID_PREFIX + UUID.randomUUID().toString().replace("-", "");
         String workspaceId = "ws_" + UUID.randomUUID().toString().replace("-", "");
         long now = clock.millis();
         User user = User.of(
                 userId,
-                pii.encrypt(email, Profiles.emailContext(userId)),
+                pii.encryptFor(userId, email, Profiles.emailContext(userId)),
                 pii.blindIndex(email),
-                pii.encrypt(request.displayName().strip(), Profiles.nameContext(userId)),
+                pii.encryptFor(userId, request.displayName().strip(), Profiles.nameContext(userId)),
                 passwords.hash(request.password()),
                 now);
         Workspace personal = Workspace.of(workspaceId, "Personal", true, userId, now);
@@ -154,8 +156,8 @@ final class Accounts {
 
     UserView updateMe(Principal principal, AuthModels.UpdateMeRequest request) {
         User user = profiles.account(principal);
-        User updated =
-                user.withNameCipher(pii.encrypt(request.displayName().strip(), Profiles.nameContext(user.userId())));
+        User updated = user.withNameCipher(
+                pii.encryptFor(user.userId(), request.displayName().strip(), Profiles.nameContext(user.userId())));
         accountStore.saveUser(updated);
         return profiles.view(updated);
     }

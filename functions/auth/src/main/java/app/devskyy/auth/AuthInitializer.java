@@ -10,6 +10,7 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.crypto.PersonKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.events.FunctionCatalog;
 import app.devskyy.core.http.HttpApiFunction;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,7 +42,14 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         FunctionCatalog.of()
                 .with(FUNCTION, config -> create(config))
                 .with(AuthOperations.FUNCTION, AuthInitializer::operations)
-                .with("authPrivacy", config -> PrivacyTask.fromConfig("auth", AuthPersonalData.ITEMS, config))
+                // The person's data key last of all: it goes with the account (crypto-shredding).
+                .with(
+                        "authPrivacy",
+                        config -> PrivacyTask.fromConfig(
+                                "auth",
+                                Stream.concat(AuthPersonalData.ITEMS.stream(), PersonKeys.PERSONAL_DATA.stream())
+                                        .toList(),
+                                config))
                 .register(Config.fromEnvironment(), context);
     }
 

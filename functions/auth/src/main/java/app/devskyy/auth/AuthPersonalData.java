@@ -36,6 +36,7 @@ public final class AuthPersonalData {
                             "second factor",
                             Set.of(CREDENTIALS),
                             Finder.partition(CredentialItems.user(USER), AuthItems.FACTORS))
+                    .decrypting(Map.of("secretCipher", "mfa:{factorId}:secret"))
                     .withholding(Set.of("secretCipher")),
             PersonalItems.deleted(
                     TABLE,

@@ -67,7 +67,7 @@ final class SecondFactors {
         factorStore.saveFactor(AuthItems.MfaFactor.of(
                 user.userId(),
                 factorId,
-                pii.encrypt(Base64.getEncoder().encodeToString(secret), factorContext(factorId)),
+                pii.encryptFor(user.userId(), Base64.getEncoder().encodeToString(secret), factorContext(factorId)),
                 clock.millis()));
         String uri = Totp.uri("DevSkyy", pii.decrypt(user.emailCipher(), Profiles.emailContext(user.userId())), secret);
         audit.account(user.userId(), "mfa_enrolment_started", "success", user.userId(), origin);

@@ -133,8 +133,8 @@ final class Sessions {
                         sessionId,
                         user.userId(),
                         now,
-                        pii.encrypt(origin.ip(), Profiles.sessionContext(sessionId, "ip")),
-                        pii.encrypt(origin.userAgent(), Profiles.sessionContext(sessionId, "agent")),
+                        pii.encryptFor(user.userId(), origin.ip(), Profiles.sessionContext(sessionId, "ip")),
+                        pii.encryptFor(user.userId(), origin.userAgent(), Profiles.sessionContext(sessionId, "agent")),
                         expiresAt,
                         assurance),
                 Refresh.of(RefreshTokens.hash(refreshToken), sessionId, user.userId(), expiresAt));

@@ -227,7 +227,8 @@ final class Requests {
                 0,
                 null,
                 null,
-                details.map(d -> pii.encrypt(d, detailsContext(requestId))).orElse(null),
+                details.map(d -> pii.encryptFor(userId, d, detailsContext(requestId)))
+                        .orElse(null),
                 verified.orElse(null),
                 now,
                 0,

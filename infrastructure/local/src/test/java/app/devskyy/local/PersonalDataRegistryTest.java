@@ -2,11 +2,13 @@ package app.devskyy.local;
 
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.agents.AgentPersonalData;
 import app.devskyy.auth.AuthPersonalData;
 import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.crypto.PersonKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.privacy.PersonalDataRegistry;
@@ -23,6 +25,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,7 +55,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             LlmPersonalData.ITEMS,
                             BillingPersonalData.ITEMS,
                             AgentPersonalData.ITEMS,
-                            GdprPersonalData.ITEMS)
+                            GdprPersonalData.ITEMS,
+                            PersonKeys.PERSONAL_DATA)
                     .flatMap(List::stream)
                     .toList(),
             merged(BillingPersonalData.FREE, RateLimits.FREE_OF_PERSONAL_DATA));
@@ -209,9 +213,17 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                     .item()
                     .get("emailIndex")
                     .s();
-            Subject subject = new Subject(userId, emailIndex, "anon_unused", List.of(personal), List.of(personal));
             PersonalDataCipher cipher = new PersonalDataCipher(
-                    Base64.getDecoder().decode(LocalSecrets.load(dataDir).personalDataKey()));
+                    Base64.getDecoder().decode(LocalSecrets.load(dataDir).personalDataKey()),
+                    new PersonKeys(dynamoDb, "DataKeyTable"),
+                    Clock.systemUTC());
+            Subject subject = new Subject(
+                    userId,
+                    emailIndex,
+                    "anon_unused",
+                    cipher.personKeyId(userId),
+                    List.of(personal),
+                    List.of(personal));
             List<PersonalDataRegistry.Found> found = REGISTRY.export(subject, dynamoDb, tables, cipher);
             Set<String> kinds = new TreeSet<>();
             found.forEach(f -> kinds.add(f.table() + ":" + f.kind()));
@@ -232,7 +244,8 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             "AgentsTable:own workspace's runs",
                             "AgentsTable:own workspace's knowledge passages",
                             "GdprTable:consent decision",
-                            "GdprTable:consent record");
+                            "GdprTable:consent record",
+                            "DataKeyTable:data key");
             assertThat(namedBy(dynamoDb, userId, emailIndex)).isNotEmpty();
 
             // Access: every item found is in the archive, which the published schema accepts.
@@ -260,8 +273,25 @@ class PersonalDataRegistryTest extends UsingLocalApi {
             assertThat(archive.path("recipients").valueStream().map(JsonNode::asString))
                     .contains("Stripe");
 
+            // What a backup of the auth table would hold: their email, under their own key.
+            String emailCipher = dynamoDb.getItem(r -> r.tableName("AuthTable")
+                            .key(Map.of(
+                                    "pk", AttributeValue.fromS("USER#" + userId),
+                                    "sk", AttributeValue.fromS("PROFILE"))))
+                    .item()
+                    .get("emailCipher")
+                    .s();
+            assertThat(emailCipher).startsWith("v2." + cipher.personKeyId(userId) + ".");
+
             // Erasure: no item of any table names them; the payment is kept, restricted, naming no one.
             carriedOut(client, token, admin, "erasure");
+            PersonalDataCipher afterwards = new PersonalDataCipher(
+                    Base64.getDecoder().decode(LocalSecrets.load(dataDir).personalDataKey()),
+                    new PersonKeys(dynamoDb, "DataKeyTable"),
+                    Clock.systemUTC());
+            assertThatThrownBy(() -> afterwards.decrypt(emailCipher, "user:" + userId + ":email"))
+                    .as("the copy a backup keeps is unreadable: the key is destroyed")
+                    .hasMessageContaining("destroyed");
             assertThat(namedBy(dynamoDb, userId, emailIndex, email.toLowerCase(Locale.ROOT), name))
                     .isEmpty();
             var payment = payments(dynamoDb, personal);
@@ -284,6 +314,47 @@ class PersonalDataRegistryTest extends UsingLocalApi {
         assertThat(client.post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + refresh + "\"}", null)
                         .status())
                 .isEqualTo(401);
+    }
+
+    /**
+     * The migration: a value written under the service key before the people's keys existed is
+     * moved under its person's key by the family's privacy function ({@code rekey}), once, and
+     * still reads the same.
+     */
+    @Test
+    void theRekeyMovesServiceKeyValuesUnderTheirPeoplesKeys() throws Exception {
+        ApiClient client = new ApiClient(api.port());
+        String token = client.account(unique("rekey"), "correct horse battery").field("access_token");
+        String userId = client.get("/api/v1/auth/me", token).field("id");
+        Map<String, AttributeValue> profile =
+                Map.of("pk", AttributeValue.fromS("USER#" + userId), "sk", AttributeValue.fromS("PROFILE"));
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            PersonalDataCipher cipher = new PersonalDataCipher(
+                    Base64.getDecoder().decode(LocalSecrets.load(dataDir).personalDataKey()),
+                    new PersonKeys(dynamoDb, "DataKeyTable"),
+                    Clock.systemUTC());
+            String old = cipher.encrypt("Before The Keys", "user:" + userId + ":displayName");
+            dynamoDb.updateItem(r -> r.tableName("AuthTable")
+                    .key(profile)
+                    .updateExpression("SET nameCipher = :old")
+                    .expressionAttributeValues(Map.of(":old", AttributeValue.fromS(old))));
+            assertThat(client.get("/api/v1/auth/me", token).field("displayName"))
+                    .isEqualTo("Before The Keys");
+
+            JsonNode moved = Json.tree(api.invoke("AuthPrivacyFunction", "{\"action\":\"rekey\"}".getBytes()));
+            assertThat(moved.path("found").asInt()).as(moved.toString()).isPositive();
+            String now = dynamoDb.getItem(r -> r.tableName("AuthTable").key(profile))
+                    .item()
+                    .get("nameCipher")
+                    .s();
+            assertThat(now).startsWith("v2." + cipher.personKeyId(userId) + ".");
+            assertThat(client.get("/api/v1/auth/me", token).field("displayName"))
+                    .isEqualTo("Before The Keys");
+            JsonNode again = Json.tree(api.invoke("AuthPrivacyFunction", "{\"action\":\"rekey\"}".getBytes()));
+            assertThat(again.path("found").asInt())
+                    .as("nothing left under the service key")
+                    .isZero();
+        }
     }
 
     /** A platform admin's token. */

@@ -1,5 +1,6 @@
 package app.devskyy.core.audit;
 
+import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.Values;
@@ -111,10 +112,21 @@ public final class AuditLog {
                 outcome,
                 actorId,
                 targetId,
-                pii.encrypt(origin.ip(), context(pk, sk, "ip")),
-                pii.encrypt(origin.userAgent(), context(pk, sk, "agent")),
+                seal(actorId, origin.ip(), context(pk, sk, "ip")),
+                seal(actorId, origin.userAgent(), context(pk, sk, "agent")),
                 now,
                 (now + retention.toMillis()) / 1000));
+    }
+
+    /**
+     * Where a request came from is the actor's: under their own key when the actor is a person (so
+     * that erasing them shreds it in every copy), under the service key for a machine (an API key,
+     * a provider's webhook, the state machine).
+     */
+    private String seal(String actorId, String value, String context) {
+        return actorId != null && actorId.startsWith(CredentialItems.USER_ID_PREFIX)
+                ? pii.encryptFor(actorId, value, context)
+                : pii.encrypt(value, context);
     }
 
     /** A page of a workspace's events, oldest first, after the sort key {@code after} when there is one. */

@@ -20,6 +20,8 @@ public final class CredentialItems {
 
     public static final String SESSIONS = "SESSION#";
     public static final String API_KEYS = "APIKEY#";
+    /** Every user id begins so; API keys, providers and the system are other actors. */
+    public static final String USER_ID_PREFIX = "usr_";
     /** A workspace's member items: {@code WS#<id>/MEMBER#<user>}. */
     public static final String MEMBERS = "MEMBER#";
     /** The index sort key prefix of a user's memberships ({@code gsi1pk = USER#<id>}). */

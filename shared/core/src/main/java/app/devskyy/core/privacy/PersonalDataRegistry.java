@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
@@ -137,6 +138,81 @@ public final class PersonalDataRegistry {
     }
 
     /**
+     * The migration to the people's own keys: every declared encrypted attribute still under the
+     * service key ({@code v1.}) is encrypted again under the key of the person the item belongs to,
+     * read from the item as its declaration finds it ({@code {userId}} in the finder's partition or
+     * matching templates). Each write is conditioned on the values it replaces, so a concurrent
+     * change wins, and the sweep can run again: what it moved is not {@code v1.} any more.
+     *
+     * @return how many items were moved
+     */
+    public int rekey(DynamoDbClient dynamoDb, Map<String, String> tables, PersonalDataCipher cipher) {
+        int moved = 0;
+        for (PersonalItems items : declarations) {
+            if (items.encrypted().isEmpty()) {
+                continue;
+            }
+            String table = tables.get(items.table());
+            Map<String, String> names = new HashMap<>();
+            List<String> filters = new ArrayList<>();
+            for (String attribute : items.encrypted().keySet()) {
+                names.put("#e" + filters.size(), attribute);
+                filters.add("begins_with(#e" + filters.size() + ", :v1)");
+            }
+            ScanRequest scan = ScanRequest.builder()
+                    .tableName(table)
+                    .filterExpression(String.join(" OR ", filters))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":v1", AttributeValue.fromS("v1.")))
+                    .build();
+            for (Map<String, AttributeValue> item : dynamoDb.scanPaginator(scan).items()) {
+                Optional<String> owner = owner(items.finder(), item);
+                if (owner.isEmpty()) {
+                    continue;
+                }
+                ItemUpdate update = ItemUpdate.of(table, keyOf(item));
+                List<String> unchanged = new ArrayList<>();
+                Map<String, AttributeValue> old = new HashMap<>();
+                items.encrypted().forEach((name, template) -> {
+                    String value = Values.string(item, name);
+                    if (value != null && value.startsWith("v1.")) {
+                        update.set(name, cipher.underPersonKey(owner.get(), value, context(template, item)));
+                        unchanged.add("#" + name + " = :was" + unchanged.size());
+                        old.put(":was" + old.size(), AttributeValue.fromS(value));
+                    }
+                });
+                if (update.condition(String.join(" AND ", unchanged), old).applyIf(dynamoDb)) {
+                    moved++;
+                }
+            }
+        }
+        return moved;
+    }
+
+    /** Whose item it is: the user id its finder's templates put where the item holds it. */
+    static Optional<String> owner(PersonalItems.Finder finder, Map<String, AttributeValue> item) {
+        Map<String, String> templates = new LinkedHashMap<>(finder.matching());
+        if (finder.partition() != null) {
+            templates.put(finder.index() == null ? "pk" : finder.index() + "pk", finder.partition());
+        }
+        for (var template : templates.entrySet()) {
+            int at = template.getValue().indexOf("{userId}");
+            String value = Values.string(item, template.getKey());
+            if (at < 0 || value == null) {
+                continue;
+            }
+            String before = template.getValue().substring(0, at);
+            String after = template.getValue().substring(at + "{userId}".length());
+            if (value.startsWith(before)
+                    && value.endsWith(after)
+                    && value.length() > before.length() + after.length()) {
+                return Optional.of(value.substring(before.length(), value.length() - after.length()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Every item each declaration finds for the subject, once: an item two declarations find (a
      * user's profile also carries {@code userId}) is handed to the first of them only.
      */
@@ -225,7 +301,9 @@ public final class PersonalDataRegistry {
     }
 
     private static String fill(String template, Subject subject, String workspace) {
-        String out = template.replace("{userId}", subject.userId()).replace("{emailIndex}", subject.emailIndex());
+        String out = template.replace("{userId}", subject.userId())
+                .replace("{emailIndex}", subject.emailIndex())
+                .replace("{dataKeyId}", subject.dataKeyId());
         return workspace == null ? out : out.replace("{workspaceId}", workspace).replace("{ownWorkspaceId}", workspace);
     }
 

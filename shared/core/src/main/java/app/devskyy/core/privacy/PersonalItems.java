@@ -9,7 +9,7 @@ import java.util.Set;
  * categories, how to find a person's items, and how to erase them. Declarations are data, so that
  * one registry can export and erase across every family without depending on any of them.
  *
- * <p>Templates name the subject with {@code {userId}}, {@code {emailIndex}}, {@code {workspaceId}}
+ * <p>Templates name the subject with {@code {userId}}, {@code {emailIndex}}, {@code {dataKeyId}}, {@code {workspaceId}}
  * (each workspace the person is a member of) and {@code {ownWorkspaceId}} (each of theirs alone).
  *
  * @param table      the table's logical id in template.yaml

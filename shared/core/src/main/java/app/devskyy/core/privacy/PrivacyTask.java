@@ -21,12 +21,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * needs another's code. {@code export} writes what the family holds about the person to the
  * request's part file; {@code erase} erases it. Both can run again with the same result (an
  * export is rewritten, an erased person is found no more), so a retried or redriven execution
- * resumes where it stopped.
+ * resumes where it stopped. {@code rekey}, which an operator invokes once per family (no request,
+ * no subject), moves the family's encrypted fields from the service key to their people's keys.
  */
 public final class PrivacyTask extends StepTask<PrivacyTask.Order, PrivacyTask.Done> {
 
     public static final String EXPORT = "export";
     public static final String ERASE = "erase";
+    /** The migration of the family's encrypted fields to the people's own keys; needs no request or subject. */
+    public static final String REKEY = "rekey";
 
     /** What the state machine hands each family: the request, what to do, and whom it is about. */
     public record Order(String requestId, String action, Subject subject) {}
@@ -101,17 +104,21 @@ public final class PrivacyTask extends StepTask<PrivacyTask.Order, PrivacyTask.D
 
     @Override
     protected String correlationId(Order order) {
-        return String.valueOf(order.requestId());
+        return order.requestId() == null ? String.valueOf(order.action()) : order.requestId();
     }
 
     @Override
     protected Done run(Order order) {
+        if (REKEY.equals(order.action())) {
+            return new Done(family, registry.rekey(dynamoDb, tables, pii), Map.of(), Map.of());
+        }
         Subject subject = order.subject();
         if (!Identifiers.isId(String.valueOf(order.requestId()))
                 || subject == null
                 || !Identifiers.isId(String.valueOf(subject.userId()))
                 || subject.emailIndex() == null
-                || subject.pseudonym() == null) {
+                || subject.pseudonym() == null
+                || subject.dataKeyId() == null) {
             throw new PermanentFailure("UnreadableOrder", "the order names no request or person");
         }
         if (EXPORT.equals(order.action())) {

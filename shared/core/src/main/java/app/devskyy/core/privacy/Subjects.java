@@ -50,7 +50,8 @@ public final class Subjects {
                 own.add(membership.workspaceId());
             }
         }
-        return Optional.of(new Subject(userId, profile.get("emailIndex").s(), pseudonym(userId), memberOf, own));
+        return Optional.of(new Subject(
+                userId, profile.get("emailIndex").s(), pseudonym(userId), pii.personKeyId(userId), memberOf, own));
     }
 
     /**
