@@ -154,11 +154,16 @@ final class Accounts {
         return profiles.view(profiles.account(principal));
     }
 
-    UserView updateMe(Principal principal, AuthModels.UpdateMeRequest request) {
+    /**
+     * The person corrects their profile (GDPR Art. 16); each correction is in their audit log, by
+     * the fields it changed, never their values.
+     */
+    UserView updateMe(Principal principal, AuthModels.UpdateMeRequest request, Origin origin) {
         User user = profiles.account(principal);
         User updated = user.withNameCipher(
                 pii.encryptFor(user.userId(), request.displayName().strip(), Profiles.nameContext(user.userId())));
         accountStore.saveUser(updated);
+        audit.account(user.userId(), "profile_rectified:displayName", "success", user.userId(), origin);
         return profiles.view(updated);
     }
 

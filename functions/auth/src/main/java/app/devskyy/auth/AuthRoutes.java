@@ -101,7 +101,9 @@ final class AuthRoutes {
                 .patch(BASE + "/me", request -> {
                     Principal principal = authenticator.authenticate(request);
                     return HttpResponse.ok(accounts.updateMe(
-                            principal, request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class)));
+                            principal,
+                            request.jsonBody(UPDATE_ME, AuthModels.UpdateMeRequest.class),
+                            Origin.of(request)));
                 })
                 .post(BASE + "/password/change", request -> {
                     Principal principal = authenticator.authenticate(request);

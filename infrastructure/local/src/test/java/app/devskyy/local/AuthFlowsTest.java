@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The auth family end to end through the local API: real sockets, FunctionInvoker, DynamoDB
@@ -331,6 +333,17 @@ class AuthFlowsTest extends UsingLocalApi {
                 send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"  Augusta  \"}", token, "application/json");
         assertThat(patched.status()).isEqualTo(200);
         assertThat(get("/api/v1/auth/me", token).field("displayName")).isEqualTo("Augusta");
+        // The rectification is recorded in the person's audit log, by field, without the value.
+        String userId = get("/api/v1/auth/me", token).field("id");
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            List<Map<String, AttributeValue>> events = dynamoDb.query(r -> r.tableName("AuditTable")
+                            .keyConditionExpression("pk = :pk")
+                            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + userId))))
+                    .items();
+            assertThat(events)
+                    .anySatisfy(e -> assertThat(e.get("action").s()).isEqualTo("profile_rectified:displayName"));
+            assertThat(events.toString()).doesNotContain("Augusta");
+        }
         assertThat(send("PATCH", "/api/v1/auth/me", "{\"displayName\":\"   \"}", token, "application/json")
                         .status())
                 .isEqualTo(422);

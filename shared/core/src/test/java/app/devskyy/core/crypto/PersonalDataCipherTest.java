@@ -68,7 +68,9 @@ class PersonalDataCipherTest {
                     "AWS_ENDPOINT_URL_KMS",
                     kms.url("/").toString(),
                     "PII_DATA_KEY_CIPHERTEXT",
-                    Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes())));
+                    Base64.getEncoder().encodeToString("wrapped-key-blob".getBytes()),
+                    "DATA_KEY_TABLE",
+                    "devskyy-prod-DataKeyTable"));
             PersonalDataCipher fromKms = DataKeys.personalDataCipher(production, new AwsClients(production));
             assertThat(fromKms.blindIndex("ada@example.com"))
                     .isEqualTo(new PersonalDataCipher(dataKey).blindIndex("ada@example.com"));
@@ -85,10 +87,8 @@ class PersonalDataCipherTest {
         assertThatThrownBy(() -> DataKeys.personalDataCipher(
                         Config.of(Map.of("PII_DATA_KEY", plaintextKey)), new AwsClients(Config.of(Map.of()))))
                 .hasMessageContaining("PII_DATA_KEY_CIPHERTEXT");
-        assertThat(DataKeys.personalDataCipher(
-                                Config.of(Map.of("DEVSKYY_ENV", "local", "PII_DATA_KEY", plaintextKey)),
-                                new AwsClients(Config.of(Map.of())))
-                        .blindIndex("x"))
+        Config local = Config.of(Map.of("DEVSKYY_ENV", "local", "PII_DATA_KEY", plaintextKey));
+        assertThat(DataKeys.personalDataCipher(local, new AwsClients(local)).blindIndex("x"))
                 .isNotBlank();
     }
 }
