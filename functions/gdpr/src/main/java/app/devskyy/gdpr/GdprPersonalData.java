@@ -7,6 +7,7 @@ import app.devskyy.core.privacy.ConsentItems;
 import app.devskyy.core.privacy.PersonalItems;
 import app.devskyy.core.privacy.PersonalItems.Finder;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,12 +29,13 @@ public final class GdprPersonalData {
             PersonalItems.deleted(
                     TABLE, "restriction or objection", Set.of(ACTIVITY), Finder.partition(PERSON, ConsentItems.FLAGS)),
             PersonalItems.pseudonymised(
-                    TABLE,
-                    "data subject request",
-                    Set.of(ACTIVITY),
-                    Finder.index(GdprItems.BY_PERSON, PERSON, GdprItems.REQUESTS),
-                    List.of("userId", "detailsCipher", "gsi1pk", "gsi1sk"),
-                    "the controller must be able to show that each request was answered (GDPR Art. 5(2))"));
+                            TABLE,
+                            "data subject request",
+                            Set.of(ACTIVITY),
+                            Finder.index(GdprItems.BY_PERSON, PERSON, GdprItems.REQUESTS),
+                            List.of("userId", "detailsCipher", "gsi1pk", "gsi1sk"),
+                            "the controller must be able to show that each request was answered (GDPR Art. 5(2))")
+                    .decrypting(Map.of("detailsCipher", "request:{requestId}:details")));
 
     private GdprPersonalData() {}
 }

@@ -54,7 +54,8 @@ final class Requests {
             String verifiedVia,
             boolean overdue,
             Instant archiveExpiresAt,
-            String errorReason) {}
+            String errorReason,
+            List<Subjects.Blocker> prerequisites) {}
 
     /** A download of an archive: a presigned link that lives minutes, to an archive that lives days. */
     record ArchiveLink(URI url, Instant expiresAt, Instant archiveExpiresAt) {}
@@ -335,6 +336,16 @@ final class Requests {
         return complete;
     }
 
+    /** What must happen before an erasure still waiting for approval can run (nothing, for other requests). */
+    private List<Subjects.Blocker> prerequisites(GdprItems.Request r) {
+        return r.type().equals("erasure") && AWAITING_APPROVAL.contains(r.status())
+                ? subjects.erasureBlockers(r.userId())
+                : List.of();
+    }
+
+    private static final Set<String> AWAITING_APPROVAL =
+            Set.of(RequestStatus.IDENTITY_UNVERIFIED, RequestStatus.PENDING, RequestStatus.ERROR);
+
     /** Request types the state machine carries out. */
     static final Set<String> PROCESSED = Set.of("access", "portability", "erasure");
 
@@ -467,7 +478,8 @@ final class Requests {
                 r.verifiedVia(),
                 !RequestStatus.CLOSED.contains(r.status()) && clock.millis() > r.deadline(),
                 r.archiveExpiresAt() > 0 ? Instant.ofEpochMilli(r.archiveExpiresAt()) : null,
-                r.errorReason());
+                r.errorReason(),
+                prerequisites(r));
     }
 
     /** An email to the person's address on their account, if it still has one. */

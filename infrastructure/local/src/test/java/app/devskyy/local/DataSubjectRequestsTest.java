@@ -226,8 +226,15 @@ class DataSubjectRequestsTest {
                                 owner.token())
                         .status())
                 .isEqualTo(201);
-        String id = post(owner, "/api/v1/gdpr/requests", "{\"type\":\"erasure\"}", owner.token())
-                .field("id");
+        Answer created = post(owner, "/api/v1/gdpr/requests", "{\"type\":\"erasure\"}", owner.token());
+        String id = created.field("id");
+        assertThat(created.body()
+                        .path("prerequisites")
+                        .get(0)
+                        .path("workspaceId")
+                        .asString())
+                .as("the request says what must happen first")
+                .isEqualTo(workspaceId);
 
         Answer blocked = post(owner, "/api/v1/gdpr/requests/" + id + "/approve", null, admin);
         assertThat(blocked.status()).as(blocked.raw()).isEqualTo(409);

@@ -146,11 +146,23 @@ public final class AuditLog {
                         e.outcome(),
                         e.actorId(),
                         e.targetId(),
-                        pii.decrypt(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
-                        pii.decrypt(e.agentCipher(), context(e.pk(), e.sk(), "agent")),
+                        readable(e.ipCipher(), context(e.pk(), e.sk(), "ip")),
+                        readable(e.agentCipher(), context(e.pk(), e.sk(), "agent")),
                         Instant.ofEpochMilli(e.at())))
                 .toList();
         return new PageView(views, Paging.nextCursor(Values.string(page.lastEvaluatedKey(), "sk")));
+    }
+
+    /** An origin, or null where none is left: removed from a kept entry, or its actor's key destroyed by their erasure. */
+    private String readable(String cipher, String context) {
+        if (cipher == null) {
+            return null;
+        }
+        try {
+            return pii.decrypt(cipher, context);
+        } catch (IllegalArgumentException shredded) {
+            return null;
+        }
     }
 
     private static String context(String pk, String sk, String field) {

@@ -102,7 +102,13 @@ public final class PersonalDataRegistry {
             });
             items.encrypted().forEach((name, context) -> {
                 if (item.containsKey(name) && item.get(name).s() != null) {
-                    attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
+                    try {
+                        attributes.put(name, cipher.decrypt(item.get(name).s(), context(context, item)));
+                    } catch (IllegalArgumentException shredded) {
+                        // Another person's value (an admin's address on this person's audit entry) whose key is
+                        // destroyed.
+                        attributes.remove(name);
+                    }
                 }
             });
             found.add(new Found(items.table(), items.kind(), items.categories(), attributes));
