@@ -21,7 +21,6 @@ import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -67,7 +66,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
         // One Enhanced Client over the function's one DynamoDB client, shared by every store.
         DynamoTables tables = new DynamoTables(dynamoDb);
-        AuditLog audit = audit(config, tables, pii, clock);
+        AuditLog audit = AuditLog.fromConfig(config, tables, pii, clock);
         AccountStore accountStore = new AccountStore(dynamoDb, tables, table);
         SessionStore sessionStore = new SessionStore(dynamoDb, tables, table);
         FactorStore factorStore = new FactorStore(dynamoDb, tables, table);
@@ -156,16 +155,11 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         Profiles profiles = new Profiles(accountStore, new WorkspaceStore(dynamoDb, tables, table), pii);
         return new AuthOperations(
                 new PlatformBootstrap(
-                        accountStore, profiles, audit(config, tables, pii, clock), clock, Optional.empty()),
+                        accountStore,
+                        profiles,
+                        AuditLog.fromConfig(config, tables, pii, clock),
+                        clock,
+                        Optional.empty()),
                 new Telemetry(config));
-    }
-
-    private static AuditLog audit(Config config, DynamoTables tables, PersonalDataCipher pii, Clock clock) {
-        return new AuditLog(
-                tables,
-                config.required("AUDIT_TABLE", "AuditTable"),
-                pii,
-                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
-                clock);
     }
 }

@@ -89,12 +89,7 @@ public class GdprInitializer implements ApplicationContextInitializer<GenericApp
             String table = config.required("GDPR_TABLE", "GdprTable");
             String authTable = config.required("AUTH_TABLE", "AuthTable");
             PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
-            AuditLog audit = new AuditLog(
-                    tables,
-                    config.required("AUDIT_TABLE", "AuditTable"),
-                    pii,
-                    Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
-                    clock);
+            AuditLog audit = AuditLog.fromConfig(config, tables, pii, clock);
             String frontend =
                     config.required("APP_BASE_URL", "http://localhost:5173").replaceAll("/+$", "");
             RequestStore store = new RequestStore(dynamoDb, tables, table);

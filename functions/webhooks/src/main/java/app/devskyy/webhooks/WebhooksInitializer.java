@@ -15,7 +15,6 @@ import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
@@ -59,12 +58,7 @@ public class WebhooksInitializer implements ApplicationContextInitializer<Generi
             String billingTable = config.required("BILLING_TABLE", "BillingTable");
             // One Enhanced Client over the function's one DynamoDB client, shared by every store.
             DynamoTables tables = new DynamoTables(dynamoDb);
-            AuditLog audit = new AuditLog(
-                    tables,
-                    config.required("AUDIT_TABLE", "AuditTable"),
-                    DataKeys.personalDataCipher(config, aws),
-                    Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
-                    clock);
+            AuditLog audit = AuditLog.fromConfig(config, tables, DataKeys.personalDataCipher(config, aws), clock);
             BillingStore billing = new BillingStore(dynamoDb, tables, billingTable, clock);
             Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
             return new Parts(

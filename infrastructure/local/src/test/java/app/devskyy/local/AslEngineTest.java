@@ -86,29 +86,13 @@ class AslEngineTest extends UsingLocalApi {
         String waves = arrangeRun(workspaceId, userId, "marketing", "per_side_effect", plan);
         String unknown = arrangeRun(workspaceId, userId, "ghost", "never", null);
 
-        Path definition = work.resolve("agent-run.json");
-        Files.write(
-                definition, Json.writeBytes(api.stepFunctions().definitions().get("AgentRunStateMachine")));
-        List<String> command = new ArrayList<>(List.of("node", "asl-check.mjs", definition.toString()));
+        List<String> inputs = new ArrayList<>();
         for (String runId : List.of(planned, waves, unknown)) {
-            command.add("{\"runId\":\"" + runId + "\",\"workspaceId\":\"" + workspaceId
+            inputs.add("{\"runId\":\"" + runId + "\",\"workspaceId\":\"" + workspaceId
                     + "\",\"approvalTimeoutSeconds\":60}");
         }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(Events.repositoryRoot()
-                        .resolve("infrastructure/contract")
-                        .toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + api.port());
-        Process node = builder.start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(node.exitValue())
-                .as("asl-check.mjs failed (needs `npm ci` in infrastructure/contract): " + out)
-                .isZero();
-        List<JsonNode> lines = out.lines()
-                .map(l -> Json.tree(l.getBytes(StandardCharsets.UTF_8)))
-                .toList();
+        List<JsonNode> lines = underTheEngine("AgentRunStateMachine", inputs);
+        String out = lines.toString();
         assertThat(lines).as(out).hasSize(4);
         assertThat(lines.get(0).path("validator").asBoolean()).as(out).isTrue();
         assertThat(lines.subList(1, 4))
@@ -152,27 +136,10 @@ class AslEngineTest extends UsingLocalApi {
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(":approved", AttributeValue.fromS("approved"))));
         }
-        Path definition = work.resolve("data-subject-request.json");
-        Files.write(
-                definition, Json.writeBytes(api.stepFunctions().definitions().get("DataSubjectRequestStateMachine")));
-        ProcessBuilder builder = new ProcessBuilder(
-                        "node",
-                        "asl-check.mjs",
-                        definition.toString(),
-                        "{\"requestId\":\"" + requestId + "\"}",
-                        "{\"requestId\":\"dsr_" + "0".repeat(28) + "\"}")
-                .directory(Events.repositoryRoot()
-                        .resolve("infrastructure/contract")
-                        .toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + api.port());
-        Process node = builder.start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(node.exitValue()).as(out).isZero();
-        List<JsonNode> lines = out.lines()
-                .map(l -> Json.tree(l.getBytes(StandardCharsets.UTF_8)))
-                .toList();
+        List<JsonNode> lines = underTheEngine(
+                "DataSubjectRequestStateMachine",
+                List.of("{\"requestId\":\"" + requestId + "\"}", "{\"requestId\":\"dsr_" + "0".repeat(28) + "\"}"));
+        String out = lines.toString();
         assertThat(lines).as(out).hasSize(3);
         assertThat(lines.get(0).path("validator").asBoolean()).as(out).isTrue();
         JsonNode done = lines.get(1);
@@ -187,5 +154,32 @@ class AslEngineTest extends UsingLocalApi {
                 .as("no such request: Begin fails for good, the failed step runs, the execution fails")
                 .isEqualTo("FAILED");
         assertThat(lines.get(2).path("cause").asString()).contains("the request is in error");
+    }
+
+    /**
+     * Runs a state machine of the template under asl-check.mjs, one execution per input, its tasks
+     * invoking the local server's functions; the script's lines (the validator's first).
+     */
+    private static List<JsonNode> underTheEngine(String machine, List<String> inputs) throws Exception {
+        Path definition = work.resolve(machine + ".json");
+        Files.write(
+                definition, Json.writeBytes(api.stepFunctions().definitions().get(machine)));
+        List<String> command = new ArrayList<>(List.of("node", "asl-check.mjs", definition.toString()));
+        command.addAll(inputs);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(Events.repositoryRoot()
+                        .resolve("infrastructure/contract")
+                        .toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + api.port());
+        Process node = builder.start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(node.exitValue())
+                .as("asl-check.mjs failed (needs `npm ci` in infrastructure/contract): " + out)
+                .isZero();
+        return out.lines()
+                .map(l -> Json.tree(l.getBytes(StandardCharsets.UTF_8)))
+                .toList();
     }
 }

@@ -60,12 +60,7 @@ public final class ToolSetup {
                 config.integer("TOOLS_BREAKER_FAILURES", 5),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(config.integer("TOOLS_BREAKER_COOLDOWN_SECONDS", 30)));
-        AuditLog audit = new AuditLog(
-                tables,
-                config.required("AUDIT_TABLE", "AuditTable"),
-                cipher,
-                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
-                clock);
+        AuditLog audit = AuditLog.fromConfig(config, tables, cipher, clock);
         Toolbox toolbox = new Toolbox(
                 ToolRegistry.bundled(),
                 tools,

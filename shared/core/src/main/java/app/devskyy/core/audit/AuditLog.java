@@ -4,6 +4,7 @@ import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.Values;
+import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.Paging;
@@ -81,6 +82,16 @@ public final class AuditLog {
         this.pii = pii;
         this.retention = retention;
         this.clock = clock;
+    }
+
+    /** The log every family writes: {@code AUDIT_TABLE}, entries kept {@code AUDIT_RETENTION_DAYS} (365). */
+    public static AuditLog fromConfig(Config config, DynamoTables tables, PersonalDataCipher pii, Clock clock) {
+        return new AuditLog(
+                tables,
+                config.required("AUDIT_TABLE", "AuditTable"),
+                pii,
+                Duration.ofDays(config.integer("AUDIT_RETENTION_DAYS", 365)),
+                clock);
     }
 
     public void account(String userId, String action, String outcome, String actorId, Origin origin) {
