@@ -16,9 +16,9 @@ final class AuthItems {
     static final String GSI1 = CredentialItems.GSI1;
 
     /** The index partition of every user, for administrators' listing. */
-    static final String USERS = "USERS";
+    static final String USERS = CredentialItems.USERS;
 
-    static final String FACTORS = "MFA#";
+    static final String FACTORS = CredentialItems.FACTORS;
     static final String RECOVERY_CODES = "RECOVERY#";
     static final String MEMBERS = CredentialItems.MEMBERS;
     static final String MEMBERSHIPS = CredentialItems.MEMBERSHIPS;

@@ -175,6 +175,8 @@ public final class LocalApi implements AutoCloseable {
         settings.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port + LocalQueues.PATH);
         settings.put("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + port + LocalStepFunctions.PATH);
         settings.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port + LocalObjects.PATH);
+        // Lambda's Invoke (the maintenance routes run a job now): the SDK adds /2015-03-31/functions/… itself.
+        settings.put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + port);
         settings.put("AUTH_SECRET", secrets.authSecret());
         settings.put("AUTH_JWKS", secrets.publicJwks());
         settings.put("PII_DATA_KEY", secrets.personalDataKey());

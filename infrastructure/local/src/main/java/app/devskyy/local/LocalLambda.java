@@ -12,6 +12,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
 /**
@@ -19,10 +21,13 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
  * ({@code arn:...:function:<logical id>[:alias]}): what the local Step Functions engine calls, and,
  * over Lambda's {@code Invoke} API at {@code /2015-03-31/functions/<name>/invocations}, what an
  * outside engine calls (CI runs the state machine under {@code aws-local-stepfunctions} this way).
- * A function that throws answers as Lambda does: {@code X-Amz-Function-Error: Unhandled} and
+ * An asynchronous invoke ({@code X-Amz-Invocation-Type: Event}) is accepted with 202 and run on its
+ * own thread. A function that throws answers as Lambda does: {@code X-Amz-Function-Error: Unhandled} and
  * {@code {errorType, errorMessage}}, with the exception's class name as {@code errorType}.
  */
 final class LocalLambda implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLambda.class);
 
     static final String PATH = "/2015-03-31/functions/";
 
@@ -118,6 +123,18 @@ final class LocalLambda implements HttpHandler {
                     answer = ("{\"Type\":\"User\",\"message\":\"Function not found: " + logicalId(name) + "\"}")
                             .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("x-amzn-errortype", "ResourceNotFoundException");
+                } else if ("Event".equals(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
+                    // An asynchronous invoke: accepted at once, run on its own thread, its outcome only logged.
+                    byte[] event = exchange.getRequestBody().readAllBytes();
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            invoke(name, event);
+                        } catch (FunctionError failed) {
+                            LOG.warn("the asynchronous invoke of {} failed ({})", logicalId(name), failed.errorType);
+                        }
+                    });
+                    status = 202;
+                    answer = new byte[0];
                 } else {
                     try {
                         answer = invoke(name, exchange.getRequestBody().readAllBytes());
@@ -128,8 +145,10 @@ final class LocalLambda implements HttpHandler {
                 }
             }
             exchange.getResponseHeaders().add("content-type", "application/json");
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
+            exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+                exchange.getResponseBody().write(answer);
+            }
         }
     }
 }

@@ -87,14 +87,9 @@ public final class LocalStepFunctions implements HttpHandler {
                         }));
     }
 
-    /** A substitution's value: a function's alias ({@code !Ref Fn.Alias}) is that function's ARN. */
+    /** A substitution's value (a function's alias is that function's ARN, {@link LocalValues}). */
     private static String resolve(LocalValues values, JsonNode value) {
-        String resolved = values.string(value);
-        if (resolved.endsWith(".Alias")) {
-            String function = resolved.substring(0, resolved.length() - ".Alias".length());
-            return "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + function + ":live";
-        }
-        return resolved;
+        return values.string(value);
     }
 
     static String machineArn(String id) {

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Evaluates the template's intrinsic functions the way the local deployment sees them:
  * parameters at their defaults, a resource's name is its logical id (the local tables are
- * created under that name), pseudo parameters of a fixed local account.
+ * created under that name), a function's {@code live} alias its ARN, pseudo parameters of a fixed
+ * local account.
  */
 public final class LocalValues {
 
@@ -74,7 +75,12 @@ public final class LocalValues {
             case "AWS::Partition" -> "aws";
             case "AWS::URLSuffix" -> "localhost";
             case "AWS::NoValue" -> null;
-            default -> parameters.getOrDefault(name, name);
+            // A function's live alias (SAM's AutoPublishAlias) is its ARN, as Lambda's Invoke takes it.
+            default ->
+                name.endsWith(".Alias")
+                        ? "arn:aws:lambda:" + region + ":000000000000:function:"
+                                + name.substring(0, name.length() - ".Alias".length()) + ":live"
+                        : parameters.getOrDefault(name, name);
         };
     }
 

@@ -145,7 +145,7 @@ class AslEngineTest extends UsingLocalApi {
         JsonNode done = lines.get(1);
         assertThat(done.path("status").asString()).as(out).isEqualTo("SUCCEEDED");
         assertThat(done.path("output").path("done").propertyNames())
-                .containsExactlyInAnyOrder("agents", "llm", "billing", "gdpr", "auth");
+                .containsExactlyInAnyOrder("agents", "llm", "billing", "gdpr", "maintenance", "auth");
         assertThat(done.path("output").path("done").path("auth").path("found").asInt())
                 .isPositive();
         assertThat(client.get("/api/v1/gdpr/requests/" + requestId, token).field("status"))

@@ -109,6 +109,30 @@ class OpenApiContractTest {
                             .startsWith("ws_");
                     continue;
                 }
+                if (event.has("scheduledTime")) {
+                    // What EventBridge Scheduler delivers to a maintenance job, not an HTTP request.
+                    assertThat(file.getFileName().toString())
+                            .as(file.toString())
+                            .startsWith("schedule-");
+                    assertThat(event.path("scheduleArn").asString()).startsWith("arn:aws:scheduler:");
+                    continue;
+                }
+                if (event.has("action") && !event.has("done")) {
+                    // A family's privacy task, ordered by the data subject request state machine.
+                    assertThat(file.getFileName().toString())
+                            .as(file.toString())
+                            .startsWith("privacy-");
+                    assertThat(event.path("action").asString()).isIn("export", "erase", "rekey");
+                    continue;
+                }
+                if (event.has("requestId") && !event.has("version")) {
+                    // A task's state in the data subject request state machine.
+                    assertThat(file.getFileName().toString())
+                            .as(file.toString())
+                            .startsWith("step-request-");
+                    assertThat(event.path("requestId").asString()).startsWith("dsr_");
+                    continue;
+                }
                 if (event.has("detail-type")) {
                     // An EventBridge event (an execution's status change), not an HTTP request.
                     assertThat(file.getFileName().toString())

@@ -18,6 +18,7 @@ import app.devskyy.core.testing.Events;
 import app.devskyy.gdpr.GdprPersonalData;
 import app.devskyy.llm.metering.LlmPersonalData;
 import app.devskyy.local.ApiClient.Answer;
+import app.devskyy.maintenance.MaintenancePersonalData;
 import app.devskyy.webhooks.BillingPersonalData;
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +57,7 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                             BillingPersonalData.ITEMS,
                             AgentPersonalData.ITEMS,
                             GdprPersonalData.ITEMS,
+                            MaintenancePersonalData.ITEMS,
                             PersonKeys.PERSONAL_DATA)
                     .flatMap(List::stream)
                     .toList(),

@@ -26,6 +26,10 @@ public final class CredentialItems {
     public static final String MEMBERS = "MEMBER#";
     /** The index sort key prefix of a user's memberships ({@code gsi1pk = USER#<id>}). */
     public static final String MEMBERSHIPS = "WS#";
+    /** The index partition under which every profile is listed ({@code gsi1pk = USERS}). */
+    public static final String USERS = "USERS";
+    /** A person's second factors: {@code USER#<id>/MFA#<factor>}, with {@code verified}. */
+    public static final String FACTORS = "MFA#";
     /** A workspace's own item: {@code WS#<id>/META}, with {@code personal} and {@code admins}. */
     public static final String WORKSPACE_META = "META";
 

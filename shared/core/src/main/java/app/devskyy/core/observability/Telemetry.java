@@ -80,6 +80,23 @@ public final class Telemetry {
         }
     }
 
+    /** What one run of a scheduled job did: items it looked at, items it changed, findings it recorded. */
+    public void job(String job, long seen, long changed, long findings) {
+        if (!metricsEnabled) {
+            return;
+        }
+        try {
+            metrics.flushMetrics(m -> {
+                m.addDimension("Job", job);
+                m.addMetric("ItemsSeen", seen, MetricUnit.COUNT);
+                m.addMetric("ItemsChanged", changed, MetricUnit.COUNT);
+                m.addMetric("Findings", findings, MetricUnit.COUNT);
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("metrics for {} not recorded: {}", job, e.getClass().getName());
+        }
+    }
+
     /** EMF dimension values may not contain white space: {@code GET:/items/{id}}. */
     static String routeDimension(String method, String routeTemplate) {
         return method + ":" + routeTemplate;

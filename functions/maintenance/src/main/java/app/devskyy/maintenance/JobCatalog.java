@@ -1,0 +1,43 @@
+package app.devskyy.maintenance;
+
+import app.devskyy.core.events.ScheduleExpression;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The family's jobs, with the schedule each runs on (template.yaml's {@code ScheduleV2} events say
+ * the same; {@code TemplateTest} checks it) and what it looks for: what the jobs route shows.
+ */
+final class JobCatalog {
+
+    record Job(String name, String function, String schedule, String description) {
+
+        ScheduleExpression expression() {
+            return ScheduleExpression.parse(schedule);
+        }
+    }
+
+    static final List<Job> JOBS = List.of(
+            new Job(
+                    SecurityScanJob.NAME,
+                    "SecurityScanJobFunction",
+                    "cron(15 3 * * ? *)",
+                    "Admins without a verified second factor; API keys unused for 90 days or without an expiry."),
+            new Job(
+                    SpendAnomalyJob.NAME,
+                    "SpendAnomalyJobFunction",
+                    "cron(30 0 * * ? *)",
+                    "Each workspace's LLM spend of the day just ended against its own trailing 28 days (median and"
+                            + " MAD); budgets at 80 % and 100 %."),
+            new Job(
+                    DsrDeadlineJob.NAME,
+                    "DsrDeadlineJobFunction",
+                    "rate(1 hour)",
+                    "Data subject requests within 7 days and 1 day of their deadline, and past it."));
+
+    static Optional<Job> job(String name) {
+        return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();
+    }
+
+    private JobCatalog() {}
+}

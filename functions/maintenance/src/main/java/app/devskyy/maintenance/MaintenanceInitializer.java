@@ -1,0 +1,137 @@
+package app.devskyy.maintenance;
+
+import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.PersonContacts;
+import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.config.Config;
+import app.devskyy.core.crypto.DataKeys;
+import app.devskyy.core.crypto.PersonalDataCipher;
+import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.http.HttpApiFunction;
+import app.devskyy.core.http.Router;
+import app.devskyy.core.notify.Notifier;
+import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.PrivacyTask;
+import app.devskyy.core.snapstart.Priming;
+import app.devskyy.core.snapstart.PrimingEvents;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+
+/**
+ * Builds the maintenance family: the platform admins' routes ({@code maintenance}, HTTP), one
+ * function per scheduled job ({@link JobCatalog}), and its privacy task ({@code maintenancePrivacy}).
+ * Each Lambda builds only the function its definition names.
+ */
+public class MaintenanceInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    public static final String API = "maintenance";
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        FunctionCatalog.of()
+                .with(API, MaintenanceInitializer::api)
+                .with(SecurityScanJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    return new SecurityScanJob(
+                            p.findings(), p.runs(), p.directory(), p.notifier(), p.telemetry(), p.budget(), p.clock());
+                })
+                .with(SpendAnomalyJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    return new SpendAnomalyJob(
+                            p.findings(),
+                            p.runs(),
+                            p.dynamoDb(),
+                            config.required("LLM_TABLE", "LlmTable"),
+                            p.directory(),
+                            p.notifier(),
+                            Double.parseDouble(config.string("SPEND_ANOMALY_K", "5")),
+                            config.integer("SPEND_ANOMALY_MIN_MICROS", 1_000_000),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
+                .with(DsrDeadlineJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    return new DsrDeadlineJob(
+                            p.findings(),
+                            p.runs(),
+                            p.dynamoDb(),
+                            config.required("GDPR_TABLE", "GdprTable"),
+                            p.directory(),
+                            p.notifier(),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
+                .with(
+                        "maintenancePrivacy",
+                        config -> PrivacyTask.fromConfig("maintenance", MaintenancePersonalData.ITEMS, config))
+                .register(Config.fromEnvironment(), context);
+    }
+
+    private record Parts(
+            AwsClients aws,
+            DynamoDbClient dynamoDb,
+            DynamoTables tables,
+            PersonalDataCipher pii,
+            FindingStore findings,
+            RunStore runs,
+            AuthDirectory directory,
+            Notifier notifier,
+            Telemetry telemetry,
+            Duration budget,
+            Clock clock) {
+
+        static Parts of(Config config) {
+            AwsClients aws = new AwsClients(config);
+            DynamoDbClient dynamoDb = aws.dynamoDb();
+            DynamoTables tables = new DynamoTables(dynamoDb);
+            PersonalDataCipher pii = DataKeys.personalDataCipher(config, aws);
+            String table = config.required("MAINTENANCE_TABLE", "MaintenanceTable");
+            String authTable = config.required("AUTH_TABLE", "AuthTable");
+            return new Parts(
+                    aws,
+                    dynamoDb,
+                    tables,
+                    pii,
+                    new FindingStore(dynamoDb, table),
+                    new RunStore(dynamoDb, table),
+                    new AuthDirectory(dynamoDb, authTable, new PersonContacts(tables, authTable, pii)),
+                    Notifier.fromConfig(config, aws),
+                    new Telemetry(config),
+                    // Below the job functions' timeout, so that a run keeps its cursor before Lambda stops it.
+                    Duration.ofSeconds(config.integer("JOB_BUDGET_SECONDS", 600)),
+                    Clock.systemUTC());
+        }
+    }
+
+    static HttpApiFunction api(Config config) {
+        Parts p = Parts.of(config);
+        LambdaClient lambda =
+                p.aws().configure(LambdaClient.builder(), "LAMBDA").build();
+        Authenticator authenticator = SessionTable.authenticator(config, p.dynamoDb(), p.tables());
+        Router.Builder routes = new MaintenanceRoutes(
+                        p.findings(),
+                        p.runs(),
+                        (function, input) -> lambda.invoke(r -> r.functionName(config.required(function, function))
+                                .invocationType(InvocationType.EVENT)
+                                .payload(SdkBytes.fromUtf8String(input))),
+                        authenticator,
+                        AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
+                        p.clock())
+                .addTo(Router.builder());
+        HttpApiFunction function = new HttpApiFunction(routes.build(), p.telemetry());
+        Priming.register(API, List.of(() -> function.prime(PrimingEvents.get("/api/v1/maintenance/jobs"))));
+        return function;
+    }
+}

@@ -1,0 +1,120 @@
+package app.devskyy.maintenance;
+
+import app.devskyy.core.auth.Role;
+import app.devskyy.core.aws.Values;
+import app.devskyy.core.notify.Notifier;
+import app.devskyy.core.observability.Telemetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The security posture scan (daily): people who hold admin rights without a verified second
+ * factor (platform admins and super admins: high; admins of workspaces others share: medium), and
+ * API keys unused for {@link #UNUSED} or without an expiry (low). It walks the profiles, then the
+ * keys, a page at a time; a new high finding is published to operations.
+ */
+final class SecurityScanJob extends MaintenanceJob {
+
+    static final String NAME = "securityScanJob";
+    static final String ADMIN_WITHOUT_MFA = "admin-without-mfa";
+    static final String API_KEY_UNUSED = "api-key-unused";
+    static final String API_KEY_NO_EXPIRY = "api-key-no-expiry";
+    static final Duration UNUSED = Duration.ofDays(90);
+
+    private static final String PROFILES = "profiles|";
+    private static final String KEYS = "keys|";
+    private static final int PAGE = 100;
+
+    private final AuthDirectory directory;
+    private final Notifier notifier;
+
+    SecurityScanJob(
+            FindingStore findings,
+            RunStore runs,
+            AuthDirectory directory,
+            Notifier notifier,
+            Telemetry telemetry,
+            Duration budget,
+            Clock clock) {
+        super(NAME, findings, runs, telemetry, budget, clock);
+        this.directory = directory;
+        this.notifier = notifier;
+    }
+
+    @Override
+    protected Set<String> rules() {
+        return Set.of(ADMIN_WITHOUT_MFA, API_KEY_UNUSED, API_KEY_NO_EXPIRY);
+    }
+
+    @Override
+    protected String page(Instant slot, String cursor, Tally tally) {
+        if (cursor == null || cursor.startsWith(PROFILES)) {
+            AuthDirectory.Page page = directory.profiles(after(cursor, PROFILES), PAGE);
+            page.items().forEach(profile -> profile(profile, slot, tally));
+            return page.nextCursor() == null ? KEYS : PROFILES + page.nextCursor();
+        }
+        String start = after(cursor, KEYS);
+        AuthDirectory.Page page = directory.apiKeys(start, PAGE);
+        page.items().forEach(key -> apiKey(key, slot, tally));
+        return page.nextCursor() == null ? null : KEYS + page.nextCursor();
+    }
+
+    private static String after(String cursor, String phase) {
+        return cursor == null || cursor.length() == phase.length() ? null : cursor.substring(phase.length());
+    }
+
+    private void profile(Map<String, AttributeValue> profile, Instant slot, Tally tally) {
+        tally.seen++;
+        if (AuthDirectory.isDisabled(profile)) {
+            return;
+        }
+        String userId = profile.get("userId").s();
+        Optional<Role> platform = Role.fromWire(AuthDirectory.string(profile, "platformRole"));
+        boolean platformAdmin = platform.isPresent() && platform.get().atLeast(Role.ADMIN);
+        List<String> workspaces = platformAdmin ? List.of() : directory.sharedWorkspacesAdministered(userId);
+        if ((!platformAdmin && workspaces.isEmpty()) || directory.hasVerifiedSecondFactor(userId)) {
+            return;
+        }
+        String severity = platformAdmin ? "high" : "medium";
+        String summary = platformAdmin
+                ? "A platform " + platform.get().wire() + " has no verified second factor."
+                : "An admin of " + workspaces.size() + " shared workspace(s) has no verified second factor.";
+        if (tally.found(findings.record(ADMIN_WITHOUT_MFA, severity, userId, summary, slot.toEpochMilli()))
+                && platformAdmin) {
+            notifier.operations("Security finding: " + ADMIN_WITHOUT_MFA, summary + " Subject: " + userId);
+        }
+    }
+
+    private void apiKey(Map<String, AttributeValue> key, Instant slot, Tally tally) {
+        tally.seen++;
+        String keyId = key.get("keyId").s();
+        String label = "API key " + AuthDirectory.string(key, "prefix") + "… of workspace "
+                + AuthDirectory.string(key, "workspaceId");
+        long lastUsed = Values.number(key, "lastUsedAt", 0) > 0
+                ? Values.number(key, "lastUsedAt", 0)
+                : Values.number(key, "createdAt", 0);
+        long expiresAt = Values.number(key, "expiresAt", 0);
+        if (expiresAt > 0 && expiresAt * 1000 <= slot.toEpochMilli()) {
+            return;
+        }
+        if (slot.toEpochMilli() - lastUsed > UNUSED.toMillis()) {
+            tally.found(findings.record(
+                    API_KEY_UNUSED,
+                    "low",
+                    keyId,
+                    label + " unused for "
+                            + Duration.ofMillis(slot.toEpochMilli() - lastUsed).toDays() + " days.",
+                    slot.toEpochMilli()));
+        }
+        if (expiresAt == 0) {
+            tally.found(
+                    findings.record(API_KEY_NO_EXPIRY, "low", keyId, label + " never expires.", slot.toEpochMilli()));
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package app.devskyy.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.events.ScheduledJob;
+import app.devskyy.core.events.TransientFailure;
+import app.devskyy.core.testing.DynamoDbLocal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+@ExtendWith(DynamoDbLocal.class)
+class SecurityScanJobTest {
+
+    private final MaintenanceFixture fx = new MaintenanceFixture();
+
+    @BeforeEach
+    void onlyTheseAccounts() {
+        fx.noPeople();
+    }
+
+    private SecurityScanJob job(Duration budget) {
+        return new SecurityScanJob(fx.findings, fx.runs, fx.directory, fx.notifier, fx.telemetry, budget, fx.clock);
+    }
+
+    private static ScheduledJob.Schedule at(Instant slot) {
+        return new ScheduledJob.Schedule(
+                slot.toString(), "exec-" + slot.toEpochMilli(), "arn:aws:scheduler:test", null, null);
+    }
+
+    /** The open findings of the rule about the subjects this test arranged (other tests' stay apart). */
+    private List<MaintenanceItems.Finding> open(String rule) {
+        return fx
+                .findings
+                .list(Optional.of(rule), Optional.empty(), Optional.of(FindingStore.OPEN), 100, Optional.empty())
+                .findings()
+                .stream()
+                .filter(f -> arranged.contains(f.subject()))
+                .toList();
+    }
+
+    private final Set<String> arranged = new HashSet<>();
+
+    @Test
+    void threeAdminsOneWithoutASecondFactorYieldExactlyOneFindingOnceAndItClearsWhenMfaIsOn() {
+        String lacking = fx.person("admin");
+        String superAdmin = fx.person("super_admin");
+        String admin = fx.person("admin");
+        fx.verifiedFactor(superAdmin);
+        fx.verifiedFactor(admin);
+        String nobody = fx.person(null);
+        arranged.addAll(List.of(lacking, superAdmin, admin, nobody));
+        Instant slot = Instant.parse("2026-12-01T03:15:00Z");
+
+        MaintenanceJob.Report first = job(fx.budget()).invoke(at(slot));
+        assertThat(first.status()).isEqualTo(RunStore.COMPLETE);
+        assertThat(first.seen()).isEqualTo(4);
+        assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA)).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo(lacking);
+            assertThat(f.severity()).isEqualTo("high");
+            assertThat(f.summary()).doesNotContain("@");
+        });
+        assertThat(fx.published).singleElement().asString().contains(lacking);
+
+        // The same slot again: the same report, nothing new, nobody told twice.
+        MaintenanceJob.Report again = job(fx.budget()).invoke(at(slot));
+        assertThat(again).isEqualTo(first);
+        assertThat(fx.published).hasSize(1);
+
+        // The next day, the same finding (not a second one); then, with MFA on, it resolves.
+        job(fx.budget()).invoke(at(slot.plus(Duration.ofDays(1))));
+        assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA)).singleElement().satisfies(f -> {
+            assertThat(f.firstSeenAt()).isEqualTo(slot.toEpochMilli());
+            assertThat(f.lastSeenAt()).isEqualTo(slot.plus(Duration.ofDays(1)).toEpochMilli());
+        });
+        fx.verifiedFactor(lacking);
+        MaintenanceJob.Report cleared = job(fx.budget()).invoke(at(slot.plus(Duration.ofDays(2))));
+        assertThat(cleared.changed()).isPositive();
+        assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA)).isEmpty();
+        assertThat(fx.findings.find(MaintenanceItems.findingId(SecurityScanJob.ADMIN_WITHOUT_MFA, lacking)))
+                .get()
+                .extracting(MaintenanceItems.Finding::state)
+                .isEqualTo(FindingStore.RESOLVED);
+    }
+
+    @Test
+    void anAdminOfASharedWorkspaceCountsTheOnlyMemberOfAPersonalOneDoesNot() {
+        String shared = MaintenanceFixture.id("ws_");
+        String sharing = fx.person(null);
+        fx.member(shared, sharing, "admin");
+        fx.member(shared, fx.person(null), "developer");
+        String alone = fx.person(null);
+        fx.member(MaintenanceFixture.id("ws_"), alone, "admin");
+        arranged.addAll(List.of(sharing, alone));
+
+        job(fx.budget()).invoke(at(Instant.parse("2026-12-05T03:15:00Z")));
+        assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA))
+                .extracting(MaintenanceItems.Finding::subject)
+                .containsExactly(sharing);
+        assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA).getFirst().severity())
+                .isEqualTo("medium");
+    }
+
+    @Test
+    void idleAndNeverExpiringApiKeysAreFoundButRevokedAndExpiredOnesAreNot() {
+        Instant slot = Instant.parse("2026-12-10T03:15:00Z");
+        String idle = key(
+                slot.minus(Duration.ofDays(120)),
+                0,
+                slot.plus(Duration.ofDays(30)).getEpochSecond(),
+                false);
+        String forever = key(
+                slot.minus(Duration.ofDays(10)), slot.minus(Duration.ofDays(1)).toEpochMilli(), 0, false);
+        String revoked = key(slot.minus(Duration.ofDays(400)), 0, 0, true);
+        String expired = key(
+                slot.minus(Duration.ofDays(400)),
+                0,
+                slot.minus(Duration.ofDays(1)).getEpochSecond(),
+                false);
+        arranged.addAll(List.of(idle, forever, revoked, expired));
+
+        job(fx.budget()).invoke(at(slot));
+        assertThat(open(SecurityScanJob.API_KEY_UNUSED))
+                .extracting(MaintenanceItems.Finding::subject)
+                .contains(idle)
+                .doesNotContain(forever, revoked, expired);
+        assertThat(open(SecurityScanJob.API_KEY_NO_EXPIRY))
+                .extracting(MaintenanceItems.Finding::subject)
+                .contains(forever)
+                .doesNotContain(idle, revoked, expired);
+    }
+
+    @Test
+    void aRunCutShortResumesFromItsCursorAndCountsEveryoneOnce() {
+        for (int i = 0; i < 230; i++) {
+            fx.person(null);
+        }
+        Instant slot = Instant.parse("2026-12-20T03:15:00Z");
+        // No time at all: one page, then the cursor is kept and the delivery fails to be retried.
+        assertThatThrownBy(() -> job(Duration.ZERO).invoke(at(slot))).isInstanceOf(TransientFailure.class);
+        MaintenanceItems.Run cut = fx.runs.run(SecurityScanJob.NAME, slot).orElseThrow();
+        assertThat(cut.status()).isEqualTo(RunStore.RUNNING);
+        assertThat(cut.cursor()).startsWith("profiles|");
+        assertThat(cut.seen()).isEqualTo(100);
+        // The retry of the same slot, once its lease lapses, finishes it.
+        fx.clock.advance(Duration.ofMinutes(2));
+        MaintenanceJob.Report done = job(fx.budget()).invoke(at(slot));
+        assertThat(done.status()).isEqualTo(RunStore.COMPLETE);
+        assertThat(done.seen()).isEqualTo(230);
+    }
+
+    private String key(Instant createdAt, long lastUsedAt, long expiresAtSeconds, boolean revoked) {
+        String keyId = MaintenanceFixture.id("key_");
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(
+                "pk", AttributeValue.fromS(CredentialItems.API_KEYS + keyId),
+                "sk", AttributeValue.fromS("APIKEY"),
+                "keyId", AttributeValue.fromS(keyId),
+                "workspaceId", AttributeValue.fromS("ws_test"),
+                "prefix", AttributeValue.fromS("dsk_abcd"),
+                "createdAt", AttributeValue.fromN(Long.toString(createdAt.toEpochMilli())),
+                "lastUsedAt", AttributeValue.fromN(Long.toString(lastUsedAt))));
+        if (expiresAtSeconds > 0) {
+            item.put("expiresAt", AttributeValue.fromN(Long.toString(expiresAtSeconds)));
+        }
+        if (revoked) {
+            item.put("revokedAt", AttributeValue.fromN("1"));
+        }
+        fx.dynamoDb.putItem(r -> r.tableName("AuthTable").item(item));
+        return keyId;
+    }
+}
