@@ -81,6 +81,9 @@ public final class LocalApi implements AutoCloseable {
         log.info(
                 "browser origins allowed (--cors-origins, CORS_ALLOWED_ORIGINS): {}",
                 String.join(", ", options.corsOrigins()));
+        log.info(
+                "scheduled jobs (--schedules, LOCAL_SCHEDULES) are {}; /docs/jobs runs one now",
+                options.schedules() ? "on" : "off");
         options.superAdminEmail()
                 .ifPresent(email -> log.info(
                         "the account {} becomes platform super admin when it signs up (--super-admin-email)", email));
@@ -147,6 +150,11 @@ public final class LocalApi implements AutoCloseable {
                 lambda,
                 Double.parseDouble(options.settings().getOrDefault(RETRY_SCALE_SETTING, "1")));
         server.createContext(LocalStepFunctions.PATH, stepFunctions);
+        LocalSchedules schedules = new LocalSchedules(template.schedules(), lambda, Clock.systemUTC());
+        server.createContext(LocalSchedules.PATH, schedules);
+        if (options.schedules()) {
+            schedules.start();
+        }
         server.createContext(
                 LocalObjects.PATH, new LocalObjects(options.dataDir().resolve("objects"), REGION, Clock.systemUTC()));
         server.createContext(
@@ -243,7 +251,8 @@ public final class LocalApi implements AutoCloseable {
             Path template,
             Map<String, String> settings,
             List<String> corsOrigins,
-            Optional<String> superAdminEmail) {
+            Optional<String> superAdminEmail,
+            boolean schedules) {
 
         public Options {
             settings = Map.copyOf(settings);
@@ -254,7 +263,7 @@ public final class LocalApi implements AutoCloseable {
         }
 
         public Options(int port, Path dataDir, Path template, Map<String, String> settings) {
-            this(port, dataDir, template, settings, DEV_SERVER_ORIGINS, Optional.empty());
+            this(port, dataDir, template, settings, DEV_SERVER_ORIGINS, Optional.empty(), false);
         }
 
         public Options(int port, Path dataDir, Path template) {
@@ -267,6 +276,7 @@ public final class LocalApi implements AutoCloseable {
             String template = "template.yaml";
             String origins = env.getOrDefault("CORS_ALLOWED_ORIGINS", String.join(",", DEV_SERVER_ORIGINS));
             String superAdmin = env.get("DEVSKYY_SUPER_ADMIN_EMAIL");
+            String schedules = env.getOrDefault("LOCAL_SCHEDULES", "off");
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -275,10 +285,11 @@ public final class LocalApi implements AutoCloseable {
                     case "--template" -> template = require(args[i], value);
                     case "--cors-origins" -> origins = require(args[i], value);
                     case "--super-admin-email" -> superAdmin = require(args[i], value);
+                    case "--schedules" -> schedules = require(args[i], value);
                     default ->
                         throw new IllegalArgumentException("unknown option " + args[i]
                                 + " (options: --port N, --data-dir DIR, --template FILE, --cors-origins A,B,"
-                                + " --super-admin-email EMAIL)");
+                                + " --super-admin-email EMAIL, --schedules on|off)");
                 }
                 i++;
             }
@@ -297,7 +308,12 @@ public final class LocalApi implements AutoCloseable {
                             .map(String::strip)
                             .filter(o -> !o.isEmpty())
                             .toList(),
-                    Optional.ofNullable(superAdmin).filter(s -> !s.isBlank()));
+                    Optional.ofNullable(superAdmin).filter(s -> !s.isBlank()),
+                    switch (schedules) {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("--schedules takes on or off, not " + schedules);
+                    });
         }
 
         private static String require(String option, String value) {

@@ -101,6 +101,31 @@ public final class SamTemplate {
         return routes;
     }
 
+    /** A {@code ScheduleV2} event: the function it targets, its expression and its input template. */
+    public record Schedule(String functionId, String expression, String timezone, String input) {}
+
+    /** Every {@code ScheduleV2} event of every function. */
+    public List<Schedule> schedules() {
+        List<Schedule> schedules = new ArrayList<>();
+        resources("AWS::Serverless::Function")
+                .forEach((id, properties) -> properties
+                        .path("Events")
+                        .properties()
+                        .forEach(event -> {
+                            if ("ScheduleV2"
+                                    .equals(event.getValue().path("Type").asString())) {
+                                JsonNode schedule = event.getValue().path("Properties");
+                                schedules.add(new Schedule(
+                                        id,
+                                        schedule.path("ScheduleExpression").asString(),
+                                        schedule.path("ScheduleExpressionTimezone")
+                                                .asString("UTC"),
+                                        schedule.path("Input").asString("{}")));
+                            }
+                        }));
+        return schedules;
+    }
+
     public List<TemplateTables.Table> tables() {
         return TemplateTables.of(root);
     }

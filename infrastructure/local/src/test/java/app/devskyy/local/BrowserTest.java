@@ -41,7 +41,8 @@ class BrowserTest {
                 Events.repositoryRoot().resolve("template.yaml"),
                 Map.of(),
                 List.of(allowedOrigin),
-                Optional.empty()))) {
+                Optional.empty(),
+                false))) {
             Process node = new ProcessBuilder(
                             "node",
                             "browser.mjs",

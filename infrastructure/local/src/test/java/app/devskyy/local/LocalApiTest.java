@@ -322,6 +322,17 @@ class LocalApiTest {
         assertThat(fromFlags.dataDir()).isEqualTo(Path.of("/tmp/y"));
         Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--port", "x"}, Map.of()))
                 .hasMessageContaining("--port");
+        assertThat(fromEnv.schedules())
+                .as("scheduled jobs are off unless asked for")
+                .isFalse();
+        assertThat(LocalApi.Options.parse(new String[] {"--schedules", "on"}, Map.of())
+                        .schedules())
+                .isTrue();
+        assertThat(LocalApi.Options.parse(new String[0], Map.of("LOCAL_SCHEDULES", "on"))
+                        .schedules())
+                .isTrue();
+        Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--schedules", "maybe"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
         Assertions.assertThatThrownBy(() -> LocalApi.Options.parse(new String[] {"--bogus"}, Map.of()))
                 .hasMessageContaining("--bogus");
     }

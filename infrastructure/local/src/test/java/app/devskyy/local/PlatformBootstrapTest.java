@@ -105,6 +105,7 @@ class PlatformBootstrapTest extends UsingLocalApi {
                 Events.repositoryRoot().resolve("template.yaml"),
                 Map.of(),
                 LocalApi.DEV_SERVER_ORIGINS,
-                Optional.of(email)));
+                Optional.of(email),
+                false));
     }
 }

@@ -57,8 +57,9 @@ class ResponseContractTest extends UsingLocalApi {
                             .thenComparing(Comparator.naturalOrder()))
                     .toList()) {
                 JsonNode event = Json.tree(Files.readAllBytes(file));
-                if (event.has("Records") || event.has("operation") || event.has("runId") || event.has("detail-type")) {
-                    continue; // a queue's, operator's, state machine's or EventBridge's event, not an HTTP request
+                if (!event.has("routeKey")) {
+                    continue; // a queue's, operator's, state machine's, scheduler's or EventBridge's event, not an HTTP
+                    // request
                 }
                 String method = event.at("/requestContext/http/method").asString();
                 String query = event.path("rawQueryString").asString("");

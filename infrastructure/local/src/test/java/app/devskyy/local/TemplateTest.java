@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.events.ScheduleExpression;
 import app.devskyy.core.testing.Events;
 import app.devskyy.core.testing.TemplateTables;
 import com.networknt.schema.Error;
@@ -12,6 +13,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -169,6 +171,46 @@ class TemplateTest {
                         .isTrue();
             }
             assertThat(table.properties().path("BillingMode").asString()).isEqualTo("PAY_PER_REQUEST");
+        }
+    }
+
+    /**
+     * Every schedule is one EventBridge Scheduler can run and the jobs route and the local server
+     * read alike: an expression of the supported subset in UTC, Scheduler's placeholders in the
+     * input (the scheduled time is what a job is idempotent on), retries and a dead-letter queue;
+     * it targets a function (through its live alias, SAM's AutoPublishAlias) whose definition is
+     * registered, which everyDefinitionNamesAFunctionItsInitializerRegisters checks.
+     */
+    @Test
+    void everyScheduleRunsAJobWithItsScheduledTimeRetriesAndADeadLetterQueue() {
+        List<SamTemplate.Schedule> schedules = template.schedules();
+        assertThat(schedules).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(template.root().at("/Globals/Function/AutoPublishAlias").asString())
+                .isEqualTo("live");
+        for (SamTemplate.Schedule schedule : schedules) {
+            assertThat(ScheduleExpression.parse(schedule.expression()).next(Instant.EPOCH))
+                    .isAfter(Instant.EPOCH);
+            assertThat(schedule.timezone()).isEqualTo("UTC");
+            assertThat(schedule.input())
+                    .contains(
+                            "<aws.scheduler.scheduled-time>",
+                            "<aws.scheduler.execution-id>",
+                            "<aws.scheduler.schedule-arn>");
+            JsonNode properties = template.root()
+                    .path("Resources")
+                    .path(schedule.functionId())
+                    .path("Properties")
+                    .path("Events")
+                    .path("Schedule")
+                    .path("Properties");
+            assertThat(properties.at("/RetryPolicy/MaximumRetryAttempts").asInt())
+                    .isPositive();
+            assertThat(properties.at("/DeadLetterConfig/Type").asString()).isEqualTo("SQS");
+            String job =
+                    schedule.functionId().substring(0, schedule.functionId().length() - "Function".length());
+            assertThat(template.root().path("Resources").has(job + "ErrorsAlarm"))
+                    .as(schedule.functionId() + " has an alarm")
+                    .isTrue();
         }
     }
 

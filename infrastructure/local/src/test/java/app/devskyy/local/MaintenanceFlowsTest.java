@@ -1,0 +1,166 @@
+package app.devskyy.local;
+
+import static app.devskyy.local.ApiClient.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.devskyy.core.testing.Events;
+import app.devskyy.local.ApiClient.Answer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The maintenance routes through the local API: a platform admin runs the security scan now (an
+ * asynchronous invoke of its function, as Lambda's Invoke takes it), follows the run in the jobs
+ * list, finds themselves among the admins without a second factor, and acknowledges it; nobody
+ * else sees any of it. The local jobs page runs a schedule too.
+ */
+class MaintenanceFlowsTest extends UsingLocalApi {
+
+    @Test
+    void aPlatformAdminRunsTheScanNowAndAcknowledgesWhatItFound() throws Exception {
+        ApiClient client = new ApiClient(api.port());
+        Answer login = client.account(unique("ops"), "correct horse battery");
+        String person = login.field("access_token");
+        String adminId = client.get("/api/v1/auth/me", person).field("id");
+        assertThat(client.get("/api/v1/maintenance/findings", person).status()).isEqualTo(403);
+        assertThat(client.post("/api/v1/maintenance/jobs/securityScanJob/run", null, person)
+                        .status())
+                .isEqualTo(403);
+        grantPlatformRole(adminId, "admin");
+        String admin = client.post(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+                .field("access_token");
+
+        Answer started = client.post("/api/v1/maintenance/jobs/securityScanJob/run", null, admin);
+        assertThat(started.status()).as(started.raw()).isEqualTo(202);
+        String slot = started.field("slot");
+        JsonNode run = awaitRun(client, admin, "securityScanJob", slot);
+        // The jobs route shows the schedules the template gives Scheduler.
+        Map<String, String> scheduled = new HashMap<>();
+        SamTemplate template = SamTemplate.load(Events.repositoryRoot().resolve("template.yaml"));
+        template.schedules()
+                .forEach(s -> scheduled.put(
+                        template.root()
+                                .path("Resources")
+                                .path(s.functionId())
+                                .at("/Properties/Environment/Variables/SPRING_CLOUD_FUNCTION_DEFINITION")
+                                .asString(),
+                        s.expression()));
+        client.get("/api/v1/maintenance/jobs", admin)
+                .body()
+                .path("jobs")
+                .forEach(job -> assertThat(job.path("schedule").asString())
+                        .as(job.path("name").asString())
+                        .isEqualTo(scheduled.get(job.path("name").asString())));
+        assertThat(run.path("seen").asLong()).isPositive();
+        assertThat(client.post("/api/v1/maintenance/jobs/noSuchJob/run", null, admin)
+                        .status())
+                .isEqualTo(404);
+
+        Answer found = client.get("/api/v1/maintenance/findings?rule=admin-without-mfa&state=open", admin);
+        assertThat(found.status()).as(found.raw()).isEqualTo(200);
+        JsonNode mine = found.body()
+                .path("findings")
+                .valueStream()
+                .filter(f -> f.path("subject").asString().equals(adminId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(found.raw()));
+        assertThat(mine.path("severity").asString()).isEqualTo("high");
+        String findingId = mine.path("id").asString();
+        Answer acknowledged = client.post("/api/v1/maintenance/findings/" + findingId + "/acknowledge", null, admin);
+        assertThat(acknowledged.status()).as(acknowledged.raw()).isEqualTo(200);
+        assertThat(acknowledged.field("state")).isEqualTo("acknowledged");
+        assertThat(acknowledged.field("acknowledgedBy")).isEqualTo(adminId);
+        assertThat(client.post("/api/v1/maintenance/findings/" + findingId + "/acknowledge", null, admin)
+                        .status())
+                .isEqualTo(409);
+        assertThat(client.get("/api/v1/maintenance/findings?state=acknowledged&severity=high", admin)
+                        .body()
+                        .path("findings")
+                        .valueStream()
+                        .map(f -> f.path("id").asString()))
+                .contains(findingId);
+        assertThat(client.get("/api/v1/maintenance/findings?rule=no-such-rule", admin)
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.get("/api/v1/maintenance/findings?cursor=bm90LW91cnM", admin)
+                        .status())
+                .isEqualTo(400);
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            assertThat(dynamoDb.query(r -> r.tableName("AuditTable")
+                                    .keyConditionExpression("pk = :pk")
+                                    .expressionAttributeValues(
+                                            Map.of(":pk", AttributeValue.fromS("SYSTEM#maintenance"))))
+                            .items())
+                    .extracting(e -> e.get("action").s())
+                    .contains("job.run:securityScanJob", "finding.acknowledged:admin-without-mfa");
+        }
+    }
+
+    @Test
+    void theLocalJobsPageListsTheSchedulesAndRunsOneNow() throws Exception {
+        try (HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build()) {
+            HttpResponse<String> page = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/docs/jobs"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("SecurityScanJobFunction", "rate(1 hour)", "Run now");
+            HttpResponse<String> ran = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + api.port() + "/docs/jobs/DsrDeadlineJobFunction/run"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ran.statusCode()).isEqualTo(303);
+        }
+        ApiClient client = new ApiClient(api.port());
+        Answer login = client.account(unique("ops-page"), "correct horse battery");
+        grantPlatformRole(
+                client.get("/api/v1/auth/me", login.field("access_token")).field("id"), "admin");
+        String admin = client.post(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+                .field("access_token");
+        for (int i = 0; i < 100; i++) {
+            JsonNode job = job(client, admin, "dsrDeadlineJob");
+            if (job.path("lastRun").path("status").asString("").equals("complete")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run the page started did not complete");
+    }
+
+    private static JsonNode job(ApiClient client, String admin, String name) throws Exception {
+        Answer jobs = client.get("/api/v1/maintenance/jobs", admin);
+        assertThat(jobs.status()).as(jobs.raw()).isEqualTo(200);
+        return jobs.body()
+                .path("jobs")
+                .valueStream()
+                .filter(j -> j.path("name").asString().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static JsonNode awaitRun(ApiClient client, String admin, String name, String slot) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            JsonNode run = job(client, admin, name).path("lastRun");
+            if (run.path("slot").asString("").equals(slot)
+                    && run.path("status").asString().equals("complete")) {
+                return run;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run of " + slot + " did not complete");
+    }
+}
