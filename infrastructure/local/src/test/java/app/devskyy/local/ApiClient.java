@@ -36,7 +36,13 @@ final class ApiClient {
         }
     }
 
-    final String ip = "127.0.0." + NEXT_ADDRESS.getAndIncrement();
+    final String ip = address(NEXT_ADDRESS.getAndIncrement());
+
+    /** The n-th address of the loopback network (127.0.0.0/8, all of it local): past .255, the next third octet. */
+    static String address(int n) {
+        return "127.0." + (n / 250) % 250 + "." + (n % 250 + 1);
+    }
+
     private final int port;
     private final OkHttpClient http;
 
