@@ -33,7 +33,12 @@ final class JobCatalog {
                     DsrDeadlineJob.NAME,
                     "DsrDeadlineJobFunction",
                     "rate(1 hour)",
-                    "Data subject requests within 7 days and 1 day of their deadline, and past it."));
+                    "Data subject requests within 7 days and 1 day of their deadline, and past it."),
+            new Job(
+                    DeadLetterJob.NAME,
+                    "DeadLetterJobFunction",
+                    "rate(1 hour)",
+                    "Messages waiting in the dead-letter queues (webhook events that failed processing five times)."));
 
     static Optional<Job> job(String name) {
         return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();

@@ -20,12 +20,16 @@ import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Builds the maintenance family: the platform admins' routes ({@code maintenance}, HTTP), one
@@ -68,6 +72,29 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.dynamoDb(),
                             config.required("GDPR_TABLE", "GdprTable"),
                             p.directory(),
+                            p.notifier(),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
+                .with(DeadLetterJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    SqsClient sqs =
+                            p.aws().configure(SqsClient.builder(), "SQS").build();
+                    return new DeadLetterJob(
+                            p.findings(),
+                            p.runs(),
+                            Map.of("webhooks", config.required("WEBHOOK_DLQ_URL", "WebhookDeadLetterQueue")),
+                            url -> {
+                                Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                                                .attributeNames(
+                                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                                        .attributes();
+                                return attributes.values().stream()
+                                        .mapToLong(Long::parseLong)
+                                        .sum();
+                            },
                             p.notifier(),
                             p.telemetry(),
                             p.budget(),
@@ -119,6 +146,10 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
         Parts p = Parts.of(config);
         LambdaClient lambda =
                 p.aws().configure(LambdaClient.builder(), "LAMBDA").build();
+        SqsClient sqs = p.aws().configure(SqsClient.builder(), "SQS").build();
+        Map<String, String> deadLetters = Map.of(
+                "webhooks",
+                config.required("WEBHOOK_DLQ_ARN", "arn:aws:sqs:us-east-1:000000000000:WebhookDeadLetterQueue"));
         Authenticator authenticator = SessionTable.authenticator(config, p.dynamoDb(), p.tables());
         Router.Builder routes = new MaintenanceRoutes(
                         p.findings(),
@@ -126,6 +157,9 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                         (function, input) -> lambda.invoke(r -> r.functionName(config.required(function, function))
                                 .invocationType(InvocationType.EVENT)
                                 .payload(SdkBytes.fromUtf8String(input))),
+                        queue -> Optional.ofNullable(deadLetters.get(queue))
+                                .map(arn -> sqs.startMessageMoveTask(r -> r.sourceArn(arn))
+                                        .taskHandle()),
                         authenticator,
                         AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
                         p.clock())

@@ -18,12 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The platform admins' view of maintenance ({@code /api/v1/maintenance}): findings (filtered by
  * rule, severity and state, last seen first), acknowledging one, the jobs with their last and next
- * run, and running a job now (an asynchronous invocation of its function for the current second,
- * audited). Platform role {@code admin} or above; an API key needs it too.
+ * run, running a job now (an asynchronous invocation of its function for the current second,
+ * audited), and moving a dead-letter queue's messages back to their source (audited). Platform role {@code admin} or above; an API key needs it too.
  */
 final class MaintenanceRoutes {
 
@@ -67,6 +68,8 @@ final class MaintenanceRoutes {
 
     record Started(String job, Instant slot) {}
 
+    record Redrive(String queue, String taskHandle) {}
+
     static final Set<String> RULES = Set.of(
             SecurityScanJob.ADMIN_WITHOUT_MFA,
             SecurityScanJob.API_KEY_UNUSED,
@@ -76,7 +79,8 @@ final class MaintenanceRoutes {
             SpendAnomalyJob.BUDGET_100,
             DsrDeadlineJob.DUE_IN_WEEK,
             DsrDeadlineJob.DUE_IN_DAY,
-            DsrDeadlineJob.OVERDUE);
+            DsrDeadlineJob.OVERDUE,
+            DeadLetterJob.DEAD_LETTERS);
 
     private static final Set<String> SEVERITIES = Set.of("low", "medium", "high");
     private static final Set<String> STATES =
@@ -85,6 +89,7 @@ final class MaintenanceRoutes {
     private final FindingStore findings;
     private final RunStore runs;
     private final BiConsumer<String, String> invokeAsync;
+    private final Function<String, Optional<String>> redrive;
     private final Authenticator authenticator;
     private final AuditLog audit;
     private final Clock clock;
@@ -93,12 +98,14 @@ final class MaintenanceRoutes {
             FindingStore findings,
             RunStore runs,
             BiConsumer<String, String> invokeAsync,
+            Function<String, Optional<String>> redrive,
             Authenticator authenticator,
             AuditLog audit,
             Clock clock) {
         this.findings = findings;
         this.runs = runs;
         this.invokeAsync = invokeAsync;
+        this.redrive = redrive;
         this.authenticator = authenticator;
         this.audit = audit;
         this.clock = clock;
@@ -109,7 +116,8 @@ final class MaintenanceRoutes {
         return router.get(base + "/findings", this::list)
                 .post(base + "/findings/{findingId}/acknowledge", this::acknowledge)
                 .get(base + "/jobs", this::jobs)
-                .post(base + "/jobs/{job}/run", this::run);
+                .post(base + "/jobs/{job}/run", this::run)
+                .post(base + "/dead-letters/{queue}/redrive", this::redrive);
     }
 
     private Principal admin(HttpRequest request) {
@@ -191,5 +199,15 @@ final class MaintenanceRoutes {
                 job.function(), Json.write(Map.of("scheduledTime", slot.toString(), "executionId", "manual")));
         audit.system("maintenance", "job.run:" + job.name(), "success", admin.userId(), AuditLog.Origin.of(request));
         return HttpResponse.json(202, new Started(job.name(), slot));
+    }
+
+    /** Moves a dead-letter queue's messages back to their source queue (an SQS message move task), audited. */
+    private HttpResponse redrive(HttpRequest request) {
+        Principal admin = admin(request);
+        String queue = request.pathParameter("queue");
+        String task = redrive.apply(queue).orElseThrow(() -> ApiProblem.notFound("No such dead-letter queue."));
+        audit.system(
+                "maintenance", "dead-letters.redrive:" + queue, "success", admin.userId(), AuditLog.Origin.of(request));
+        return HttpResponse.json(202, new Redrive(queue, task));
     }
 }

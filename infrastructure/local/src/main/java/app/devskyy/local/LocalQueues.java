@@ -22,8 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The template's SQS queues, locally: {@code SendMessage} over SQS's JSON protocol (what the AWS
- * SDK speaks, at {@code /_aws/sqs}), and each queue's {@code SQS} event source delivered the way
+ * The template's SQS queues, locally: {@code SendMessage}, {@code GetQueueAttributes} and
+ * {@code StartMessageMoveTask} over SQS's JSON protocol (what the AWS SDK speaks, at
+ * {@code /_aws/sqs}), and each queue's {@code SQS} event source delivered the way
  * Lambda does it: batches of visible messages, a message in flight invisible for the visibility
  * timeout, {@code batchItemFailures} retried after it, a message received {@code maxReceiveCount}
  * times moved to the dead-letter queue of its redrive policy.
@@ -100,8 +101,9 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         return List.copyOf(queue(queue).messages());
     }
 
+    /** A queue by its URL, ARN or logical id. */
     private Queue queue(String urlOrId) {
-        String id = urlOrId.substring(urlOrId.lastIndexOf('/') + 1);
+        String id = urlOrId.substring(Math.max(urlOrId.lastIndexOf('/'), urlOrId.lastIndexOf(':')) + 1);
         Queue queue = queues.get(id);
         if (queue == null) {
             throw new IllegalArgumentException("no queue " + id);
@@ -205,34 +207,70 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         }
     }
 
-    /** SQS's JSON protocol: {@code SendMessage} only, which is what the functions use. */
+    /**
+     * SQS's JSON protocol, what the functions use: {@code SendMessage}; {@code GetQueueAttributes}
+     * (the message counts); {@code StartMessageMoveTask}, which moves a dead-letter queue's messages
+     * back to the queue whose redrive policy names it (at once, here).
+     */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String target = exchange.getRequestHeaders().getFirst("x-amz-target");
+            String target = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-target"));
             JsonNode request = Json.tree(exchange.getRequestBody().readAllBytes());
             ObjectNode answer = Json.MAPPER.createObjectNode();
             int status = 200;
-            if (!"AmazonSQS.SendMessage".equals(target)) {
-                status = 400;
-                answer.put("__type", "com.amazonaws.sqs#UnsupportedOperation")
-                        .put("message", "The local SQS supports SendMessage.");
-            } else {
-                try {
-                    String body = request.path("MessageBody").asString();
-                    answer.put("MessageId", send(request.path("QueueUrl").asString(), body))
-                            .put("MD5OfMessageBody", md5(body));
-                } catch (IllegalArgumentException unknown) {
-                    status = 400;
-                    answer.put("__type", "com.amazonaws.sqs#QueueDoesNotExist")
-                            .put("message", "The queue does not exist.");
+            try {
+                switch (target) {
+                    case "AmazonSQS.SendMessage" -> {
+                        String body = request.path("MessageBody").asString();
+                        answer.put("MessageId", send(request.path("QueueUrl").asString(), body))
+                                .put("MD5OfMessageBody", md5(body));
+                    }
+                    case "AmazonSQS.GetQueueAttributes" -> {
+                        long now = clock.millis();
+                        List<Message> held = messages(request.path("QueueUrl").asString());
+                        long visible =
+                                held.stream().filter(m -> m.visibleAt() <= now).count();
+                        answer.putObject("Attributes")
+                                .put("ApproximateNumberOfMessages", Long.toString(visible))
+                                .put("ApproximateNumberOfMessagesNotVisible", Long.toString(held.size() - visible));
+                    }
+                    case "AmazonSQS.StartMessageMoveTask" ->
+                        answer.put(
+                                "TaskHandle", moveBack(request.path("SourceArn").asString()));
+                    default -> {
+                        status = 400;
+                        answer.put("__type", "com.amazonaws.sqs#UnsupportedOperation")
+                                .put(
+                                        "message",
+                                        "The local SQS supports SendMessage, GetQueueAttributes and"
+                                                + " StartMessageMoveTask.");
+                    }
                 }
+            } catch (IllegalArgumentException unknown) {
+                status = 400;
+                answer.put("__type", "com.amazonaws.sqs#QueueDoesNotExist").put("message", "The queue does not exist.");
             }
             byte[] bytes = Json.writeBytes(answer);
             exchange.getResponseHeaders().add("content-type", "application/x-amz-json-1.0");
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
         }
+    }
+
+    /** Every message of the dead-letter queue back to its source queue, received no times, visible now. */
+    private synchronized String moveBack(String sourceArn) {
+        Queue deadLetters = queue(sourceArn);
+        Queue source = queues.values().stream()
+                .filter(q -> deadLetters.id().equals(q.deadLetterQueue()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no queue sends to " + deadLetters.id()));
+        for (Message message : deadLetters.messages()) {
+            source.messages().add(new Message(message.id(), message.body(), 0, clock.millis()));
+        }
+        deadLetters.messages().clear();
+        notifyAll();
+        return UUID.randomUUID().toString();
     }
 
     private static String md5(String body) {

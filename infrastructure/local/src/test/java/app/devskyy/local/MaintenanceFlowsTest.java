@@ -106,6 +106,38 @@ class MaintenanceFlowsTest extends UsingLocalApi {
     }
 
     @Test
+    void deadLettersAreAFindingUntilAnAdminMovesThemBack() throws Exception {
+        ApiClient client = new ApiClient(api.port());
+        Answer login = client.account(unique("ops-dlq"), "correct horse battery");
+        grantPlatformRole(
+                client.get("/api/v1/auth/me", login.field("access_token")).field("id"), "admin");
+        String admin = client.post(
+                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+                .field("access_token");
+        api.queues().send("WebhookDeadLetterQueue", "{\"provider\":\"stripe\",\"eventId\":\"evt_parked\"}");
+
+        Answer started = client.post("/api/v1/maintenance/jobs/deadLetterJob/run", null, admin);
+        assertThat(started.status()).as(started.raw()).isEqualTo(202);
+        awaitRun(client, admin, "deadLetterJob", started.field("slot"));
+        Answer found = client.get("/api/v1/maintenance/findings?rule=dead-letters&state=open", admin);
+        assertThat(found.body()
+                        .path("findings")
+                        .valueStream()
+                        .map(f -> f.path("subject").asString()))
+                .contains("webhooks");
+
+        Answer moved = client.post("/api/v1/maintenance/dead-letters/webhooks/redrive", null, admin);
+        assertThat(moved.status()).as(moved.raw()).isEqualTo(202);
+        assertThat(moved.field("taskHandle")).isNotBlank();
+        assertThat(api.queues().messages("WebhookDeadLetterQueue"))
+                .as("moved back to the webhook queue")
+                .isEmpty();
+        assertThat(client.post("/api/v1/maintenance/dead-letters/elsewhere/redrive", null, admin)
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void theLocalJobsPageListsTheSchedulesAndRunsOneNow() throws Exception {
         try (HttpClient http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
