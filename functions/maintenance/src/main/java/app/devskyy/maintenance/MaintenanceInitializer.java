@@ -47,7 +47,15 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                 .with(SecurityScanJob.NAME, config -> {
                     Parts p = Parts.of(config);
                     return new SecurityScanJob(
-                            p.findings(), p.runs(), p.directory(), p.notifier(), p.telemetry(), p.budget(), p.clock());
+                            p.findings(),
+                            p.runs(),
+                            p.directory(),
+                            AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
+                            config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
+                            p.notifier(),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
                 })
                 .with(SpendAnomalyJob.NAME, config -> {
                     Parts p = Parts.of(config);

@@ -74,6 +74,7 @@ final class MaintenanceRoutes {
             SecurityScanJob.ADMIN_WITHOUT_MFA,
             SecurityScanJob.API_KEY_UNUSED,
             SecurityScanJob.API_KEY_NO_EXPIRY,
+            SecurityScanJob.FORGED_WEBHOOKS,
             SpendAnomalyJob.SPEND_ANOMALY,
             SpendAnomalyJob.BUDGET_80,
             SpendAnomalyJob.BUDGET_100,

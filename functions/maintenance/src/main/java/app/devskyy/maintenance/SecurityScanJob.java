@@ -1,5 +1,6 @@
 package app.devskyy.maintenance;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.notify.Notifier;
@@ -16,8 +17,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The security posture scan (daily): people who hold admin rights without a verified second
  * factor (platform admins and super admins: high; admins of workspaces others share: medium), and
- * API keys unused for {@link #UNUSED} or without an expiry (low). It walks the profiles, then the
- * keys, a page at a time; a new high finding is published to operations.
+ * API keys unused for {@link #UNUSED} or without an expiry (low); and webhook deliveries that
+ * failed signature verification, at least the threshold in the day before the run, per provider
+ * (forged or misconfigured senders; medium, high at ten times it). It walks the profiles, then the
+ * keys, a page at a time, then counts the day's rejected deliveries; a new high finding about an
+ * admin, and every forged-webhook finding, is published to operations.
  */
 final class SecurityScanJob extends MaintenanceJob {
 
@@ -25,31 +29,39 @@ final class SecurityScanJob extends MaintenanceJob {
     static final String ADMIN_WITHOUT_MFA = "admin-without-mfa";
     static final String API_KEY_UNUSED = "api-key-unused";
     static final String API_KEY_NO_EXPIRY = "api-key-no-expiry";
+    static final String FORGED_WEBHOOKS = "forged-webhooks";
     static final Duration UNUSED = Duration.ofDays(90);
 
     private static final String PROFILES = "profiles|";
     private static final String KEYS = "keys|";
+    private static final String WEBHOOKS = "webhooks|";
     private static final int PAGE = 100;
 
     private final AuthDirectory directory;
+    private final AuditLog audit;
+    private final int forgedThreshold;
     private final Notifier notifier;
 
     SecurityScanJob(
             FindingStore findings,
             RunStore runs,
             AuthDirectory directory,
+            AuditLog audit,
+            int forgedThreshold,
             Notifier notifier,
             Telemetry telemetry,
             Duration budget,
             Clock clock) {
         super(NAME, findings, runs, telemetry, budget, clock);
         this.directory = directory;
+        this.audit = audit;
+        this.forgedThreshold = forgedThreshold;
         this.notifier = notifier;
     }
 
     @Override
     protected Set<String> rules() {
-        return Set.of(ADMIN_WITHOUT_MFA, API_KEY_UNUSED, API_KEY_NO_EXPIRY);
+        return Set.of(ADMIN_WITHOUT_MFA, API_KEY_UNUSED, API_KEY_NO_EXPIRY, FORGED_WEBHOOKS);
     }
 
     @Override
@@ -59,10 +71,33 @@ final class SecurityScanJob extends MaintenanceJob {
             page.items().forEach(profile -> profile(profile, slot, tally));
             return page.nextCursor() == null ? KEYS : PROFILES + page.nextCursor();
         }
-        String start = after(cursor, KEYS);
-        AuthDirectory.Page page = directory.apiKeys(start, PAGE);
-        page.items().forEach(key -> apiKey(key, slot, tally));
-        return page.nextCursor() == null ? null : KEYS + page.nextCursor();
+        if (cursor.startsWith(KEYS)) {
+            AuthDirectory.Page page = directory.apiKeys(after(cursor, KEYS), PAGE);
+            page.items().forEach(key -> apiKey(key, slot, tally));
+            return page.nextCursor() == null ? WEBHOOKS : KEYS + page.nextCursor();
+        }
+        forgedWebhooks(slot, tally);
+        return null;
+    }
+
+    /** Deliveries to a webhook that failed signature verification in the day before the slot, per provider. */
+    private void forgedWebhooks(Instant slot, Tally tally) {
+        audit.systemActions("webhooks", slot.minus(Duration.ofDays(1)), slot).forEach((action, count) -> {
+            tally.seen += count;
+            if (action.startsWith("webhook.") && action.endsWith(".rejected") && count >= forgedThreshold) {
+                String provider = action.substring("webhook.".length(), action.length() - ".rejected".length());
+                String summary = count + " deliveries to the " + provider
+                        + " webhook failed signature verification in the day before " + slot + ".";
+                if (tally.found(findings.record(
+                        FORGED_WEBHOOKS,
+                        count >= 10L * forgedThreshold ? "high" : "medium",
+                        provider,
+                        summary,
+                        slot.toEpochMilli()))) {
+                    notifier.operations("Security finding: " + FORGED_WEBHOOKS, summary);
+                }
+            }
+        });
     }
 
     private static String after(String cursor, String phase) {

@@ -3,7 +3,9 @@ package app.devskyy.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.events.ScheduledJob;
 import app.devskyy.core.events.TransientFailure;
 import app.devskyy.core.testing.DynamoDbLocal;
@@ -24,6 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class SecurityScanJobTest {
 
     private final MaintenanceFixture fx = new MaintenanceFixture();
+    private final AuditLog audit =
+            new AuditLog(new DynamoTables(fx.dynamoDb), "AuditTable", fx.pii, Duration.ofDays(365), fx.clock);
 
     @BeforeEach
     void onlyTheseAccounts() {
@@ -31,7 +35,8 @@ class SecurityScanJobTest {
     }
 
     private SecurityScanJob job(Duration budget) {
-        return new SecurityScanJob(fx.findings, fx.runs, fx.directory, fx.notifier, fx.telemetry, budget, fx.clock);
+        return new SecurityScanJob(
+                fx.findings, fx.runs, fx.directory, audit, 10, fx.notifier, fx.telemetry, budget, fx.clock);
     }
 
     private static ScheduledJob.Schedule at(Instant slot) {
@@ -158,6 +163,45 @@ class SecurityScanJobTest {
         MaintenanceJob.Report done = job(fx.budget()).invoke(at(slot));
         assertThat(done.status()).isEqualTo(RunStore.COMPLETE);
         assertThat(done.seen()).isEqualTo(230);
+    }
+
+    @Test
+    void manyRejectedWebhookDeliveriesInADayAreAFindingAFewAreNot() {
+        Instant slot = Instant.parse("2027-04-02T03:15:00Z");
+        fx.clock.set(slot.minus(Duration.ofHours(5)));
+        for (int i = 0; i < 12; i++) {
+            audit.system(
+                    "webhooks",
+                    "webhook.forgedpay.rejected",
+                    "failure",
+                    "webhook:forgedpay",
+                    new AuditLog.Origin("203.0.113.9", "curl"));
+        }
+        for (int i = 0; i < 2; i++) {
+            audit.system(
+                    "webhooks",
+                    "webhook.quietpay.rejected",
+                    "failure",
+                    "webhook:quietpay",
+                    new AuditLog.Origin("203.0.113.9", "curl"));
+        }
+        fx.clock.set(slot.minus(Duration.ofDays(2)));
+        for (int i = 0; i < 20; i++) {
+            audit.system(
+                    "webhooks",
+                    "webhook.oldpay.rejected",
+                    "failure",
+                    "webhook:oldpay",
+                    new AuditLog.Origin("203.0.113.9", "curl"));
+        }
+        arranged.addAll(List.of("forgedpay", "quietpay", "oldpay"));
+        job(fx.budget()).invoke(at(slot));
+        assertThat(open(SecurityScanJob.FORGED_WEBHOOKS)).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo("forgedpay");
+            assertThat(f.summary()).startsWith("12 deliveries");
+            assertThat(f.severity()).isEqualTo("medium");
+        });
+        assertThat(fx.published).anySatisfy(p -> assertThat(p).contains("forgedpay"));
     }
 
     private String key(Instant createdAt, long lastUsedAt, long expiresAtSeconds, boolean revoked) {

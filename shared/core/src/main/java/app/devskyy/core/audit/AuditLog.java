@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
@@ -138,6 +139,26 @@ public final class AuditLog {
         return actorId != null && actorId.startsWith(CredentialItems.USER_ID_PREFIX)
                 ? pii.encryptFor(actorId, value, context)
                 : pii.encrypt(value, context);
+    }
+
+    /**
+     * How many events of each action a system scope recorded from {@code from} (inclusive) to
+     * {@code to} (exclusive): what the security scan counts forged webhook deliveries by.
+     */
+    public Map<String, Long> systemActions(String scope, Instant from, Instant to) {
+        Map<String, Long> counts = new TreeMap<>();
+        events.query(r -> r.queryConditional(QueryConditional.sortBetween(
+                        Key.builder()
+                                .partitionValue(AuditItems.system(scope))
+                                .sortValue(String.format("%013d", from.toEpochMilli()))
+                                .build(),
+                        Key.builder()
+                                .partitionValue(AuditItems.system(scope))
+                                .sortValue(String.format("%013d", to.toEpochMilli()))
+                                .build())))
+                .items()
+                .forEach(e -> counts.merge(e.action(), 1L, Long::sum));
+        return counts;
     }
 
     /** A page of a workspace's events, oldest first, after the sort key {@code after} when there is one. */
