@@ -108,12 +108,7 @@ class MaintenanceFlowsTest extends UsingLocalApi {
     @Test
     void deadLettersAreAFindingUntilAnAdminMovesThemBack() throws Exception {
         ApiClient client = new ApiClient(api.port());
-        Answer login = client.account(unique("ops-dlq"), "correct horse battery");
-        grantPlatformRole(
-                client.get("/api/v1/auth/me", login.field("access_token")).field("id"), "admin");
-        String admin = client.post(
-                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
-                .field("access_token");
+        String admin = platformAdmin(api, "ops-dlq");
         api.queues().send("WebhookDeadLetterQueue", "{\"provider\":\"stripe\",\"eventId\":\"evt_parked\"}");
 
         Answer started = client.post("/api/v1/maintenance/jobs/deadLetterJob/run", null, admin);
@@ -157,12 +152,7 @@ class MaintenanceFlowsTest extends UsingLocalApi {
             assertThat(ran.statusCode()).isEqualTo(303);
         }
         ApiClient client = new ApiClient(api.port());
-        Answer login = client.account(unique("ops-page"), "correct horse battery");
-        grantPlatformRole(
-                client.get("/api/v1/auth/me", login.field("access_token")).field("id"), "admin");
-        String admin = client.post(
-                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
-                .field("access_token");
+        String admin = platformAdmin(api, "ops-page");
         for (int i = 0; i < 100; i++) {
             JsonNode job = job(client, admin, "dsrDeadlineJob");
             if (job.path("lastRun").path("status").asString("").equals("complete")) {

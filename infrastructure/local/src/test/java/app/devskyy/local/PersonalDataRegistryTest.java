@@ -20,7 +20,6 @@ import app.devskyy.llm.metering.LlmPersonalData;
 import app.devskyy.local.ApiClient.Answer;
 import app.devskyy.maintenance.MaintenancePersonalData;
 import app.devskyy.webhooks.BillingPersonalData;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -200,7 +199,7 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                                         WebhooksTest.signStripe(checkout, "whsec_devskyy_local_stripe", t)))
                         .status())
                 .isEqualTo(200);
-        String admin = admin();
+        String admin = platformAdmin(api, "privacy-admin");
 
         try (DynamoDbClient dynamoDb = dynamoDb()) {
             awaitPayment(dynamoDb, personal);
@@ -357,18 +356,6 @@ class PersonalDataRegistryTest extends UsingLocalApi {
                     .as("nothing left under the service key")
                     .isZero();
         }
-    }
-
-    /** A platform admin's token. */
-    private static String admin() throws IOException {
-        ApiClient operator = new ApiClient(api.port());
-        Answer login = operator.account(unique("privacy-admin"), "correct horse battery");
-        String adminId =
-                operator.get("/api/v1/auth/me", login.field("access_token")).field("id");
-        grantPlatformRole(adminId, "admin");
-        return operator.post(
-                        "/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
-                .field("access_token");
     }
 
     /** Makes a request of the type, has it approved, and waits until the state machine completes it. */

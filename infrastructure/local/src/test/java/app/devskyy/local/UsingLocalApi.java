@@ -66,6 +66,16 @@ abstract class UsingLocalApi {
         }
     }
 
+    /** A new account's token as platform admin: signed up, granted the role, and refreshed into a token that says so. */
+    static String platformAdmin(LocalApi api, String name) throws IOException {
+        ApiClient client = new ApiClient(api.port());
+        ApiClient.Answer login = client.account(ApiClient.unique(name), "correct horse battery");
+        grantPlatformRole(
+                api, client.get("/api/v1/auth/me", login.field("access_token")).field("id"), "admin");
+        return client.post("/api/v1/auth/refresh", "{\"refresh_token\":\"" + login.field("refresh_token") + "\"}", null)
+                .field("access_token");
+    }
+
     /** Arranges a platform role, as an operator grants the first one: directly in the table. */
     static void grantPlatformRole(String userId, String role) {
         grantPlatformRole(api, userId, role);
