@@ -17,6 +17,8 @@ import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +54,8 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.directory(),
                             AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
                             config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
+                            publishedKeys(config),
+                            Duration.ofDays(config.integer("SIGNING_KEY_ROTATION_DAYS", 90)),
                             p.notifier(),
                             p.telemetry(),
                             p.budget(),
@@ -147,6 +151,15 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                     // Below the job functions' timeout, so that a run keeps its cursor before Lambda stops it.
                     Duration.ofSeconds(config.integer("JOB_BUDGET_SECONDS", 600)),
                     Clock.systemUTC());
+        }
+    }
+
+    /** The token signing keys' public set, as every function verifies with it ({@code AUTH_JWKS}). */
+    private static JWKSet publishedKeys(Config config) {
+        try {
+            return JWKSet.parse(config.required("AUTH_JWKS"));
+        } catch (ParseException unreadable) {
+            throw new Config.InvalidSettingException("AUTH_JWKS");
         }
     }
 

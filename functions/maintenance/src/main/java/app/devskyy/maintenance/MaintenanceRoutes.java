@@ -75,6 +75,7 @@ final class MaintenanceRoutes {
             SecurityScanJob.API_KEY_UNUSED,
             SecurityScanJob.API_KEY_NO_EXPIRY,
             SecurityScanJob.FORGED_WEBHOOKS,
+            SecurityScanJob.SIGNING_KEY_OLD,
             SpendAnomalyJob.SPEND_ANOMALY,
             SpendAnomalyJob.BUDGET_80,
             SpendAnomalyJob.BUDGET_100,

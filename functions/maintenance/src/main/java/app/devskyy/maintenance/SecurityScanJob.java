@@ -5,9 +5,12 @@ import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * factor (platform admins and super admins: high; admins of workspaces others share: medium), and
  * API keys unused for {@link #UNUSED} or without an expiry (low); and webhook deliveries that
  * failed signature verification, at least the threshold in the day before the run, per provider
- * (forged or misconfigured senders; medium, high at ten times it). It walks the profiles, then the
+ * (forged or misconfigured senders; medium, high at ten times it); and a token signing key that
+ * has signed for longer than the rotation period (medium). It walks the profiles, then the
  * keys, a page at a time, then counts the day's rejected deliveries; a new high finding about an
  * admin, and every forged-webhook finding, is published to operations.
  */
@@ -30,6 +34,7 @@ final class SecurityScanJob extends MaintenanceJob {
     static final String API_KEY_UNUSED = "api-key-unused";
     static final String API_KEY_NO_EXPIRY = "api-key-no-expiry";
     static final String FORGED_WEBHOOKS = "forged-webhooks";
+    static final String SIGNING_KEY_OLD = "signing-key-old";
     static final Duration UNUSED = Duration.ofDays(90);
 
     private static final String PROFILES = "profiles|";
@@ -40,6 +45,8 @@ final class SecurityScanJob extends MaintenanceJob {
     private final AuthDirectory directory;
     private final AuditLog audit;
     private final int forgedThreshold;
+    private final JWKSet publishedKeys;
+    private final Duration rotation;
     private final Notifier notifier;
 
     SecurityScanJob(
@@ -48,6 +55,8 @@ final class SecurityScanJob extends MaintenanceJob {
             AuthDirectory directory,
             AuditLog audit,
             int forgedThreshold,
+            JWKSet publishedKeys,
+            Duration rotation,
             Notifier notifier,
             Telemetry telemetry,
             Duration budget,
@@ -56,12 +65,14 @@ final class SecurityScanJob extends MaintenanceJob {
         this.directory = directory;
         this.audit = audit;
         this.forgedThreshold = forgedThreshold;
+        this.publishedKeys = publishedKeys;
+        this.rotation = rotation;
         this.notifier = notifier;
     }
 
     @Override
     protected Set<String> rules() {
-        return Set.of(ADMIN_WITHOUT_MFA, API_KEY_UNUSED, API_KEY_NO_EXPIRY, FORGED_WEBHOOKS);
+        return Set.of(ADMIN_WITHOUT_MFA, API_KEY_UNUSED, API_KEY_NO_EXPIRY, FORGED_WEBHOOKS, SIGNING_KEY_OLD);
     }
 
     @Override
@@ -77,7 +88,31 @@ final class SecurityScanJob extends MaintenanceJob {
             return page.nextCursor() == null ? WEBHOOKS : KEYS + page.nextCursor();
         }
         forgedWebhooks(slot, tally);
+        signingKey(slot, tally);
         return null;
+    }
+
+    /**
+     * The key that signs (the newest of the published set, as {@code SigningKeys} picks it) older
+     * than the rotation period: the public set says when each key was issued ({@code iat}).
+     */
+    private void signingKey(Instant slot, Tally tally) {
+        publishedKeys.getKeys().stream()
+                .filter(key -> key.getIssueTime() != null)
+                .max(Comparator.comparing(JWK::getIssueTime))
+                .ifPresent(newest -> {
+                    tally.seen++;
+                    Duration age = Duration.between(newest.getIssueTime().toInstant(), slot);
+                    if (age.compareTo(rotation) > 0) {
+                        tally.found(findings.record(
+                                SIGNING_KEY_OLD,
+                                "medium",
+                                newest.getKeyID(),
+                                "The token signing key " + newest.getKeyID() + " has signed for " + age.toDays()
+                                        + " days; rotate every " + rotation.toDays() + ".",
+                                slot.toEpochMilli()));
+                    }
+                });
     }
 
     /** Deliveries to a webhook that failed signature verification in the day before the slot, per provider. */

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.events.ScheduledJob;
 import app.devskyy.core.events.TransientFailure;
 import app.devskyy.core.testing.DynamoDbLocal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class SecurityScanJobTest {
 
     private final MaintenanceFixture fx = new MaintenanceFixture();
+    /** One key, issued now (the real clock): old by the scan's clock in the test that moves it on. */
+    private final SigningKeys keys = SigningKeys.generate();
+
     private final AuditLog audit =
             new AuditLog(new DynamoTables(fx.dynamoDb), "AuditTable", fx.pii, Duration.ofDays(365), fx.clock);
 
@@ -36,7 +41,17 @@ class SecurityScanJobTest {
 
     private SecurityScanJob job(Duration budget) {
         return new SecurityScanJob(
-                fx.findings, fx.runs, fx.directory, audit, 10, fx.notifier, fx.telemetry, budget, fx.clock);
+                fx.findings,
+                fx.runs,
+                fx.directory,
+                audit,
+                10,
+                keys.publicJwks(),
+                Duration.ofDays(90),
+                fx.notifier,
+                fx.telemetry,
+                budget,
+                fx.clock);
     }
 
     private static ScheduledJob.Schedule at(Instant slot) {
@@ -70,7 +85,7 @@ class SecurityScanJobTest {
 
         MaintenanceJob.Report first = job(fx.budget()).invoke(at(slot));
         assertThat(first.status()).isEqualTo(RunStore.COMPLETE);
-        assertThat(first.seen()).isEqualTo(4);
+        assertThat(first.seen()).as("four profiles and the signing key").isEqualTo(5);
         assertThat(open(SecurityScanJob.ADMIN_WITHOUT_MFA)).singleElement().satisfies(f -> {
             assertThat(f.subject()).isEqualTo(lacking);
             assertThat(f.severity()).isEqualTo("high");
@@ -162,7 +177,7 @@ class SecurityScanJobTest {
         fx.clock.advance(Duration.ofMinutes(2));
         MaintenanceJob.Report done = job(fx.budget()).invoke(at(slot));
         assertThat(done.status()).isEqualTo(RunStore.COMPLETE);
-        assertThat(done.seen()).isEqualTo(230);
+        assertThat(done.seen()).as("every profile once, and the signing key").isEqualTo(231);
     }
 
     @Test
@@ -202,6 +217,20 @@ class SecurityScanJobTest {
             assertThat(f.severity()).isEqualTo("medium");
         });
         assertThat(fx.published).anySatisfy(p -> assertThat(p).contains("forgedpay"));
+    }
+
+    @Test
+    void aSigningKeyOlderThanTheRotationPeriodIsAFinding() {
+        String kid = keys.signingKey().getKeyID();
+        arranged.add(kid);
+        Instant issued = keys.signingKey().getIssueTime().toInstant();
+        job(fx.budget()).invoke(at(issued.plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS)));
+        assertThat(open(SecurityScanJob.SIGNING_KEY_OLD)).isEmpty();
+        job(fx.budget())
+                .invoke(at(issued.plus(Duration.ofDays(120).plusMinutes(1)).truncatedTo(ChronoUnit.SECONDS)));
+        assertThat(open(SecurityScanJob.SIGNING_KEY_OLD))
+                .singleElement()
+                .satisfies(f -> assertThat(f.summary()).contains("120 days", "every 90"));
     }
 
     private String key(Instant createdAt, long lastUsedAt, long expiresAtSeconds, boolean revoked) {
