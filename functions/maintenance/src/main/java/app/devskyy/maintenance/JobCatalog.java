@@ -38,7 +38,13 @@ final class JobCatalog {
                     DeadLetterJob.NAME,
                     "DeadLetterJobFunction",
                     "rate(1 hour)",
-                    "Messages waiting in the dead-letter queues (webhook events that failed processing five times)."));
+                    "Messages waiting in the dead-letter queues (webhook events that failed processing five times)."),
+            new Job(
+                    RetentionJob.NAME,
+                    "RetentionJobFunction",
+                    "cron(45 2 * * ? *)",
+                    "Audit entries past their retention deleted to the day; LLM usage records past 90 days no longer"
+                            + " name their caller."));
 
     static Optional<Job> job(String name) {
         return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();

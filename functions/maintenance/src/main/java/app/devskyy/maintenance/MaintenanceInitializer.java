@@ -89,6 +89,19 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.budget(),
                             p.clock());
                 })
+                .with(RetentionJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    return new RetentionJob(
+                            p.findings(),
+                            p.runs(),
+                            p.dynamoDb(),
+                            config.required("AUDIT_TABLE", "AuditTable"),
+                            config.required("LLM_TABLE", "LlmTable"),
+                            Duration.ofDays(config.integer("LLM_USAGE_IDENTIFIED_DAYS", 90)),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
                 .with(DeadLetterJob.NAME, config -> {
                     Parts p = Parts.of(config);
                     SqsClient sqs =

@@ -91,6 +91,11 @@ abstract class MaintenanceJob extends ScheduledJob<MaintenanceJob.Report> {
         return report(done);
     }
 
+    /** What follows a phase's marker in a cursor ({@code keys|<key>}); null at the phase's start. */
+    protected static String after(String cursor, String phase) {
+        return cursor == null || cursor.length() <= phase.length() ? null : cursor.substring(phase.length());
+    }
+
     private Report report(MaintenanceItems.Run run) {
         return new Report(run.job(), run.slot(), run.status(), run.seen(), run.changed(), run.findings());
     }

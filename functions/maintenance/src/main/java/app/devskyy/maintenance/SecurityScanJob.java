@@ -135,10 +135,6 @@ final class SecurityScanJob extends MaintenanceJob {
         });
     }
 
-    private static String after(String cursor, String phase) {
-        return cursor == null || cursor.length() == phase.length() ? null : cursor.substring(phase.length());
-    }
-
     private void profile(Map<String, AttributeValue> profile, Instant slot, Tally tally) {
         tally.seen++;
         if (AuthDirectory.isDisabled(profile)) {
