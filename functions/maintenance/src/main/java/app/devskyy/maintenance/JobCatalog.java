@@ -44,7 +44,12 @@ final class JobCatalog {
                     "RetentionJobFunction",
                     "cron(45 2 * * ? *)",
                     "Audit entries past their retention deleted to the day; LLM usage records past 90 days no longer"
-                            + " name their caller."));
+                            + " name their caller."),
+            new Job(
+                    BillingReconciliationJob.NAME,
+                    "BillingReconciliationJobFunction",
+                    "cron(0 6 * * ? *)",
+                    "Subscriptions still paying whose period ended two days ago with no renewal arriving."));
 
     static Optional<Job> job(String name) {
         return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();

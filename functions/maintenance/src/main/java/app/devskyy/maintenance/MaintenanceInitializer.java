@@ -102,6 +102,18 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.budget(),
                             p.clock());
                 })
+                .with(BillingReconciliationJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    return new BillingReconciliationJob(
+                            p.findings(),
+                            p.runs(),
+                            p.dynamoDb(),
+                            config.required("BILLING_TABLE", "BillingTable"),
+                            p.notifier(),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
                 .with(DeadLetterJob.NAME, config -> {
                     Parts p = Parts.of(config);
                     SqsClient sqs =

@@ -82,7 +82,8 @@ final class MaintenanceRoutes {
             DsrDeadlineJob.DUE_IN_WEEK,
             DsrDeadlineJob.DUE_IN_DAY,
             DsrDeadlineJob.OVERDUE,
-            DeadLetterJob.DEAD_LETTERS);
+            DeadLetterJob.DEAD_LETTERS,
+            BillingReconciliationJob.NOT_RENEWED);
 
     private static final Set<String> SEVERITIES = Set.of("low", "medium", "high");
     private static final Set<String> STATES =
