@@ -1,5 +1,6 @@
 package app.devskyy.agents;
 
+import app.devskyy.core.agents.AgentRuns;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
@@ -14,7 +15,7 @@ final class AgentItems {
 
     private AgentItems() {}
 
-    static final String RUNS = "RUN#";
+    static final String RUNS = AgentRuns.RUNS;
     static final String STEPS = "STEP#";
     static final String EVENTS = "EVT#";
 

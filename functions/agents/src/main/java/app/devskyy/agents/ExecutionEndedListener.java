@@ -24,7 +24,7 @@ final class ExecutionEndedListener
     /** EventBridge's "Step Functions Execution Status Change" event, what this needs of it. */
     record StatusChange(String id, Detail detail) {}
 
-    record Detail(String executionArn, String name, String status, String input) {}
+    record Detail(String executionArn, String name, String status, String input, String error) {}
 
     record Recorded(String runId, String status) {}
 
@@ -69,7 +69,8 @@ final class ExecutionEndedListener
         if (run == null) {
             return new Recorded(runId, "unknown");
         }
-        RunEnding ending = RunEnding.ofExecution(String.valueOf(event.detail().status()));
+        RunEnding ending = RunEnding.ofExecution(
+                String.valueOf(event.detail().status()), event.detail().error());
         boolean ended = store.transition(
                 workspaceId,
                 runId,

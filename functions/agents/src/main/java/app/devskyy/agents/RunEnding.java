@@ -1,6 +1,7 @@
 package app.devskyy.agents;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.agents.AgentRuns;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -41,9 +42,13 @@ record RunEnding(String status, String reason) {
     }
 
     /** From the execution's status when it ended outside the state machine's own paths. */
-    static RunEnding ofExecution(String status) {
+    static RunEnding ofExecution(String status, String error) {
         return switch (status) {
-            case "ABORTED" -> new RunEnding(RunStatus.CANCELLED, "stopped");
+            // The maintenance family stops a run past its wall time (AgentRuns.WALL_TIME_EXCEEDED).
+            case "ABORTED" ->
+                AgentRuns.WALL_TIME_EXCEEDED.equals(error)
+                        ? ofFailure("WallTimeExceeded")
+                        : new RunEnding(RunStatus.CANCELLED, "stopped");
             case "TIMED_OUT" -> new RunEnding(RunStatus.FAILED, "execution_timed_out");
             default -> new RunEnding(RunStatus.FAILED, "execution_failed");
         };

@@ -49,7 +49,13 @@ final class JobCatalog {
                     BillingReconciliationJob.NAME,
                     "BillingReconciliationJobFunction",
                     "cron(0 6 * * ? *)",
-                    "Subscriptions still paying whose period ended two days ago with no renewal arriving."));
+                    "Subscriptions still paying whose period ended two days ago with no renewal arriving."),
+            new Job(
+                    AgentRunsJob.NAME,
+                    "AgentRunsJobFunction",
+                    "rate(15 minutes)",
+                    "Agent runs past their wall time stopped; approvals expiring within the hour told to the"
+                            + " workspace's admins."));
 
     static Optional<Job> job(String name) {
         return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();

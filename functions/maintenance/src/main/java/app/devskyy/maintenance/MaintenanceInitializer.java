@@ -30,6 +30,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -109,6 +111,30 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.runs(),
                             p.dynamoDb(),
                             config.required("BILLING_TABLE", "BillingTable"),
+                            p.notifier(),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
+                .with(AgentRunsJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    SfnClient sfn =
+                            p.aws().configure(SfnClient.builder(), "SFN").build();
+                    return new AgentRunsJob(
+                            p.findings(),
+                            p.runs(),
+                            p.dynamoDb(),
+                            config.required("AGENTS_TABLE", "AgentsTable"),
+                            (executionArn, error) -> {
+                                try {
+                                    sfn.stopExecution(r -> r.executionArn(executionArn)
+                                            .error(error)
+                                            .cause("The run passed its wall-time limit."));
+                                } catch (ExecutionDoesNotExistException gone) {
+                                    // Ended and forgotten: nothing to stop.
+                                }
+                            },
+                            p.directory(),
                             p.notifier(),
                             p.telemetry(),
                             p.budget(),

@@ -83,7 +83,8 @@ final class MaintenanceRoutes {
             DsrDeadlineJob.DUE_IN_DAY,
             DsrDeadlineJob.OVERDUE,
             DeadLetterJob.DEAD_LETTERS,
-            BillingReconciliationJob.NOT_RENEWED);
+            BillingReconciliationJob.NOT_RENEWED,
+            AgentRunsJob.APPROVAL_EXPIRING);
 
     private static final Set<String> SEVERITIES = Set.of("low", "medium", "high");
     private static final Set<String> STATES =

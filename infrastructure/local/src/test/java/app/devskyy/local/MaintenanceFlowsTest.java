@@ -3,14 +3,17 @@ package app.devskyy.local;
 import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -130,6 +133,49 @@ class MaintenanceFlowsTest extends UsingLocalApi {
         assertThat(client.post("/api/v1/maintenance/dead-letters/elsewhere/redrive", null, admin)
                         .status())
                 .isEqualTo(404);
+    }
+
+    /**
+     * The agents family's half of stopping a run past its wall time: the execution's ABORTED
+     * status change, with the job's error name, records the run as limit_exceeded (not cancelled).
+     */
+    @Test
+    void aRunWhoseExecutionTheJobStoppedEndsLimitExceeded() throws Exception {
+        String runId = "run_" + UUID.randomUUID().toString().replace("-", "");
+        String workspaceId = "ws_" + UUID.randomUUID().toString().replace("-", "");
+        long created = System.currentTimeMillis() - 7_200_000;
+        try (DynamoDbClient dynamoDb = dynamoDb()) {
+            dynamoDb.putItem(r -> r.tableName("AgentsTable")
+                    .item(Map.ofEntries(
+                            Map.entry("pk", AttributeValue.fromS("WS#" + workspaceId)),
+                            Map.entry("sk", AttributeValue.fromS("RUN#" + runId)),
+                            Map.entry("runId", AttributeValue.fromS(runId)),
+                            Map.entry("workspaceId", AttributeValue.fromS(workspaceId)),
+                            Map.entry("agent", AttributeValue.fromS("marketing")),
+                            Map.entry("status", AttributeValue.fromS("running")),
+                            Map.entry("maxWallSeconds", AttributeValue.fromN("3600")),
+                            Map.entry("createdAt", AttributeValue.fromN(Long.toString(created))),
+                            Map.entry("updatedAt", AttributeValue.fromN(Long.toString(created))),
+                            Map.entry("version", AttributeValue.fromN("1")))));
+            String input = "{\\\"runId\\\":\\\"" + runId + "\\\",\\\"workspaceId\\\":\\\"" + workspaceId + "\\\"}";
+            String event =
+                    "{\"id\":\"e1\",\"detail-type\":\"Step Functions Execution Status Change\",\"source\":\"aws.states\","
+                            + "\"detail\":{\"executionArn\":\"arn:aws:states:us-east-1:000000000000:execution:AgentRunStateMachine:"
+                            + runId + "\",\"name\":\"" + runId + "\",\"status\":\"ABORTED\",\"input\":\"" + input
+                            + "\",\"error\":\"WallTimeExceeded\",\"cause\":\"The run passed its wall-time limit.\"}}";
+            JsonNode recorded =
+                    Json.tree(api.invoke("AgentExecutionEndedFunction", event.getBytes(StandardCharsets.UTF_8)));
+            assertThat(recorded.path("status").asString())
+                    .as(recorded.toString())
+                    .isEqualTo("limit_exceeded");
+            Map<String, AttributeValue> run = dynamoDb.getItem(r -> r.tableName("AgentsTable")
+                            .key(Map.of(
+                                    "pk", AttributeValue.fromS("WS#" + workspaceId),
+                                    "sk", AttributeValue.fromS("RUN#" + runId))))
+                    .item();
+            assertThat(run.get("status").s()).isEqualTo("limit_exceeded");
+            assertThat(run.get("reason").s()).isEqualTo("wall_time");
+        }
     }
 
     @Test
