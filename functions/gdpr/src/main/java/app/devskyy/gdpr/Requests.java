@@ -165,19 +165,11 @@ final class Requests {
                 Digests.sha256(token),
                 request.requestId(),
                 clock.instant().plus(CONFIRMATION_LIFETIME).getEpochSecond());
-        Map<String, String> values = Map.of("type", type, "link", confirmPage + token);
-        try {
-            mailer.send(
-                    CredentialItems.normalizeEmail(email),
-                    "Confirm your " + type + " request",
-                    Mailer.template("gdpr-confirm", values, false),
-                    Mailer.template("gdpr-confirm", values, true));
-        } catch (RuntimeException failed) {
-            LOG.warn(
-                    "the confirmation email of request {} was not sent ({})",
-                    request.requestId(),
-                    failed.getClass().getSimpleName());
-        }
+        mailer.notice(
+                CredentialItems.normalizeEmail(email),
+                "Confirm your " + type + " request",
+                "gdpr-confirm",
+                Map.of("type", type, "link", confirmPage + token));
     }
 
     /** The link of a request by email verifies it, once. */
@@ -498,7 +490,7 @@ final class Requests {
         to.ifPresent(address -> mail(address, request, template, subject, dueAt, reason));
     }
 
-    /** An email about a request; a mail outage does not undo the change, it is logged for operators. */
+    /** An email about a request; a mail outage does not undo the change (Mailer.notice logs it). */
     void mail(String to, GdprItems.Request request, String template, String subject, Instant dueAt, String reason) {
         Map<String, String> values = Map.of(
                 "type",
@@ -509,14 +501,6 @@ final class Requests {
                 reason == null ? "" : reason,
                 "link",
                 requestsPage + request.requestId());
-        try {
-            mailer.send(to, subject, Mailer.template(template, values, false), Mailer.template(template, values, true));
-        } catch (RuntimeException failed) {
-            LOG.warn(
-                    "the {} email of request {} was not sent ({})",
-                    template,
-                    request.requestId(),
-                    failed.getClass().getSimpleName());
-        }
+        mailer.notice(to, subject, template, values);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -26,6 +27,22 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 public interface Mailer {
 
     void send(String to, String subject, String text, String html);
+
+    /**
+     * The template ({@code /mail/<name>}) to one address, as a notice that must not undo what it
+     * tells of: an outage of the mail service is logged, by template and error type, and swallowed.
+     */
+    default void notice(String to, String subject, String template, Map<String, String> values) {
+        try {
+            send(to, subject, template(template, values, false), template(template, values, true));
+        } catch (RuntimeException failed) {
+            LoggerFactory.getLogger(Mailer.class)
+                    .warn(
+                            "a {} email was not sent ({})",
+                            template,
+                            failed.getClass().getSimpleName());
+        }
+    }
 
     static Mailer fromConfig(Config config, AwsClients aws) {
         if (config.isLocal()) {

@@ -42,18 +42,7 @@ public final class Notifier {
 
     /** The template ({@code /mail/<name>}) to each address. */
     public void email(Collection<String> to, String subject, String template, Map<String, String> values) {
-        String text = Mailer.template(template, values, false);
-        String html = Mailer.template(template, values, true);
-        for (String address : to) {
-            try {
-                mailer.send(address, subject, text, html);
-            } catch (RuntimeException failed) {
-                LOG.warn(
-                        "a notice ({}) was not emailed ({})",
-                        template,
-                        failed.getClass().getSimpleName());
-            }
-        }
+        to.forEach(address -> mailer.notice(address, subject, template, values));
     }
 
     /** A message for operations; nothing where no topic is configured. */
