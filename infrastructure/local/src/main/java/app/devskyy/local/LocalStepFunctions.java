@@ -61,7 +61,7 @@ public final class LocalStepFunctions implements HttpHandler {
                         properties.path("DefinitionUri").asString()));
                 for (var substitution :
                         properties.path("DefinitionSubstitutions").properties()) {
-                    text = text.replace("${" + substitution.getKey() + "}", resolve(values, substitution.getValue()));
+                    text = text.replace("${" + substitution.getKey() + "}", values.string(substitution.getValue()));
                 }
                 machines.put(id, Json.tree(text.getBytes(StandardCharsets.UTF_8)));
             } catch (IOException e) {
@@ -85,11 +85,6 @@ public final class LocalStepFunctions implements HttpHandler {
                                 listeners.add(new Listener(id, statuses));
                             }
                         }));
-    }
-
-    /** A substitution's value (a function's alias is that function's ARN, {@link LocalValues}). */
-    private static String resolve(LocalValues values, JsonNode value) {
-        return values.string(value);
     }
 
     static String machineArn(String id) {
