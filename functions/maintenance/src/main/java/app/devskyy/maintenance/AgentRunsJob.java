@@ -76,7 +76,7 @@ final class AgentRunsJob extends MaintenanceJob {
                         ":running", AttributeValue.fromS(AgentRuns.WORKING.get(1)),
                         ":awaiting", AttributeValue.fromS(AgentRuns.AWAITING_APPROVAL)))
                 .limit(PAGE);
-        AuthDirectory.start(cursor).ifPresent(scan::exclusiveStartKey);
+        start(cursor).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
         for (Map<String, AttributeValue> run : page.items()) {
             tally.seen++;
@@ -86,7 +86,7 @@ final class AgentRunsJob extends MaintenanceJob {
                 remindIfExpiring(run, slot, tally);
             }
         }
-        return AuthDirectory.cursor(page.lastEvaluatedKey());
+        return cursor(page.lastEvaluatedKey());
     }
 
     private void stopIfOverdue(Map<String, AttributeValue> run, Instant slot, Tally tally) {

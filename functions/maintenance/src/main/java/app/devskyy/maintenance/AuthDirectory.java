@@ -1,13 +1,10 @@
 package app.devskyy.maintenance;
 
-import app.devskyy.core.Json;
 import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.PersonContacts;
 import app.devskyy.core.auth.Role;
-import java.nio.charset.StandardCharsets;
+import app.devskyy.core.aws.Values;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +43,9 @@ final class AuthDirectory {
                 .keyConditionExpression("gsi1pk = :users")
                 .expressionAttributeValues(Map.of(":users", AttributeValue.fromS(CredentialItems.USERS)))
                 .limit(limit);
-        start(cursor).ifPresent(query::exclusiveStartKey);
+        MaintenanceJob.start(cursor).ifPresent(query::exclusiveStartKey);
         QueryResponse page = dynamoDb.query(query.build());
-        return new Page(page.items(), cursor(page.lastEvaluatedKey()));
+        return new Page(page.items(), MaintenanceJob.cursor(page.lastEvaluatedKey()));
     }
 
     /** Every API key that is not revoked, a page at a time. */
@@ -58,25 +55,9 @@ final class AuthDirectory {
                 .filterExpression("begins_with(pk, :key) AND attribute_not_exists(revokedAt)")
                 .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(CredentialItems.API_KEYS)))
                 .limit(limit);
-        start(cursor).ifPresent(scan::exclusiveStartKey);
+        MaintenanceJob.start(cursor).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
-        return new Page(page.items(), cursor(page.lastEvaluatedKey()));
-    }
-
-    /** The workspaces the person administers that others share (a personal workspace's only admin is no risk). */
-    List<String> sharedWorkspacesAdministered(String userId) {
-        List<String> workspaces = new ArrayList<>();
-        for (Map<String, AttributeValue> membership : query(
-                CredentialItems.GSI1, "gsi1pk", CredentialItems.user(userId), "gsi1sk", CredentialItems.MEMBERSHIPS)) {
-            String workspaceId = membership.get("workspaceId").s();
-            if (Role.ADMIN.wire().equals(string(membership, "role"))
-                    && query(null, "pk", CredentialItems.workspace(workspaceId), "sk", CredentialItems.MEMBERS)
-                                    .size()
-                            > 1) {
-                workspaces.add(workspaceId);
-            }
-        }
-        return workspaces;
+        return new Page(page.items(), MaintenanceJob.cursor(page.lastEvaluatedKey()));
     }
 
     boolean hasVerifiedSecondFactor(String userId) {
@@ -92,7 +73,7 @@ final class AuthDirectory {
         do {
             Page page = profiles(cursor, 100);
             for (Map<String, AttributeValue> profile : page.items()) {
-                Optional<Role> role = Role.fromWire(string(profile, "platformRole"));
+                Optional<Role> role = Role.fromWire(Values.string(profile, "platformRole"));
                 if (role.isPresent() && role.get().atLeast(Role.ADMIN) && !isDisabled(profile)) {
                     contacts.email(profile.get("userId").s()).ifPresent(addresses::add);
                 }
@@ -107,7 +88,7 @@ final class AuthDirectory {
         List<String> addresses = new ArrayList<>();
         for (Map<String, AttributeValue> member :
                 query(null, "pk", CredentialItems.workspace(workspaceId), "sk", CredentialItems.MEMBERS)) {
-            if (Role.ADMIN.wire().equals(string(member, "role"))) {
+            if (Role.ADMIN.wire().equals(Values.string(member, "role"))) {
                 contacts.email(member.get("userId").s()).ifPresent(addresses::add);
             }
         }
@@ -117,11 +98,6 @@ final class AuthDirectory {
     static boolean isDisabled(Map<String, AttributeValue> profile) {
         return profile.containsKey("disabled")
                 && Boolean.TRUE.equals(profile.get("disabled").bool());
-    }
-
-    static String string(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
     }
 
     private List<Map<String, AttributeValue>> query(
@@ -136,27 +112,5 @@ final class AuthDirectory {
                 .items()
                 .forEach(items::add);
         return items;
-    }
-
-    /** A DynamoDB key as the cursor of the next page: string attributes only, as every key here is. */
-    static String cursor(Map<String, AttributeValue> lastKey) {
-        if (lastKey == null || lastKey.isEmpty()) {
-            return null;
-        }
-        Map<String, String> key = new LinkedHashMap<>();
-        lastKey.forEach((name, value) -> key.put(name, value.s()));
-        return Json.write(key);
-    }
-
-    static Optional<Map<String, AttributeValue>> start(String cursor) {
-        if (cursor == null) {
-            return Optional.empty();
-        }
-        Map<String, AttributeValue> key = new HashMap<>();
-        Json.tree(cursor.getBytes(StandardCharsets.UTF_8))
-                .properties()
-                .forEach(field -> key.put(
-                        field.getKey(), AttributeValue.fromS(field.getValue().asString())));
-        return Optional.of(key);
     }
 }

@@ -68,7 +68,7 @@ final class BillingReconciliationJob extends MaintenanceJob {
                                 AttributeValue.fromN(
                                         Long.toString(slot.minus(RENEWAL_GRACE).getEpochSecond()))))
                 .limit(PAGE);
-        AuthDirectory.start(cursor).ifPresent(scan::exclusiveStartKey);
+        start(cursor).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
         for (Map<String, AttributeValue> item : page.items()) {
             tally.seen++;
@@ -82,6 +82,6 @@ final class BillingReconciliationJob extends MaintenanceJob {
                 notifier.operations("Billing: a subscription was not renewed", summary);
             }
         }
-        return AuthDirectory.cursor(page.lastEvaluatedKey());
+        return cursor(page.lastEvaluatedKey());
     }
 }

@@ -71,19 +71,19 @@ final class DsrDeadlineJob extends MaintenanceJob {
                 .expressionAttributeValues(Map.of(
                         ":open", AttributeValue.fromS(OpenRequests.OPEN), ":horizon", AttributeValue.fromS(horizon)))
                 .limit(PAGE);
-        AuthDirectory.start(cursor).ifPresent(query::exclusiveStartKey);
+        start(cursor).ifPresent(query::exclusiveStartKey);
         QueryResponse page = dynamoDb.query(query.build());
         List<String> admins = page.items().isEmpty() ? List.of() : directory.platformAdmins();
         for (Map<String, AttributeValue> request : page.items()) {
             tally.seen++;
             remind(request, slot, admins, tally);
         }
-        return AuthDirectory.cursor(page.lastEvaluatedKey());
+        return cursor(page.lastEvaluatedKey());
     }
 
     private void remind(Map<String, AttributeValue> request, Instant slot, List<String> admins, Tally tally) {
         String requestId = request.get("requestId").s();
-        String type = AuthDirectory.string(request, "type");
+        String type = Values.string(request, "type");
         boolean extended = Values.number(request, "extendedTo", 0) > 0;
         long deadline = extended ? Values.number(request, "extendedTo", 0) : Values.number(request, "dueAt", 0);
         long left = deadline - slot.toEpochMilli();

@@ -15,6 +15,7 @@ import app.devskyy.core.http.Router;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.PrivacyTask;
+import app.devskyy.core.privacy.Subjects;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -54,6 +55,7 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.findings(),
                             p.runs(),
                             p.directory(),
+                            new Subjects(p.dynamoDb(), config.required("AUTH_TABLE", "AuthTable"), p.pii()),
                             AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
                             config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
                             publishedKeys(config),

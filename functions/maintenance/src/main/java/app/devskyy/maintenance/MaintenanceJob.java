@@ -1,13 +1,19 @@
 package app.devskyy.maintenance;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.events.ScheduledJob;
 import app.devskyy.core.events.TransientFailure;
 import app.devskyy.core.observability.Telemetry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A maintenance job: the core's {@link ScheduledJob} run in pages. A delivery claims its slot
@@ -94,6 +100,28 @@ abstract class MaintenanceJob extends ScheduledJob<MaintenanceJob.Report> {
     /** What follows a phase's marker in a cursor ({@code keys|<key>}); null at the phase's start. */
     protected static String after(String cursor, String phase) {
         return cursor == null || cursor.length() <= phase.length() ? null : cursor.substring(phase.length());
+    }
+
+    /** A DynamoDB key as the cursor of the next page: string attributes only, as every key here is. */
+    static String cursor(Map<String, AttributeValue> lastKey) {
+        if (lastKey == null || lastKey.isEmpty()) {
+            return null;
+        }
+        Map<String, String> key = new LinkedHashMap<>();
+        lastKey.forEach((name, value) -> key.put(name, value.s()));
+        return Json.write(key);
+    }
+
+    static Optional<Map<String, AttributeValue>> start(String cursor) {
+        if (cursor == null) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> key = new HashMap<>();
+        Json.tree(cursor.getBytes(StandardCharsets.UTF_8))
+                .properties()
+                .forEach(field -> key.put(
+                        field.getKey(), AttributeValue.fromS(field.getValue().asString())));
+        return Optional.of(key);
     }
 
     private Report report(MaintenanceItems.Run run) {

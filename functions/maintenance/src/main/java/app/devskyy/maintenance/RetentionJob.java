@@ -79,7 +79,7 @@ final class RetentionJob extends MaintenanceJob {
                     // Deleted by TTL (or a run) meanwhile.
                 }
             }
-            String next = AuthDirectory.cursor(page.lastEvaluatedKey());
+            String next = cursor(page.lastEvaluatedKey());
             return next == null ? USAGE : AUDIT + next;
         }
         String cutoff = String.format(
@@ -103,7 +103,7 @@ final class RetentionJob extends MaintenanceJob {
                 tally.changed++;
             }
         }
-        String next = AuthDirectory.cursor(page.lastEvaluatedKey());
+        String next = cursor(page.lastEvaluatedKey());
         return next == null ? null : USAGE + next;
     }
 
@@ -113,7 +113,7 @@ final class RetentionJob extends MaintenanceJob {
                 .filterExpression(filter)
                 .expressionAttributeValues(values)
                 .limit(PAGE);
-        AuthDirectory.start(start).ifPresent(scan::exclusiveStartKey);
+        start(start).ifPresent(scan::exclusiveStartKey);
         return dynamoDb.scan(scan.build());
     }
 }

@@ -5,6 +5,7 @@ import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.Subjects;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Clock;
@@ -43,6 +44,7 @@ final class SecurityScanJob extends MaintenanceJob {
     private static final int PAGE = 100;
 
     private final AuthDirectory directory;
+    private final Subjects subjects;
     private final AuditLog audit;
     private final int forgedThreshold;
     private final JWKSet publishedKeys;
@@ -53,6 +55,7 @@ final class SecurityScanJob extends MaintenanceJob {
             FindingStore findings,
             RunStore runs,
             AuthDirectory directory,
+            Subjects subjects,
             AuditLog audit,
             int forgedThreshold,
             JWKSet publishedKeys,
@@ -63,6 +66,7 @@ final class SecurityScanJob extends MaintenanceJob {
             Clock clock) {
         super(NAME, findings, runs, telemetry, budget, clock);
         this.directory = directory;
+        this.subjects = subjects;
         this.audit = audit;
         this.forgedThreshold = forgedThreshold;
         this.publishedKeys = publishedKeys;
@@ -141,9 +145,9 @@ final class SecurityScanJob extends MaintenanceJob {
             return;
         }
         String userId = profile.get("userId").s();
-        Optional<Role> platform = Role.fromWire(AuthDirectory.string(profile, "platformRole"));
+        Optional<Role> platform = Role.fromWire(Values.string(profile, "platformRole"));
         boolean platformAdmin = platform.isPresent() && platform.get().atLeast(Role.ADMIN);
-        List<String> workspaces = platformAdmin ? List.of() : directory.sharedWorkspacesAdministered(userId);
+        List<String> workspaces = platformAdmin ? List.of() : subjects.sharedWorkspacesAdministered(userId);
         if ((!platformAdmin && workspaces.isEmpty()) || directory.hasVerifiedSecondFactor(userId)) {
             return;
         }
@@ -160,8 +164,8 @@ final class SecurityScanJob extends MaintenanceJob {
     private void apiKey(Map<String, AttributeValue> key, Instant slot, Tally tally) {
         tally.seen++;
         String keyId = key.get("keyId").s();
-        String label = "API key " + AuthDirectory.string(key, "prefix") + "… of workspace "
-                + AuthDirectory.string(key, "workspaceId");
+        String label =
+                "API key " + Values.string(key, "prefix") + "… of workspace " + Values.string(key, "workspaceId");
         long lastUsed = Values.number(key, "lastUsedAt", 0) > 0
                 ? Values.number(key, "lastUsedAt", 0)
                 : Values.number(key, "createdAt", 0);

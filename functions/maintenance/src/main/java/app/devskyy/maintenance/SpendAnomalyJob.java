@@ -78,9 +78,11 @@ final class SpendAnomalyJob extends MaintenanceJob {
         ScanRequest.Builder scan = ScanRequest.builder()
                 .tableName(llmTable)
                 .filterExpression("sk = :spend")
-                .expressionAttributeValues(Map.of(":spend", AttributeValue.fromS("SPEND#" + month)))
+                .expressionAttributeValues(Map.of(
+                        ":spend",
+                        AttributeValue.fromS(LlmItems.spend("", month, null).sk())))
                 .limit(PAGE);
-        AuthDirectory.start(cursor).ifPresent(scan::exclusiveStartKey);
+        start(cursor).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
         for (Map<String, AttributeValue> spend : page.items()) {
             tally.seen++;
@@ -89,7 +91,7 @@ final class SpendAnomalyJob extends MaintenanceJob {
             anomaly(workspaceId, day, slot, tally);
             budget(workspaceId, month, Values.number(spend, "spent", 0), slot, tally);
         }
-        return AuthDirectory.cursor(page.lastEvaluatedKey());
+        return cursor(page.lastEvaluatedKey());
     }
 
     private void anomaly(String workspaceId, LocalDate day, Instant slot, Tally tally) {

@@ -9,6 +9,7 @@ import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.events.ScheduledJob;
 import app.devskyy.core.events.TransientFailure;
+import app.devskyy.core.privacy.Subjects;
 import app.devskyy.core.testing.DynamoDbLocal;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ class SecurityScanJobTest {
                 fx.findings,
                 fx.runs,
                 fx.directory,
+                new Subjects(fx.dynamoDb, "AuthTable", fx.pii),
                 audit,
                 10,
                 keys.publicJwks(),

@@ -1,6 +1,7 @@
 package app.devskyy.core.privacy;
 
 import app.devskyy.core.auth.CredentialItems;
+import app.devskyy.core.auth.Role;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import java.util.ArrayList;
@@ -66,21 +67,32 @@ public final class Subjects {
     /** Workspaces the person is the only admin of while others are members: another admin is needed first. */
     public List<Blocker> erasureBlockers(String userId) {
         List<Blocker> blockers = new ArrayList<>();
-        for (Membership membership : memberships(userId)) {
-            if (!"admin".equals(membership.role())) {
-                continue;
-            }
-            Map<String, AttributeValue> meta = workspace(membership.workspaceId());
+        for (String workspaceId : sharedWorkspacesAdministered(userId)) {
+            Map<String, AttributeValue> meta = workspace(workspaceId);
             long admins = meta.containsKey("admins")
                     ? Long.parseLong(meta.get("admins").n())
                     : 1;
-            if (admins <= 1 && members(membership.workspaceId()) > 1) {
+            if (admins <= 1) {
                 blockers.add(new Blocker(
-                        membership.workspaceId(),
-                        "Make another member an admin of this workspace, or remove its other members."));
+                        workspaceId, "Make another member an admin of this workspace, or remove its other members."));
             }
         }
         return blockers;
+    }
+
+    /**
+     * The workspaces the person administers that others are members of too (a personal
+     * workspace's only admin holds no one else's data): what an erasure must settle first, and
+     * whose admins the security scan holds to a second factor.
+     */
+    public List<String> sharedWorkspacesAdministered(String userId) {
+        List<String> shared = new ArrayList<>();
+        for (Membership membership : memberships(userId)) {
+            if (Role.ADMIN.wire().equals(membership.role()) && members(membership.workspaceId()) > 1) {
+                shared.add(membership.workspaceId());
+            }
+        }
+        return shared;
     }
 
     private List<Membership> memberships(String userId) {
