@@ -3,6 +3,7 @@ package app.devskyy.auth;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.AccessTokens;
 import app.devskyy.core.auth.Authenticator;
+import app.devskyy.core.auth.PublishedKeys;
 import app.devskyy.core.auth.SessionTable;
 import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.aws.AwsClients;
@@ -56,7 +57,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         AwsClients aws = new AwsClients(config);
         DynamoDbClient dynamoDb = aws.dynamoDb();
         String table = config.required("AUTH_TABLE", "AuthTable");
-        AuthSecret secret = AuthSecret.from(config, aws);
+        AuthSecretSource secret = AuthSecretSource.from(config, aws);
         TokenSettings tokens = TokenSettings.from(config);
         Clock clock = Clock.systemUTC();
         Passwords passwords = new Passwords(
@@ -72,7 +73,8 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         FactorStore factorStore = new FactorStore(dynamoDb, tables, table);
         WorkspaceStore workspaceStore = new WorkspaceStore(dynamoDb, tables, table);
         ApiKeyStore apiKeyStore = new ApiKeyStore(dynamoDb, tables, table);
-        RefreshTokens refreshTokens = new RefreshTokens(secret.refreshKey());
+        RefreshTokens refreshTokens = new RefreshTokens(secret.get().refreshKey());
+        PublishedKeys publishedKeys = new PublishedKeys(tables, table, clock);
         Profiles profiles = new Profiles(accountStore, workspaceStore, pii);
         Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
         Seats seats = new Seats(workspaceStore, entitlements);
@@ -85,7 +87,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 profiles,
                 passwords,
                 pii,
-                new AccessTokens(secret.signingKeys(), tokens, clock),
+                new AccessTokens(secret::signingKeys, publishedKeys::ensure, tokens, clock),
                 refreshTokens,
                 audit,
                 clock);
@@ -106,7 +108,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 accountStore, factorStore, sessions, emailLinks, profiles, passwords, pii, audit, bootstrap, clock);
         // Its own routes read revocations and keys without a cache: a logout or revocation takes effect at once here.
         Authenticator authenticator = new Authenticator(
-                secret.signingKeys().publicJwks(),
+                publishedKeys.source(),
                 tokens,
                 SessionTable.revocations(tables, table, clock),
                 SessionTable.apiKeys(dynamoDb, tables, table, entitlements, clock));
@@ -129,14 +131,15 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),
                                 RefreshCookies.from(config),
-                                secret.signingKeys(),
+                                publishedKeys,
                                 tokens.issuer())
                         .router(),
                 new Telemetry(config));
         Priming.register(
                 FUNCTION,
                 List.of(
-                        () -> function.prime(PrimingEvents.get("/.well-known/jwks.json")),
+                        // Not the JWKS: it reads the published keys, and priming touches no external system.
+                        () -> function.prime(PrimingEvents.get("/.well-known/oauth-authorization-server")),
                         () -> function.prime(
                                 PrimingEvents.request("POST", AuthRoutes.BASE + "/login", "{\"email\":1}")),
                         () -> function.prime(PrimingEvents.get(AuthRoutes.BASE + "/me"))));

@@ -4,7 +4,7 @@ import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
-import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.auth.PublishedKeys;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
@@ -65,7 +65,7 @@ final class AuthRoutes {
     private final Authenticator authenticator;
     private final RateLimits limits;
     private final RefreshCookies cookies;
-    private final String jwks;
+    private final PublishedKeys keys;
     private final String metadata;
 
     AuthRoutes(
@@ -77,7 +77,7 @@ final class AuthRoutes {
             Authenticator authenticator,
             RateLimits limits,
             RefreshCookies cookies,
-            SigningKeys keys,
+            PublishedKeys keys,
             String issuer) {
         this.accounts = accounts;
         this.sessions = sessions;
@@ -87,7 +87,7 @@ final class AuthRoutes {
         this.authenticator = authenticator;
         this.limits = limits;
         this.cookies = cookies;
-        this.jwks = keys.publicJwks().toString();
+        this.keys = keys;
         this.metadata = Json.write(AuthModels.ServerMetadata.of(issuer));
     }
 
@@ -293,7 +293,10 @@ final class AuthRoutes {
                                 .withHeader("cache-control", "public, max-age=3600"))
                 .get(
                         "/.well-known/jwks.json",
-                        request -> HttpResponse.text(200, "application/jwk-set+json", jwks)
+                        request -> HttpResponse.text(
+                                        200,
+                                        "application/jwk-set+json",
+                                        keys.current().toString())
                                 .withHeader("cache-control", "public, max-age=300"))
                 .build();
     }

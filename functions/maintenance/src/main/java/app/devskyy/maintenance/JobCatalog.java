@@ -55,7 +55,13 @@ final class JobCatalog {
                     "AgentRunsJobFunction",
                     "rate(15 minutes)",
                     "Agent runs past their wall time stopped; approvals expiring within the hour told to the"
-                            + " workspace's admins."));
+                            + " workspace's admins."),
+            new Job(
+                    KeyRotationJob.NAME,
+                    "KeyRotationJobFunction",
+                    "rate(1 hour)",
+                    "The token signing key replaced every 90 days: the new key published 15 minutes before it"
+                            + " signs, the old one retired once no token it signed can still be current."));
 
     static Optional<Job> job(String name) {
         return JOBS.stream().filter(j -> j.name().equals(name)).findFirst();

@@ -3,7 +3,9 @@ package app.devskyy.maintenance;
 import app.devskyy.core.audit.AuditLog;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.PersonContacts;
+import app.devskyy.core.auth.PublishedKeys;
 import app.devskyy.core.auth.SessionTable;
+import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
@@ -18,8 +20,6 @@ import app.devskyy.core.privacy.PrivacyTask;
 import app.devskyy.core.privacy.Subjects;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
-import com.nimbusds.jose.jwk.JWKSet;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -58,7 +59,7 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             new Subjects(p.dynamoDb(), config.required("AUTH_TABLE", "AuthTable"), p.pii()),
                             AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
                             config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
-                            publishedKeys(config),
+                            new PublishedKeys(p.tables(), config.required("AUTH_TABLE", "AuthTable"), p.clock())::read,
                             Duration.ofDays(config.integer("SIGNING_KEY_ROTATION_DAYS", 90)),
                             p.notifier(),
                             p.telemetry(),
@@ -165,6 +166,29 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.budget(),
                             p.clock());
                 })
+                .with(KeyRotationJob.NAME, config -> {
+                    Parts p = Parts.of(config);
+                    SecretsManagerClient secrets = p.aws()
+                            .configure(SecretsManagerClient.builder(), "SECRETS_MANAGER")
+                            .build();
+                    String arn = config.required("AUTH_SECRET_ARN");
+                    TokenSettings tokens = TokenSettings.from(config);
+                    return new KeyRotationJob(
+                            p.findings(),
+                            p.runs(),
+                            () -> secrets.getSecretValue(r -> r.secretId(arn)).secretString(),
+                            json -> secrets.putSecretValue(r -> r.secretId(arn).secretString(json)),
+                            new PublishedKeys(p.tables(), config.required("AUTH_TABLE", "AuthTable"), p.clock()),
+                            Duration.ofDays(config.integer("SIGNING_KEY_ROTATION_DAYS", 90)),
+                            Duration.ofSeconds(config.integer("KEY_PUBLICATION_SECONDS", 900)),
+                            // Until no instance signs with the old key and no token it signed is current.
+                            Duration.ofSeconds(config.integer("AUTH_SECRET_CACHE_SECONDS", 300))
+                                    .plus(tokens.lifetime())
+                                    .plus(Authenticator.CLOCK_SKEW),
+                            p.telemetry(),
+                            p.budget(),
+                            p.clock());
+                })
                 .with(
                         "maintenancePrivacy",
                         config -> PrivacyTask.fromConfig("maintenance", MaintenancePersonalData.ITEMS, config))
@@ -204,15 +228,6 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                     // Below the job functions' timeout, so that a run keeps its cursor before Lambda stops it.
                     Duration.ofSeconds(config.integer("JOB_BUDGET_SECONDS", 600)),
                     Clock.systemUTC());
-        }
-    }
-
-    /** The token signing keys' public set, as every function verifies with it ({@code AUTH_JWKS}). */
-    private static JWKSet publishedKeys(Config config) {
-        try {
-            return JWKSet.parse(config.required("AUTH_JWKS"));
-        } catch (ParseException unreadable) {
-            throw new Config.InvalidSettingException("AUTH_JWKS");
         }
     }
 

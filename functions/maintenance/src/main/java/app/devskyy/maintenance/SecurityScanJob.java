@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -47,7 +48,7 @@ final class SecurityScanJob extends MaintenanceJob {
     private final Subjects subjects;
     private final AuditLog audit;
     private final int forgedThreshold;
-    private final JWKSet publishedKeys;
+    private final Supplier<JWKSet> publishedKeys;
     private final Duration rotation;
     private final Notifier notifier;
 
@@ -58,7 +59,7 @@ final class SecurityScanJob extends MaintenanceJob {
             Subjects subjects,
             AuditLog audit,
             int forgedThreshold,
-            JWKSet publishedKeys,
+            Supplier<JWKSet> publishedKeys,
             Duration rotation,
             Notifier notifier,
             Telemetry telemetry,
@@ -97,11 +98,11 @@ final class SecurityScanJob extends MaintenanceJob {
     }
 
     /**
-     * The key that signs (the newest of the published set, as {@code SigningKeys} picks it) older
-     * than the rotation period: the public set says when each key was issued ({@code iat}).
+     * The newest published key older than the rotation period: the public set says when each key
+     * was issued ({@code iat}). The key rotation job keeps it younger; this finding says it is not.
      */
     private void signingKey(Instant slot, Tally tally) {
-        publishedKeys.getKeys().stream()
+        publishedKeys.get().getKeys().stream()
                 .filter(key -> key.getIssueTime() != null)
                 .max(Comparator.comparing(JWK::getIssueTime))
                 .ifPresent(newest -> {

@@ -48,7 +48,7 @@ class SecurityScanJobTest {
                 new Subjects(fx.dynamoDb, "AuthTable", fx.pii),
                 audit,
                 10,
-                keys.publicJwks(),
+                keys::publicJwks,
                 Duration.ofDays(90),
                 fx.notifier,
                 fx.telemetry,
@@ -223,9 +223,9 @@ class SecurityScanJobTest {
 
     @Test
     void aSigningKeyOlderThanTheRotationPeriodIsAFinding() {
-        String kid = keys.signingKey().getKeyID();
+        String kid = keys.newest().getKeyID();
         arranged.add(kid);
-        Instant issued = keys.signingKey().getIssueTime().toInstant();
+        Instant issued = keys.newest().getIssueTime().toInstant();
         job(fx.budget()).invoke(at(issued.plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS)));
         assertThat(open(SecurityScanJob.SIGNING_KEY_OLD)).isEmpty();
         job(fx.budget())

@@ -1,13 +1,14 @@
 package app.devskyy.benchmarks;
 
 import app.devskyy.auth.AuthInitializer;
-import app.devskyy.auth.AuthSecret;
 import app.devskyy.core.Json;
+import app.devskyy.core.auth.AuthSecret;
 import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.snapstart.PrimingEvents;
 import app.devskyy.core.testing.EmbeddedDynamoDb;
+import app.devskyy.local.LocalSecretsManager;
 import app.devskyy.local.SamTemplate;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -77,7 +78,9 @@ public final class AuthBenchmarks {
 
     /** Medians of /login and of /me against the JWKS route, through the auth function's handler. */
     private static String endToEnd() throws Exception {
-        try (EmbeddedDynamoDb engine = EmbeddedDynamoDb.start(null)) {
+        try (EmbeddedDynamoDb engine = EmbeddedDynamoDb.start(null);
+                LocalSecretsManager.Served secrets = LocalSecretsManager.serve(
+                        Files.createTempDirectory("secrets"), "devskyy/bench/auth", AuthSecret.generate())) {
             byte[] piiKey = new byte[32];
             new SecureRandom().nextBytes(piiKey);
             Map<String, String> settings = Map.of(
@@ -89,8 +92,10 @@ public final class AuthBenchmarks {
                     "us-east-1",
                     "AWS_ENDPOINT_URL_DYNAMODB",
                     engine.endpoint().toString(),
-                    "AUTH_SECRET",
-                    AuthSecret.generate(),
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                    secrets.endpoint(),
+                    "AUTH_SECRET_ARN",
+                    secrets.arn(),
                     "PII_DATA_KEY",
                     Base64.getEncoder().encodeToString(piiKey),
                     "MAIL_OUTBOX_DIR",

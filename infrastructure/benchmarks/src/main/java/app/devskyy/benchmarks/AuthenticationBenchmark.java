@@ -48,7 +48,7 @@ public class AuthenticationBenchmark {
         token = new AccessTokens(keys, settings, Clock.systemUTC())
                 .issue(new Principal(
                         "usr_1", "ses_1", Map.of("ws_1", Role.ADMIN, "ws_2", Role.DEVELOPER), Optional.empty()));
-        signatureOnly = new ECDSAVerifier(keys.signingKey().toECPublicKey());
+        signatureOnly = new ECDSAVerifier(keys.newest().toECPublicKey());
         passwords = Passwords.owaspMinimum();
         hash = passwords.hash("correct horse battery");
     }

@@ -1,6 +1,5 @@
 package app.devskyy.benchmarks;
 
-import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.testing.LocalContext;
 import app.devskyy.local.LocalValues;
 import app.devskyy.local.SamTemplate;
@@ -37,9 +36,6 @@ import java.util.zip.ZipFile;
  * to {@code infrastructure/benchmarks/target/cold-start.md}.
  */
 public final class ColdStartBenchmark {
-
-    private static final String PUBLIC_KEYS =
-            SigningKeys.generate().publicJwks().toString();
 
     private ColdStartBenchmark() {}
 
@@ -185,7 +181,6 @@ public final class ColdStartBenchmark {
         builder.environment().put("POWERTOOLS_METRICS_NAMESPACE", "DevSkyyBenchmark");
         builder.environment().put("POWERTOOLS_SERVICE_NAME", "health");
         // What template.yaml gives every function for its Authenticator.
-        builder.environment().put("AUTH_JWKS", PUBLIC_KEYS);
         builder.environment().put("AUTH_ISSUER", "https://api.devskyy.app");
         builder.environment().put("AUTH_TABLE", "AuthTable");
         builder.environment().put("BILLING_TABLE", "BillingTable");

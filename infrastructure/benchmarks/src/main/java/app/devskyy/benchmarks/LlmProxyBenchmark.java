@@ -4,10 +4,12 @@ import app.devskyy.core.OutboundHttp;
 import app.devskyy.core.auth.AccessTokens;
 import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.Principal;
+import app.devskyy.core.auth.PublishedKeys;
 import app.devskyy.core.auth.Role;
 import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.auth.TokenSettings;
 import app.devskyy.core.aws.AwsClients;
+import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -81,8 +83,6 @@ public final class LlmProxyBenchmark {
                     "us-east-1",
                     "AWS_ENDPOINT_URL_DYNAMODB",
                     engine.endpoint().toString(),
-                    "AUTH_JWKS",
-                    keys.publicJwks().toString(),
                     "AUTH_ISSUER",
                     "https://bench.devskyy.app",
                     "OPENAI_API_KEY",
@@ -102,6 +102,8 @@ public final class LlmProxyBenchmark {
                 session.put(
                         "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)));
                 dynamoDb.putItem(r -> r.tableName("AuthTable").item(session));
+                // The signing key, published as the auth function publishes its own.
+                new PublishedKeys(new DynamoTables(dynamoDb), "AuthTable", Clock.systemUTC()).publish(keys.newest());
             }
             HttpApiFunction proxy = LlmProxyInitializer.create(config);
             String token = new AccessTokens(keys, TokenSettings.from(config), Clock.systemUTC())

@@ -41,6 +41,9 @@ public final class LocalApi implements AutoCloseable {
 
     private static final String REGION = "us-east-1";
 
+    /** The auth secret's name in the local Secrets Manager (AuthSecretArn in AWS). */
+    static final String AUTH_SECRET_NAME = "devskyy/local/auth";
+
     /** The usual frontend dev servers (Vite, Angular, Next on its fallback port, Astro, webpack), on both loopback names. */
     static final List<String> DEV_SERVER_ORIGINS = Stream.of(5173, 5174, 4200, 3001, 4321, 8080)
             .flatMap(port -> Stream.of("http://localhost:" + port, "http://127.0.0.1:" + port))
@@ -101,9 +104,17 @@ public final class LocalApi implements AutoCloseable {
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(options.dataDir().resolve("dynamodb"));
         Path outbox = options.dataDir().resolve("outbox");
+        LocalSecrets secrets = LocalSecrets.load(options.dataDir());
+        // Served from the start: the auth function reads its secret while it starts.
+        LocalSecretsManager secretsManager = new LocalSecretsManager(
+                options.dataDir().resolve("secrets").resolve("manager"), REGION, Clock.systemUTC());
+        server.createContext(LocalSecretsManager.PATH, secretsManager);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
         Map<String, String> localSettings = localSettings(
                 dynamoDb,
-                LocalSecrets.load(options.dataDir()),
+                secrets,
+                secretsManager.ensure(AUTH_SECRET_NAME, secrets.authSecret()),
                 server.getAddress().getPort(),
                 outbox);
         // Emailed links point at the local frontend: the first allowed origin.
@@ -137,7 +148,6 @@ public final class LocalApi implements AutoCloseable {
         }
 
         CorsPolicy cors = template.cors(values).withOrigins(options.corsOrigins());
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         LocalLambda lambda = new LocalLambda(functions);
         server.createContext(LocalLambda.PATH, lambda);
         LocalQueues queues = new LocalQueues(
@@ -165,7 +175,6 @@ public final class LocalApi implements AutoCloseable {
                         cors,
                         options.template().resolveSibling("infrastructure/openapi.yaml"),
                         outbox));
-        server.start();
         return new LocalApi(dynamoDb, server, queues, lambda, stepFunctions);
     }
 
@@ -174,7 +183,7 @@ public final class LocalApi implements AutoCloseable {
      * production would need real settings, and no EMF metrics on the terminal.
      */
     private static Map<String, String> localSettings(
-            EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, int port, Path outbox) {
+            EmbeddedDynamoDb dynamoDb, LocalSecrets secrets, String authSecretArn, int port, Path outbox) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DEVSKYY_ENV", "local");
         settings.put("DEVSKYY_METRICS", "off");
@@ -185,8 +194,8 @@ public final class LocalApi implements AutoCloseable {
         settings.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port + LocalObjects.PATH);
         // Lambda's Invoke (the maintenance routes run a job now): the SDK adds /2015-03-31/functions/… itself.
         settings.put("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:" + port);
-        settings.put("AUTH_SECRET", secrets.authSecret());
-        settings.put("AUTH_JWKS", secrets.publicJwks());
+        settings.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:" + port + LocalSecretsManager.PATH);
+        settings.put("AUTH_SECRET_ARN", authSecretArn);
         settings.put("PII_DATA_KEY", secrets.personalDataKey());
         settings.put("AUTH_ISSUER", "http://localhost:" + port);
         settings.put("MAIL_OUTBOX_DIR", outbox.toString());

@@ -1,6 +1,6 @@
 package app.devskyy.local;
 
-import app.devskyy.auth.AuthSecret;
+import app.devskyy.core.auth.AuthSecret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The development secrets of the local server: generated on first start into the data folder and
- * kept there, so that tokens, sessions and encrypted data survive restarts. In AWS their places are
- * taken by Secrets Manager (the auth secret) and KMS (the personal-data key).
+ * kept there, so that tokens, sessions and encrypted data survive restarts. The auth secret is
+ * handed to the local Secrets Manager as its first value (from then on the rotation job may
+ * rewrite it there); in AWS the personal-data key's place is taken by KMS.
  */
-record LocalSecrets(String authSecret, String publicJwks, String personalDataKey) {
+record LocalSecrets(String authSecret, String personalDataKey) {
 
     static LocalSecrets load(Path dataDir) throws IOException {
         Path secrets = dataDir.resolve("secrets");
@@ -26,8 +27,7 @@ record LocalSecrets(String authSecret, String publicJwks, String personalDataKey
             new SecureRandom().nextBytes(key);
             return Base64.getEncoder().encodeToString(key);
         });
-        return new LocalSecrets(
-                auth, AuthSecret.parse(auth).signingKeys().publicJwks().toString(), piiKey.strip());
+        return new LocalSecrets(auth, piiKey.strip());
     }
 
     private static String readOrCreate(Path file, Supplier<String> generate) throws IOException {

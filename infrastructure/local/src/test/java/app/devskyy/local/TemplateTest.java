@@ -105,17 +105,25 @@ class TemplateTest {
     @Test
     void everyDefinitionNamesAFunctionItsInitializerRegisters(@TempDir Path dataDir) throws Exception {
         LocalSecrets secrets = LocalSecrets.load(dataDir);
-        Map<String, String> settings = Map.of(
-                "DEVSKYY_ENV",
-                "local",
-                "AUTH_SECRET",
-                secrets.authSecret(),
-                "AUTH_JWKS",
-                secrets.publicJwks(),
-                "PII_DATA_KEY",
-                secrets.personalDataKey(),
-                "MAIL_OUTBOX_DIR",
-                dataDir.resolve("outbox").toString());
+        // The auth function reads its secret while it is built: from a local Secrets Manager, as locally.
+        try (LocalSecretsManager.Served secretsManager = LocalSecretsManager.serve(
+                dataDir.resolve("secrets-manager"), LocalApi.AUTH_SECRET_NAME, secrets.authSecret())) {
+            Map<String, String> settings = Map.of(
+                    "DEVSKYY_ENV",
+                    "local",
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                    secretsManager.endpoint(),
+                    "AUTH_SECRET_ARN",
+                    secretsManager.arn(),
+                    "PII_DATA_KEY",
+                    secrets.personalDataKey(),
+                    "MAIL_OUTBOX_DIR",
+                    dataDir.resolve("outbox").toString());
+            everyDefinitionIsRegistered(settings);
+        }
+    }
+
+    private void everyDefinitionIsRegistered(Map<String, String> settings) throws Exception {
         for (SamTemplate.FunctionSpec function : template.functions()) {
             String mainClass = function.mainClass(values);
             String definition = function.definition(values);

@@ -1,10 +1,12 @@
 package app.devskyy.core.auth;
 
+import app.devskyy.core.aws.Outages;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -12,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +29,10 @@ import java.util.Set;
  */
 public final class Authenticator {
 
-    private static final int CLOCK_SKEW_SECONDS = 30;
+    /** How far past its expiry (or before its start) a token is still taken: clocks differ. */
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final DefaultJWTProcessor<SecurityContext> processor;
-    private final Set<String> knownKeyIds;
     private final SessionRevocations revocations;
     private final ApiKeys apiKeys;
 
@@ -38,18 +41,24 @@ public final class Authenticator {
     }
 
     public Authenticator(JWKSet publicKeys, TokenSettings settings, SessionRevocations revocations, ApiKeys apiKeys) {
+        this(new ImmutableJWKSet<>(publicKeys), settings, revocations, apiKeys);
+    }
+
+    /** An Authenticator over keys that can change: the {@link PublishedKeys} every function reads. */
+    public Authenticator(
+            JWKSource<SecurityContext> publicKeys,
+            TokenSettings settings,
+            SessionRevocations revocations,
+            ApiKeys apiKeys) {
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(AccessTokens.TYPE));
-        processor.setJWSKeySelector(
-                new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(publicKeys)));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, publicKeys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 settings.audience(),
                 new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
                 Set.of("sub", "sid", "exp", "iat", "jti"));
-        claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
+        claims.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
-        this.knownKeyIds =
-                Set.copyOf(publicKeys.getKeys().stream().map(k -> k.getKeyID()).toList());
         this.revocations = revocations;
         this.apiKeys = apiKeys;
     }
@@ -75,14 +84,17 @@ public final class Authenticator {
         JWTClaimsSet claims;
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (jwt.getHeader().getKeyID() == null
-                    || !knownKeyIds.contains(jwt.getHeader().getKeyID())) {
+            if (jwt.getHeader().getKeyID() == null) {
                 throw unauthorized(true);
             }
             claims = processor.process(jwt, null);
         } catch (ApiProblem problem) {
             throw problem;
         } catch (Exception invalid) {
+            if (Outages.isOutage(invalid)) {
+                // The published keys could not be read: a 503 to retry, not a 401 that logs the caller out.
+                throw new IllegalStateException("the token's key could not be looked up", invalid);
+            }
             // Parse errors, bad signatures, wrong type, algorithm, issuer, audience, expiry: one answer.
             throw unauthorized(true);
         }

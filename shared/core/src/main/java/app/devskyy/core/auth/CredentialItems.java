@@ -124,6 +124,28 @@ public final class CredentialItems {
                 .build();
     }
 
+    /** The partition of the published token verification keys, one item per key. */
+    public static final String PUBLISHED_KEYS = "JWKS";
+
+    /** A published public signing key ({@code JWKS/KEY#<kid>}), which every function verifies tokens with. */
+    public static ItemKey publishedKey(String keyId) {
+        return ItemKey.of(PUBLISHED_KEYS, "KEY#" + keyId);
+    }
+
+    /** A published key: its public JWK as JSON, and when it was published. */
+    public record PublishedKey(String pk, String sk, String jwk, long publishedAt) {
+
+        public static final TableSchema<PublishedKey> SCHEMA = RecordSchema.of(
+                        PublishedKey.class,
+                        f -> new PublishedKey(
+                                f.string("pk"), f.string("sk"), f.string("jwk"), f.number("publishedAt", 0)))
+                .partitionKey("pk", PublishedKey::pk)
+                .sortKey("sk", PublishedKey::sk)
+                .string("jwk", PublishedKey::jwk)
+                .number("publishedAt", PublishedKey::publishedAt)
+                .build();
+    }
+
     public static ItemKey apiKey(String keyHash) {
         return ItemKey.of(API_KEYS + keyHash, "APIKEY");
     }

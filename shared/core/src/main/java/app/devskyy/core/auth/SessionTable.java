@@ -6,8 +6,6 @@ import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
-import com.nimbusds.jose.jwk.JWKSet;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,20 +105,15 @@ public final class SessionTable {
     }
 
     /**
-     * The Authenticator of a function other than auth: public keys from {@code AUTH_JWKS}, and
-     * revocations and API keys read from the auth table, each answer reused for up to a minute.
+     * The Authenticator of a function other than auth: the keys published in the auth table
+     * ({@link PublishedKeys}), and revocations and API keys read from it, each answer reused for up
+     * to a minute.
      */
     public static Authenticator authenticator(Config config, DynamoDbClient dynamoDb, DynamoTables tables) {
-        JWKSet keys;
-        try {
-            keys = JWKSet.parse(config.required("AUTH_JWKS"));
-        } catch (ParseException e) {
-            throw new Config.InvalidSettingException("AUTH_JWKS");
-        }
         String table = config.required("AUTH_TABLE", "AuthTable");
         Clock clock = Clock.systemUTC();
         return new Authenticator(
-                keys,
+                new PublishedKeys(tables, table, clock).source(),
                 TokenSettings.from(config),
                 SessionRevocations.cached(revocations(tables, table, clock), clock),
                 ApiKeys.cached(

@@ -67,14 +67,14 @@ class AuthenticatorTest {
     /** Signs arbitrary claims with our real key, to build tokens the issuer would never issue. */
     private String signed(JWSHeader header, JWTClaimsSet claims) throws Exception {
         SignedJWT jwt = new SignedJWT(header, claims);
-        jwt.sign(new ECDSASigner(keys.signingKey()));
+        jwt.sign(new ECDSASigner(keys.newest()));
         return jwt.serialize();
     }
 
     private JWSHeader.Builder header() {
         return new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(AccessTokens.TYPE)
-                .keyID(keys.signingKey().getKeyID());
+                .keyID(keys.newest().getKeyID());
     }
 
     private JWTClaimsSet.Builder claims() {
@@ -100,7 +100,7 @@ class AuthenticatorTest {
     @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
     void unsignedTokensAreRejectedWhateverTheCaseOfNone(String alg) {
         String header = base64("{\"alg\":\"" + alg + "\",\"typ\":\"at+jwt\",\"kid\":\""
-                + keys.signingKey().getKeyID() + "\"}");
+                + keys.newest().getKeyID() + "\"}");
         String payload =
                 base64("{\"iss\":\"https://api.devskyy.app\",\"aud\":\"devskyy-api\",\"sub\":\"u-admin\",\"sid\":\"s\","
                         + "\"exp\":" + (Instant.now().getEpochSecond() + 600) + ",\"iat\":1,\"jti\":\"x\"}");
@@ -114,7 +114,7 @@ class AuthenticatorTest {
         SignedJWT forged = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.HS256)
                         .type(AccessTokens.TYPE)
-                        .keyID(keys.signingKey().getKeyID())
+                        .keyID(keys.newest().getKeyID())
                         .build(),
                 claims().build());
         forged.sign(new MACSigner(publicKeyAsSecret));
@@ -122,11 +122,11 @@ class AuthenticatorTest {
         SignedJWT forgedWithPoint = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.HS256)
                         .type(AccessTokens.TYPE)
-                        .keyID(keys.signingKey().getKeyID())
+                        .keyID(keys.newest().getKeyID())
                         .build(),
                 claims().build());
         forgedWithPoint.sign(
-                new MACSigner(keys.signingKey().toPublicJWK().toECPublicKey().getEncoded()));
+                new MACSigner(keys.newest().toPublicJWK().toECPublicKey().getEncoded()));
         assertRejected(forgedWithPoint.serialize());
     }
 
@@ -156,12 +156,12 @@ class AuthenticatorTest {
                     .build(),
             new JWSHeader.Builder(JWSAlgorithm.ES256)
                     .type(AccessTokens.TYPE)
-                    .keyID(keys.signingKey().getKeyID())
+                    .keyID(keys.newest().getKeyID())
                     .x509CertURL(URI.create("https://attacker.example/cert.pem"))
                     .build(),
             new JWSHeader.Builder(JWSAlgorithm.ES256)
                     .type(AccessTokens.TYPE)
-                    .keyID(keys.signingKey().getKeyID())
+                    .keyID(keys.newest().getKeyID())
                     .jwk(attacker.toPublicJWK())
                     .build()
         }) {
@@ -242,13 +242,13 @@ class AuthenticatorTest {
     @Test
     void tokensOfTheOlderKeyStillVerifyAfterRotation() {
         String before = tokens.issue(ALICE);
-        SigningKeys rotated = keys.rotate();
+        SigningKeys rotated = keys.rotate(Instant.now(), Instant.now());
         Authenticator after = new Authenticator(rotated.publicJwks(), SETTINGS, sid -> false);
         String fresh = new AccessTokens(rotated, SETTINGS, Clock.systemUTC()).issue(ALICE);
         assertThat(after.verify(before).userId()).isEqualTo("u-alice");
         assertThat(after.verify(fresh).userId()).isEqualTo("u-alice");
-        assertThat(rotated.signingKey().getKeyID())
-                .isNotEqualTo(keys.signingKey().getKeyID());
+        assertThat(rotated.signingKey(Instant.now()).getKeyID())
+                .isNotEqualTo(keys.newest().getKeyID());
         assertThat(rotated.publicJwks().getKeys())
                 .hasSize(2)
                 .allSatisfy(k -> assertThat(k.isPrivate()).isFalse());

@@ -1,6 +1,5 @@
 package app.devskyy.core.testing;
 
-import app.devskyy.core.auth.SigningKeys;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,13 +9,12 @@ public final class TestSettings {
     private TestSettings() {}
 
     /**
-     * {@code settings} plus what every function's Authenticator reads: a key set, the issuer, the auth
-     * table, the billing table (a key beyond its workspace's plan resolves frozen) and the GDPR table
+     * {@code settings} plus what every function's Authenticator reads: the issuer, the auth table (and
+     * the keys published in it), the billing table (a key beyond its workspace's plan resolves frozen) and the GDPR table
      * (the consents families ask about).
      */
     public static Map<String, String> withAuthenticator(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
-        all.putIfAbsent("AUTH_JWKS", SigningKeys.generate().publicJwks().toString());
         all.putIfAbsent("AUTH_ISSUER", "https://api.devskyy.app");
         all.putIfAbsent("AUTH_TABLE", "AuthTable");
         all.putIfAbsent("BILLING_TABLE", "BillingTable");
