@@ -75,6 +75,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
         ApiKeyStore apiKeyStore = new ApiKeyStore(dynamoDb, tables, table);
         RefreshTokens refreshTokens = new RefreshTokens(secret.get().refreshKey());
         PublishedKeys publishedKeys = new PublishedKeys(tables, table, clock);
+        AccessTokens accessTokens = new AccessTokens(secret::signingKeys, publishedKeys::ensure, tokens, clock);
         Profiles profiles = new Profiles(accountStore, workspaceStore, pii);
         Entitlements entitlements = Entitlements.fromConfig(config, tables, clock);
         Seats seats = new Seats(workspaceStore, entitlements);
@@ -87,7 +88,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                 profiles,
                 passwords,
                 pii,
-                new AccessTokens(secret::signingKeys, publishedKeys::ensure, tokens, clock),
+                accessTokens,
                 refreshTokens,
                 audit,
                 clock);
@@ -131,7 +132,11 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),
                                 RefreshCookies.from(config),
-                                publishedKeys,
+                                // Every published key, the one that signs now among them.
+                                () -> {
+                                    accessTokens.publishSigningKey();
+                                    return publishedKeys.read();
+                                },
                                 tokens.issuer())
                         .router(),
                 new Telemetry(config));

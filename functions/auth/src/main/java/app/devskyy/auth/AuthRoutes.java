@@ -4,7 +4,6 @@ import app.devskyy.core.Json;
 import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.Authenticator;
 import app.devskyy.core.auth.Principal;
-import app.devskyy.core.auth.PublishedKeys;
 import app.devskyy.core.http.BodySchema;
 import app.devskyy.core.http.HttpRequest;
 import app.devskyy.core.http.HttpResponse;
@@ -13,10 +12,12 @@ import app.devskyy.core.http.Router;
 import app.devskyy.core.ratelimit.Limit;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
+import com.nimbusds.jose.jwk.JWKSet;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The auth family's routes under {@code /api/v1/auth}, and the JWKS.
@@ -65,7 +66,7 @@ final class AuthRoutes {
     private final Authenticator authenticator;
     private final RateLimits limits;
     private final RefreshCookies cookies;
-    private final PublishedKeys keys;
+    private final Supplier<JWKSet> keys;
     private final String metadata;
 
     AuthRoutes(
@@ -77,7 +78,7 @@ final class AuthRoutes {
             Authenticator authenticator,
             RateLimits limits,
             RefreshCookies cookies,
-            PublishedKeys keys,
+            Supplier<JWKSet> keys,
             String issuer) {
         this.accounts = accounts;
         this.sessions = sessions;
@@ -296,7 +297,7 @@ final class AuthRoutes {
                         request -> HttpResponse.text(
                                         200,
                                         "application/jwk-set+json",
-                                        keys.current().toString())
+                                        keys.get().toString())
                                 .withHeader("cache-control", "public, max-age=300"))
                 .build();
     }

@@ -84,6 +84,8 @@ final class Sessions {
             Duration lock = Lockouts.recordFailure(accountStore, emailIndex, now);
             user.ifPresent(u -> audit.account(
                     u.userId(), "login", lock.isZero() ? "failure" : "failure_locked", u.userId(), origin));
+            // Also where no account has the address: credential stuffing mostly tries addresses that have none.
+            audit.failedLogin(emailIndex, !lock.isZero(), origin);
             throw invalidCredentials();
         }
         if (user.get().disabled()) {

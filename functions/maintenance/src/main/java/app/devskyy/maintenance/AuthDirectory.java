@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -58,6 +59,28 @@ final class AuthDirectory {
         MaintenanceJob.start(cursor).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
         return new Page(page.items(), MaintenanceJob.cursor(page.lastEvaluatedKey()));
+    }
+
+    /** Every workspace ({@code WS#<id>/META}), a page at a time. */
+    Page workspaces(String cursor, int limit) {
+        ScanRequest.Builder scan = ScanRequest.builder()
+                .tableName(table)
+                .filterExpression("begins_with(pk, :ws) AND sk = :meta")
+                .expressionAttributeValues(Map.of(
+                        ":ws", AttributeValue.fromS(CredentialItems.workspace("")),
+                        ":meta", AttributeValue.fromS(CredentialItems.WORKSPACE_META)))
+                .limit(limit);
+        MaintenanceJob.start(cursor).ifPresent(scan::exclusiveStartKey);
+        ScanResponse page = dynamoDb.scan(scan.build());
+        return new Page(page.items(), MaintenanceJob.cursor(page.lastEvaluatedKey()));
+    }
+
+    /** How many members of a workspace hold each role. */
+    Map<String, Long> memberRoles(String workspaceId) {
+        Map<String, Long> roles = new TreeMap<>();
+        query(null, "pk", CredentialItems.workspace(workspaceId), "sk", CredentialItems.MEMBERS)
+                .forEach(member -> roles.merge(Values.string(member, "role"), 1L, Long::sum));
+        return roles;
     }
 
     boolean hasVerifiedSecondFactor(String userId) {

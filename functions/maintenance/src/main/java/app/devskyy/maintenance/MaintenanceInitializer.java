@@ -22,9 +22,12 @@ import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.core.SdkBytes;
@@ -58,9 +61,19 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.directory(),
                             new Subjects(p.dynamoDb(), config.required("AUTH_TABLE", "AuthTable"), p.pii()),
                             AuditLog.fromConfig(config, p.tables(), p.pii(), p.clock()),
-                            config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
+                            new SecurityScanJob.Thresholds(
+                                    config.integer("FORGED_WEBHOOK_THRESHOLD", 10),
+                                    config.integer("CREDENTIAL_STUFFING_ACCOUNTS", 10),
+                                    config.integer("LOCKOUT_SPIKE_THRESHOLD", 20),
+                                    Duration.ofDays(config.integer("SIGNING_KEY_ROTATION_DAYS", 90)),
+                                    Duration.ofDays(config.integer("WEBHOOK_SECRET_ROTATION_DAYS", 365))),
                             new PublishedKeys(p.tables(), config.required("AUTH_TABLE", "AuthTable"), p.clock())::read,
-                            Duration.ofDays(config.integer("SIGNING_KEY_ROTATION_DAYS", 90)),
+                            webhookSecretsSetAt(config, p.aws()),
+                            Arrays.stream(config.string("CORS_ALLOWED_ORIGINS", "")
+                                            .split(","))
+                                    .map(String::strip)
+                                    .filter(o -> !o.isEmpty())
+                                    .toList(),
                             p.notifier(),
                             p.telemetry(),
                             p.budget(),
@@ -229,6 +242,24 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                     Duration.ofSeconds(config.integer("JOB_BUDGET_SECONDS", 600)),
                     Clock.systemUTC());
         }
+    }
+
+    /**
+     * When the webhook secrets' current value was set: the creation of the secret's
+     * {@code AWSCURRENT} version ({@code WEBHOOK_SECRETS_ARN}); nothing without a secret (locally
+     * the webhooks read development values from settings).
+     */
+    private static Supplier<Optional<Instant>> webhookSecretsSetAt(Config config, AwsClients aws) {
+        Optional<String> arn = config.optional("WEBHOOK_SECRETS_ARN").filter(a -> !a.isBlank());
+        if (arn.isEmpty()) {
+            return Optional::empty;
+        }
+        SecretsManagerClient secrets =
+                aws.configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
+        return () -> secrets.listSecretVersionIds(r -> r.secretId(arn.get())).versions().stream()
+                .filter(v -> v.versionStages().contains("AWSCURRENT"))
+                .map(v -> v.createdDate())
+                .findFirst();
     }
 
     static HttpApiFunction api(Config config) {

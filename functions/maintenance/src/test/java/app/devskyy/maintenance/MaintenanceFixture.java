@@ -101,6 +101,15 @@ final class MaintenanceFixture {
                         "gsi1sk", AttributeValue.fromS(CredentialItems.MEMBERSHIPS + workspaceId))));
     }
 
+    /** A workspace's own item ({@code WS#<id>/META}), which the scan lists workspaces by. */
+    void workspace(String workspaceId) {
+        dynamoDb.putItem(r -> r.tableName("AuthTable")
+                .item(Map.of(
+                        "pk", AttributeValue.fromS(CredentialItems.workspace(workspaceId)),
+                        "sk", AttributeValue.fromS(CredentialItems.WORKSPACE_META),
+                        "workspaceId", AttributeValue.fromS(workspaceId))));
+    }
+
     /** Removes every profile, so that each test sees only the people it arranges. */
     void noPeople() {
         for (Map<String, AttributeValue> item :

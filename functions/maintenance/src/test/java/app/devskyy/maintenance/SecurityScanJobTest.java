@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.devskyy.core.audit.AuditLog;
+import app.devskyy.core.audit.AuditLog.Origin;
 import app.devskyy.core.auth.CredentialItems;
 import app.devskyy.core.auth.SigningKeys;
 import app.devskyy.core.aws.DynamoTables;
@@ -40,6 +41,11 @@ class SecurityScanJobTest {
         fx.noPeople();
     }
 
+    /** When the webhook secrets were last set, as Secrets Manager would say (none: no secret configured). */
+    private Optional<Instant> webhookSecretsSetAt = Optional.empty();
+
+    private List<String> corsOrigins = List.of();
+
     private SecurityScanJob job(Duration budget) {
         return new SecurityScanJob(
                 fx.findings,
@@ -47,9 +53,10 @@ class SecurityScanJobTest {
                 fx.directory,
                 new Subjects(fx.dynamoDb, "AuthTable", fx.pii),
                 audit,
-                10,
+                new SecurityScanJob.Thresholds(10, 10, 20, Duration.ofDays(90), Duration.ofDays(365)),
                 keys::publicJwks,
-                Duration.ofDays(90),
+                () -> webhookSecretsSetAt,
+                corsOrigins,
                 fx.notifier,
                 fx.telemetry,
                 budget,
@@ -253,5 +260,86 @@ class SecurityScanJobTest {
         }
         fx.dynamoDb.putItem(r -> r.tableName("AuthTable").item(item));
         return keyId;
+    }
+
+    @Test
+    void tenAddressesFailingFromOneNetworkIsCredentialStuffingNineFromAnotherAndOnePersonMistypingAreNot() {
+        Instant slot = Instant.parse("2027-06-01T03:15:00Z");
+        fx.clock.set(slot.minus(Duration.ofHours(3)));
+        for (int i = 0; i < 10; i++) {
+            // The same /24, different hosts: one network.
+            audit.failedLogin(
+                    fx.pii.blindIndex("victim" + i + "@example.com"),
+                    false,
+                    new Origin("203.0.113." + (10 + i), "bot"));
+        }
+        for (int i = 0; i < 9; i++) {
+            audit.failedLogin(
+                    fx.pii.blindIndex("other" + i + "@example.com"), false, new Origin("198.51.100.7", "bot"));
+        }
+        for (int i = 0; i < 25; i++) {
+            audit.failedLogin(fx.pii.blindIndex("typo@example.com"), i >= 5, new Origin("192.0.2.1", "browser"));
+        }
+        String stuffing = audit.networkOf("203.0.113.200");
+        arranged.addAll(List.of(stuffing, audit.networkOf("198.51.100.7"), audit.networkOf("192.0.2.1"), "logins"));
+
+        job(fx.budget()).invoke(at(slot));
+        assertThat(open(SecurityScanJob.CREDENTIAL_STUFFING)).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo(stuffing).doesNotContain("203.0.113");
+            assertThat(f.severity()).isEqualTo("high");
+            assertThat(f.summary()).contains("10 different addresses").doesNotContain("@");
+        });
+        assertThat(fx.published).anySatisfy(p -> assertThat(p).contains(SecurityScanJob.CREDENTIAL_STUFFING));
+        // Twenty of the mistyping person's failures locked: a spike, which names no one.
+        assertThat(open(SecurityScanJob.LOCKOUT_SPIKE))
+                .singleElement()
+                .satisfies(f -> assertThat(f.summary()).startsWith("20 logins failed into a lockout"));
+
+        // A quiet day after: both resolve.
+        job(fx.budget()).invoke(at(slot.plus(Duration.ofDays(1))));
+        assertThat(open(SecurityScanJob.CREDENTIAL_STUFFING)).isEmpty();
+        assertThat(open(SecurityScanJob.LOCKOUT_SPIKE)).isEmpty();
+    }
+
+    @Test
+    void aWorkspaceMostlyOfAdminsOldWebhookSecretsAndAWildcardOriginAreFindings() {
+        String wide = MaintenanceFixture.id("ws_");
+        String narrow = MaintenanceFixture.id("ws_");
+        fx.workspace(wide);
+        fx.workspace(narrow);
+        for (String role : List.of("admin", "admin", "admin", "developer", "read_only")) {
+            fx.member(wide, fx.person(null), role);
+        }
+        for (String role : List.of("admin", "admin", "developer", "developer", "read_only")) {
+            fx.member(narrow, fx.person(null), role);
+        }
+        arranged.addAll(
+                List.of(wide, narrow, "webhook-secrets", "*", "http://app.example.com", "https://app.example.com"));
+        // Slots of its own: a run of a slot is one run, whichever test asked for it.
+        Instant slot = Instant.parse("2027-05-01T03:15:00Z");
+        webhookSecretsSetAt = Optional.of(slot.minus(Duration.ofDays(400)));
+        corsOrigins = List.of("https://app.example.com", "*", "http://app.example.com", "http://localhost:5173");
+
+        job(fx.budget()).invoke(at(slot));
+        assertThat(open(SecurityScanJob.WIDE_ROLES))
+                .singleElement()
+                .satisfies(f -> assertThat(f.summary()).contains("3 of the 5 members"));
+        assertThat(open(SecurityScanJob.WIDE_ROLES))
+                .extracting(MaintenanceItems.Finding::subject)
+                .containsExactly(wide);
+        assertThat(open(SecurityScanJob.WEBHOOK_SECRET_OLD))
+                .singleElement()
+                .satisfies(f -> assertThat(f.summary()).contains("400 days ago"));
+        assertThat(open(SecurityScanJob.CORS_WIDE))
+                .extracting(MaintenanceItems.Finding::subject)
+                .containsExactlyInAnyOrder("*", "http://app.example.com");
+
+        // Secrets rotated, the origins narrowed: the next run resolves them.
+        webhookSecretsSetAt = Optional.of(slot);
+        corsOrigins = List.of("https://app.example.com");
+        job(fx.budget()).invoke(at(slot.plus(Duration.ofDays(1))));
+        assertThat(open(SecurityScanJob.WEBHOOK_SECRET_OLD)).isEmpty();
+        assertThat(open(SecurityScanJob.CORS_WIDE)).isEmpty();
+        assertThat(open(SecurityScanJob.WIDE_ROLES)).hasSize(1);
     }
 }

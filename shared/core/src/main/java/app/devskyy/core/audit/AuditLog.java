@@ -11,9 +11,12 @@ import app.devskyy.core.http.Paging;
 import app.devskyy.core.privacy.Category;
 import app.devskyy.core.privacy.PersonalItems;
 import app.devskyy.core.privacy.PersonalItems.Finder;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +35,9 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
  * acts on accounts or workspaces writes here (auth, the billing effects of webhooks).
  */
 public final class AuditLog {
+
+    /** The system scope of failed logins, which the security scan reads for credential stuffing and lockout spikes. */
+    public static final String LOGINS = "logins";
 
     /**
      * The personal items of the audit table: an account's own trail goes with the account; a
@@ -55,7 +61,12 @@ public final class AuditLog {
                     Set.of(Category.NETWORK, Category.ACTIVITY),
                     Finder.scan(Map.of("actorId", "{userId}", "targetId", "{userId}")),
                     List.of("actorId", "targetId", "ipCipher", "agentCipher"),
-                    "a workspace's security trail is kept for its members (legitimate interest, GDPR Art. 6(1)(f))"));
+                    "a workspace's security trail is kept for its members (legitimate interest, GDPR Art. 6(1)(f))"),
+            PersonalItems.deleted(
+                    "AuditTable",
+                    "failed login",
+                    Set.of(Category.NETWORK, Category.ACTIVITY),
+                    Finder.partition(AuditItems.system(LOGINS), null).where(Map.of("targetId", "{emailIndex}"))));
 
     /** Where a request came from; for machine actors (a payment provider's webhook) the provider's address. */
     public record Origin(String ip, String userAgent) {
@@ -114,6 +125,59 @@ public final class AuditLog {
         write(AuditItems.system(scope), action, outcome, actorId, scope, origin);
     }
 
+    /**
+     * A login that failed, whether or not the address has an account, under {@code SYSTEM#logins}:
+     * the actor is the network it came from (a keyed hash of its /24 or /48, {@link #networkOf}),
+     * the target the blind index of the address tried. What the security scan counts many
+     * accounts failing from one network by, and lockouts by, without an address or IP in clear.
+     */
+    public void failedLogin(String emailIndex, boolean locked, Origin origin) {
+        write(
+                AuditItems.system(LOGINS),
+                "login",
+                locked ? "failure_locked" : "failure",
+                networkOf(origin.ip()),
+                emailIndex,
+                origin);
+    }
+
+    /**
+     * The network an address belongs to, named without the address: {@code net_} and a keyed hash
+     * of its /24 (IPv4) or /48 (IPv6), the ranges one operator usually holds.
+     */
+    public String networkOf(String ip) {
+        byte[] address;
+        try {
+            address = InetAddress.ofLiteral(ip).getAddress();
+        } catch (IllegalArgumentException | NullPointerException notAnAddress) {
+            return "net_unknown";
+        }
+        byte[] prefix = Arrays.copyOf(address, address.length == 4 ? 3 : 6);
+        return "net_"
+                + pii.blindIndex("network:" + HexFormat.of().formatHex(prefix)).substring(0, 22);
+    }
+
+    /** What the scan reads of a system event. */
+    public record SystemEvent(String action, String outcome, String actorId, String targetId) {}
+
+    /** The events of a system scope from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */
+    public List<SystemEvent> systemEvents(String scope, Instant from, Instant to) {
+        return events
+                .query(r -> r.queryConditional(QueryConditional.sortBetween(
+                        Key.builder()
+                                .partitionValue(AuditItems.system(scope))
+                                .sortValue(String.format("%013d", from.toEpochMilli()))
+                                .build(),
+                        Key.builder()
+                                .partitionValue(AuditItems.system(scope))
+                                .sortValue(String.format("%013d", to.toEpochMilli()))
+                                .build())))
+                .items()
+                .stream()
+                .map(e -> new SystemEvent(e.action(), e.outcome(), e.actorId(), e.targetId()))
+                .toList();
+    }
+
     private void write(String pk, String action, String outcome, String actorId, String targetId, Origin origin) {
         long now = clock.millis();
         String sk = AuditItems.eventSortKey(now);
@@ -147,17 +211,7 @@ public final class AuditLog {
      */
     public Map<String, Long> systemActions(String scope, Instant from, Instant to) {
         Map<String, Long> counts = new TreeMap<>();
-        events.query(r -> r.queryConditional(QueryConditional.sortBetween(
-                        Key.builder()
-                                .partitionValue(AuditItems.system(scope))
-                                .sortValue(String.format("%013d", from.toEpochMilli()))
-                                .build(),
-                        Key.builder()
-                                .partitionValue(AuditItems.system(scope))
-                                .sortValue(String.format("%013d", to.toEpochMilli()))
-                                .build())))
-                .items()
-                .forEach(e -> counts.merge(e.action(), 1L, Long::sum));
+        systemEvents(scope, from, to).forEach(e -> counts.merge(e.action(), 1L, Long::sum));
         return counts;
     }
 

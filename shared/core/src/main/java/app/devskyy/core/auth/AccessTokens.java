@@ -86,6 +86,11 @@ public final class AccessTokens {
         return jwt.serialize();
     }
 
+    /** Makes sure the key that signs now is published (the JWKS endpoint shows it before a first token). */
+    public void publishSigningKey() {
+        beforeSigning.accept(keys.get().signingKey(clock.instant()));
+    }
+
     public Duration lifetime() {
         return settings.lifetime();
     }

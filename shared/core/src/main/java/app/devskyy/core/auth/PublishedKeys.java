@@ -1,10 +1,7 @@
 package app.devskyy.core.auth;
 
 import app.devskyy.core.aws.DynamoTables;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
@@ -26,8 +23,7 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
  * The token verification keys as published in the auth table ({@code JWKS/KEY#<kid>}, one item
  * per key, so that publishing one key never overwrites another): what every function verifies
  * access tokens with and what {@code /.well-known/jwks.json} serves. Readers keep the set for
- * {@link #CACHE}, and read it again at once (at most twice a minute) when a token names a key they
- * do not hold, so that a key published moments ago verifies everywhere. The issuer publishes its
+ * {@link #CACHE}, and read it again at once when a token names a key they do not hold, so that a key published moments ago verifies everywhere. The issuer publishes its
  * signing key before its first signature; the key rotation job publishes a new key before it may
  * sign, and removes a retired one after it left the secret.
  */
@@ -45,7 +41,11 @@ public final class PublishedKeys {
         this.items = tables.table(table, CredentialItems.PublishedKey.SCHEMA);
         this.clock = clock;
         this.source = JWKSourceBuilder.create(new TableSource())
-                .cache(CACHE.toMillis(), Duration.ofSeconds(10).toMillis())
+                // A refresh may wait longer than the SDK's own call timeout, so that an outage is the SDK's failure.
+                .cache(CACHE.toMillis(), Duration.ofSeconds(15).toMillis())
+                // No rate limit: during an outage it would turn the 503 of every verification after
+                // the second into a 401. An unknown kid costs one Query, as an unknown API key costs a GetItem.
+                .rateLimited(false)
                 .build();
     }
 
@@ -54,7 +54,7 @@ public final class PublishedKeys {
         return source;
     }
 
-    /** Every published key, read now (consistently): what the rotation job and the security scan see. */
+    /** Every published key, read now (consistently): what the JWKS endpoint serves, the rotation job and the scan see. */
     public JWKSet read() {
         List<JWK> keys = new ArrayList<>();
         items.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder()
@@ -70,15 +70,6 @@ public final class PublishedKeys {
                     }
                 });
         return new JWKSet(keys);
-    }
-
-    /** The cached set, as the JWKS endpoint serves it. */
-    public JWKSet current() {
-        try {
-            return new JWKSet(source.get(new JWKSelector(new JWKMatcher.Builder().build()), null));
-        } catch (KeySourceException unavailable) {
-            throw new IllegalStateException("the published keys could not be read", unavailable);
-        }
     }
 
     /** Publishes a key's public half (again: the same item). */
