@@ -1,17 +1,24 @@
 package app.devskyy.maintenance;
 
+import app.devskyy.core.Json;
 import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Billing reconciliation (daily): subscriptions the billing table still holds as paying whose
@@ -19,6 +26,15 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * renewal webhook was lost, or the provider stopped the subscription without telling). Each is a
  * finding for operations, resolved once the period moves on or the status changes; the workspace
  * keeps its plan meanwhile, as the entitlements' own grace rules say.
+ *
+ * <p>Then the events parked for a customer no workspace was linked to (a subscription's events may
+ * come before the checkout that names its workspace): those whose customer is linked now are sent
+ * back to the webhook queue, where the webhooks family's processor applies them as it applies any
+ * event, and leave the parked events. The checkout applies its customer's parked events itself;
+ * this catches an event parked while that checkout was being applied. Each goes back under a
+ * deduplication key of its own ({@code reconciled#<provider>#<event id>}): the ledger holds its
+ * first delivery as processed (parked), and the billing effects are versioned, so that a second
+ * application changes nothing.
  */
 final class BillingReconciliationJob extends MaintenanceJob {
 
@@ -27,9 +43,12 @@ final class BillingReconciliationJob extends MaintenanceJob {
     static final Duration RENEWAL_GRACE = Duration.ofDays(2);
 
     private static final int PAGE = 200;
+    private static final String SUBSCRIPTIONS = "subscriptions|";
+    private static final String PARKED = "parked|";
 
     private final DynamoDbClient dynamoDb;
     private final String billingTable;
+    private final Consumer<String> enqueue;
     private final Notifier notifier;
 
     BillingReconciliationJob(
@@ -37,6 +56,7 @@ final class BillingReconciliationJob extends MaintenanceJob {
             RunStore runs,
             DynamoDbClient dynamoDb,
             String billingTable,
+            Consumer<String> enqueue,
             Notifier notifier,
             Telemetry telemetry,
             Duration budget,
@@ -44,6 +64,7 @@ final class BillingReconciliationJob extends MaintenanceJob {
         super(NAME, findings, runs, telemetry, budget, clock);
         this.dynamoDb = dynamoDb;
         this.billingTable = billingTable;
+        this.enqueue = enqueue;
         this.notifier = notifier;
     }
 
@@ -54,6 +75,9 @@ final class BillingReconciliationJob extends MaintenanceJob {
 
     @Override
     protected String page(Instant slot, String cursor, Tally tally) {
+        if (cursor != null && cursor.startsWith(PARKED)) {
+            return parked(after(cursor, PARKED), tally);
+        }
         ScanRequest.Builder scan = ScanRequest.builder()
                 .tableName(billingTable)
                 .filterExpression("sk = :subscription AND #status IN (:active, :trialing) AND currentPeriodEnd > :none"
@@ -68,7 +92,7 @@ final class BillingReconciliationJob extends MaintenanceJob {
                                 AttributeValue.fromN(
                                         Long.toString(slot.minus(RENEWAL_GRACE).getEpochSecond()))))
                 .limit(PAGE);
-        start(cursor).ifPresent(scan::exclusiveStartKey);
+        start(after(cursor, SUBSCRIPTIONS)).ifPresent(scan::exclusiveStartKey);
         ScanResponse page = dynamoDb.scan(scan.build());
         for (Map<String, AttributeValue> item : page.items()) {
             tally.seen++;
@@ -82,6 +106,46 @@ final class BillingReconciliationJob extends MaintenanceJob {
                 notifier.operations("Billing: a subscription was not renewed", summary);
             }
         }
-        return cursor(page.lastEvaluatedKey());
+        String next = cursor(page.lastEvaluatedKey());
+        return next == null ? PARKED : SUBSCRIPTIONS + next;
+    }
+
+    /** A page of the parked events: each whose customer is linked now goes back to the webhook queue. */
+    private String parked(String start, Tally tally) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(billingTable)
+                .keyConditionExpression("pk = :unmatched")
+                .expressionAttributeValues(Map.of(":unmatched", AttributeValue.fromS(BillingItems.UNMATCHED)))
+                .limit(PAGE);
+        start(start).ifPresent(query::exclusiveStartKey);
+        QueryResponse page = dynamoDb.query(query.build());
+        for (Map<String, AttributeValue> parked : page.items()) {
+            tally.seen++;
+            // provider#customer#eventId, as BillingItems.parked composes it.
+            String[] key = parked.get("sk").s().split("#", 3);
+            if (key.length == 3 && linked(key[0], key[1])) {
+                ObjectNode event =
+                        (ObjectNode) Json.tree(parked.get("event").s().getBytes(StandardCharsets.UTF_8));
+                event.putArray("dedupeKeys").add("reconciled#" + key[0] + "#" + key[2]);
+                enqueue.accept(Json.write(event));
+                try {
+                    dynamoDb.deleteItem(r -> r.tableName(billingTable)
+                            .key(Map.of("pk", parked.get("pk"), "sk", parked.get("sk")))
+                            .conditionExpression("attribute_exists(pk)"));
+                    tally.changed++;
+                } catch (ConditionalCheckFailedException appliedMeanwhile) {
+                    // The checkout applied it while this run looked: the second application changes nothing.
+                }
+            }
+        }
+        String next = cursor(page.lastEvaluatedKey());
+        return next == null ? null : PARKED + next;
+    }
+
+    private boolean linked(String provider, String customerId) {
+        return dynamoDb.getItem(r -> r.tableName(billingTable)
+                        .key(BillingItems.customerLink(provider, customerId).attributes())
+                        .consistentRead(true))
+                .hasItem();
     }
 }

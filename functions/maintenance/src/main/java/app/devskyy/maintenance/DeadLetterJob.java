@@ -11,7 +11,9 @@ import java.util.function.Function;
 
 /**
  * Dead letters (hourly): how many messages wait in each dead-letter queue of the template (the
- * webhook events that failed processing five times). A queue holding any is a finding, published
+ * webhook events that failed processing five times), and since when the queue has held any (the
+ * finding's first sighting; the template's alarm on {@code ApproximateAgeOfOldestMessage} tells
+ * the age of the oldest message itself). A queue holding any is a finding, published
  * to operations when new, and resolved once the queue is empty again; a platform admin moves the
  * messages back to their source queue ({@code POST /dead-letters/{queue}/redrive}, SQS's message
  * move) once the cause is fixed.
@@ -55,7 +57,14 @@ final class DeadLetterJob extends MaintenanceJob {
             tally.seen++;
             long messages = depth.apply(url);
             if (messages > 0) {
-                String summary = messages + " message(s) wait in the " + name + " dead-letter queue.";
+                // How long the queue has held messages: since the open finding about it was first seen.
+                long since = findings.find(MaintenanceItems.findingId(DEAD_LETTERS, name))
+                        .filter(f -> !f.state().equals(FindingStore.RESOLVED))
+                        .map(MaintenanceItems.Finding::firstSeenAt)
+                        .orElse(slot.toEpochMilli());
+                long hours = Duration.ofMillis(slot.toEpochMilli() - since).toHours();
+                String summary = messages + " message(s) wait in the " + name + " dead-letter queue"
+                        + (hours > 0 ? ", which has held messages for " + hours + " hour(s)." : ".");
                 if (tally.found(findings.record(DEAD_LETTERS, "high", name, summary, slot.toEpochMilli()))) {
                     notifier.operations("Dead letters: " + name, summary);
                 }

@@ -22,7 +22,9 @@ final class JobCatalog {
                     SecurityScanJob.NAME,
                     "SecurityScanJobFunction",
                     "cron(15 3 * * ? *)",
-                    "Admins without a verified second factor; API keys unused for 90 days or without an expiry."),
+                    "Admins without a verified second factor; API keys unused for 90 days or without an expiry;"
+                            + " workspaces mostly of admins; forged webhooks, credential stuffing and lockout spikes of the"
+                            + " day; an old signing key or webhook secrets; browser origins wider than a frontend needs."),
             new Job(
                     SpendAnomalyJob.NAME,
                     "SpendAnomalyJobFunction",
@@ -38,18 +40,21 @@ final class JobCatalog {
                     DeadLetterJob.NAME,
                     "DeadLetterJobFunction",
                     "rate(1 hour)",
-                    "Messages waiting in the dead-letter queues (webhook events that failed processing five times)."),
+                    "Messages waiting in the dead-letter queues (webhook events that failed processing five times),"
+                            + " and for how long."),
             new Job(
                     RetentionJob.NAME,
                     "RetentionJobFunction",
                     "cron(45 2 * * ? *)",
-                    "Audit entries past their retention deleted to the day; LLM usage records past 90 days no longer"
-                            + " name their caller."),
+                    "Audit entries past their retention and export archives past their period deleted to the day;"
+                            + " LLM usage records past 90 days no longer name their caller; parked billing events near"
+                            + " their expiry."),
             new Job(
                     BillingReconciliationJob.NAME,
                     "BillingReconciliationJobFunction",
                     "cron(0 6 * * ? *)",
-                    "Subscriptions still paying whose period ended two days ago with no renewal arriving."),
+                    "Subscriptions still paying whose period ended two days ago with no renewal arriving; parked"
+                            + " billing events whose customer is linked now, applied."),
             new Job(
                     AgentRunsJob.NAME,
                     "AgentRunsJobFunction",

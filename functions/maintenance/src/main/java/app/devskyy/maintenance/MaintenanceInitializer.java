@@ -17,6 +17,7 @@ import app.devskyy.core.http.Router;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.PrivacyTask;
+import app.devskyy.core.privacy.RequestFiles;
 import app.devskyy.core.privacy.Subjects;
 import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
@@ -115,18 +116,26 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                             p.dynamoDb(),
                             config.required("AUDIT_TABLE", "AuditTable"),
                             config.required("LLM_TABLE", "LlmTable"),
+                            config.required("GDPR_TABLE", "GdprTable"),
+                            config.required("BILLING_TABLE", "BillingTable"),
                             Duration.ofDays(config.integer("LLM_USAGE_IDENTIFIED_DAYS", 90)),
+                            RequestFiles.fromConfig(config, p.aws())::delete,
+                            p.notifier(),
                             p.telemetry(),
                             p.budget(),
                             p.clock());
                 })
                 .with(BillingReconciliationJob.NAME, config -> {
                     Parts p = Parts.of(config);
+                    SqsClient sqs =
+                            p.aws().configure(SqsClient.builder(), "SQS").build();
+                    String queue = config.required("WEBHOOK_QUEUE_URL", "WebhookQueue");
                     return new BillingReconciliationJob(
                             p.findings(),
                             p.runs(),
                             p.dynamoDb(),
                             config.required("BILLING_TABLE", "BillingTable"),
+                            event -> sqs.sendMessage(r -> r.queueUrl(queue).messageBody(event)),
                             p.notifier(),
                             p.telemetry(),
                             p.budget(),

@@ -74,8 +74,13 @@ final class MaintenanceRoutes {
             SecurityScanJob.ADMIN_WITHOUT_MFA,
             SecurityScanJob.API_KEY_UNUSED,
             SecurityScanJob.API_KEY_NO_EXPIRY,
+            SecurityScanJob.WIDE_ROLES,
             SecurityScanJob.FORGED_WEBHOOKS,
+            SecurityScanJob.CREDENTIAL_STUFFING,
+            SecurityScanJob.LOCKOUT_SPIKE,
             SecurityScanJob.SIGNING_KEY_OLD,
+            SecurityScanJob.WEBHOOK_SECRET_OLD,
+            SecurityScanJob.CORS_WIDE,
             SpendAnomalyJob.SPEND_ANOMALY,
             SpendAnomalyJob.BUDGET_80,
             SpendAnomalyJob.BUDGET_100,
@@ -83,6 +88,7 @@ final class MaintenanceRoutes {
             DsrDeadlineJob.DUE_IN_DAY,
             DsrDeadlineJob.OVERDUE,
             DeadLetterJob.DEAD_LETTERS,
+            RetentionJob.PARKED_EXPIRING,
             BillingReconciliationJob.NOT_RENEWED,
             AgentRunsJob.APPROVAL_EXPIRING);
 

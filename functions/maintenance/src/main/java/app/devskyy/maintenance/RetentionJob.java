@@ -2,16 +2,23 @@ package app.devskyy.maintenance;
 
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
+import app.devskyy.core.aws.Values;
+import app.devskyy.core.billing.BillingItems;
+import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
+import app.devskyy.core.privacy.RequestFiles;
 import app.devskyy.llm.metering.LlmItems;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -21,28 +28,48 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * processing record states holds to the day. LLM usage records older than
  * {@code LLM_USAGE_IDENTIFIED_DAYS} lose the caller who made them: the spend stays, for the
  * workspace's accounts, and no longer says who. Both are conditional, so a second run of the slot
- * (or a resumed one) changes nothing the first did.
+ * (or a resumed one) changes nothing the first did. The archives of data subject requests whose
+ * download period ended in the two days before the run are deleted from the GDPR bucket (its
+ * lifecycle rule, a day or two later, is the backstop). Billing events parked for a customer no
+ * workspace is linked to yet are a finding {@link #PARKED_WARNING} before their 90 days run out:
+ * once TTL removes one, nothing will apply it.
  */
 final class RetentionJob extends MaintenanceJob {
 
     static final String NAME = "retentionJob";
+    static final String PARKED_EXPIRING = "parked-event-expiring";
+    /** How long before its expiry a parked event is reported: a week and a half to link its customer. */
+    static final Duration PARKED_WARNING = Duration.ofDays(10);
 
     private static final String AUDIT = "audit|";
     private static final String USAGE = "usage|";
+    private static final String EXPORTS = "exports|";
+    private static final String PARKED = "parked|";
     private static final int PAGE = 200;
 
     private final DynamoDbClient dynamoDb;
     private final String auditTable;
     private final String llmTable;
+    private final String gdprTable;
+    private final String billingTable;
     private final Duration identified;
+    private final Consumer<String> deleteFile;
+    private final Notifier notifier;
 
+    /**
+     * @param deleteFile deletes a file of the GDPR bucket by key ({@link RequestFiles#delete})
+     */
     RetentionJob(
             FindingStore findings,
             RunStore runs,
             DynamoDbClient dynamoDb,
             String auditTable,
             String llmTable,
+            String gdprTable,
+            String billingTable,
             Duration identified,
+            Consumer<String> deleteFile,
+            Notifier notifier,
             Telemetry telemetry,
             Duration budget,
             Clock clock) {
@@ -50,12 +77,16 @@ final class RetentionJob extends MaintenanceJob {
         this.dynamoDb = dynamoDb;
         this.auditTable = auditTable;
         this.llmTable = llmTable;
+        this.gdprTable = gdprTable;
+        this.billingTable = billingTable;
         this.identified = identified;
+        this.deleteFile = deleteFile;
+        this.notifier = notifier;
     }
 
     @Override
     protected Set<String> rules() {
-        return Set.of();
+        return Set.of(PARKED_EXPIRING);
     }
 
     @Override
@@ -82,6 +113,12 @@ final class RetentionJob extends MaintenanceJob {
             String next = cursor(page.lastEvaluatedKey());
             return next == null ? USAGE : AUDIT + next;
         }
+        if (cursor.startsWith(EXPORTS)) {
+            return exports(slot, after(cursor, EXPORTS), tally);
+        }
+        if (cursor.startsWith(PARKED)) {
+            return parked(slot, after(cursor, PARKED), tally);
+        }
         String cutoff = String.format(
                 LlmItems.REQUESTS + "%015d", slot.minus(identified).toEpochMilli());
         ScanResponse page = scan(
@@ -104,7 +141,60 @@ final class RetentionJob extends MaintenanceJob {
             }
         }
         String next = cursor(page.lastEvaluatedKey());
-        return next == null ? null : USAGE + next;
+        return next == null ? EXPORTS : USAGE + next;
+    }
+
+    /** Archives whose download period ended within two days before the slot: deleted (a missed day is caught up). */
+    private String exports(Instant slot, String start, Tally tally) {
+        ScanResponse page = scan(
+                gdprTable,
+                start,
+                "archiveExpiresAt BETWEEN :from AND :to",
+                Map.of(
+                        ":from",
+                                AttributeValue.fromN(Long.toString(
+                                        slot.minus(Duration.ofDays(2)).toEpochMilli())),
+                        ":to", AttributeValue.fromN(Long.toString(slot.toEpochMilli()))));
+        for (Map<String, AttributeValue> request : page.items()) {
+            tally.seen++;
+            deleteFile.accept(RequestFiles.archive(request.get("requestId").s()));
+            tally.changed++;
+        }
+        String next = cursor(page.lastEvaluatedKey());
+        return next == null ? PARKED : EXPORTS + next;
+    }
+
+    /** Parked billing events within {@link #PARKED_WARNING} of their expiry: a finding each, told to operations once. */
+    private String parked(Instant slot, String start, Tally tally) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(billingTable)
+                .keyConditionExpression("pk = :unmatched")
+                .filterExpression("expiresAt < :soon")
+                .expressionAttributeValues(Map.of(
+                        ":unmatched", AttributeValue.fromS(BillingItems.UNMATCHED),
+                        ":soon",
+                                AttributeValue.fromN(
+                                        Long.toString(slot.plus(PARKED_WARNING).getEpochSecond()))))
+                .limit(PAGE);
+        start(start).ifPresent(query::exclusiveStartKey);
+        QueryResponse page = dynamoDb.query(query.build());
+        for (Map<String, AttributeValue> event : page.items()) {
+            tally.seen++;
+            long daysLeft = Math.max(
+                    0,
+                    Duration.ofSeconds(Values.number(event, "expiresAt", 0) - slot.getEpochSecond())
+                            .toDays());
+            String summary = "A " + Values.string(event, "type") + " event parked for a customer no workspace is"
+                    + " linked to expires in " + daysLeft + " day(s); link the customer or apply it by hand.";
+            if (tally.found(
+                    findings.record(PARKED_EXPIRING, "medium", event.get("sk").s(), summary, slot.toEpochMilli()))) {
+                notifier.operations(
+                        "Billing: " + PARKED_EXPIRING,
+                        summary + " Event: " + event.get("sk").s());
+            }
+        }
+        String next = cursor(page.lastEvaluatedKey());
+        return next == null ? null : PARKED + next;
     }
 
     private ScanResponse scan(String table, String start, String filter, Map<String, AttributeValue> values) {

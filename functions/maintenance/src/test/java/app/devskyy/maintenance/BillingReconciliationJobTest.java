@@ -7,6 +7,8 @@ import app.devskyy.core.events.ScheduledJob;
 import app.devskyy.core.testing.DynamoDbLocal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,6 +37,9 @@ class BillingReconciliationJobTest {
                 .orElse(null);
     }
 
+    /** The events sent back to the webhook queue (the function sends them with SQS). */
+    private final List<String> sent = new ArrayList<>();
+
     @Test
     void aPayingSubscriptionPastItsPeriodWithNoRenewalIsFlaggedUntilItRenews() {
         Instant slot = Instant.parse("2027-07-10T06:00:00Z");
@@ -47,9 +52,18 @@ class BillingReconciliationJobTest {
         subscription(justEnded, "active", slot.minus(Duration.ofHours(12)));
         subscription(canceled, "canceled", slot.minus(Duration.ofDays(40)));
         BillingReconciliationJob job = new BillingReconciliationJob(
-                fx.findings, fx.runs, fx.dynamoDb, "BillingTable", fx.notifier, fx.telemetry, fx.budget(), fx.clock);
+                fx.findings,
+                fx.runs,
+                fx.dynamoDb,
+                "BillingTable",
+                sent::add,
+                fx.notifier,
+                fx.telemetry,
+                fx.budget(),
+                fx.clock);
 
         job.invoke(new ScheduledJob.Schedule(slot.toString(), "e1", "arn", null, null));
+        assertThat(sent).as("no parked event has a linked customer here").isEmpty();
         assertThat(state(lapsed)).isEqualTo(FindingStore.OPEN);
         assertThat(state(current)).isNull();
         assertThat(state(justEnded)).as("within the renewal's grace").isNull();

@@ -42,8 +42,16 @@ class DeadLetterJobTest {
         assertThat(finding.summary()).startsWith("3 message(s)");
         assertThat(fx.published).singleElement().asString().contains(queue);
 
+        // Still there five hours on: the same finding, which now says how long.
+        job.invoke(new ScheduledJob.Schedule(
+                slot.plus(Duration.ofHours(5)).toString(), "e5", "arn:aws:scheduler:test", null, null));
+        assertThat(fx.findings.find(finding.findingId()).orElseThrow().summary())
+                .isEqualTo("3 message(s) wait in the " + queue
+                        + " dead-letter queue, which has held messages for 5 hour(s).");
+        assertThat(fx.published).hasSize(1);
+
         depth.set(0);
-        Instant later = slot.plus(Duration.ofHours(1));
+        Instant later = slot.plus(Duration.ofHours(6));
         job.invoke(new ScheduledJob.Schedule(later.toString(), "e2", "arn:aws:scheduler:test", null, null));
         assertThat(fx.findings.find(finding.findingId()).orElseThrow().state()).isEqualTo(FindingStore.RESOLVED);
     }

@@ -2,12 +2,17 @@ package app.devskyy.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.events.ScheduledJob;
+import app.devskyy.core.privacy.RequestFiles;
 import app.devskyy.core.testing.DynamoDbLocal;
 import app.devskyy.llm.metering.LlmItems;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -18,6 +23,9 @@ class RetentionJobTest {
     private final MaintenanceFixture fx = new MaintenanceFixture();
     private final Instant slot = Instant.parse("2027-06-01T02:45:00Z");
 
+    /** The GDPR bucket's keys the job deleted (RequestFiles.delete in the function). */
+    private final List<String> deleted = new ArrayList<>();
+
     private RetentionJob job() {
         return new RetentionJob(
                 fx.findings,
@@ -25,7 +33,11 @@ class RetentionJobTest {
                 fx.dynamoDb,
                 "AuditTable",
                 "LlmTable",
+                "GdprTable",
+                "BillingTable",
                 Duration.ofDays(90),
+                deleted::add,
+                fx.notifier,
                 fx.telemetry,
                 fx.budget(),
                 fx.clock);
@@ -86,5 +98,70 @@ class RetentionJobTest {
                         new ScheduledJob.Schedule(slot.plus(Duration.ofDays(1)).toString(), "e2", "arn", null, null));
         assertThat(item("LlmTable", recent)).containsKey("caller");
         assertThat(next.status()).isEqualTo(RunStore.COMPLETE);
+    }
+
+    private void request(String requestId, Instant archiveExpiresAt) {
+        fx.dynamoDb.putItem(r -> r.tableName("GdprTable")
+                .item(Map.of(
+                        "pk", AttributeValue.fromS("REQ#" + requestId),
+                        "sk", AttributeValue.fromS("REQUEST"),
+                        "requestId", AttributeValue.fromS(requestId),
+                        "status", AttributeValue.fromS("complete"),
+                        "archiveExpiresAt", AttributeValue.fromN(Long.toString(archiveExpiresAt.toEpochMilli())))));
+    }
+
+    private String parked(String customer, Instant expiresAt) {
+        String sk = "stripe#" + customer + "#evt_" + MaintenanceFixture.id("");
+        fx.dynamoDb.putItem(r -> r.tableName("BillingTable")
+                .item(Map.of(
+                        "pk", AttributeValue.fromS(BillingItems.UNMATCHED),
+                        "sk", AttributeValue.fromS(sk),
+                        "event", AttributeValue.fromS("{}"),
+                        "type", AttributeValue.fromS("invoice.paid"),
+                        "parkedAt",
+                                AttributeValue.fromN(Long.toString(
+                                        expiresAt.minus(Duration.ofDays(90)).toEpochMilli())),
+                        "expiresAt", AttributeValue.fromN(Long.toString(expiresAt.getEpochSecond())))));
+        return sk;
+    }
+
+    @Test
+    void anArchivePastItsPeriodIsDeletedAndAParkedEventNearItsExpiryIsReportedOnce() {
+        Instant day = Instant.parse("2027-07-01T02:45:00Z");
+        String expired = MaintenanceFixture.id("dsr_");
+        String current = MaintenanceFixture.id("dsr_");
+        request(expired, day.minus(Duration.ofHours(20)));
+        request(current, day.plus(Duration.ofDays(3)));
+        String expiring = parked(MaintenanceFixture.id("cus_"), day.plus(Duration.ofDays(4)));
+        String fresh = parked(MaintenanceFixture.id("cus_"), day.plus(Duration.ofDays(60)));
+
+        job().invoke(new ScheduledJob.Schedule(day.toString(), "e3", "arn", null, null));
+        assertThat(deleted).contains(RequestFiles.archive(expired)).doesNotContain(RequestFiles.archive(current));
+        List<String> open = fx
+                .findings
+                .list(
+                        Optional.of(RetentionJob.PARKED_EXPIRING),
+                        Optional.empty(),
+                        Optional.of(FindingStore.OPEN),
+                        100,
+                        Optional.empty())
+                .findings()
+                .stream()
+                .map(MaintenanceItems.Finding::subject)
+                .toList();
+        assertThat(open).contains(expiring).doesNotContain(fresh);
+        assertThat(fx.published).singleElement().asString().contains("expires in 4 day(s)");
+
+        // The next day: still expiring, reported again as the same finding, told no second time.
+        job().invoke(new ScheduledJob.Schedule(day.plus(Duration.ofDays(1)).toString(), "e4", "arn", null, null));
+        assertThat(fx.published).hasSize(1);
+        // Applied (gone from the parked events): the finding resolves.
+        fx.dynamoDb.deleteItem(r -> r.tableName("BillingTable")
+                .key(Map.of("pk", AttributeValue.fromS(BillingItems.UNMATCHED), "sk", AttributeValue.fromS(expiring))));
+        job().invoke(new ScheduledJob.Schedule(day.plus(Duration.ofDays(2)).toString(), "e5", "arn", null, null));
+        assertThat(fx.findings.find(MaintenanceItems.findingId(RetentionJob.PARKED_EXPIRING, expiring)))
+                .get()
+                .extracting(MaintenanceItems.Finding::state)
+                .isEqualTo(FindingStore.RESOLVED);
     }
 }

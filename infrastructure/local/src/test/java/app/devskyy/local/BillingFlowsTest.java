@@ -4,11 +4,13 @@ import static app.devskyy.local.ApiClient.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.devskyy.core.Json;
+import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.crypto.Digests;
 import app.devskyy.core.testing.Events;
 import app.devskyy.local.ApiClient.Answer;
 import com.stripe.net.Webhook;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -340,6 +342,53 @@ class BillingFlowsTest {
                         "billing.portal.opened",
                         "billing.subscription.cancel_requested",
                         "billing.subscription.resumed");
+    }
+
+    @Test
+    void anEventParkedForACustomerLinkedSinceIsAppliedByTheReconciliationJob() throws Exception {
+        LlmWorkspace ws = LlmWorkspace.create(api);
+        String customer = "cus_parked_" + ws.workspaceId();
+        // A subscription's update for a customer no workspace is linked to yet: parked.
+        String object = "{\"id\":\"sub_parked_" + ws.workspaceId() + "\",\"object\":\"subscription\",\"customer\":\""
+                + customer + "\",\"status\":\"active\",\"cancel_at_period_end\":false,\"items\":{\"data\":[{"
+                + "\"current_period_end\":" + (System.currentTimeMillis() / 1000 + 30 * 86_400)
+                + ",\"price\":{\"id\":\"price_inline\",\"lookup_key\":\"pro\"}}]}}";
+        assertThat(stripeWebhook(
+                                new ApiClient(api.port()),
+                                "evt_parked_" + ws.workspaceId(),
+                                "customer.subscription.updated",
+                                object)
+                        .status())
+                .isEqualTo(200);
+        eventually(() -> !parkedFor(customer).isEmpty());
+        assertThat(subscriptionOf(ws).path("plan").asString()).isNotEqualTo("pro");
+
+        // The checkout's link landed while that event was being parked: arranged in the table.
+        try (DynamoDbClient dynamoDb = UsingLocalApi.dynamoDb(api)) {
+            Map<String, AttributeValue> link =
+                    new HashMap<>(BillingItems.customerLink("stripe", customer).attributes());
+            link.put("workspaceId", AttributeValue.fromS(ws.workspaceId()));
+            dynamoDb.putItem(r -> r.tableName("BillingTable").item(link));
+        }
+        String event = "{\"scheduledTime\":\"2027-08-01T06:00:00Z\",\"executionId\":\"e-parked\","
+                + "\"scheduleArn\":\"arn:aws:scheduler:us-east-1:000000000000:schedule/default/reconciliation\"}";
+        JsonNode report =
+                Json.tree(api.invoke("BillingReconciliationJobFunction", event.getBytes(StandardCharsets.UTF_8)));
+        assertThat(report.path("changed").asLong()).as(report.toString()).isEqualTo(1);
+        assertThat(parkedFor(customer)).isEmpty();
+        // The webhooks processor applied it from the queue, as any event.
+        eventually(() -> subscriptionOf(ws).path("plan").asString().equals("pro"));
+    }
+
+    private static List<Map<String, AttributeValue>> parkedFor(String customer) {
+        try (DynamoDbClient dynamoDb = UsingLocalApi.dynamoDb(api)) {
+            return dynamoDb.query(r -> r.tableName("BillingTable")
+                            .keyConditionExpression("pk = :unmatched AND begins_with(sk, :customer)")
+                            .expressionAttributeValues(Map.of(
+                                    ":unmatched", AttributeValue.fromS(BillingItems.UNMATCHED),
+                                    ":customer", AttributeValue.fromS(BillingItems.parkedPrefix("stripe", customer)))))
+                    .items();
+        }
     }
 
     @Test
