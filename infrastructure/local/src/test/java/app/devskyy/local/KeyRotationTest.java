@@ -6,15 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.devskyy.core.Json;
 import app.devskyy.core.auth.AuthSecret;
 import app.devskyy.core.auth.SigningKeys;
+import app.devskyy.core.aws.Values;
 import app.devskyy.core.testing.Events;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -45,8 +48,21 @@ class KeyRotationTest {
 
     static LocalApi api;
 
+    /** The webhook secrets in the local Secrets Manager, their current value set 400 days ago (arranged as its file). */
+    static final String WEBHOOK_SECRETS = "devskyy/local/webhooks";
+
     @BeforeAll
     static void start() throws IOException {
+        long setAt = Instant.now().minus(Duration.ofDays(400)).toEpochMilli();
+        Path manager = Files.createDirectories(dataDir.resolve("secrets").resolve("manager"));
+        Files.writeString(
+                manager.resolve("devskyy_local_webhooks.json"),
+                Json.write(new LocalSecretsManager.Secret(
+                        WEBHOOK_SECRETS,
+                        "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + WEBHOOK_SECRETS + "-a1b2c3",
+                        setAt,
+                        List.of(new LocalSecretsManager.Version(
+                                "v-1", "{\"stripe\":[\"whsec_old\"]}", setAt, List.of("AWSCURRENT"))))));
         api = LocalApi.start(new LocalApi.Options(
                 0,
                 dataDir,
@@ -54,7 +70,38 @@ class KeyRotationTest {
                 Map.of(
                         "SIGNING_KEY_ROTATION_DAYS", "0",
                         "KEY_PUBLICATION_SECONDS", "2",
-                        "AUTH_SECRET_CACHE_SECONDS", "1")));
+                        "AUTH_SECRET_CACHE_SECONDS", "1",
+                        "WEBHOOK_SECRETS_ARN", WEBHOOK_SECRETS)));
+    }
+
+    @Test
+    void webhookSecretsUnchangedForAYearAreAFindingOfTheScanAndRotatingThemResolvesIt() throws Exception {
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        scan(tomorrow);
+        assertThat(findingState("webhook-secret-old", "webhook-secrets")).isEqualTo("open");
+
+        try (SecretsManagerClient secrets = secretsManager()) {
+            secrets.putSecretValue(r -> r.secretId(WEBHOOK_SECRETS).secretString("{\"stripe\":[\"whsec_new\"]}"));
+        }
+        scan(tomorrow.plus(Duration.ofDays(1)));
+        assertThat(findingState("webhook-secret-old", "webhook-secrets")).isEqualTo("resolved");
+    }
+
+    private static void scan(Instant slot) {
+        String event = "{\"scheduledTime\":\"" + slot + "\",\"executionId\":\"e-" + slot
+                + "\",\"scheduleArn\":\"arn:aws:scheduler:us-east-1:000000000000:schedule/default/scan\"}";
+        JsonNode report = Json.tree(api.invoke("SecurityScanJobFunction", event.getBytes(StandardCharsets.UTF_8)));
+        assertThat(report.path("status").asString()).as(report.toString()).isEqualTo("complete");
+    }
+
+    private static String findingState(String rule, String subject) {
+        try (DynamoDbClient dynamoDb = UsingLocalApi.dynamoDb(api)) {
+            return dynamoDb.scan(r -> r.tableName("MaintenanceTable")).items().stream()
+                    .filter(i -> rule.equals(Values.string(i, "rule")) && subject.equals(Values.string(i, "subject")))
+                    .map(i -> i.get("state").s())
+                    .findFirst()
+                    .orElse(null);
+        }
     }
 
     @AfterAll
