@@ -132,10 +132,10 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 authenticator,
                                 RateLimits.fromConfig(config, dynamoDb),
                                 RefreshCookies.from(config),
-                                // Every published key, the one that signs now among them.
+                                // The published keys, the one that signs now among them.
                                 () -> {
                                     accessTokens.publishSigningKey();
-                                    return publishedKeys.read();
+                                    return publishedKeys.current();
                                 },
                                 tokens.issuer())
                         .router(),

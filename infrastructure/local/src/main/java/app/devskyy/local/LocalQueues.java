@@ -1,6 +1,7 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
+import app.devskyy.local.AwsJsonProtocol.Refused;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -214,48 +215,38 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
      */
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String target = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-target"));
-            JsonNode request = Json.tree(exchange.getRequestBody().readAllBytes());
-            ObjectNode answer = Json.MAPPER.createObjectNode();
-            int status = 200;
-            try {
-                switch (target) {
-                    case "AmazonSQS.SendMessage" -> {
-                        String body = request.path("MessageBody").asString();
-                        answer.put("MessageId", send(request.path("QueueUrl").asString(), body))
-                                .put("MD5OfMessageBody", md5(body));
-                    }
-                    case "AmazonSQS.GetQueueAttributes" -> {
-                        long now = clock.millis();
-                        List<Message> held = messages(request.path("QueueUrl").asString());
-                        long visible =
-                                held.stream().filter(m -> m.visibleAt() <= now).count();
-                        answer.putObject("Attributes")
-                                .put("ApproximateNumberOfMessages", Long.toString(visible))
-                                .put("ApproximateNumberOfMessagesNotVisible", Long.toString(held.size() - visible));
-                    }
-                    case "AmazonSQS.StartMessageMoveTask" ->
-                        answer.put(
-                                "TaskHandle", moveBack(request.path("SourceArn").asString()));
-                    default -> {
-                        status = 400;
-                        answer.put("__type", "com.amazonaws.sqs#UnsupportedOperation")
-                                .put(
-                                        "message",
-                                        "The local SQS supports SendMessage, GetQueueAttributes and"
-                                                + " StartMessageMoveTask.");
-                    }
+        AwsJsonProtocol.serve(exchange, "application/x-amz-json-1.0", "com.amazonaws.sqs#", this::answer);
+    }
+
+    private ObjectNode answer(String operation, JsonNode request) throws Refused {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        try {
+            switch (operation) {
+                case "SendMessage" -> {
+                    String body = request.path("MessageBody").asString();
+                    answer.put("MessageId", send(request.path("QueueUrl").asString(), body))
+                            .put("MD5OfMessageBody", md5(body));
                 }
-            } catch (IllegalArgumentException unknown) {
-                status = 400;
-                answer.put("__type", "com.amazonaws.sqs#QueueDoesNotExist").put("message", "The queue does not exist.");
+                case "GetQueueAttributes" -> {
+                    long now = clock.millis();
+                    List<Message> held = messages(request.path("QueueUrl").asString());
+                    long visible =
+                            held.stream().filter(m -> m.visibleAt() <= now).count();
+                    answer.putObject("Attributes")
+                            .put("ApproximateNumberOfMessages", Long.toString(visible))
+                            .put("ApproximateNumberOfMessagesNotVisible", Long.toString(held.size() - visible));
+                }
+                case "StartMessageMoveTask" ->
+                    answer.put("TaskHandle", moveBack(request.path("SourceArn").asString()));
+                default ->
+                    throw new Refused(
+                            "UnsupportedOperation",
+                            "The local SQS supports SendMessage, GetQueueAttributes and StartMessageMoveTask.");
             }
-            byte[] bytes = Json.writeBytes(answer);
-            exchange.getResponseHeaders().add("content-type", "application/x-amz-json-1.0");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
+        } catch (IllegalArgumentException unknown) {
+            throw new Refused("QueueDoesNotExist", "The queue does not exist.");
         }
+        return answer;
     }
 
     /** Every message of the dead-letter queue back to its source queue, received no times, visible now. */

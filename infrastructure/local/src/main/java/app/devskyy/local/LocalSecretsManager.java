@@ -1,6 +1,7 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
+import app.devskyy.local.AwsJsonProtocol.Refused;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -103,35 +104,17 @@ public final class LocalSecretsManager implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String target = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-target"));
-            JsonNode request = Json.tree(exchange.getRequestBody().readAllBytes());
-            ObjectNode answer = Json.MAPPER.createObjectNode();
-            int status = 200;
-            try {
-                synchronized (this) {
-                    answer(target, request, answer);
-                }
-            } catch (NotFound missing) {
-                status = 400;
-                answer.removeAll();
-                answer.put("__type", "ResourceNotFoundException")
-                        .put("message", "Secrets Manager can't find the specified secret.");
-            } catch (Refused refused) {
-                status = 400;
-                answer.removeAll();
-                answer.put("__type", refused.type).put("message", refused.getMessage());
+        AwsJsonProtocol.serve(exchange, "application/x-amz-json-1.1", "", (operation, request) -> {
+            synchronized (this) {
+                return answer(operation, request);
             }
-            byte[] bytes = Json.writeBytes(answer);
-            exchange.getResponseHeaders().add("content-type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
+        });
     }
 
-    private void answer(String target, JsonNode request, ObjectNode answer) {
-        switch (target) {
-            case "secretsmanager.CreateSecret" -> {
+    private ObjectNode answer(String operation, JsonNode request) throws Refused {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        switch (operation) {
+            case "CreateSecret" -> {
                 String name = request.path("Name").asString("");
                 if (name.isEmpty() || !request.path("SecretString").isString()) {
                     throw new Refused("InvalidParameterException", "Name and SecretString are required.");
@@ -148,7 +131,7 @@ public final class LocalSecretsManager implements HttpHandler {
                         .put("Name", name)
                         .put("VersionId", created.versions().getFirst().id());
             }
-            case "secretsmanager.GetSecretValue" -> {
+            case "GetSecretValue" -> {
                 Secret secret = secret(request);
                 String stage = request.path("VersionStage").asString("AWSCURRENT");
                 String versionId = request.path("VersionId").asString(null);
@@ -157,7 +140,7 @@ public final class LocalSecretsManager implements HttpHandler {
                                 ? v.id().equals(versionId)
                                 : v.stages().contains(stage))
                         .findFirst()
-                        .orElseThrow(NotFound::new);
+                        .orElseThrow(LocalSecretsManager::notFound);
                 answer.put("ARN", secret.arn())
                         .put("Name", secret.name())
                         .put("VersionId", version.id())
@@ -165,7 +148,7 @@ public final class LocalSecretsManager implements HttpHandler {
                         .put("CreatedDate", version.created() / 1000.0);
                 stages(answer.putArray("VersionStages"), version);
             }
-            case "secretsmanager.PutSecretValue" -> {
+            case "PutSecretValue" -> {
                 Secret secret = secret(request);
                 String token = request.path("ClientRequestToken")
                         .asString(UUID.randomUUID().toString());
@@ -183,7 +166,7 @@ public final class LocalSecretsManager implements HttpHandler {
                 answer.put("ARN", secret.arn()).put("Name", secret.name()).put("VersionId", version.id());
                 stages(answer.putArray("VersionStages"), version);
             }
-            case "secretsmanager.DescribeSecret" -> {
+            case "DescribeSecret" -> {
                 Secret secret = secret(request);
                 answer.put("ARN", secret.arn())
                         .put("Name", secret.name())
@@ -192,7 +175,7 @@ public final class LocalSecretsManager implements HttpHandler {
                 ObjectNode stages = answer.putObject("VersionIdsToStages");
                 secret.versions().forEach(v -> stages(stages.putArray(v.id()), v));
             }
-            case "secretsmanager.ListSecretVersionIds" -> {
+            case "ListSecretVersionIds" -> {
                 Secret secret = secret(request);
                 answer.put("ARN", secret.arn()).put("Name", secret.name());
                 ArrayNode versions = answer.putArray("Versions");
@@ -208,6 +191,7 @@ public final class LocalSecretsManager implements HttpHandler {
                         "The local Secrets Manager supports CreateSecret, GetSecretValue, PutSecretValue,"
                                 + " DescribeSecret and ListSecretVersionIds.");
         }
+        return answer;
     }
 
     /** A new current version; the current one becomes the previous, any older loses its stages. */
@@ -228,12 +212,16 @@ public final class LocalSecretsManager implements HttpHandler {
     }
 
     /** The secret a request names, by name or ARN. */
-    private Secret secret(JsonNode request) {
+    private Secret secret(JsonNode request) throws Refused {
         String id = request.path("SecretId").asString("");
         return secrets.values().stream()
                 .filter(s -> s.name().equals(id) || s.arn().equals(id))
                 .findFirst()
-                .orElseThrow(NotFound::new);
+                .orElseThrow(LocalSecretsManager::notFound);
+    }
+
+    private static Refused notFound() {
+        return new Refused("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
 
     private void save(Secret secret) {
@@ -246,21 +234,6 @@ public final class LocalSecretsManager implements HttpHandler {
             // Windows: the folder's own permissions apply.
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final class NotFound extends RuntimeException {
-        NotFound() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final class Refused extends RuntimeException {
-        final String type;
-
-        Refused(String type, String message) {
-            super(message, null, false, false);
-            this.type = type;
         }
     }
 }

@@ -1,6 +1,7 @@
 package app.devskyy.local;
 
 import app.devskyy.core.Json;
+import app.devskyy.local.AwsJsonProtocol.Refused;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -103,25 +104,13 @@ public final class LocalStepFunctions implements HttpHandler {
 
     // ---- the protocol
 
-    private static final class Refused extends Exception {
-        final String type;
-
-        Refused(String type, String message) {
-            super(message, null, false, false);
-            this.type = type;
-        }
-    }
-
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String target = String.valueOf(exchange.getRequestHeaders().getFirst("x-amz-target"));
-            String operation = target.substring(target.indexOf('.') + 1);
-            JsonNode request = Json.tree(exchange.getRequestBody().readAllBytes());
-            int status = 200;
-            ObjectNode answer;
-            try {
-                answer = switch (operation) {
+        AwsJsonProtocol.serve(
+                exchange,
+                "application/x-amz-json-1.0",
+                "com.amazonaws.swf.service.v2.model#",
+                (operation, request) -> switch (operation) {
                     case "StartExecution" -> start(request);
                     case "DescribeExecution" -> describe(find(request));
                     case "StopExecution" -> stop(find(request), request);
@@ -138,19 +127,7 @@ public final class LocalStepFunctions implements HttpHandler {
                         throw new Refused(
                                 "UnknownOperationException",
                                 "The local Step Functions does not serve " + operation + ".");
-                };
-            } catch (Refused refused) {
-                status = 400;
-                answer = Json.MAPPER
-                        .createObjectNode()
-                        .put("__type", "com.amazonaws.swf.service.v2.model#" + refused.type)
-                        .put("message", refused.getMessage());
-            }
-            byte[] bytes = Json.writeBytes(answer);
-            exchange.getResponseHeaders().add("content-type", "application/x-amz-json-1.0");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
+                });
     }
 
     private ObjectNode start(JsonNode request) throws Refused {

@@ -1,7 +1,10 @@
 package app.devskyy.core.auth;
 
 import app.devskyy.core.aws.DynamoTables;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
@@ -54,7 +57,7 @@ public final class PublishedKeys {
         return source;
     }
 
-    /** Every published key, read now (consistently): what the JWKS endpoint serves, the rotation job and the scan see. */
+    /** Every published key, read now (consistently): what the rotation job and the security scan see. */
     public JWKSet read() {
         List<JWK> keys = new ArrayList<>();
         items.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder()
@@ -70,6 +73,19 @@ public final class PublishedKeys {
                     }
                 });
         return new JWKSet(keys);
+    }
+
+    /**
+     * The set as readers hold it, for the JWKS endpoint: cached like every verifier's, so that a
+     * public route costs no read per request. A key shows within {@link #CACHE} of its publication,
+     * well inside the rotation's publication delay.
+     */
+    public JWKSet current() {
+        try {
+            return new JWKSet(source.get(new JWKSelector(new JWKMatcher.Builder().build()), null));
+        } catch (KeySourceException unavailable) {
+            throw new IllegalStateException("the published keys could not be read", unavailable);
+        }
     }
 
     /** Publishes a key's public half (again: the same item). */
