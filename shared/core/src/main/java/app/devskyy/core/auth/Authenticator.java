@@ -94,7 +94,7 @@ public final class Authenticator {
         } catch (Exception invalid) {
             if (Outages.isOutage(invalid) || keysUnavailable(invalid)) {
                 // The published keys could not be read: a 503 to retry, not a 401 that logs the caller out.
-                throw new IllegalStateException("the token's key could not be looked up", invalid);
+                throw new Outages.DependencyUnavailable("the published keys", invalid);
             }
             // Parse errors, bad signatures, wrong type, algorithm, issuer, audience, expiry: one answer.
             throw unauthorized(true);

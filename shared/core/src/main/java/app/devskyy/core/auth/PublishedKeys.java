@@ -1,6 +1,7 @@
 package app.devskyy.core.auth;
 
 import app.devskyy.core.aws.DynamoTables;
+import app.devskyy.core.aws.Outages;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -84,7 +85,7 @@ public final class PublishedKeys {
         try {
             return new JWKSet(source.get(new JWKSelector(new JWKMatcher.Builder().build()), null));
         } catch (KeySourceException unavailable) {
-            throw new IllegalStateException("the published keys could not be read", unavailable);
+            throw new Outages.DependencyUnavailable("the published keys", unavailable);
         }
     }
 

@@ -21,8 +21,21 @@ public final class Outages {
 
     private Outages() {}
 
+    /**
+     * A dependency that could not answer, as a library other than the SDK says it (nimbus's key
+     * source timing out, say), which may carry no SDK exception to tell by.
+     */
+    public static final class DependencyUnavailable extends RuntimeException {
+        public DependencyUnavailable(String dependency, Throwable cause) {
+            super(dependency + " could not be reached", cause);
+        }
+    }
+
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DependencyUnavailable) {
+                return true;
+            }
             if (t instanceof TransactionCanceledException) {
                 // Cancelled by concurrent transactions, still after retries: contention, which passes.
                 return true;

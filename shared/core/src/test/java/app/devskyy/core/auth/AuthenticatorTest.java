@@ -3,6 +3,7 @@ package app.devskyy.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import app.devskyy.core.aws.Outages;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpApiFunction;
@@ -14,11 +15,14 @@ import app.devskyy.core.testing.MutableClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -237,6 +241,18 @@ class AuthenticatorTest {
         String token = tokens.issue(ALICE);
         revoked.add("s-1");
         assertRejected(token);
+    }
+
+    @Test
+    void aKeySourceThatFailsWithoutACauseIsAnOutageNotAnInvalidToken() {
+        // What nimbus's caching source throws when a refresh outlasts its timeout: no SDK exception inside.
+        JWKSource<SecurityContext> timingOut = (selector, context) -> {
+            throw new KeySourceException("Timeout while waiting for cache refresh");
+        };
+        Authenticator waiting = new Authenticator(timingOut, SETTINGS, sid -> false, ApiKeys.NONE);
+        assertThatThrownBy(() -> waiting.verify(tokens.issue(ALICE)))
+                .isInstanceOf(Outages.DependencyUnavailable.class)
+                .satisfies(failure -> assertThat(Outages.isOutage(failure)).isTrue());
     }
 
     @Test
