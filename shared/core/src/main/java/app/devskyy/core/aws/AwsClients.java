@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Builds AWS SDK v2 clients the same way for every function: region from {@code AWS_REGION},
@@ -34,10 +33,6 @@ public final class AwsClients {
 
     public DynamoDbClient dynamoDb() {
         return configure(DynamoDbClient.builder(), "DYNAMODB").build();
-    }
-
-    public KmsClient kms() {
-        return configure(KmsClient.builder(), "KMS").build();
     }
 
     public Region region() {

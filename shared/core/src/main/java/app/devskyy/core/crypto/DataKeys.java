@@ -33,7 +33,7 @@ public final class DataKeys {
             throw new IllegalStateException("PII_DATA_KEY is for local development only; use PII_DATA_KEY_CIPHERTEXT");
         }
         byte[] ciphertext = Base64.getDecoder().decode(config.required("PII_DATA_KEY_CIPHERTEXT"));
-        try (KmsClient kms = aws.kms()) {
+        try (KmsClient kms = aws.configure(KmsClient.builder(), "KMS").build()) {
             return kms.decrypt(r -> r.ciphertextBlob(SdkBytes.fromByteArray(ciphertext)))
                     .plaintext()
                     .asByteArray();
