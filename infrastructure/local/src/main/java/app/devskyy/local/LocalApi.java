@@ -60,14 +60,17 @@ public final class LocalApi implements AutoCloseable {
     private final LocalQueues queues;
     private final LocalLambda lambda;
     private final LocalStepFunctions stepFunctions;
+    private final Map<String, Map<String, String>> settings;
 
     private LocalApi(
             EmbeddedDynamoDb dynamoDb,
             HttpServer server,
             LocalQueues queues,
             LocalLambda lambda,
-            LocalStepFunctions stepFunctions) {
+            LocalStepFunctions stepFunctions,
+            Map<String, Map<String, String>> settings) {
         this.dynamoDb = dynamoDb;
+        this.settings = Map.copyOf(settings);
         this.server = server;
         this.queues = queues;
         this.lambda = lambda;
@@ -130,6 +133,7 @@ public final class LocalApi implements AutoCloseable {
         }
 
         Map<String, FunctionInvoker> functions = new LinkedHashMap<>();
+        Map<String, Map<String, String>> startedWith = new LinkedHashMap<>();
         for (SamTemplate.FunctionSpec function : template.functions()) {
             Map<String, String> settings = new LinkedHashMap<>();
             function.environment().forEach((name, value) -> {
@@ -140,6 +144,7 @@ public final class LocalApi implements AutoCloseable {
             });
             settings.putAll(localSettings);
             settings.putAll(options.settings());
+            startedWith.put(function.logicalId(), Map.copyOf(settings));
             long start = System.nanoTime();
             functions.put(
                     function.logicalId(),
@@ -175,7 +180,7 @@ public final class LocalApi implements AutoCloseable {
                         cors,
                         options.template().resolveSibling("infrastructure/openapi.yaml"),
                         outbox));
-        return new LocalApi(dynamoDb, server, queues, lambda, stepFunctions);
+        return new LocalApi(dynamoDb, server, queues, lambda, stepFunctions, startedWith);
     }
 
     /**
@@ -202,6 +207,15 @@ public final class LocalApi implements AutoCloseable {
         // No S3 Vectors bucket locally: the knowledge base keeps its vectors in a Lucene index.
         settings.put("KNOWLEDGE_VECTOR_BUCKET", "");
         return settings;
+    }
+
+    /** The environment a function of the template was started with (by logical id): to start it again elsewhere. */
+    public Map<String, String> settings(String logicalId) {
+        Map<String, String> started = settings.get(logicalId);
+        if (started == null) {
+            throw new IllegalArgumentException("no function " + logicalId + " in the template");
+        }
+        return started;
     }
 
     public int port() {
