@@ -28,7 +28,12 @@ final class AuditItems {
 
     /** Time first, so a partition reads oldest first; a random id, so events of one millisecond never collide. */
     static String eventSortKey(long epochMillis) {
-        return String.format("%013d#%s", epochMillis, UUID.randomUUID());
+        return timeBound(epochMillis) + "#" + UUID.randomUUID();
+    }
+
+    /** Where a time falls among the sort keys: the bound of a range of events by time. */
+    static String timeBound(long epochMillis) {
+        return String.format("%013d", epochMillis);
     }
 
     record Event(

@@ -166,11 +166,11 @@ public final class AuditLog {
                 .query(r -> r.queryConditional(QueryConditional.sortBetween(
                         Key.builder()
                                 .partitionValue(AuditItems.system(scope))
-                                .sortValue(String.format("%013d", from.toEpochMilli()))
+                                .sortValue(AuditItems.timeBound(from.toEpochMilli()))
                                 .build(),
                         Key.builder()
                                 .partitionValue(AuditItems.system(scope))
-                                .sortValue(String.format("%013d", to.toEpochMilli()))
+                                .sortValue(AuditItems.timeBound(to.toEpochMilli()))
                                 .build())))
                 .items()
                 .stream()

@@ -4,7 +4,6 @@ import app.devskyy.core.aws.Outages;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.HttpRequest;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -92,7 +91,7 @@ public final class Authenticator {
         } catch (ApiProblem problem) {
             throw problem;
         } catch (Exception invalid) {
-            if (Outages.isOutage(invalid) || keysUnavailable(invalid)) {
+            if (Outages.isOutage(invalid)) {
                 // The published keys could not be read: a 503 to retry, not a 401 that logs the caller out.
                 throw new Outages.DependencyUnavailable("the published keys", invalid);
             }
@@ -104,16 +103,6 @@ public final class Authenticator {
             throw unauthorized(true);
         }
         return principal;
-    }
-
-    /** The key source failed (not the token): nimbus says so with a KeySourceException, possibly without a cause. */
-    private static boolean keysUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof KeySourceException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Principal principal(JWTClaimsSet claims) {

@@ -1,5 +1,6 @@
 package app.devskyy.core.aws;
 
+import com.nimbusds.jose.KeySourceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -12,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * {@code Retry-After}, and what a Step Functions task reports as a retryable failure. An outage is
  * a dependency that cannot be reached or does not answer in time (the SDK's client-side failures:
  * connection refused, timeouts), that throttles, or that fails on its side (a 5xx); an I/O failure
- * of an HTTP dependency (Upstash, KMS through the SDK) is one too.
+ * of an HTTP dependency (Upstash, KMS through the SDK) is one too, and so is a token key source
+ * that could not give its keys (nimbus's {@code KeySourceException}: the published keys unread).
  */
 public final class Outages {
 
@@ -33,7 +35,8 @@ public final class Outages {
 
     public static boolean isOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof DependencyUnavailable) {
+            if (t instanceof DependencyUnavailable || t instanceof KeySourceException) {
+                // A key source that could not give its keys (the published keys), with or without an SDK cause.
                 return true;
             }
             if (t instanceof TransactionCanceledException) {
