@@ -9,12 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -112,21 +112,17 @@ final class BillingReconciliationJob extends MaintenanceJob {
 
     /** A page of the parked events: each whose customer is linked now goes back to the webhook queue. */
     private String parked(String start, Tally tally) {
-        QueryRequest.Builder query = QueryRequest.builder()
-                .tableName(billingTable)
-                .keyConditionExpression("pk = :unmatched")
-                .expressionAttributeValues(Map.of(":unmatched", AttributeValue.fromS(BillingItems.UNMATCHED)))
-                .limit(PAGE);
-        start(start).ifPresent(query::exclusiveStartKey);
-        QueryResponse page = dynamoDb.query(query.build());
+        QueryResponse page = ParkedEvents.page(dynamoDb, billingTable, start, PAGE, Optional.empty());
         for (Map<String, AttributeValue> parked : page.items()) {
             tally.seen++;
-            // provider#customer#eventId, as BillingItems.parked composes it.
-            String[] key = parked.get("sk").s().split("#", 3);
-            if (key.length == 3 && linked(key[0], key[1])) {
+            Optional<BillingItems.ParkedKey> key =
+                    BillingItems.ParkedKey.of(parked.get("sk").s());
+            if (key.isPresent() && linked(key.get().provider(), key.get().key())) {
                 ObjectNode event =
                         (ObjectNode) Json.tree(parked.get("event").s().getBytes(StandardCharsets.UTF_8));
-                event.putArray("dedupeKeys").add("reconciled#" + key[0] + "#" + key[2]);
+                event.putArray("dedupeKeys")
+                        .add("reconciled#" + key.get().provider() + "#"
+                                + key.get().eventId());
                 enqueue.accept(Json.write(event));
                 try {
                     dynamoDb.deleteItem(r -> r.tableName(billingTable)

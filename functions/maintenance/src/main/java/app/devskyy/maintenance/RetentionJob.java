@@ -3,7 +3,6 @@ package app.devskyy.maintenance;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
-import app.devskyy.core.billing.BillingItems;
 import app.devskyy.core.notify.Notifier;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.RequestFiles;
@@ -12,12 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -166,18 +165,8 @@ final class RetentionJob extends MaintenanceJob {
 
     /** Parked billing events within {@link #PARKED_WARNING} of their expiry: a finding each, told to operations once. */
     private String parked(Instant slot, String start, Tally tally) {
-        QueryRequest.Builder query = QueryRequest.builder()
-                .tableName(billingTable)
-                .keyConditionExpression("pk = :unmatched")
-                .filterExpression("expiresAt < :soon")
-                .expressionAttributeValues(Map.of(
-                        ":unmatched", AttributeValue.fromS(BillingItems.UNMATCHED),
-                        ":soon",
-                                AttributeValue.fromN(
-                                        Long.toString(slot.plus(PARKED_WARNING).getEpochSecond()))))
-                .limit(PAGE);
-        start(start).ifPresent(query::exclusiveStartKey);
-        QueryResponse page = dynamoDb.query(query.build());
+        QueryResponse page =
+                ParkedEvents.page(dynamoDb, billingTable, start, PAGE, Optional.of(slot.plus(PARKED_WARNING)));
         for (Map<String, AttributeValue> event : page.items()) {
             tally.seen++;
             long daysLeft = Math.max(

@@ -2,6 +2,7 @@ package app.devskyy.core.billing;
 
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.RecordSchema;
+import java.util.Optional;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags;
 
@@ -78,6 +79,16 @@ public final class BillingItems {
 
     public static String parkedPrefix(String provider, String key) {
         return provider + "#" + key + "#";
+    }
+
+    /** A parked event's sort key read back: its provider, the customer (or order) it waits for, and its id. */
+    public record ParkedKey(String provider, String key, String eventId) {
+
+        /** The parts of {@code <provider>#<key>#<event id>}; empty for a key of another shape. */
+        public static Optional<ParkedKey> of(String sortKey) {
+            String[] parts = sortKey.split("#", 3);
+            return parts.length == 3 ? Optional.of(new ParkedKey(parts[0], parts[1], parts[2])) : Optional.empty();
+        }
     }
 
     public static String workspace(String workspaceId) {
