@@ -2,6 +2,7 @@ package app.devskyy.agents;
 
 import app.devskyy.agents.tools.ToolRegistry;
 import app.devskyy.agents.tools.Toolbox;
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.events.PermanentFailure;
@@ -10,7 +11,6 @@ import app.devskyy.llm.ChatMessage;
 import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.Usage;
 import app.devskyy.llm.metering.Caller;
-import app.devskyy.llm.metering.Concurrently;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

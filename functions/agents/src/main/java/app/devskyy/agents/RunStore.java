@@ -1,5 +1,6 @@
 package app.devskyy.agents;
 
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
@@ -7,7 +8,6 @@ import app.devskyy.core.aws.Values;
 import app.devskyy.core.aws.Writes;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.http.Paging;
-import app.devskyy.llm.metering.Concurrently;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

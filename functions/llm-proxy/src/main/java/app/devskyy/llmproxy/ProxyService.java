@@ -1,15 +1,15 @@
 package app.devskyy.llmproxy;
 
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.privacy.Consents;
 import app.devskyy.core.ratelimit.Limit;
+import app.devskyy.core.ratelimit.RateLimiter;
 import app.devskyy.core.ratelimit.RateLimits;
 import app.devskyy.core.ratelimit.RateLimits.FailurePolicy;
 import app.devskyy.llm.ChatGateway;
 import app.devskyy.llm.ChatGateway.GatewayException;
-import app.devskyy.llm.ChatGateway.Outcome;
 import app.devskyy.llm.ChatRequest;
-import app.devskyy.llm.ChatResult;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Prices;
 import app.devskyy.llm.Redactor;
@@ -20,7 +20,6 @@ import app.devskyy.llm.TokenEstimator;
 import app.devskyy.llm.Usage;
 import app.devskyy.llm.metering.Budgets;
 import app.devskyy.llm.metering.Caller;
-import app.devskyy.llm.metering.Concurrently;
 import app.devskyy.llm.metering.MeteredChat;
 import app.devskyy.llm.metering.MeteredChat.Completed;
 import app.devskyy.llm.metering.Money;
@@ -37,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -132,11 +130,20 @@ final class ProxyService {
                                 + "GET /api/v1/llm/models lists the models you can use."));
     }
 
-    /** Counts one request against the workspace's requests per minute. */
-    void countRequest(Caller caller) {
+    /**
+     * Counts one request and its likely {@code tokens} against the workspace's requests and tokens
+     * per minute, decided together (one script on Upstash), all of the token allowance at most.
+     */
+    void admit(Caller caller, long tokens) {
         Budgets.Settings settings = budgets.workspace(caller.workspaceId());
         int rpm = settings.rpm() == null ? defaults.rpm() : settings.rpm();
-        limits.enforce(Limit.perMinute("llm-rpm", rpm), caller.workspaceId(), FailurePolicy.OPEN);
+        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
+        limits.enforceAll(
+                List.of(
+                        new RateLimiter.Count(Limit.perMinute("llm-rpm", rpm), caller.workspaceId(), 1),
+                        new RateLimiter.Count(
+                                Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens))),
+                FailurePolicy.OPEN);
     }
 
     Answer chat(Caller caller, String requestId, ChatRequest request, String model, CacheMode mode) {
@@ -149,21 +156,47 @@ final class ProxyService {
         String cacheKey = cacheable ? ResponseCache.key(caller.workspaceId(), route.targets(), request) : null;
         Map<String, String> headers = new LinkedHashMap<>();
         route.task().ifPresent(task -> headers.put("x-llm-route", "auto:" + task.wire() + "->" + route.alias()));
-        // The rates and the cache are independent: one round trip for all three.
+        // One round trip before the provider call: the rates, the cache and the budget are
+        // independent, so they are checked at once (docs/performance.md).
         var cached = new AtomicReference<Optional<ResponseCache.Hit>>(Optional.empty());
-        Concurrently.run(
-                () -> countRequest(caller),
-                () -> countTokens(caller, request),
-                () -> cached.set(cacheable ? cache.get(cacheKey) : Optional.empty()));
+        var held = new AtomicReference<MeteredChat.Held>();
+        var refused = new AtomicReference<RuntimeException>();
+        try {
+            Concurrently.run(
+                    () -> admit(caller, tokens(request)),
+                    () -> cached.set(cacheable ? cache.get(cacheKey) : Optional.empty()),
+                    () -> {
+                        try {
+                            held.set(meter.hold(caller, route, request));
+                        } catch (RuntimeException budgetOrConsent) {
+                            refused.set(budgetOrConsent);
+                        }
+                    });
+        } catch (RuntimeException rateLimited) {
+            release(held.get());
+            throw rateLimited;
+        }
         if (cacheable) {
             Optional<ResponseCache.Hit> hit = cached.get();
             if (hit.isPresent()) {
+                // A cached answer costs nothing and reaches no model: it is served whatever the hold's outcome.
                 ObjectNode body = hit.get().body();
                 body.put("id", "chatcmpl-" + requestId);
                 body.put("created", clock.instant().getEpochSecond());
                 Usage usage = usageOf(body);
-                ledger.record(new UsageLedger.Entry(
-                        caller, requestId, "chat", route.alias(), hit.get().target(), usage, 0, 0, true, "ok"));
+                Concurrently.run(
+                        () -> release(held.get()),
+                        () -> ledger.record(new UsageLedger.Entry(
+                                caller,
+                                requestId,
+                                "chat",
+                                route.alias(),
+                                hit.get().target(),
+                                usage,
+                                0,
+                                0,
+                                true,
+                                "ok")));
                 headers.putAll(Map.of(
                         "x-llm-cache",
                         "hit",
@@ -176,17 +209,25 @@ final class ProxyService {
                 return new Answer(body, offlineMarked(headers, hit.get().target()));
             }
         }
+        if (refused.get() != null) {
+            throw refused.get();
+        }
         ObjectNode[] answer = new ObjectNode[1];
-        Completed completed = complete(caller, requestId, "chat", route, request, outcome -> {
-            answer[0] = OpenAiWire.writeChatResult(
-                    outcome.result(),
-                    "chatcmpl-" + requestId,
-                    outcome.result().model(),
-                    clock.instant().getEpochSecond());
-            if (cacheable) {
-                cache.put(cacheKey, answer[0], outcome.target());
-            }
-        });
+        Completed completed;
+        try {
+            completed = meter.complete(caller, requestId, "chat", route, held.get(), outcome -> {
+                answer[0] = OpenAiWire.writeChatResult(
+                        outcome.result(),
+                        "chatcmpl-" + requestId,
+                        outcome.result().model(),
+                        clock.instant().getEpochSecond());
+                if (cacheable) {
+                    cache.put(cacheKey, answer[0], outcome.target());
+                }
+            });
+        } catch (GatewayException failed) {
+            throw problem(failed);
+        }
         ObjectNode body = answer[0];
         headers.put("x-llm-cache", cacheable ? "miss" : "off");
         headers.put("x-llm-provider", completed.target().provider());
@@ -209,46 +250,29 @@ final class ProxyService {
         return new Answer(body, offlineMarked(headers, completed.target()));
     }
 
-    /** Counts a chat request's likely tokens against the workspace's tokens per minute. */
-    void countTokens(Caller caller, ChatRequest request) {
-        countTokens(
-                caller,
-                request.messages().stream()
-                                .mapToLong(m -> TokenEstimator.estimate(m.text()))
-                                .sum()
-                        + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices());
+    /** A chat request's likely tokens: its messages' and its output allowance. */
+    static long tokens(ChatRequest request) {
+        return request.messages().stream()
+                        .mapToLong(m -> TokenEstimator.estimate(m.text()))
+                        .sum()
+                + (long) (request.maxTokens() == null ? 256 : request.maxTokens()) * request.choices();
     }
 
-    /** Counts {@code tokens} against the workspace's tokens per minute (all of the allowance at most). */
-    private void countTokens(Caller caller, long tokens) {
-        Budgets.Settings settings = budgets.workspace(caller.workspaceId());
-        int tpm = settings.tpm() == null ? defaults.tpm() : settings.tpm();
-        limits.enforce(
-                Limit.perMinute("llm-tpm", tpm), caller.workspaceId(), (int) Math.min(tpm, tokens), FailurePolicy.OPEN);
+    /** Gives back a budget hold whose call was not made (none where the hold itself was refused). */
+    private void release(MeteredChat.Held held) {
+        if (held != null) {
+            meter.release(held);
+        }
     }
 
     /**
      * Sends {@code request} down {@code route} with the budget held, and accounts for it.
-     * Callers count the HTTP request ({@link #countRequest}) and its tokens themselves.
+     * Callers count the HTTP request and its tokens themselves ({@link #admit}).
      */
     Completed complete(Caller caller, String requestId, String operation, Route route, ChatRequest request) {
-        return complete(caller, requestId, operation, route, request, outcome -> {});
-    }
-
-    /**
-     * As above; {@code alongside} runs with the accounting, once the provider answered (the cache
-     * stores the answer at the same time as the budget and the ledger are written).
-     */
-    Completed complete(
-            Caller caller,
-            String requestId,
-            String operation,
-            Route route,
-            ChatRequest request,
-            Consumer<Outcome<ChatResult>> alongside) {
         try {
             return meter.complete(
-                    caller, requestId, operation, route, request, Optional.empty(), Optional.empty(), alongside);
+                    caller, requestId, operation, route, request, Optional.empty(), Optional.empty(), outcome -> {});
         } catch (GatewayException failed) {
             throw problem(failed);
         }
@@ -264,14 +288,16 @@ final class ProxyService {
             CacheMode mode) {
         Route route = route(model, "embedding", null);
         long tokens = inputs.stream().mapToLong(TokenEstimator::estimate).sum();
-        Concurrently.run(() -> countRequest(caller), () -> countTokens(caller, tokens));
         boolean cacheable = mode == CacheMode.ON || (mode == CacheMode.DEFAULT && route.cache());
         String cacheKey = cacheable
                 ? ResponseCache.embeddingKey(caller.workspaceId(), route.targets(), inputs, dimensions)
                 : null;
+        var cached = new AtomicReference<Optional<ResponseCache.Hit>>(Optional.empty());
+        Concurrently.run(
+                () -> admit(caller, tokens), () -> cached.set(cacheable ? cache.get(cacheKey) : Optional.empty()));
         Map<String, String> headers = new LinkedHashMap<>();
         if (cacheable) {
-            Optional<ResponseCache.Hit> hit = cache.get(cacheKey);
+            Optional<ResponseCache.Hit> hit = cached.get();
             if (hit.isPresent()) {
                 ledger.record(new UsageLedger.Entry(
                         caller,

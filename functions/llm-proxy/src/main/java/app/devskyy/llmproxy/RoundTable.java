@@ -7,7 +7,6 @@ import app.devskyy.llm.ChatRequest;
 import app.devskyy.llm.OpenAiWire;
 import app.devskyy.llm.Routing.Route;
 import app.devskyy.llm.metering.Caller;
-import app.devskyy.llm.metering.Concurrently;
 import app.devskyy.llm.metering.MeteredChat;
 import app.devskyy.llm.metering.Money;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +59,8 @@ final class RoundTable {
         List<Route> routes =
                 models.stream().map(m -> proxy.route(m, "chat", request)).toList();
         Route judgeRoute = proxy.route(judgeModel, "chat", request);
-        List<Runnable> admission = new ArrayList<>(List.of(() -> proxy.countRequest(caller)));
-        routes.forEach(route -> admission.add(() -> proxy.countTokens(caller, request)));
-        Concurrently.run(admission.toArray(Runnable[]::new));
+        // One request, and its tokens once for each model it goes to.
+        proxy.admit(caller, ProxyService.tokens(request) * routes.size());
         List<Candidate> candidates = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<MeteredChat.Completed>> answers = new ArrayList<>();

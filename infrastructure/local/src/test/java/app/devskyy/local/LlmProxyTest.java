@@ -291,6 +291,38 @@ class LlmProxyTest {
     }
 
     @Test
+    void aRefusedCallHoldsNothingAndACachedAnswerIsServedBeyondTheBudget() throws Exception {
+        LlmWorkspace ws = LlmWorkspace.create(api);
+        // The rates, the cache and the budget are checked at once: what one refuses, the others give back.
+        // One call costs 1000 micro-dollars: $0.001 affords one; three requests a minute.
+        assertThat(ws.put(ws.at("/budget"), "{\"monthlyUsd\":0.001,\"rpm\":3}").status())
+                .isEqualTo(200);
+        String question = request("solo", "").replace("\"max_tokens\":50", "\"max_tokens\":1000");
+        Map<String, String> cacheOn = Map.of("x-llm-cache", "on");
+        assertThat(ws.chat(ws.adminToken(), question, cacheOn).headers()).containsEntry("x-llm-cache", "miss");
+        Answer refused = ws.chat(ws.adminToken(), question.replace("Hello there", "Hello again"), cacheOn);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.body().at("/error/code").asString()).isEqualTo("insufficient_quota");
+        Answer hit = ws.chat(ws.adminToken(), question, cacheOn);
+        assertThat(hit.status())
+                .as("a cached answer costs nothing: " + hit.raw())
+                .isEqualTo(200);
+        assertThat(hit.headers()).containsEntry("x-llm-cache", "hit").containsEntry("x-llm-cost-usd", "0.000000");
+
+        // Budget enough, but the minute's three requests are used: the hold made beside the rates is given back.
+        assertThat(ws.put(ws.at("/budget"), "{\"monthlyUsd\":0.01}").status()).isEqualTo(200);
+        Answer limited = ws.chat(ws.adminToken(), question.replace("Hello there", "Hello, third"));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.body().at("/error/type").asString()).isEqualTo("rate_limit_error");
+        JsonNode budget = ws.get(ws.at("/budget")).body();
+        assertThat(budget.path("spentUsd").decimalValue()).isEqualByComparingTo("0.001");
+        assertThat(budget.path("reservedUsd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(ws.get(ws.at("/usage")).body().at("/totals/requests").asInt())
+                .as("the call and the cache hit; nothing for the refused ones")
+                .isEqualTo(2);
+    }
+
+    @Test
     void anApiKeysBudgetLimitsThatKeyAlone() throws Exception {
         LlmWorkspace ws = LlmWorkspace.create(api);
         String[] key = ws.key("api_user");

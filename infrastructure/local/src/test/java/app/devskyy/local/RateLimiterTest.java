@@ -113,6 +113,50 @@ class RateLimiterTest {
 
     @ParameterizedTest
     @MethodSource("limiters")
+    void severalLimitsAreDecidedTogether(RateLimiter limiter) throws Exception {
+        Limit requests = new Limit("llm-rpm", 3, Duration.ofHours(1));
+        Limit tokens = new Limit("llm-tpm", 1_000, Duration.ofHours(1));
+        String key = uniqueKey();
+        List<RateLimiter.Count> small =
+                List.of(new RateLimiter.Count(requests, key, 1), new RateLimiter.Count(tokens, key, 400));
+        assertThat(limiter.acquireAll(small).allowed()).isTrue();
+        assertThat(limiter.acquireAll(small).allowed()).isTrue();
+        // 800 of 1,000 tokens are taken: 400 more are refused, and the wait is the tokens' (the longer one).
+        Decision refused = limiter.acquireAll(small);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfter()).isGreaterThan(Duration.ofMinutes(11));
+        // A count beyond a limit's whole allowance is refused at once, whatever the others.
+        assertThat(limiter.acquireAll(List.of(
+                                new RateLimiter.Count(requests, uniqueKey(), 1),
+                                new RateLimiter.Count(tokens, uniqueKey(), 1_001)))
+                        .allowed())
+                .isFalse();
+    }
+
+    @Test
+    void onUpstashARequestRefusedByOneLimitCountsAgainstNone() throws Exception {
+        RateLimiter limiter = limiters().findFirst().orElseThrow();
+        Limit requests = new Limit("llm-rpm", 2, Duration.ofHours(1));
+        Limit tokens = new Limit("llm-tpm", 1_000, Duration.ofHours(1));
+        String key = uniqueKey();
+        assertThat(limiter.acquireAll(List.of(
+                                new RateLimiter.Count(requests, key, 1), new RateLimiter.Count(tokens, key, 900)))
+                        .allowed())
+                .isTrue();
+        // Refused by the tokens: the request is not counted, so one small request still fits, then none.
+        assertThat(limiter.acquireAll(List.of(
+                                new RateLimiter.Count(requests, key, 1), new RateLimiter.Count(tokens, key, 900)))
+                        .allowed())
+                .isFalse();
+        assertThat(limiter.acquireAll(List.of(
+                                new RateLimiter.Count(requests, key, 1), new RateLimiter.Count(tokens, key, 50)))
+                        .allowed())
+                .isTrue();
+        assertThat(limiter.acquire(requests, key).allowed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("limiters")
     void concurrentRequestsNeverExceedTheAllowance(RateLimiter limiter) throws Exception {
         Limit limit = new Limit("login-account", 10, Duration.ofHours(1));
         String key = uniqueKey();

@@ -112,8 +112,66 @@ public final class CircuitBreakers {
         return coolDown;
     }
 
-    /** The breakers' state on Upstash Redis, shared by every instance. */
+    /** How long an instance reuses a reading of a closed breaker from a shared store. */
+    static final Duration CLOSED_READING_REUSED = Duration.ofSeconds(1);
+
+    /**
+     * The breakers' state on Upstash Redis, shared by every instance. A closed reading is reused
+     * for {@link #CLOSED_READING_REUSED}, so that a call does not wait for Redis before its
+     * provider (docs/performance.md): an outage seen by other instances reaches this one within a
+     * second, and this instance's own failures are counted in Redis at once.
+     */
     public static Store upstash(UpstashClient upstash) {
+        return closedReadingsReused(redis(upstash), CLOSED_READING_REUSED);
+    }
+
+    /** Reuses a reading without {@code open} or {@code tripped} for {@code reuse}; any write of this instance drops them all. */
+    static Store closedReadingsReused(Store store, Duration reuse) {
+        return new Store() {
+            private final Map<String, Long> closedUntil = new ConcurrentHashMap<>();
+
+            @Override
+            public long[] read(String open, String tripped, String failures) throws IOException {
+                Long until = closedUntil.get(open);
+                if (until != null && until - System.nanoTime() > 0) {
+                    return new long[] {0, 0, 0};
+                }
+                long[] state = store.read(open, tripped, failures);
+                if (state[0] == 0 && state[1] == 0) {
+                    closedUntil.put(open, System.nanoTime() + reuse.toNanos());
+                } else {
+                    closedUntil.remove(open);
+                }
+                return state;
+            }
+
+            @Override
+            public boolean setIfAbsent(String key, Duration ttl) throws IOException {
+                closedUntil.clear();
+                return store.setIfAbsent(key, ttl);
+            }
+
+            @Override
+            public long increment(String key, Duration ttl) throws IOException {
+                closedUntil.clear();
+                return store.increment(key, ttl);
+            }
+
+            @Override
+            public void set(String key, Duration ttl) throws IOException {
+                closedUntil.clear();
+                store.set(key, ttl);
+            }
+
+            @Override
+            public void delete(List<String> keys) throws IOException {
+                closedUntil.clear();
+                store.delete(keys);
+            }
+        };
+    }
+
+    private static Store redis(UpstashClient upstash) {
         return new Store() {
             @Override
             public long[] read(String open, String tripped, String failures) throws IOException {

@@ -1,11 +1,17 @@
 package app.devskyy.core.ratelimit;
 
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.aws.ItemKey;
 import app.devskyy.core.aws.ItemUpdate;
 import app.devskyy.core.aws.Values;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,6 +36,39 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.clock = clock;
+    }
+
+    @Override
+    public Decision acquireAll(List<Count> counts) throws StoreUnavailableException {
+        List<Decision> decisions = new ArrayList<>(Collections.nCopies(counts.size(), Decision.allow()));
+        try {
+            Concurrently.run(IntStream.range(0, counts.size())
+                    .<Runnable>mapToObj(i -> () -> {
+                        Count count = counts.get(i);
+                        try {
+                            decisions.set(i, acquire(count.limit(), count.key(), count.units()));
+                        } catch (StoreUnavailableException e) {
+                            throw new UncheckedStoreUnavailable(e);
+                        }
+                    })
+                    .toArray(Runnable[]::new));
+        } catch (UncheckedStoreUnavailable e) {
+            throw e.cause;
+        }
+        return decisions.stream()
+                .filter(d -> !d.allowed())
+                .max(Comparator.comparing(Decision::retryAfter))
+                .orElse(Decision.allow());
+    }
+
+    /** Carries a store outage out of {@link Concurrently}, whose tasks cannot throw checked exceptions. */
+    private static final class UncheckedStoreUnavailable extends RuntimeException {
+        private final StoreUnavailableException cause;
+
+        UncheckedStoreUnavailable(StoreUnavailableException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package app.devskyy.core.ratelimit;
 
 import app.devskyy.core.crypto.Digests;
+import java.util.List;
 
 /**
  * Counts requests against a {@link Limit}, atomically across all function instances.
@@ -26,6 +27,19 @@ public interface RateLimiter {
      * @throws StoreUnavailableException as above
      */
     Decision acquire(Limit limit, String key, int units) throws StoreUnavailableException;
+
+    /** {@code units} counted against {@code limit} for {@code key}: one part of {@link #acquireAll}. */
+    record Count(Limit limit, String key, int units) {}
+
+    /**
+     * Counts several limits in one decision (a request's rate and its tokens' rate): refused when
+     * any of them is, with the longest wait. Where the store can decide them together (Upstash, one
+     * script), a refused request counts against none; otherwise each is counted on its own, at the
+     * same time.
+     *
+     * @throws StoreUnavailableException as above
+     */
+    Decision acquireAll(List<Count> counts) throws StoreUnavailableException;
 
     /**
      * The storage key: the limit's name and a hash of the caller's key, so that IP addresses and

@@ -4,6 +4,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.http.ApiProblem;
 import app.devskyy.core.upstash.UpstashClient;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,22 @@ public final class RateLimits {
     }
 
     /**
+     * Counts several limits in one decision ({@link RateLimiter#acquireAll}: one script on Upstash);
+     * the 429 (or 503) problem when any of them is exhausted.
+     */
+    public void enforceAll(List<RateLimiter.Count> counts, FailurePolicy policy) {
+        Decision decision;
+        try {
+            decision = limiter.acquireAll(counts);
+        } catch (RateLimiter.StoreUnavailableException e) {
+            decision = unavailable(counts.getFirst().limit(), policy);
+        }
+        if (!decision.allowed()) {
+            throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
+        }
+    }
+
+    /**
      * Counts one request and says whether it may proceed, for callers that must answer the same
      * either way (a password-reset request reveals nothing, not even being limited).
      */
@@ -73,11 +90,15 @@ public final class RateLimits {
         try {
             return limiter.acquire(limit, key, units);
         } catch (RateLimiter.StoreUnavailableException e) {
-            LOG.warn("rate limit {} not checked, store unavailable; failing {}", limit.name(), policy);
-            if (policy == FailurePolicy.CLOSED) {
-                throw ApiProblem.serviceUnavailable("Please retry shortly.", 5);
-            }
-            return Decision.allow();
+            return unavailable(limit, policy);
         }
+    }
+
+    private static Decision unavailable(Limit limit, FailurePolicy policy) {
+        LOG.warn("rate limit {} not checked, store unavailable; failing {}", limit.name(), policy);
+        if (policy == FailurePolicy.CLOSED) {
+            throw ApiProblem.serviceUnavailable("Please retry shortly.", 5);
+        }
+        return Decision.allow();
     }
 }

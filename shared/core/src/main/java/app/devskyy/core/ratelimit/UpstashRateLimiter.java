@@ -2,30 +2,41 @@ package app.devskyy.core.ratelimit;
 
 import app.devskyy.core.upstash.UpstashClient;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * GCRA in one Lua script on Upstash Redis: read the key's theoretical arrival time, decide, and
- * write it back, atomically. The clock is Redis's own ({@code TIME}), so instances with skewed
- * clocks still agree.
+ * GCRA in one Lua script on Upstash Redis: read each key's theoretical arrival time, decide, and
+ * write them back, atomically; a request refused by one limit counts against none. The clock is
+ * Redis's own ({@code TIME}), so instances with skewed clocks still agree.
  */
 public final class UpstashRateLimiter implements RateLimiter {
 
-    /** KEYS[1] = key; ARGV[1] = emission interval ms (times the units counted), ARGV[2] = period ms. Returns {allowed, retryAfterMs}. */
+    /**
+     * KEYS = the limits' keys; ARGV = for each key, its emission interval ms (times the units
+     * counted) and its period ms. Returns {allowed, retryAfterMs}: the longest wait of those refused.
+     */
     static final String SCRIPT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local interval = tonumber(ARGV[1])
-            local period = tonumber(ARGV[2])
-            local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-            if tat < now then tat = now end
-            local next_tat = tat + interval
-            local allow_at = next_tat - period
-            if now < allow_at then
-              return {0, allow_at - now}
+            local next_tats = {}
+            local wait = 0
+            for i, key in ipairs(KEYS) do
+              local interval = tonumber(ARGV[2 * i - 1])
+              local period = tonumber(ARGV[2 * i])
+              local tat = tonumber(redis.call('GET', key) or now)
+              if tat < now then tat = now end
+              next_tats[i] = tat + interval
+              local allow_at = next_tats[i] - period
+              if now < allow_at and allow_at - now > wait then wait = allow_at - now end
             end
-            redis.call('SET', KEYS[1], next_tat, 'PX', next_tat - now)
+            if wait > 0 then
+              return {0, wait}
+            end
+            for i, key in ipairs(KEYS) do
+              redis.call('SET', key, next_tats[i], 'PX', next_tats[i] - now)
+            end
             return {1, 0}
             """;
 
@@ -37,17 +48,28 @@ public final class UpstashRateLimiter implements RateLimiter {
 
     @Override
     public Decision acquire(Limit limit, String key, int units) throws StoreUnavailableException {
-        if (units > limit.requests()) {
-            return Decision.deny(limit.period().toMillis());
+        return acquireAll(List.of(new Count(limit, key, units)));
+    }
+
+    @Override
+    public Decision acquireAll(List<Count> counts) throws StoreUnavailableException {
+        List<String> keys = new ArrayList<>();
+        List<String> arguments = new ArrayList<>();
+        long tooMany = 0;
+        for (Count count : counts) {
+            if (count.units() > count.limit().requests()) {
+                tooMany = Math.max(tooMany, count.limit().period().toMillis());
+            }
+            keys.add(RateLimiter.storageKey(count.limit(), count.key()));
+            arguments.add(Long.toString(count.limit().intervalMillis(Math.max(1, count.units()))));
+            arguments.add(Long.toString(count.limit().period().toMillis()));
+        }
+        if (tooMany > 0) {
+            return Decision.deny(tooMany);
         }
         JsonNode result;
         try {
-            result = upstash.eval(
-                    SCRIPT,
-                    List.of(RateLimiter.storageKey(limit, key)),
-                    List.of(
-                            Long.toString(limit.intervalMillis(Math.max(1, units))),
-                            Long.toString(limit.period().toMillis())));
+            result = upstash.eval(SCRIPT, keys, arguments);
         } catch (IOException e) {
             throw new StoreUnavailableException(e);
         }

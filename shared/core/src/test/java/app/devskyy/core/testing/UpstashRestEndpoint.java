@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -25,6 +27,7 @@ public final class UpstashRestEndpoint implements AutoCloseable {
     private final RedisServerProcess redis;
     private final HttpServer server;
     private final String token;
+    private final LongAdder requests = new LongAdder();
 
     private UpstashRestEndpoint(RedisServerProcess redis, HttpServer server, String token) {
         this.redis = redis;
@@ -38,6 +41,8 @@ public final class UpstashRestEndpoint implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
             UpstashRestEndpoint endpoint = new UpstashRestEndpoint(redis, server, token);
             server.createContext("/", endpoint::handle);
+            // Concurrent callers are served at once, as Upstash serves them.
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
             return endpoint;
         } catch (IOException e) {
@@ -52,6 +57,11 @@ public final class UpstashRestEndpoint implements AutoCloseable {
 
     public String token() {
         return token;
+    }
+
+    /** HTTP requests answered so far (a pipeline is one): the round trips callers made. */
+    public long requests() {
+        return requests.sum();
     }
 
     /** Runs a command straight on Redis, bypassing REST: for arranging and inspecting state. */
@@ -69,6 +79,7 @@ public final class UpstashRestEndpoint implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            requests.increment();
             if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("authorization"))) {
                 send(exchange, 401, Json.MAPPER.createObjectNode().put("error", "Unauthorized"));
                 return;

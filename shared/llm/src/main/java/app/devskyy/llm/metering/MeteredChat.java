@@ -1,5 +1,6 @@
 package app.devskyy.llm.metering;
 
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.privacy.Consents;
 import app.devskyy.llm.ChatGateway;
 import app.devskyy.llm.ChatGateway.GatewayException;
@@ -68,6 +69,50 @@ public final class MeteredChat {
     }
 
     /**
+     * A call's budget, held before the call is sent: the request as it will be sent (its output
+     * bounded where a budget applies), its worst-case cost and the reservation of it.
+     */
+    public record Held(ChatRequest sent, long worstCaseMicros, Budgets.Reservation reservation) {}
+
+    /**
+     * Holds the worst-case cost of sending {@code request} down {@code route} against the budgets
+     * (429, {@code budget-exhausted}, when one cannot afford it), so that a caller can hold it at the
+     * same time as its other checks; {@link #complete(Caller, String, String, Route, Held, Consumer)}
+     * then sends it, and {@link #release} gives it back when the call is not made.
+     */
+    public Held hold(Caller caller, Route route, ChatRequest request) {
+        ChatRequest sent = bounded(caller, request, false);
+        long worstCase = worstCase(route, sent);
+        return new Held(sent, worstCase, budgets.reserve(caller, worstCase));
+    }
+
+    /** Gives back a hold whose call was not made (refused by another check, or answered from a cache). */
+    public void release(Held held) {
+        budgets.release(held.reservation(), 0);
+    }
+
+    /** Sends a call held with {@link #hold} and accounts for it, as below. */
+    public Completed complete(
+            Caller caller,
+            String requestId,
+            String operation,
+            Route route,
+            Held held,
+            Consumer<Outcome<ChatResult>> alongside)
+            throws GatewayException {
+        return send(
+                caller,
+                requestId,
+                operation,
+                route,
+                held.sent(),
+                actual -> budgets.settle(held.reservation(), actual),
+                Optional.empty(),
+                held.worstCaseMicros(),
+                alongside);
+    }
+
+    /**
      * Sends {@code request} down {@code route} with the budgets (and {@code cap}) held, and accounts
      * for it; {@code alongside} runs with the accounting once the provider answered. A refused
      * reservation is the budget's {@code ApiProblem} (429, {@code budget-exhausted}); a failed
@@ -84,19 +129,8 @@ public final class MeteredChat {
             Optional<Budgets.Reservation> prepaid,
             Consumer<Outcome<ChatResult>> alongside)
             throws GatewayException {
-        // A person whose processing is restricted (GDPR Art. 18): nothing of theirs goes to a model.
-        consents.requireProcessing(caller.id());
-        boolean bounded = cap.isPresent()
-                || budgets.monthlyLimit(caller.workspaceId()) != null
-                || caller.apiKeyId()
-                        .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
-                        .isPresent();
-        // Under a budget or a cap, the output must be bounded for the reservation to bound the cost.
-        ChatRequest sent =
-                bounded && request.maxTokens() == null ? request.withMaxTokens(maxTokensUnderBudget) : request;
-        long promptBound = TokenEstimator.promptUpperBound(sent);
-        long outputBound = (long) (sent.maxTokens() == null ? maxTokensUnderBudget : sent.maxTokens()) * sent.choices();
-        long worstCase = prices.worstCaseMicros(route.targets(), promptBound, outputBound);
+        ChatRequest sent = bounded(caller, request, cap.isPresent());
+        long worstCase = worstCase(route, sent);
         Budgets.Reservation reservation = prepaid.orElseGet(() -> budgets.reserve(caller, worstCase));
         Consumer<Long> settle = actual -> {
             if (prepaid.isPresent()) {
@@ -115,6 +149,42 @@ public final class MeteredChat {
                 throw refused;
             }
         }
+        return send(caller, requestId, operation, route, sent, settle, cap, worstCase, alongside);
+    }
+
+    /**
+     * The request as it may be sent: never for a person whose processing is restricted, and with
+     * its output bounded under a budget or a cap, for the reservation to bound the cost.
+     */
+    private ChatRequest bounded(Caller caller, ChatRequest request, boolean capped) {
+        // A person whose processing is restricted (GDPR Art. 18): nothing of theirs goes to a model.
+        consents.requireProcessing(caller.id());
+        boolean bounded = capped
+                || budgets.monthlyLimit(caller.workspaceId()) != null
+                || caller.apiKeyId()
+                        .flatMap(id -> budgets.keyLimit(caller.workspaceId(), id))
+                        .isPresent();
+        return bounded && request.maxTokens() == null ? request.withMaxTokens(maxTokensUnderBudget) : request;
+    }
+
+    private long worstCase(Route route, ChatRequest sent) {
+        long promptBound = TokenEstimator.promptUpperBound(sent);
+        long outputBound = (long) (sent.maxTokens() == null ? maxTokensUnderBudget : sent.maxTokens()) * sent.choices();
+        return prices.worstCaseMicros(route.targets(), promptBound, outputBound);
+    }
+
+    /** The provider call, then its settlement, the cap's, the usage record and {@code alongside}, at once. */
+    private Completed send(
+            Caller caller,
+            String requestId,
+            String operation,
+            Route route,
+            ChatRequest sent,
+            Consumer<Long> settle,
+            Optional<Cap> cap,
+            long worstCase,
+            Consumer<Outcome<ChatResult>> alongside)
+            throws GatewayException {
         Outcome<ChatResult> outcome;
         try {
             outcome = gateway.chat(route.targets(), sent);

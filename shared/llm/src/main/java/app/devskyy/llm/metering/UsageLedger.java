@@ -1,5 +1,6 @@
 package app.devskyy.llm.metering;
 
+import app.devskyy.core.Concurrently;
 import app.devskyy.core.Json;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.aws.ItemUpdate;

@@ -1,4 +1,4 @@
-package app.devskyy.llm.metering;
+package app.devskyy.core;
 
 import java.util.ArrayList;
 import java.util.List;
