@@ -12,6 +12,7 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.ProblemFormat;
 import app.devskyy.core.http.Router;
@@ -25,8 +26,6 @@ import app.devskyy.llm.metering.Money;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -37,7 +36,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * end outside the state machine's own paths ({@code agentExecutionEnded}). One module backs every
  * Lambda; each builds only the function its {@code SPRING_CLOUD_FUNCTION_DEFINITION} names.
  */
-public class AgentsInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class AgentsInitializer implements FunctionFamily {
 
     public static final String API = "agents";
 
@@ -45,8 +44,8 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
     static final long MAX_BODY_BYTES = 256 * 1024;
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(API, AgentsInitializer::api)
                 .with("agentPlan", config -> {
                     Parts p = Parts.of(config);
@@ -96,8 +95,7 @@ public class AgentsInitializer implements ApplicationContextInitializer<GenericA
                             AgentPersonalData.ITEMS,
                             config,
                             subject -> subject.ownWorkspaces().forEach(knowledge::deleteAll));
-                })
-                .register(Config.fromEnvironment(), context);
+                });
     }
 
     private record Parts(

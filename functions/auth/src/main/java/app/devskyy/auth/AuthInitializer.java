@@ -14,6 +14,7 @@ import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.mail.Mailer;
 import app.devskyy.core.observability.Telemetry;
@@ -25,21 +26,19 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds the auth family by hand: {@code auth}, the HTTP function, and {@code authOperations},
  * the operators' function that only IAM can invoke.
  */
-public class AuthInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class AuthInitializer implements FunctionFamily {
 
     public static final String FUNCTION = "auth";
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(FUNCTION, config -> create(config))
                 .with(AuthOperations.FUNCTION, AuthInitializer::operations)
                 // The person's data key last of all: it goes with the account (crypto-shredding).
@@ -49,8 +48,7 @@ public class AuthInitializer implements ApplicationContextInitializer<GenericApp
                                 "auth",
                                 Stream.concat(AuthPersonalData.ITEMS.stream(), PersonKeys.PERSONAL_DATA.stream())
                                         .toList(),
-                                config))
-                .register(Config.fromEnvironment(), context);
+                                config));
     }
 
     public static HttpApiFunction create(Config config) {

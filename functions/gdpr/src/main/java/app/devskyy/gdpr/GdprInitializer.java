@@ -10,6 +10,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.mail.Mailer;
@@ -25,8 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -36,13 +35,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * {@code gdprRequestFinish}, {@code gdprRequestFailed}, and {@code gdprPrivacy}, its own share of
  * an export or erasure). Each Lambda builds only the function its definition names.
  */
-public class GdprInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class GdprInitializer implements FunctionFamily {
 
     public static final String FUNCTION = "gdpr";
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(FUNCTION, GdprInitializer::create)
                 .with("gdprRequestBegin", config -> {
                     Parts p = Parts.of(config);
@@ -64,8 +63,7 @@ public class GdprInitializer implements ApplicationContextInitializer<GenericApp
                                 "gdpr",
                                 Stream.concat(GdprPersonalData.ITEMS.stream(), AuditLog.PERSONAL_DATA.stream())
                                         .toList(),
-                                config))
-                .register(Config.fromEnvironment(), context);
+                                config));
     }
 
     /** What every function of the family is built from. */

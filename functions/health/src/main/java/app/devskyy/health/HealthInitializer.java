@@ -6,6 +6,7 @@ import app.devskyy.core.aws.AwsClients;
 import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.OpenRequests;
@@ -16,21 +17,19 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Builds the health family by hand and registers its one function, {@code health}. No scanning,
  * no reflection-driven wiring: this class is the whole object graph.
  */
-public class HealthInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class HealthInitializer implements FunctionFamily {
 
     public static final String FUNCTION = "health";
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of().with(FUNCTION, config -> create(config)).register(Config.fromEnvironment(), context);
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of().with(FUNCTION, config -> create(config));
     }
 
     /** The function and its collaborators; also what tests and the benchmark's baseline call. */

@@ -6,6 +6,7 @@ import app.devskyy.core.aws.DynamoTables;
 import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.observability.Telemetry;
 import app.devskyy.core.privacy.PrivacyTask;
@@ -21,23 +22,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Builds the LLM proxy by hand and registers its one function, {@code llm}. */
-public class LlmProxyInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class LlmProxyInitializer implements FunctionFamily {
 
     public static final String FUNCTION = "llm";
     /** Chat bodies carry conversations and inline images: more room than a command, within Lambda's 6 MB. */
     static final long MAX_BODY_BYTES = 5L * 1024 * 1024;
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(FUNCTION, config -> create(config))
-                .with("llmPrivacy", config -> PrivacyTask.fromConfig("llm", LlmPersonalData.ITEMS, config))
-                .register(Config.fromEnvironment(), context);
+                .with("llmPrivacy", config -> PrivacyTask.fromConfig("llm", LlmPersonalData.ITEMS, config));
     }
 
     public static HttpApiFunction create(Config config) {

@@ -12,6 +12,7 @@ import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.crypto.PersonalDataCipher;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.notify.Notifier;
@@ -29,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -46,13 +45,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * function per scheduled job ({@link JobCatalog}), and its privacy task ({@code maintenancePrivacy}).
  * Each Lambda builds only the function its definition names.
  */
-public class MaintenanceInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class MaintenanceInitializer implements FunctionFamily {
 
     public static final String API = "maintenance";
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(API, MaintenanceInitializer::api)
                 .with(SecurityScanJob.NAME, config -> {
                     Parts p = Parts.of(config);
@@ -213,8 +212,7 @@ public class MaintenanceInitializer implements ApplicationContextInitializer<Gen
                 })
                 .with(
                         "maintenancePrivacy",
-                        config -> PrivacyTask.fromConfig("maintenance", MaintenancePersonalData.ITEMS, config))
-                .register(Config.fromEnvironment(), context);
+                        config -> PrivacyTask.fromConfig("maintenance", MaintenancePersonalData.ITEMS, config));
     }
 
     private record Parts(

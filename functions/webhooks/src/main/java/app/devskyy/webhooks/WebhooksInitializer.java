@@ -8,6 +8,7 @@ import app.devskyy.core.billing.Entitlements;
 import app.devskyy.core.config.Config;
 import app.devskyy.core.crypto.DataKeys;
 import app.devskyy.core.events.FunctionCatalog;
+import app.devskyy.core.events.FunctionFamily;
 import app.devskyy.core.http.HttpApiFunction;
 import app.devskyy.core.http.Router;
 import app.devskyy.core.observability.Telemetry;
@@ -16,8 +17,6 @@ import app.devskyy.core.snapstart.Priming;
 import app.devskyy.core.snapstart.PrimingEvents;
 import java.time.Clock;
 import java.util.List;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -26,18 +25,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * queue's processor ({@code webhookProcessor}). One module backs both Lambdas; each builds only the
  * function its {@code SPRING_CLOUD_FUNCTION_DEFINITION} names (both when none is named).
  */
-public class WebhooksInitializer implements ApplicationContextInitializer<GenericApplicationContext> {
+public class WebhooksInitializer implements FunctionFamily {
 
     public static final String RECEIVER = "webhooks";
     public static final String PROCESSOR = "webhookProcessor";
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with(RECEIVER, WebhooksInitializer::receiver)
                 .with(PROCESSOR, WebhooksInitializer::processor)
-                .with("billingPrivacy", config -> PrivacyTask.fromConfig("billing", BillingPersonalData.ITEMS, config))
-                .register(Config.fromEnvironment(), context);
+                .with("billingPrivacy", config -> PrivacyTask.fromConfig("billing", BillingPersonalData.ITEMS, config));
     }
 
     private record Parts(

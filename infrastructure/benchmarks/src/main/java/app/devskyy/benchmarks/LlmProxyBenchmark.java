@@ -1,166 +1,190 @@
 package app.devskyy.benchmarks;
 
-import app.devskyy.core.OutboundHttp;
-import app.devskyy.core.auth.AccessTokens;
-import app.devskyy.core.auth.CredentialItems;
-import app.devskyy.core.auth.Principal;
-import app.devskyy.core.auth.PublishedKeys;
-import app.devskyy.core.auth.Role;
-import app.devskyy.core.auth.SigningKeys;
-import app.devskyy.core.auth.TokenSettings;
-import app.devskyy.core.aws.AwsClients;
-import app.devskyy.core.aws.DynamoTables;
-import app.devskyy.core.config.Config;
-import app.devskyy.core.http.HttpApiFunction;
-import app.devskyy.core.snapstart.PrimingEvents;
-import app.devskyy.core.testing.EmbeddedDynamoDb;
-import app.devskyy.llmproxy.LlmProxyInitializer;
-import app.devskyy.local.SamTemplate;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.sun.net.httpserver.HttpServer;
+import app.devskyy.core.testing.UpstashRestEndpoint;
+import app.devskyy.local.LocalApi;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import okhttp3.MediaType;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The LLM proxy's added latency, warm and in-process: the same chat request sent straight to a
- * mock provider (the baseline: one HTTP round trip over loopback to a JDK HTTP server answering in OpenAI's format) and through the proxy's handler
- * (authentication, routing, rate limits, budget reservation and settlement, usage records and the
- * cache-miss path, on DynamoDB Local), in one run. Results go to standard output and
- * {@code infrastructure/benchmarks/target/llm-proxy.md}.
+ * The LLM proxy against a peer gateway, over HTTP, in one run: the same chat request sent straight
+ * to a mock provider (a Node {@code http} server answering in OpenAI's format; the baseline),
+ * through Portkey's open-source gateway ({@code @portkey-ai/gateway}, installed here with npm), and
+ * through this project's LLM function behind the local API, once on DynamoDB alone and once with
+ * Upstash (a real {@code redis-server} behind the Upstash REST protocol). The proxy's calls carry
+ * everything they carry in production: the token check, the workspace's request and token rates,
+ * a cache lookup (a miss: every question is new) and store, the budget reservation and its
+ * settlement, and the durable usage record and counters. The store calls behind each request are
+ * counted. Results go to standard output and {@code infrastructure/benchmarks/target/llm-proxy.md}.
  */
 public final class LlmProxyBenchmark {
 
+    static final String PORTKEY = "@portkey-ai/gateway@1.15.2";
     private static final int WARMUP = 1_000;
-    private static final int SAMPLES = 3_000;
-    private static final String ANSWER = """
-            {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4.1-mini",
-             "choices": [{"index": 0, "message": {"role": "assistant", "content": "Paris."}, "finish_reason": "stop"}],
-             "usage": {"prompt_tokens": 14, "completion_tokens": 2, "total_tokens": 16}}""";
+    private static final int SAMPLES = 2_000;
+    private static final int ROUNDS = 10;
+    private static final Path WORK = Path.of("infrastructure/benchmarks/target/llm-gateways");
+
+    /** One way of sending the request; {@code stores} counts the store calls so far, by store and operation. */
+    private record Variant(
+            String name,
+            IntConsumer call,
+            Supplier<Map<String, Long>> stores,
+            List<Double> times,
+            Map<String, Long> storeCalls) {
+        Variant(String name, IntConsumer call, Supplier<Map<String, Long>> stores) {
+            this(name, call, stores, new ArrayList<>(), new TreeMap<>());
+        }
+
+        long calls() {
+            return storeCalls.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
     private LlmProxyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        HttpServer provider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
-        provider.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().add("content-type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        provider.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        provider.start();
-        String base = "http://127.0.0.1:" + provider.getAddress().getPort() + "/v1";
-        try (EmbeddedDynamoDb engine = EmbeddedDynamoDb.start(null)) {
-            SigningKeys keys = SigningKeys.generate();
+        Files.createDirectories(WORK);
+        Path script = WORK.resolve("openai-provider.mjs");
+        try (InputStream in = LlmProxyBenchmark.class.getResourceAsStream("openai-provider.mjs")) {
+            Files.write(script, in.readAllBytes());
+        }
+        Process provider = new ProcessBuilder("node", script.toString()).start();
+        Process portkey = null;
+        try (UpstashRestEndpoint upstash = UpstashRestEndpoint.start("AXbench")) {
+            String providerUrl = "http://127.0.0.1:" + firstLine(provider) + "/v1";
+            int portkeyPort = freePort();
+            portkey = new ProcessBuilder("node", installPortkey().toString(), "--port=" + portkeyPort, "--headless")
+                    .redirectErrorStream(true)
+                    .redirectOutput(WORK.resolve("portkey.log").toFile())
+                    .start();
             Map<String, String> settings = new HashMap<>(Map.of(
-                    "DEVSKYY_ENV",
-                    "local",
-                    "DEVSKYY_METRICS",
-                    "off",
-                    "AWS_REGION",
-                    "us-east-1",
-                    "AWS_ENDPOINT_URL_DYNAMODB",
-                    engine.endpoint().toString(),
-                    "AUTH_ISSUER",
-                    "https://bench.devskyy.app",
-                    "OPENAI_API_KEY",
-                    "sk-bench",
-                    "OPENAI_BASE_URL",
-                    base,
-                    "LLM_ROUTING",
-                    "{\"aliases\": {\"bench\": {\"targets\": [\"openai/gpt-4.1-mini\"]}}}"));
-            settings.put("LLM_DEFAULT_RPM", "1000000");
-            Config config = Config.of(settings);
-            try (DynamoDbClient dynamoDb = new AwsClients(config).dynamoDb()) {
-                engine.createTables(
-                        dynamoDb, SamTemplate.load(Path.of("template.yaml")).tables());
-                // The caller's session, as the auth function would have stored it at login.
-                Map<String, AttributeValue> session =
-                        new HashMap<>(CredentialItems.session("ses_bench").attributes());
-                session.put(
-                        "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 + 86_400)));
-                dynamoDb.putItem(r -> r.tableName("AuthTable").item(session));
-                // The signing key, published as the auth function publishes its own.
-                new PublishedKeys(new DynamoTables(dynamoDb), "AuthTable", Clock.systemUTC()).publish(keys.newest());
+                    "OPENAI_API_KEY", "sk-bench",
+                    "OPENAI_BASE_URL", providerUrl,
+                    "LLM_ROUTING", "{\"aliases\": {\"bench\": {\"targets\": [\"openai/gpt-4.1-mini\"]}}}"));
+            for (String unused : List.of(
+                    "ANTHROPIC_API_KEY", "GOOGLE_API_KEY", "MISTRAL_API_KEY", "COHERE_API_KEY", "GROQ_API_KEY")) {
+                settings.put(unused, "");
             }
-            HttpApiFunction proxy = LlmProxyInitializer.create(config);
-            String token = new AccessTokens(keys, TokenSettings.from(config), Clock.systemUTC())
-                    .issue(new Principal(
-                            "usr_bench", "ses_bench", Map.of("ws_bench", Role.API_USER), Optional.empty()));
-
-            OkHttpClient http = OutboundHttp.client();
-            int[] n = {0};
-            Runnable direct = () -> {
-                Request request = new Request.Builder()
-                        .url(base + "/chat/completions")
-                        .header("authorization", "Bearer sk-bench")
-                        .post(RequestBody.create(
-                                body("gpt-4.1-mini", n[0]++).getBytes(StandardCharsets.UTF_8),
-                                MediaType.get("application/json")))
-                        .build();
-                try (Response response = http.newCall(request).execute()) {
-                    if (response.code() != 200 || response.body().string().isEmpty()) {
-                        throw new IllegalStateException("provider answered " + response.code());
+            Map<String, String> withUpstash = new HashMap<>(settings);
+            withUpstash.put("UPSTASH_REDIS_REST_URL", upstash.url());
+            withUpstash.put("UPSTASH_REDIS_REST_TOKEN", upstash.token());
+            try (LocalApi dynamoDbOnly = LocalApi.start(new LocalApi.Options(
+                            0, Files.createTempDirectory("llm-bench"), Path.of("template.yaml"), settings));
+                    LocalApi upstashToo = LocalApi.start(new LocalApi.Options(
+                            0,
+                            Files.createTempDirectory("llm-bench-upstash"),
+                            Path.of("template.yaml"),
+                            withUpstash))) {
+                awaitPortkey(portkeyPort);
+                List<Variant> variants = variants(providerUrl, portkeyPort, dynamoDbOnly, upstashToo, upstash);
+                int[] n = {0};
+                for (Variant variant : variants) {
+                    Timings.measure(() -> variant.call().accept(n[0]++), WARMUP, new ArrayList<>());
+                }
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (Variant variant : variants) {
+                        Map<String, Long> before = variant.stores().get();
+                        Timings.measure(() -> variant.call().accept(n[0]++), SAMPLES / ROUNDS, variant.times());
+                        variant.stores()
+                                .get()
+                                .forEach((call, count) -> variant.storeCalls()
+                                        .merge(call, count - before.getOrDefault(call, 0L), Long::sum));
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
-            };
-            Runnable proxied = () -> {
-                // A new question each time: the cache is looked up, misses, and stores the answer.
-                APIGatewayV2HTTPEvent event =
-                        PrimingEvents.request("POST", "/api/v1/llm/chat/completions", body("bench", n[0]++));
-                Map<String, String> headers = new HashMap<>(event.getHeaders());
-                headers.put("authorization", "Bearer " + token);
-                headers.put("x-llm-cache", "on");
-                event.setHeaders(headers);
-                event.getRequestContext().setRequestId("bench-" + n[0]);
-                var response = proxy.handle(event);
-                if (response.getStatusCode() != 200) {
-                    throw new IllegalStateException(
-                            "proxy answered " + response.getStatusCode() + ": " + response.getBody());
-                }
-            };
-            // Interleaved rounds, so that both paths see the same machine state.
-            List<Double> directTimes = new ArrayList<>();
-            List<Double> proxiedTimes = new ArrayList<>();
-            Timings.measure(direct, WARMUP, new ArrayList<>());
-            Timings.measure(proxied, WARMUP, new ArrayList<>());
-            for (int round = 0; round < 10; round++) {
-                Timings.measure(direct, SAMPLES / 10, directTimes);
-                Timings.measure(proxied, SAMPLES / 10, proxiedTimes);
+                String report = report(variants);
+                System.out.print(report);
+                Files.writeString(WORK.resolveSibling("llm-proxy.md"), report);
             }
-            String report = report(directTimes, proxiedTimes);
-            System.out.print(report);
-            Files.createDirectories(Path.of("infrastructure/benchmarks/target"));
-            Files.writeString(Path.of("infrastructure/benchmarks/target/llm-proxy.md"), report);
         } finally {
-            provider.stop(0);
+            provider.destroy();
+            if (portkey != null) {
+                portkey.destroy();
+            }
         }
         // DynamoDB Local leaves non-daemon threads behind.
         System.exit(0);
+    }
+
+    private static List<Variant> variants(
+            String providerUrl,
+            int portkeyPort,
+            LocalApi dynamoDbOnly,
+            LocalApi upstashToo,
+            UpstashRestEndpoint upstash) {
+        LocalCaller plain = LocalCaller.signUp(dynamoDbOnly.port());
+        LocalCaller redis = LocalCaller.signUp(upstashToo.port());
+        // A monthly budget, so that every call is reserved and settled; rates that the run stays within.
+        for (LocalCaller caller : List.of(plain, redis)) {
+            caller.put(
+                    "/api/v1/llm/workspaces/" + caller.workspaceId() + "/budget",
+                    "{\"monthlyUsd\":1000,\"rpm\":100000,\"tpm\":100000000}");
+        }
+        OkHttpClient http = plain.http();
+        Supplier<Map<String, Long>> dynamoDbCalls = StoreCalls::snapshot;
+        Supplier<Map<String, Long>> none = Map::of;
+        return List.of(
+                new Variant(
+                        "straight to the mock provider (baseline)",
+                        i -> LocalCaller.call(
+                                http,
+                                LocalCaller.post(
+                                        providerUrl + "/chat/completions",
+                                        body("gpt-4.1-mini", i),
+                                        "sk-bench",
+                                        Map.of())),
+                        none),
+                new Variant(
+                        "`GET /health/live` through the local API (its floor, no work)",
+                        i -> LocalCaller.call(
+                                http,
+                                new Request.Builder()
+                                        .url(plain.base() + "/health/live")
+                                        .build()),
+                        none),
+                new Variant(
+                        "Portkey gateway " + PORTKEY.substring(PORTKEY.lastIndexOf('@') + 1),
+                        i -> LocalCaller.call(
+                                http,
+                                LocalCaller.post(
+                                        "http://127.0.0.1:" + portkeyPort + "/v1/chat/completions",
+                                        body("gpt-4.1-mini", i),
+                                        "sk-bench",
+                                        Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", providerUrl))),
+                        none),
+                new Variant("LLM proxy, DynamoDB", i -> chat(plain, i), dynamoDbCalls),
+                new Variant("LLM proxy, Upstash and DynamoDB", i -> chat(redis, i), () -> {
+                    Map<String, Long> calls = new TreeMap<>(StoreCalls.snapshot());
+                    calls.put("Upstash.request", upstash.requests());
+                    return calls;
+                }));
+    }
+
+    private static void chat(LocalCaller caller, int i) {
+        LocalCaller.call(
+                caller.http(),
+                LocalCaller.post(
+                        caller.base() + "/api/v1/llm/chat/completions",
+                        body("bench", i),
+                        caller.token(),
+                        Map.of("x-workspace-id", caller.workspaceId(), "x-llm-cache", "on")));
     }
 
     private static String body(String model, int n) {
@@ -169,22 +193,108 @@ public final class LlmProxyBenchmark {
                 + "\"Answer in one word.\"},{\"role\":\"user\",\"content\":\"Capital of France? (" + n + ")\"}]}";
     }
 
-    private static String report(List<Double> direct, List<Double> proxied) {
-        direct.sort(Double::compare);
-        proxied.sort(Double::compare);
-        double d50 = Timings.percentile(direct, 0.5);
-        double d99 = Timings.percentile(direct, 0.99);
-        double p50 = Timings.percentile(proxied, 0.5);
-        double p99 = Timings.percentile(proxied, 0.99);
-        return String.format(
-                Locale.ROOT, """
-                | chat completion, warm, in-process (%d samples each) | p50 ms | p99 ms |
-                |---|---|---|
-                | straight to the mock provider (baseline) | %.3f | %.3f |
-                | through the proxy's handler | %.3f | %.3f |
-                | added by the proxy | %.3f | %.3f |
+    /** The gateway's start script, installed with npm into the benchmark's work folder once. */
+    private static Path installPortkey() throws IOException, InterruptedException {
+        Path start = WORK.resolve("portkey/node_modules/@portkey-ai/gateway/build/start-server.js");
+        if (!Files.exists(start)) {
+            Process npm = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--prefix",
+                            WORK.resolve("portkey").toString(),
+                            "--no-audit",
+                            "--no-fund",
+                            PORTKEY)
+                    .inheritIO()
+                    .start();
+            if (npm.waitFor() != 0 || !Files.exists(start)) {
+                throw new IllegalStateException("npm could not install " + PORTKEY);
+            }
+        }
+        return start;
+    }
 
-                ratio proxy / direct: p50 %.2f, p99 %.2f
-                """, direct.size(), d50, d99, p50, p99, p50 - d50, p99 - d99, p50 / d50, p99 / d99);
+    private static void awaitPortkey(int port) throws InterruptedException {
+        OkHttpClient http = new OkHttpClient();
+        for (int i = 0; i < 300; i++) {
+            try (var response = http.newCall(new Request.Builder()
+                            .url("http://127.0.0.1:" + port + "/")
+                            .build())
+                    .execute()) {
+                if (response.isSuccessful()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IllegalStateException("Portkey did not start; see " + WORK.resolve("portkey.log"));
+    }
+
+    private static String firstLine(Process process) throws IOException {
+        String line =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (line == null) {
+            throw new IllegalStateException("the mock provider did not start");
+        }
+        return line.strip();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String report(List<Variant> variants) {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        for (Variant variant : variants) {
+            variant.times().sort(Double::compare);
+            rows.put(variant.name(), new double[] {
+                Timings.percentile(variant.times(), 0.5),
+                Timings.percentile(variant.times(), 0.99),
+                (double) variant.calls() / variant.times().size()
+            });
+        }
+        double[] direct = rows.values().iterator().next();
+        double[] portkey = rows.get(variants.get(2).name());
+        StringBuilder out = new StringBuilder(String.format(
+                Locale.ROOT,
+                "| chat completion over HTTP (%d samples each) | p50 ms | p99 ms | added p50 ms | added p99 ms | added p50 / Portkey's | added p99 / Portkey's | store calls per request |%n"
+                        + "|---|---|---|---|---|---|---|---|%n",
+                SAMPLES));
+        rows.forEach((name, r) -> out.append(String.format(
+                Locale.ROOT,
+                "| %s | %.2f | %.2f | %s | %s | %s | %s | %s |%n",
+                name,
+                r[0],
+                r[1],
+                r == direct ? "" : String.format(Locale.ROOT, "%.2f", r[0] - direct[0]),
+                r == direct ? "" : String.format(Locale.ROOT, "%.2f", r[1] - direct[1]),
+                r == direct || r == portkey || name.startsWith("`GET")
+                        ? ""
+                        : String.format(Locale.ROOT, "%.2f", (r[0] - direct[0]) / (portkey[0] - direct[0])),
+                r == direct || r == portkey || name.startsWith("`GET")
+                        ? ""
+                        : String.format(Locale.ROOT, "%.2f", (r[1] - direct[1]) / (portkey[1] - direct[1])),
+                name.startsWith("LLM proxy") ? String.format(Locale.ROOT, "%.1f", r[2]) : "")));
+        out.append(System.lineSeparator()).append("Store calls per request:").append(System.lineSeparator());
+        for (Variant variant : variants) {
+            if (!variant.storeCalls().isEmpty()) {
+                out.append("- ").append(variant.name()).append(':');
+                variant.storeCalls().forEach((call, count) -> {
+                    if (count > 0) {
+                        out.append(String.format(
+                                Locale.ROOT,
+                                " %s %.2f",
+                                call,
+                                (double) count / variant.times().size()));
+                    }
+                });
+                out.append(System.lineSeparator());
+            }
+        }
+        return out.toString();
     }
 }

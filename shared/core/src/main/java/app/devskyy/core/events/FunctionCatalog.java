@@ -48,6 +48,15 @@ public final class FunctionCatalog {
         });
     }
 
+    /** Builds the function named {@code name} alone, outside any context. */
+    public Object build(String name, Config config) {
+        Function<Config, ?> builder = builders.get(name);
+        if (builder == null) {
+            throw new IllegalArgumentException("no function named " + name);
+        }
+        return builder.apply(config);
+    }
+
     private static <F> void register(String name, F function, GenericApplicationContext context) {
         context.registerBean(
                 name,

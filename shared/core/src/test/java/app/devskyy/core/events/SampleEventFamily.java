@@ -14,11 +14,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationContextInitializer;
-import org.springframework.context.support.GenericApplicationContext;
 
 /** A family made for the tests: one function of every kind, built through the catalog. */
-public class SampleEventFamily implements ApplicationContextInitializer<GenericApplicationContext> {
+public class SampleEventFamily implements FunctionFamily {
 
     static final Logger LOG = LoggerFactory.getLogger(SampleEventFamily.class);
     static final AtomicInteger BUILDS = new AtomicInteger();
@@ -31,13 +29,12 @@ public class SampleEventFamily implements ApplicationContextInitializer<GenericA
     record Planned(String executionName, List<String> steps) {}
 
     @Override
-    public void initialize(GenericApplicationContext context) {
-        FunctionCatalog.of()
+    public FunctionCatalog catalog() {
+        return FunctionCatalog.of()
                 .with("http", SampleEventFamily::http)
                 .with("orders", SampleEventFamily::orders)
                 .with("plan", SampleEventFamily::plan)
-                .with("nightly", SampleEventFamily::nightly)
-                .register(Config.fromEnvironment(), context);
+                .with("nightly", SampleEventFamily::nightly);
     }
 
     static HttpApiFunction http(Config config) {
