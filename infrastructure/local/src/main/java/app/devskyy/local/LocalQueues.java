@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
 
     private final Map<String, Queue> queues = new LinkedHashMap<>();
     private final List<Consumer> consumers = new ArrayList<>();
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private final LocalLambda lambda;
     private final Clock clock = Clock.systemUTC();
     private final Thread poller;
@@ -97,6 +99,19 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         return id;
     }
 
+    /**
+     * Stops or restarts delivering to a function's queue (an event source mapping's {@code Enabled},
+     * as {@code UpdateEventSourceMapping} sets it in AWS): messages wait on the queue meanwhile.
+     */
+    public synchronized void deliverTo(String functionId, boolean enabled) {
+        if (enabled) {
+            paused.remove(functionId);
+        } else {
+            paused.add(functionId);
+        }
+        notifyAll();
+    }
+
     /** The messages a queue holds, in flight or not. */
     public synchronized List<Message> messages(String queue) {
         return List.copyOf(queue(queue).messages());
@@ -116,6 +131,9 @@ public final class LocalQueues implements HttpHandler, AutoCloseable {
         while (running) {
             boolean delivered = false;
             for (Consumer consumer : consumers) {
+                if (paused.contains(consumer.functionId())) {
+                    continue;
+                }
                 List<Message> batch = take(consumer);
                 if (!batch.isEmpty()) {
                     deliver(consumer, batch);
