@@ -124,8 +124,8 @@ public final class PrimingGapBenchmark {
                             PrimingGapBenchmark::scheduled));
 
             StringBuilder report = new StringBuilder(
-                    "| function | event | first ms | warm median ms | first / warm | within 2x | first answer |\n"
-                            + "|---|---|---|---|---|---|---|\n");
+                    "| function | event | first ms | warm median ms | first / warm | within 2x | classes the first event loaded | first answer |\n"
+                            + "|---|---|---|---|---|---|---|---|\n");
             for (Probe probe : probes) {
                 // Named functions only, when any are named.
                 if (args.length > 0 && !List.of(args).contains(probe.function())) {
@@ -136,14 +136,15 @@ public final class PrimingGapBenchmark {
                 double warm = Double.parseDouble(result[1]);
                 report.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %.1f | %.2f | %.1f | %s | `%s` |%n",
+                        "| %s | %s | %.1f | %.2f | %.1f | %s | %s | `%s` |%n",
                         probe.function(),
                         probe.what(),
                         first,
                         warm,
                         first / warm,
                         first / warm <= 2 ? "yes" : "no",
-                        result[2].replace("|", "\\|")));
+                        result[2],
+                        result[3].replace("|", "\\|")));
                 System.out.println(probe.function() + ": first " + result[0] + " ms, warm " + result[1] + " ms");
             }
             System.out.print(report);
@@ -187,15 +188,25 @@ public final class PrimingGapBenchmark {
                 settings.get("MAIN_CLASS"),
                 settings.get("SPRING_CLOUD_FUNCTION_DEFINITION"),
                 file.toString()));
+        if (Boolean.getBoolean("priming.classes")) {
+            // The JVM names each class it loads, to list the first event's (in target/priming-gap).
+            command.add(1, "-Xlog:class+load=info:stdout");
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String result = null;
         Deque<String> last = new ArrayDeque<>();
+        List<String> loadedByFirst = new ArrayList<>();
+        boolean inFirst = false;
         try (BufferedReader reader =
                 new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("PROBE-RESULT ")) {
                     result = line.substring("PROBE-RESULT ".length());
+                } else if (line.startsWith("PROBE-FIRST-EVENT")) {
+                    inFirst = line.equals("PROBE-FIRST-EVENT");
+                } else if (inFirst && line.contains("[class,load]")) {
+                    loadedByFirst.add(line.substring(line.indexOf("[class,load]") + 13));
                 }
                 last.addLast(line);
                 if (last.size() > 30) {
@@ -204,11 +215,16 @@ public final class PrimingGapBenchmark {
             }
         }
         process.waitFor();
+        if (!loadedByFirst.isEmpty()) {
+            Path list = Path.of("infrastructure/benchmarks/target/priming-gap", probe.function() + ".classes");
+            Files.createDirectories(list.getParent());
+            Files.write(list, loadedByFirst);
+        }
         if (result == null) {
             throw new IllegalStateException(
                     probe.function() + ": the probe gave no result; its last lines:\n" + String.join("\n", last));
         }
-        return result.split(" ", 3);
+        return result.split(" ", 4);
     }
 
     /** An API Gateway payload 2.0 event, as the HTTP API hands it to the function. */

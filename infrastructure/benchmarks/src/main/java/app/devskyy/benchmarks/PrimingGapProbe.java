@@ -6,6 +6,8 @@ import app.devskyy.core.testing.FunctionStarter;
 import app.devskyy.core.testing.LocalContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +40,15 @@ public final class PrimingGapProbe {
         Priming.primeAll();
         LocalContext context = new LocalContext(function, "priming-gap");
 
+        // The classes the first event still loads are the gap priming could close.
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        long loadedBefore = classes.getTotalLoadedClassCount();
+        System.out.println("PROBE-FIRST-EVENT");
         long start = System.nanoTime();
         String first = invoke(invoker, events.getFirst(), context);
         double firstMillis = (System.nanoTime() - start) / 1_000_000.0;
+        long loadedByFirst = classes.getTotalLoadedClassCount() - loadedBefore;
+        System.out.println("PROBE-FIRST-EVENT-DONE");
         List<Double> warm = new ArrayList<>();
         for (byte[] event : events.subList(1, events.size())) {
             long t = System.nanoTime();
@@ -48,8 +56,8 @@ public final class PrimingGapProbe {
             warm.add((System.nanoTime() - t) / 1_000_000.0);
         }
         warm.sort(Double::compare);
-        System.out.println("PROBE-RESULT " + firstMillis + " " + Timings.percentile(warm, 0.5) + " "
-                + first.substring(0, Math.min(first.length(), 60)).replace('\n', ' '));
+        System.out.println("PROBE-RESULT " + firstMillis + " " + Timings.percentile(warm, 0.5) + " " + loadedByFirst
+                + " " + first.substring(0, Math.min(first.length(), 60)).replace('\n', ' '));
         System.out.flush();
         System.exit(0);
     }

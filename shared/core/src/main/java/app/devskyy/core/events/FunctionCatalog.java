@@ -1,6 +1,7 @@
 package app.devskyy.core.events;
 
 import app.devskyy.core.config.Config;
+import app.devskyy.core.snapstart.Priming;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,6 +44,8 @@ public final class FunctionCatalog {
         builders.forEach((name, builder) -> {
             if (definition.isEmpty() || definition.equals(name)) {
                 Object function = builder.apply(config);
+                // Every function is primed before its snapshot, with its own actions or the shared ones.
+                Priming.registerUnlessPrimed(name);
                 register(name, function, context);
             }
         });

@@ -29,10 +29,7 @@ public final class Priming implements Resource {
 
     private Priming(String name, List<Runnable> actions) {
         this.name = name;
-        // Every function's first store call pays the SDK's first use: primed first, without reaching AWS.
-        List<Runnable> all = new ArrayList<>(List.of(SdkPriming::dynamoDb));
-        all.addAll(actions);
-        this.actions = List.copyOf(all);
+        this.actions = List.copyOf(actions);
     }
 
     /** Registers the actions to run before the snapshot of this function. */
@@ -48,15 +45,33 @@ public final class Priming implements Resource {
         REGISTERED.forEach(Priming::prime);
     }
 
-    /** Runs the actions now; also what {@link #beforeCheckpoint} does. */
+    /**
+     * Registers the priming every function gets, for a function that registered none of its own
+     * (the event functions): the SDK's and a token's first use ({@link #prime}).
+     */
+    public static synchronized void registerUnlessPrimed(String name) {
+        if (REGISTERED.stream().noneMatch(priming -> priming.name.equals(name))) {
+            register(name, List.of());
+        }
+    }
+
+    /**
+     * Runs the actions now; also what {@link #beforeCheckpoint} does. Every function's first store
+     * call pays the SDK's first use, and every authenticated request a token's verification, so
+     * both are primed first, without reaching AWS or any key store.
+     */
     public void prime() {
-        for (Runnable action : actions) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                // A failed priming action costs warmth, not correctness: the snapshot still works.
-                LOG.warn("priming action of {} failed: {}", name, e.getClass().getName());
-            }
+        attempt(SdkPriming::dynamoDb);
+        attempt(TokenPriming::verify);
+        actions.forEach(this::attempt);
+    }
+
+    private void attempt(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            // A failed priming action costs warmth, not correctness: the snapshot still works.
+            LOG.warn("priming action of {} failed: {}", name, e.getClass().getName());
         }
     }
 
