@@ -122,11 +122,39 @@ public final class PrimingGapBenchmark {
                             "RetentionJobFunction",
                             "a Scheduler event (a run over the stores)",
                             PrimingGapBenchmark::scheduled));
+            // The other jobs, each on Scheduler events of slots of its own.
+            List<Probe> all = new ArrayList<>(probes);
+            for (String job : List.of(
+                    "SecurityScanJobFunction",
+                    "SpendAnomalyJobFunction",
+                    "DsrDeadlineJobFunction",
+                    "DeadLetterJobFunction",
+                    "AgentRunsJobFunction",
+                    "KeyRotationJobFunction",
+                    "BillingReconciliationJobFunction")) {
+                all.add(new Probe(job, "a Scheduler event", PrimingGapBenchmark::scheduled));
+            }
+            // The privacy tasks, each erasing a person the stores do not hold (idempotent).
+            JsonNode erase = Json.tree(Files.readAllBytes(Path.of("events/auth/privacy-erase.json")));
+            for (String task : List.of(
+                    "AuthPrivacyFunction",
+                    "LlmPrivacyFunction",
+                    "BillingPrivacyFunction",
+                    "AgentsPrivacyFunction",
+                    "GdprPrivacyFunction",
+                    "MaintenancePrivacyFunction")) {
+                all.add(new Probe(task, "an erasure of a person not held", n -> erase));
+            }
+            // The listeners of ended executions, told of a run or request the stores do not hold.
+            JsonNode ended = Json.tree(Files.readAllBytes(Path.of("events/agents/eventbridge-execution-failed.json")));
+            for (String listener : List.of("AgentExecutionEndedFunction", "GdprRequestFailedFunction")) {
+                all.add(new Probe(listener, "an execution's status change, unknown execution", n -> ended));
+            }
 
             StringBuilder report = new StringBuilder(
                     "| function | event | first ms | warm median ms | first / warm | within 2x | classes the first event loaded | first answer |\n"
                             + "|---|---|---|---|---|---|---|---|\n");
-            for (Probe probe : probes) {
+            for (Probe probe : all) {
                 // Named functions only, when any are named.
                 if (args.length > 0 && !List.of(args).contains(probe.function())) {
                     continue;
