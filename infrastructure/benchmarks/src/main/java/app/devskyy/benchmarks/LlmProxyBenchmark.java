@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,7 +69,8 @@ public final class LlmProxyBenchmark {
         }
         Process provider = new ProcessBuilder("node", script.toString()).start();
         Process portkey = null;
-        try (UpstashRestEndpoint upstash = UpstashRestEndpoint.start("AXbench")) {
+        try (UpstashRestEndpoint upstash =
+                UpstashRestEndpoint.start("AXbench", Duration.ofMillis(StoreCalls.LATENCY_MILLIS))) {
             String providerUrl = "http://127.0.0.1:" + firstLine(provider) + "/v1";
             int portkeyPort = freePort();
             portkey = new ProcessBuilder("node", installPortkey().toString(), "--port=" + portkeyPort, "--headless")
@@ -111,7 +113,12 @@ public final class LlmProxyBenchmark {
                 }
                 String report = report(variants);
                 System.out.print(report);
-                Files.writeString(WORK.resolveSibling("llm-proxy.md"), report);
+                Files.writeString(
+                        WORK.resolveSibling(
+                                StoreCalls.LATENCY_MILLIS > 0
+                                        ? "llm-proxy-latency-" + StoreCalls.LATENCY_MILLIS + "ms.md"
+                                        : "llm-proxy.md"),
+                        report);
             }
         } finally {
             provider.destroy();

@@ -19,11 +19,29 @@ public final class StoreCalls implements ExecutionInterceptor {
 
     private static final Map<String, LongAdder> CALLS = new ConcurrentHashMap<>();
 
+    /**
+     * A wait added to every call before it is sent ({@code -Dstore.latency.ms}, none by default): the
+     * network round trip AWS would add, which DynamoDB Local on loopback does not have. Calls made at
+     * once wait at once, so a request's added time grows by this much per wait it makes in turn.
+     */
+    static final long LATENCY_MILLIS = Long.getLong("store.latency.ms", 0);
+
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String call = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         CALLS.computeIfAbsent(call, c -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        if (LATENCY_MILLIS > 0) {
+            try {
+                Thread.sleep(LATENCY_MILLIS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Calls so far, by {@code Service.Operation}. */

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -27,19 +28,26 @@ public final class UpstashRestEndpoint implements AutoCloseable {
     private final RedisServerProcess redis;
     private final HttpServer server;
     private final String token;
+    private final Duration latency;
     private final LongAdder requests = new LongAdder();
 
-    private UpstashRestEndpoint(RedisServerProcess redis, HttpServer server, String token) {
+    private UpstashRestEndpoint(RedisServerProcess redis, HttpServer server, String token, Duration latency) {
         this.redis = redis;
         this.server = server;
         this.token = token;
+        this.latency = latency;
     }
 
     public static UpstashRestEndpoint start(String token) {
+        return start(token, Duration.ZERO);
+    }
+
+    /** As above, each answer held back by {@code latency}: the network round trip to Upstash (benchmarks). */
+    public static UpstashRestEndpoint start(String token, Duration latency) {
         RedisServerProcess redis = RedisServerProcess.start();
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            UpstashRestEndpoint endpoint = new UpstashRestEndpoint(redis, server, token);
+            UpstashRestEndpoint endpoint = new UpstashRestEndpoint(redis, server, token, latency);
             server.createContext("/", endpoint::handle);
             // Concurrent callers are served at once, as Upstash serves them.
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -80,6 +88,13 @@ public final class UpstashRestEndpoint implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             requests.increment();
+            if (!latency.isZero()) {
+                try {
+                    Thread.sleep(latency);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("authorization"))) {
                 send(exchange, 401, Json.MAPPER.createObjectNode().put("error", "Unauthorized"));
                 return;
