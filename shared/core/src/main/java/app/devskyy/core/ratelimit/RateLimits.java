@@ -56,10 +56,7 @@ public final class RateLimits {
 
     /** Counts {@code units} at once (tokens per minute); the 429 (or 503) problem when they do not fit. */
     public void enforce(Limit limit, String key, int units, FailurePolicy policy) {
-        Decision decision = decide(limit, key, units, policy);
-        if (!decision.allowed()) {
-            throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
-        }
+        enforceAll(List.of(new RateLimiter.Count(limit, key, units)), policy);
     }
 
     /**
@@ -67,12 +64,7 @@ public final class RateLimits {
      * the 429 (or 503) problem when any of them is exhausted.
      */
     public void enforceAll(List<RateLimiter.Count> counts, FailurePolicy policy) {
-        Decision decision;
-        try {
-            decision = limiter.acquireAll(counts);
-        } catch (RateLimiter.StoreUnavailableException e) {
-            decision = unavailable(counts.getFirst().limit(), policy);
-        }
+        Decision decision = decide(counts, policy);
         if (!decision.allowed()) {
             throw ApiProblem.tooManyRequests(decision.retryAfterSeconds());
         }
@@ -83,14 +75,14 @@ public final class RateLimits {
      * either way (a password-reset request reveals nothing, not even being limited).
      */
     public boolean allows(Limit limit, String key, FailurePolicy policy) {
-        return decide(limit, key, 1, policy).allowed();
+        return decide(List.of(new RateLimiter.Count(limit, key, 1)), policy).allowed();
     }
 
-    private Decision decide(Limit limit, String key, int units, FailurePolicy policy) {
+    private Decision decide(List<RateLimiter.Count> counts, FailurePolicy policy) {
         try {
-            return limiter.acquire(limit, key, units);
+            return limiter.acquireAll(counts);
         } catch (RateLimiter.StoreUnavailableException e) {
-            return unavailable(limit, policy);
+            return unavailable(counts.getFirst().limit(), policy);
         }
     }
 
