@@ -15,9 +15,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A person of a local API, signed up and signed in over HTTP as a browser would: their access
- * token, their personal workspace, and JSON calls made with both. What the HTTP benchmarks share.
+ * and refresh tokens, their personal workspace, and JSON calls made with both. What the HTTP
+ * benchmarks share.
  */
-record LocalCaller(OkHttpClient http, String base, String token, String workspaceId) {
+record LocalCaller(OkHttpClient http, String base, String token, String refreshToken, String workspaceId) {
 
     static final String PASSWORD = "correct horse battery";
 
@@ -32,15 +33,14 @@ record LocalCaller(OkHttpClient http, String base, String token, String workspac
                         "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\",\"displayName\":\"Bench\"}",
                         null,
                         Map.of()));
-        String token = call(
-                        http,
-                        post(
-                                base + "/api/v1/auth/login",
-                                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}",
-                                null,
-                                Map.of()))
-                .path("access_token")
-                .asString();
+        JsonNode login = call(
+                http,
+                post(
+                        base + "/api/v1/auth/login",
+                        "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}",
+                        null,
+                        Map.of()));
+        String token = login.path("access_token").asString();
         String workspaceId = call(
                         http,
                         new Request.Builder()
@@ -51,7 +51,20 @@ record LocalCaller(OkHttpClient http, String base, String token, String workspac
                 .get(0)
                 .path("id")
                 .asString();
-        return new LocalCaller(http, base, token, workspaceId);
+        return new LocalCaller(http, base, token, login.path("refresh_token").asString(), workspaceId);
+    }
+
+    /** The same person with tokens refreshed: what changed about them since (a role) is in the new token. */
+    LocalCaller refreshed() {
+        JsonNode tokens = call(
+                http,
+                post(base + "/api/v1/auth/refresh", "{\"refresh_token\":\"" + refreshToken + "\"}", null, Map.of()));
+        return new LocalCaller(
+                http,
+                base,
+                tokens.path("access_token").asString(),
+                tokens.path("refresh_token").asString(),
+                workspaceId);
     }
 
     JsonNode post(String path, String json) {

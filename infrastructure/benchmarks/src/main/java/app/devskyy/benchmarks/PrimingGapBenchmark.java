@@ -1,10 +1,8 @@
 package app.devskyy.benchmarks;
 
 import app.devskyy.core.Json;
-import app.devskyy.core.OutboundHttp;
 import app.devskyy.local.LocalApi;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -42,7 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PrimingGapBenchmark {
 
     private static final int WARM = 100;
-    private static final MediaType JSON = MediaType.get("application/json");
 
     /** A function of the template and the event of each of its requests, by number (0: the first). */
     private record Probe(String function, String what, IntFunction<JsonNode> event) {}
@@ -52,25 +44,9 @@ public final class PrimingGapBenchmark {
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("priming-gap");
         try (LocalApi api = LocalApi.start(new LocalApi.Options(0, data, Path.of("template.yaml"), Map.of()))) {
-            OkHttpClient http = OutboundHttp.client();
-            String base = "http://127.0.0.1:" + api.port();
-            String email = "gap" + System.nanoTime() + "@example.com";
-            post(
-                    http,
-                    base + "/api/v1/auth/signup",
-                    "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"displayName\":\"Gap\"}",
-                    null);
-            JsonNode login = post(
-                    http,
-                    base + "/api/v1/auth/login",
-                    "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}",
-                    null);
-            String person = login.path("access_token").asString();
-            String workspace = post(http, base + "/api/v1/auth/workspaces", "{\"name\":\"Gap\"}", person)
-                    .path("id")
-                    .asString();
-            String userId =
-                    get(http, base + "/api/v1/auth/me", person).path("id").asString();
+            LocalCaller person = LocalCaller.signUp(api.port());
+            String workspace = person.workspaceId();
+            String userId = person.get("/api/v1/auth/me").path("id").asString();
             try (DynamoDbClient dynamoDb = DynamoDbClient.builder()
                     .endpointOverride(api.dynamoDbEndpoint())
                     .region(Region.US_EAST_1)
@@ -82,14 +58,9 @@ public final class PrimingGapBenchmark {
                         .updateExpression("SET platformRole = :role")
                         .expressionAttributeValues(Map.of(":role", AttributeValue.fromS("admin"))));
             }
-            String token = post(
-                            http,
-                            base + "/api/v1/auth/refresh",
-                            "{\"refresh_token\":\""
-                                    + login.path("refresh_token").asString() + "\"}",
-                            null)
-                    .path("access_token")
-                    .asString();
+            // A token that carries the platform role, for the maintenance routes.
+            LocalCaller admin = person.refreshed();
+            String token = admin.token();
 
             List<Probe> probes = List.of(
                     new Probe("HealthFunction", "GET /health/ready", n -> http("GET", "/health/ready", null, n)),
@@ -179,9 +150,6 @@ public final class PrimingGapBenchmark {
             Path out = Path.of("infrastructure/benchmarks/target/priming-gap.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report);
-            // OkHttp's pooled connections would keep the JVM alive for their five-minute keep-alive.
-            http.connectionPool().evictAll();
-            http.dispatcher().executorService().shutdown();
         }
         // DynamoDB Local's server threads would keep the JVM alive, as in the other benchmarks.
         System.exit(0);
@@ -329,32 +297,5 @@ public final class PrimingGapBenchmark {
                                 .toString())
                 .put("executionId", "gap-" + n)
                 .put("scheduleArn", "arn:aws:scheduler:us-east-1:000000000000:schedule/default/priming-gap");
-    }
-
-    private static JsonNode post(OkHttpClient http, String url, String json, String token) throws IOException {
-        Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(json, JSON));
-        if (token != null) {
-            request.header("authorization", "Bearer " + token);
-        }
-        return send(http, request.build());
-    }
-
-    private static JsonNode get(OkHttpClient http, String url, String token) throws IOException {
-        return send(
-                http,
-                new Request.Builder()
-                        .url(url)
-                        .header("authorization", "Bearer " + token)
-                        .build());
-    }
-
-    private static JsonNode send(OkHttpClient http, Request request) throws IOException {
-        try (Response response = http.newCall(request).execute()) {
-            byte[] body = response.body().bytes();
-            if (!response.isSuccessful()) {
-                throw new IllegalStateException(request.url().encodedPath() + " answered " + response.code());
-            }
-            return Json.tree(body);
-        }
     }
 }

@@ -2,8 +2,6 @@ package app.devskyy.benchmarks;
 
 import app.devskyy.core.OutboundHttp;
 import app.devskyy.local.LocalApi;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * How quickly the webhook receiver acknowledges: signed Stripe deliveries (verify, claim in the
@@ -46,14 +43,14 @@ public final class WebhookReceiverBenchmark {
             OkHttpClient http = OutboundHttp.client();
             String base = "http://127.0.0.1:" + api.port();
             int[] n = {0};
-            Runnable live = () ->
-                    call(http, new Request.Builder().url(base + "/health/live").build());
+            Runnable live = () -> LocalCaller.call(
+                    http, new Request.Builder().url(base + "/health/live").build());
             Runnable delivery = () -> {
                 long t = System.currentTimeMillis() / 1000;
                 String body = "{\"id\":\"evt_bench" + (n[0]++)
                         + "\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":" + t
                         + ",\"data\":{\"object\":{\"id\":\"in_bench\",\"customer\":\"cus_bench\"}}}";
-                call(
+                LocalCaller.call(
                         http,
                         new Request.Builder()
                                 .url(base + "/api/v1/webhooks/stripe")
@@ -134,17 +131,6 @@ public final class WebhookReceiverBenchmark {
             return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void call(OkHttpClient http, Request request) {
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() != 200) {
-                throw new IllegalStateException(request.url() + " answered " + response.code() + ": "
-                        + response.body().string());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
